@@ -1,0 +1,104 @@
+import type { Diagnostic, SourcePosition } from './diagnostic.ts';
+import type { ProductStatus } from './product.ts';
+import type { TargetIdentity } from './target.ts';
+
+/** Bumped whenever the plan file changes shape; a plan file of another version is refused. */
+export const PLAN_FORMAT_VERSION = 1;
+
+export type ChangeAction = 'create' | 'update' | 'publish' | 'unpublish' | 'delete';
+export type Risk = 'low' | 'high';
+
+/** One field that differs, by dotted path in the provider's normalised vocabulary. Absent = not set. */
+export interface FieldChange {
+  path: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/**
+ * What the live object must still be for the change to be safe to apply: absent, or present with
+ * exactly this fingerprint (sha-256 of its normalised form).
+ */
+export type Precondition = { kind: 'absent' } | { kind: 'present'; fingerprint: string };
+
+/** The comparable, normalised form of one object on a target (everything but its status). */
+export type ObjectState = Record<string, unknown>;
+
+/** The object as it must be once this change is applied. */
+export interface ObjectAfter {
+  status: ProductStatus;
+  state: ObjectState;
+}
+
+/**
+ * One step of a plan. `key` is the object's identity on the target (API7: the product name;
+ * Apigee: `<name>-<plan>`), `product` the product in Git it belongs to.
+ */
+export interface Change {
+  /** `<target>/<key>/<action>`: unique in a plan, used by `dependsOn`. */
+  id: string;
+  action: ChangeAction;
+  target: string;
+  key: string;
+  product: string;
+  fields: FieldChange[];
+  risk: Risk;
+  /** Why the change is high risk, one sentence each; empty for low risk. */
+  reasons: string[];
+  dependsOn: string[];
+  precondition: Precondition;
+  /** Absent for delete. */
+  after?: ObjectAfter;
+  /** Provider ids of the live object (e.g. `{id}`), absent for create. */
+  ref?: Record<string, string>;
+  /** Where the product is defined, absent for orphans being deleted. */
+  source?: SourcePosition;
+  protected: boolean;
+}
+
+/** One target as observed when the plan was made. */
+export interface PlanTarget {
+  name: string;
+  provider: string;
+  identity: TargetIdentity;
+  observedAt: string;
+  /** Live objects without our ownership marker: counted, never touched. */
+  unmanaged: number;
+  /** Owned objects no longer in Git, not deleted because pruning is off. */
+  orphaned: string[];
+}
+
+/** The plan: plain data, and its JSON is the plan file (DESIGN §6). */
+export interface Plan {
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  tool: { name: string; version: string };
+  createdAt: string;
+  /** sha-256 of apiproducts.yaml and every product file, in path order. */
+  configDigest: string;
+  targets: PlanTarget[];
+  changes: Change[];
+  /** Warnings from validation and preflight (errors stop before a plan exists). */
+  diagnostics: Diagnostic[];
+}
+
+export type ChangeOutcome = 'applied' | 'failed' | 'skipped';
+
+export interface ChangeResult {
+  changeId: string;
+  action: ChangeAction;
+  target: string;
+  key: string;
+  outcome: ChangeOutcome;
+  /** One line: the provider's error for a failure, the blocking change or policy for a skip. */
+  message?: string;
+  attempts: number;
+  durationMs: number;
+}
+
+/** What an apply did, change by change: never all-or-nothing, never silent. */
+export interface ApplyReport {
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string;
+  results: ChangeResult[];
+}

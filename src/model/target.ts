@@ -1,0 +1,33 @@
+import type { SourcePosition } from './diagnostic.ts';
+
+/**
+ * One entry of `apiproducts.yaml` `targets:` after schema validation. Provider-specific keys
+ * (`portal`, `org`, `flavour`, credential env var names) are read by that provider only.
+ */
+export interface TargetConfig {
+  name: string;
+  provider: string;
+  /** Root of the management API; absent for sandbox targets (the sandbox chooses a port). */
+  url?: string;
+  sandbox: boolean;
+  insecure: boolean;
+  /** The whole entry as written, for the provider to read its own keys from. */
+  settings: Record<string, unknown>;
+  source: SourcePosition;
+}
+
+/** The parsed `apiproducts.yaml`. */
+export interface Config {
+  file: string;
+  targets: TargetConfig[];
+  prune: boolean;
+  /** Writes in flight per target. */
+  concurrency: number;
+}
+
+/** What identifies the live system a plan was made against: saved plans refuse another one. */
+export interface TargetIdentity {
+  url: string;
+  portal?: string;
+  org?: string;
+}
