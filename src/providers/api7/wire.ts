@@ -1,0 +1,113 @@
+/**
+ * API7 Enterprise Admin API shapes, as far as apiproducts uses them. Sources are in
+ * shared/reference/api7-admin-api.md (§1–§4); the sandbox emulator serves exactly these.
+ *
+ * Routes (all JSON; `X-API-KEY` header required; control plane root `https://host:7443`):
+ *   GET    /api/version                                   → {value: "3.9.x"}
+ *   GET    /api/portals?search=&page=&page_size=          → {list: Api7Portal[], total}
+ *   GET    /api/gateway_groups?page=&page_size=           → {list: Api7GatewayGroup[], total}
+ *   GET    /apisix/admin/services?gateway_group_id=&page=&page_size= → {list: Api7Service[], total}
+ *   GET    /api/dcr_providers?page=&page_size=            → {list: Api7DcrProvider[], total}
+ *   GET    /api/api_products?portal_id=&page=&page_size=  → {list: Api7Product[], total}
+ *   POST   /api/api_products?portal_id=                   → 200 {value: Api7Product}
+ *   GET    /api/api_products/{id}?portal_id=              → 200 {value: Api7Product}
+ *   PUT    /api/api_products/{id}?portal_id=              → 200 {value: Api7Product} (full replace)
+ *   DELETE /api/api_products/{id}?portal_id=              → 200 {}
+ * Errors: non-2xx with {error_msg} (Admin API) or {message} (portal API); read `error_msg ?? message`.
+ * Status changes (publish / unpublish) are a PUT with a new `status` (reference §2: inferred).
+ */
+
+export interface Api7Item<T> {
+  value: T;
+}
+
+export interface Api7List<T> {
+  list: T[];
+  total: number;
+}
+
+export interface Api7ErrorBody {
+  error_msg?: string;
+  message?: string;
+}
+
+export interface Api7Portal {
+  id: string;
+  name: string;
+  public_url?: string;
+  created_at?: number;
+  updated_at?: number;
+}
+
+export interface Api7GatewayGroup {
+  id: string;
+  name: string;
+  description?: string;
+  labels?: Record<string, string>;
+  type?: 'api7_gateway' | 'api7_ingress_controller';
+  created_at?: number;
+  updated_at?: number;
+}
+
+export interface Api7Service {
+  id: string;
+  name: string;
+  desc?: string;
+  labels?: Record<string, string>;
+  type?: 'http' | 'stream';
+  hosts?: string[];
+  path_prefix?: string;
+  created_at?: number;
+  updated_at?: number;
+}
+
+export interface Api7DcrProvider {
+  id: string;
+  name: string;
+}
+
+export type Api7Auth = {
+  'key-auth'?: { header?: string };
+  'basic-auth'?: Record<string, never>;
+  dcr?: { dcr_provider_id: string };
+};
+
+export interface Api7LinkedService {
+  gateway_group_id: string;
+  service_id: string;
+  /** Omitted = every host of the service. */
+  linked_hosts?: string[];
+}
+
+export type Api7ProductType = 'gateway' | 'external';
+export type Api7Visibility = 'public' | 'logged_in';
+export type Api7Status = 'draft' | 'published';
+
+/** The writable fields of an API product (POST and PUT bodies). */
+export interface Api7ProductBody {
+  name: string;
+  desc?: string;
+  type: Api7ProductType;
+  visibility?: Api7Visibility;
+  status?: Api7Status;
+  labels?: Record<string, string>;
+  subscription_auto_approval?: boolean;
+  can_view_unsubscribed?: boolean;
+  auth?: Api7Auth;
+  linked_gateway_services?: Api7LinkedService[];
+  /** External products: the OpenAPI document, YAML or JSON text. */
+  raw_openapi?: string;
+  server_urls?: string[];
+}
+
+/** An API product as the server returns it. */
+export interface Api7Product extends Api7ProductBody {
+  id: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Labels that mark a product as managed by apiproducts (DESIGN §5). */
+export const OWNER_LABEL = 'managed-by';
+export const OWNER_VALUE = 'apiproducts';
+export const NAME_LABEL = 'apiproducts-name';
