@@ -1,1 +1,123 @@
-console.log("x")
+#!/usr/bin/env node
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ExitCode, formatDiagnostic, UserError } from './model/diagnostic.ts';
+import { runApply } from './commands/apply.ts';
+import { HELP } from './commands/help.ts';
+import { processIo, type Io, type OutputFormat } from './commands/io.ts';
+import { runPlan } from './commands/plan.ts';
+import type { ProjectOptions } from './commands/project.ts';
+import { runSandboxReset, runSandboxServe } from './commands/sandbox.ts';
+import { runValidate } from './commands/validate.ts';
+
+const OPTIONS = {
+  config: { type: 'string' },
+  products: { type: 'string' },
+  target: { type: 'string', multiple: true },
+  chdir: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  'detailed-exitcode': { type: 'boolean' },
+  prune: { type: 'boolean' },
+  'auto-approve': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  'allow-destructive': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+/** Which options each command accepts besides the common ones; anything else is a usage error. */
+const ACCEPTS: Record<string, string[]> = {
+  validate: [],
+  plan: ['format', 'out', 'detailed-exitcode', 'prune'],
+  apply: ['format', 'auto-approve', 'dry-run', 'allow-destructive', 'prune'],
+  sandbox: [],
+};
+const COMMON = ['config', 'products', 'target', 'chdir', 'help'];
+
+async function main(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const [command, ...rest] = positionals;
+  if (values.version) {
+    const { tool } = await import('./commands/tool-info.ts');
+    io.out(`${tool.name} ${tool.version}\n`);
+    return 0;
+  }
+  if (!command || command === 'help') {
+    io.out((HELP[rest[0] ?? 'main'] ?? HELP.main) + '\n');
+    return command || values.help ? 0 : ExitCode.error;
+  }
+  const accepted = ACCEPTS[command];
+  if (!accepted) throw new UserError(`unknown command "${command}"; run \`apiproducts --help\` for the list`);
+  if (values.help) {
+    io.out(HELP[command] + '\n');
+    return 0;
+  }
+  const stray = Object.keys(values).filter((name) => !COMMON.includes(name) && !accepted.includes(name));
+  if (stray.length) throw new UserError(`${command} does not take --${stray.join(', --')}; see \`apiproducts ${command} --help\``);
+  const project: ProjectOptions = {
+    cwd: resolve(values.chdir ?? '.'),
+    config: values.config,
+    products: values.products,
+    targets: values.target ?? [],
+  };
+  const format = parseFormat(values.format);
+  switch (command) {
+    case 'validate':
+      if (rest.length) throw new UserError(`validate takes no arguments, got "${rest.join(' ')}"`);
+      return runValidate(project, io);
+    case 'plan':
+      return runPlan({ ...project, format, out: values.out, detailedExitCode: Boolean(values['detailed-exitcode']), prune: Boolean(values.prune) }, io);
+    case 'apply':
+      return runApply(
+        {
+          ...project,
+          format,
+          autoApprove: Boolean(values['auto-approve']),
+          dryRun: Boolean(values['dry-run']),
+          allowDestructive: Boolean(values['allow-destructive']),
+          prune: Boolean(values.prune),
+        },
+        io,
+      );
+    case 'sandbox':
+      if (rest[0] === 'reset') return runSandboxReset(project, io);
+      if (rest[0] === 'serve') return runSandboxServe(project, io, interrupted());
+      throw new UserError(`sandbox needs a subcommand: reset or serve (got ${rest[0] ? `"${rest[0]}"` : 'none'})`);
+  }
+  return ExitCode.error;
+}
+
+function parseFormat(value: string | undefined): OutputFormat {
+  if (value === undefined || value === 'text' || value === 'json') return value ?? 'text';
+  throw new UserError(`--format must be text or json, got "${value}"`);
+}
+
+function interrupted(): Promise<void> {
+  return new Promise((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
+
+/** The only place that turns errors into exit codes: a UserError never shows a stack trace. */
+async function run(): Promise<void> {
+  const io = processIo();
+  try {
+    process.exitCode = await main(process.argv.slice(2), io);
+  } catch (error) {
+    if (error instanceof UserError) {
+      for (const diagnostic of error.diagnostics) io.err(formatDiagnostic(diagnostic) + '\n');
+      io.err(io.style.red('Error: ') + error.message + '\n');
+      process.exitCode = error.exitCode;
+    } else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      io.err(io.style.red('Error: ') + error.message + '; run `apiproducts --help`\n');
+      process.exitCode = ExitCode.error;
+    } else {
+      io.err('Internal error (please report it with the output below):\n' + (error instanceof Error ? error.stack : String(error)) + '\n');
+      process.exitCode = ExitCode.error;
+    }
+  }
+}
+
+await run();

@@ -28,6 +28,8 @@ export type ObjectState = Record<string, unknown>;
 export interface ObjectAfter {
   status: ProductStatus;
   state: ObjectState;
+  /** Content the provider writes but the plan compares by digest only (e.g. an OpenAPI document). */
+  attachments?: Record<string, string>;
 }
 
 /**
@@ -81,7 +83,8 @@ export interface Plan {
   diagnostics: Diagnostic[];
 }
 
-export type ChangeOutcome = 'applied' | 'failed' | 'skipped';
+/** `would-apply`: a dry run got this far and stopped short of the write. */
+export type ChangeOutcome = 'applied' | 'failed' | 'skipped' | 'would-apply';
 
 export interface ChangeResult {
   changeId: string;

@@ -11,6 +11,8 @@ export interface DesiredObject {
   product: string;
   status: ProductStatus;
   state: ObjectState;
+  /** Content written with the object but compared through a digest in `state` (e.g. `openapi`). */
+  attachments?: Record<string, string>;
   protected: boolean;
   source: SourcePosition;
 }
@@ -24,6 +26,8 @@ export interface LiveObject {
   product?: string;
   status: ProductStatus;
   state: ObjectState;
+  /** Content read with the object and written back unchanged when only its status changes. */
+  attachments?: Record<string, string>;
   /** Opaque ids the provider needs to write to it (e.g. `{id}`). */
   ref: Record<string, string>;
 }

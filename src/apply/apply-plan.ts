@@ -1,0 +1,77 @@
+import pLimit from 'p-limit';
+import type { ApplyReport, Change, ChangeResult, Plan } from '../model/plan.ts';
+import type { Provider } from '../providers/provider.ts';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
+
+export interface ApplyOptions {
+  /** Writes in flight per target. */
+  concurrency: number;
+  dryRun: boolean;
+  /** High-risk changes (delete, unpublish, auth cycle) run only when this is set. */
+  allowDestructive: boolean;
+  retry?: RetryPolicy;
+  /** Called once per change as it finishes, for progress lines. */
+  onResult?: (result: ChangeResult, change: Change) => void;
+  now?: () => Date;
+}
+
+/**
+ * Executes a plan's changes phase by phase, in plan order: within a phase, changes run concurrently
+ * (bounded per target); a change whose dependency did not apply is skipped, never attempted. The
+ * report records every change, so a partial apply says exactly what was done.
+ */
+export async function applyPlan(plan: Plan, providers: ReadonlyMap<string, Provider>, options: ApplyOptions): Promise<ApplyReport> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now().toISOString();
+  const limits = new Map(plan.targets.map((target) => [target.name, pLimit(options.concurrency)]));
+  const results = new Map<string, ChangeResult>();
+  for (const phase of groupIntoPhases(plan.changes)) {
+    await Promise.all(
+      phase.map((change) => {
+        const limit = limits.get(change.target) ?? pLimit(options.concurrency);
+        return limit(async () => {
+          const result = await runChange(change, providers, results, options);
+          results.set(change.id, result);
+          options.onResult?.(result, change);
+        });
+      }),
+    );
+  }
+  return { dryRun: options.dryRun, startedAt, finishedAt: now().toISOString(), results: plan.changes.map((c) => results.get(c.id)!) };
+}
+
+/** Consecutive runs of one action, in plan order: the plan already sorted them by phase. */
+function groupIntoPhases(changes: readonly Change[]): Change[][] {
+  const phases: Change[][] = [];
+  for (const change of changes) {
+    const current = phases[phases.length - 1];
+    if (current && current[0]!.action === change.action) current.push(change);
+    else phases.push([change]);
+  }
+  return phases;
+}
+
+async function runChange(
+  change: Change,
+  providers: ReadonlyMap<string, Provider>,
+  done: ReadonlyMap<string, ChangeResult>,
+  options: ApplyOptions,
+): Promise<ChangeResult> {
+  const base = { changeId: change.id, action: change.action, target: change.target, key: change.key };
+  const skip = (message: string): ChangeResult => ({ ...base, outcome: 'skipped', message, attempts: 0, durationMs: 0 });
+  const blocker = change.dependsOn.find((id) => !['applied', 'would-apply'].includes(done.get(id)?.outcome ?? ''));
+  if (blocker) return skip(`skipped because ${blocker} did not apply`);
+  if (change.risk === 'high' && change.protected) {
+    return skip('the product is protected: remove `protected: true` in Git first, then apply with --allow-destructive');
+  }
+  if (change.risk === 'high' && !options.allowDestructive) return skip('high risk: run apply with --allow-destructive to apply it');
+  if (options.dryRun) return { ...base, outcome: 'would-apply', message: 'dry run: not written', attempts: 0, durationMs: 0 };
+  const provider = providers.get(change.target);
+  if (!provider) return { ...base, outcome: 'failed', message: `target ${change.target} is not connected`, attempts: 0, durationMs: 0 };
+  const started = Date.now();
+  const attempt = await withRetry(() => provider.apply(change), options.retry ?? DEFAULT_RETRY);
+  const durationMs = Date.now() - started;
+  if (attempt.error === undefined) return { ...base, outcome: 'applied', attempts: attempt.attempts, durationMs };
+  const message = attempt.error instanceof Error ? attempt.error.message : String(attempt.error);
+  return { ...base, outcome: 'failed', message: message.split('\n')[0], attempts: attempt.attempts, durationMs };
+}

@@ -1,0 +1,37 @@
+import { createInterface } from 'node:readline/promises';
+import { colourStyle, plainStyle, type Style } from '../render/style.ts';
+
+/** Where a command writes, and what it may ask: the CLI passes the process's, tests their own. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Whether a person can answer a prompt. */
+  interactive: boolean;
+  style: Style;
+  /** Returns the answer typed, or '' when the input closes. */
+  ask(question: string): Promise<string>;
+  env: NodeJS.ProcessEnv;
+}
+
+export function processIo(): Io {
+  const colour = Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    style: colour ? colourStyle : plainStyle,
+    ask: async (question) => {
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      try {
+        return await rl.question(question);
+      } catch {
+        return '';
+      } finally {
+        rl.close();
+      }
+    },
+    env: process.env,
+  };
+}
+
+export type OutputFormat = 'text' | 'json';

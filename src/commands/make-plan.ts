@@ -1,0 +1,42 @@
+import { hasErrors, UserError } from '../model/diagnostic.ts';
+import type { Plan } from '../model/plan.ts';
+import { desiredObjects } from '../load/desired-objects.ts';
+import { observeTargets } from '../observe/read-live.ts';
+import { buildPlan } from '../plan/build-plan.ts';
+import type { ValidProject } from './project.ts';
+import type { OpenTargets } from './session.ts';
+import { tool } from './tool-info.ts';
+
+/**
+ * observe → diff → plan → preflight for an open set of targets. Preflight and collision errors
+ * become a UserError: a plan that cannot be applied is not shown as if it could.
+ */
+export async function makePlan(project: ValidProject, open: OpenTargets, options: { prune: boolean }): Promise<Plan> {
+  const live = await observeTargets(open.providers);
+  const plan = buildPlan({
+    targets: open.sessions.map(({ config, kind }) => ({
+      name: config.name,
+      provider: kind.kind,
+      identity: kind.identify(config),
+      observedAt: live.get(config.name)!.observedAt,
+      desired: desiredObjects(project.products, config, kind),
+      live: live.get(config.name)!.live,
+      lockedWhilePublished: kind.lockedWhilePublished,
+      unpublishConsequence: kind.unpublishConsequence,
+    })),
+    prune: options.prune,
+    tool,
+    createdAt: new Date().toISOString(),
+    configDigest: project.digest,
+    diagnostics: project.warnings,
+  });
+  const preflight = await Promise.all(
+    open.sessions.map(({ config, provider }) => provider.preflight(plan.changes.filter((c) => c.target === config.name))),
+  );
+  plan.diagnostics.push(...preflight.flat());
+  if (hasErrors(plan.diagnostics)) {
+    const count = plan.diagnostics.filter((d) => d.severity === 'error').length;
+    throw new UserError(`the plan cannot be applied: ${count} error${count === 1 ? '' : 's'}`, plan.diagnostics);
+  }
+  return plan;
+}

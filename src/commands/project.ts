@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { hasErrors, UserError, type Diagnostic } from '../model/diagnostic.ts';
+import type { ProductSet } from '../model/product.ts';
+import type { Config, TargetConfig } from '../model/target.ts';
+import { loadProject } from '../load/load-project.ts';
+import { getProviderKind } from '../providers/index.ts';
+
+/** Options every command that reads the project accepts. */
+export interface ProjectOptions {
+  cwd: string;
+  config?: string;
+  products?: string;
+  /** `--target`: narrow the run to these targets; empty = all. */
+  targets: string[];
+}
+
+/** A loaded project with no errors, narrowed to the targets the run is about. */
+export interface ValidProject {
+  config: Config;
+  products: ProductSet;
+  targets: TargetConfig[];
+  /** Warnings only: errors stop the run before this exists. */
+  warnings: Diagnostic[];
+  /** sha-256 over apiproducts.yaml and every product file, in path order. */
+  digest: string;
+}
+
+/** Loads and validates everything; any error becomes one UserError listing all of them. */
+export function loadValidProject(options: ProjectOptions): ValidProject {
+  const loaded = loadProject({
+    cwd: options.cwd,
+    configPath: options.config,
+    productsDir: options.products,
+    kinds: getProviderKind,
+  });
+  if (!loaded.config || hasErrors(loaded.diagnostics)) {
+    const count = loaded.diagnostics.filter((d) => d.severity === 'error').length;
+    throw new UserError(`validation failed with ${count} error${count === 1 ? '' : 's'}`, loaded.diagnostics);
+  }
+  const config = loaded.config;
+  const unknown = options.targets.filter((name) => !config.targets.some((t) => t.name === name));
+  if (unknown.length) {
+    throw new UserError(
+      `unknown target ${unknown.map((n) => `"${n}"`).join(', ')} in --target; ${config.file} defines: ${config.targets.map((t) => t.name).join(', ')}`,
+    );
+  }
+  const targets = options.targets.length ? config.targets.filter((t) => options.targets.includes(t.name)) : config.targets;
+  const hash = createHash('sha256');
+  for (const file of [...loaded.files].sort((a, b) => (a.path < b.path ? -1 : 1))) hash.update(`${file.path}\n${file.content}\n`);
+  return {
+    config,
+    products: loaded.products,
+    targets,
+    warnings: loaded.diagnostics,
+    digest: 'sha256:' + hash.digest('hex'),
+  };
+}

@@ -1,0 +1,202 @@
+import type { Diagnostic } from '../model/diagnostic.ts';
+import type { Change, ChangeAction, FieldChange, ObjectAfter, Plan, PlanTarget } from '../model/plan.ts';
+import { PLAN_FORMAT_VERSION } from '../model/plan.ts';
+import type { ProductStatus } from '../model/product.ts';
+import type { TargetIdentity } from '../model/target.ts';
+import type { DesiredObject, LiveObject } from '../providers/provider.ts';
+import { fingerprint } from '../diff/canonical.ts';
+import { compareStates, describeState } from '../diff/compare.ts';
+import { matchObjects } from '../diff/match.ts';
+
+/** One target's desired and live objects, and the vendor rules the plan must respect there. */
+export interface TargetObservation {
+  name: string;
+  provider: string;
+  identity: TargetIdentity;
+  observedAt: string;
+  desired: DesiredObject[];
+  live: LiveObject[];
+  lockedWhilePublished: readonly string[];
+  unpublishConsequence: string;
+}
+
+export interface PlanInput {
+  targets: TargetObservation[];
+  prune: boolean;
+  tool: { name: string; version: string };
+  createdAt: string;
+  configDigest: string;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Execution phases: removals first so that a service or name freed by one product can be taken by
+ * another in the same apply, publishes last so that nothing goes live before it is complete.
+ */
+const PHASE: Record<ChangeAction, number> = { delete: 0, unpublish: 1, update: 2, create: 3, publish: 4 };
+
+/** Pure: desired and live objects → the ordered changes that make live match Git. */
+export function buildPlan(input: PlanInput): Plan {
+  const changes: Change[] = [];
+  const diagnostics = [...input.diagnostics];
+  const targets: PlanTarget[] = [];
+  for (const observation of input.targets) {
+    const target: PlanTarget = {
+      name: observation.name,
+      provider: observation.provider,
+      identity: observation.identity,
+      observedAt: observation.observedAt,
+      unmanaged: 0,
+      orphaned: [],
+    };
+    targets.push(target);
+    for (const pair of matchObjects(observation.desired, observation.live)) {
+      switch (pair.kind) {
+        case 'create':
+          changes.push(planCreate(observation.name, pair.desired));
+          break;
+        case 'existing':
+          changes.push(...planExisting(observation, pair.desired, pair.live));
+          break;
+        case 'collision':
+          target.unmanaged += 1;
+          diagnostics.push(collision(observation.name, pair.desired));
+          break;
+        case 'orphan':
+          if (input.prune) changes.push(planDelete(observation.name, pair.live));
+          else target.orphaned.push(pair.live.key);
+          break;
+        case 'unmanaged':
+          target.unmanaged += 1;
+          break;
+      }
+    }
+    target.orphaned.sort();
+  }
+  changes.sort(
+    (a, b) => PHASE[a.action] - PHASE[b.action] || compare(a.target, b.target) || compare(a.key, b.key),
+  );
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    tool: input.tool,
+    createdAt: input.createdAt,
+    configDigest: input.configDigest,
+    targets,
+    changes,
+    diagnostics,
+  };
+}
+
+function planCreate(target: string, desired: DesiredObject): Change {
+  return {
+    ...identify(target, desired.key, 'create'),
+    product: desired.product,
+    fields: [{ path: 'status', after: desired.status }, ...describeState(desired.state)],
+    risk: 'low',
+    reasons: [],
+    dependsOn: [],
+    precondition: { kind: 'absent' },
+    after: withAttachments({ status: desired.status, state: desired.state }, desired),
+    source: desired.source,
+    protected: desired.protected,
+  };
+}
+
+/**
+ * Updates, publishes and unpublishes for an object we own. A change to a field the vendor locks
+ * while published becomes unpublish → update → publish, each high risk, in one visible sequence.
+ */
+function planExisting(observation: TargetObservation, desired: DesiredObject, live: LiveObject): Change[] {
+  const fields = compareStates(live.state, desired.state);
+  const lockedFields = fields.filter((f) => observation.lockedWhilePublished.includes(f.path.split('.')[0] ?? ''));
+  const wasPublished = live.status === 'published';
+  const staysPublished = desired.status === 'published';
+  const mustCycle = wasPublished && staysPublished && lockedFields.length > 0;
+  const common = {
+    product: desired.product,
+    precondition: { kind: 'present' as const, fingerprint: fingerprint({ status: live.status, state: live.state }) },
+    ref: live.ref,
+    source: desired.source,
+    protected: desired.protected,
+  };
+  const cycleReason = mustCycle
+    ? `${lockedFields.map((f) => f.path).join(', ')} cannot change while published, so the product is unpublished, updated and published again; ${observation.unpublishConsequence}`
+    : undefined;
+  const changes: Change[] = [];
+  const last = (): string[] => (changes.length ? [changes[changes.length - 1]!.id] : []);
+
+  if (wasPublished && (!staysPublished || mustCycle)) {
+    changes.push({
+      ...identify(observation.name, desired.key, 'unpublish'),
+      ...common,
+      fields: [{ path: 'status', before: 'published', after: 'draft' }],
+      risk: 'high',
+      reasons: [cycleReason ?? observation.unpublishConsequence],
+      dependsOn: [],
+      after: withAttachments({ status: 'draft', state: live.state }, live),
+    });
+  }
+  if (fields.length > 0) {
+    const statusDuringUpdate: ProductStatus = wasPublished && staysPublished && !mustCycle ? 'published' : 'draft';
+    changes.push({
+      ...identify(observation.name, desired.key, 'update'),
+      ...common,
+      fields,
+      risk: mustCycle ? 'high' : 'low',
+      reasons: cycleReason ? [cycleReason] : [],
+      dependsOn: last(),
+      after: withAttachments({ status: statusDuringUpdate, state: desired.state }, desired),
+    });
+  }
+  if (staysPublished && (!wasPublished || mustCycle)) {
+    changes.push({
+      ...identify(observation.name, desired.key, 'publish'),
+      ...common,
+      fields: [{ path: 'status', before: 'draft', after: 'published' }],
+      risk: mustCycle ? 'high' : 'low',
+      reasons: cycleReason ? [cycleReason] : [],
+      dependsOn: last(),
+      after: withAttachments({ status: 'published', state: desired.state }, desired),
+    });
+  }
+  return changes;
+}
+
+function planDelete(target: string, live: LiveObject): Change {
+  const fields: FieldChange[] = [{ path: 'status', before: live.status }];
+  return {
+    ...identify(target, live.key, 'delete'),
+    product: live.product ?? live.key,
+    fields: fields.concat(describeState(live.state).map((f) => ({ path: f.path, before: f.after }))),
+    risk: 'high',
+    reasons: ['the product is owned by apiproducts but no longer in Git, and pruning is on'],
+    dependsOn: [],
+    precondition: { kind: 'present', fingerprint: fingerprint({ status: live.status, state: live.state }) },
+    ref: live.ref,
+    protected: false,
+  };
+}
+
+function collision(target: string, desired: DesiredObject): Diagnostic {
+  return {
+    severity: 'error',
+    rule: 'plan/unowned-collision',
+    message: `target ${target} already has a product "${desired.key}" that apiproducts does not manage; it is left alone`,
+    fix: `adopt it with \`apiproducts import --target ${target} --product ${desired.key}\`, or rename the product in Git`,
+    source: desired.source,
+    target,
+    product: desired.product,
+  };
+}
+
+function identify(target: string, key: string, action: ChangeAction) {
+  return { id: `${target}/${key}/${action}`, action, target, key };
+}
+
+function withAttachments(after: ObjectAfter, from: DesiredObject | LiveObject): ObjectAfter {
+  return from.attachments ? { ...after, attachments: from.attachments } : after;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,103 @@
+import type { Change, ChangeAction, Plan, PlanTarget } from '../model/plan.ts';
+import { formatDiagnostic } from '../model/diagnostic.ts';
+import { formatValue, type Style } from './style.ts';
+
+const SYMBOL: Record<ChangeAction, string> = { create: '+', update: '~', publish: '>', unpublish: '<', delete: '-' };
+const VERB: Record<ChangeAction, string> = {
+  create: 'will be created',
+  update: 'will be updated in place',
+  publish: 'will be published',
+  unpublish: 'will be unpublished',
+  delete: 'will be deleted',
+};
+
+/** The counts every format leads with, in a fixed order. */
+export function summarise(changes: readonly Change[]): Record<ChangeAction, number> {
+  const counts: Record<ChangeAction, number> = { create: 0, update: 0, publish: 0, unpublish: 0, delete: 0 };
+  for (const change of changes) counts[change.action] += 1;
+  return counts;
+}
+
+export function summaryLine(changes: readonly Change[]): string {
+  const c = summarise(changes);
+  return `Plan: ${c.create} to create, ${c.update} to update, ${c.publish} to publish, ${c.unpublish} to unpublish, ${c.delete} to delete.`;
+}
+
+/** Terraform-style text: what will happen, per target, high-risk changes called out first. */
+export function renderPlanText(plan: Plan, style: Style): string {
+  const out: string[] = [];
+  for (const diagnostic of plan.diagnostics) out.push(formatDiagnostic(diagnostic));
+  if (plan.diagnostics.length) out.push('');
+  if (plan.changes.length === 0) {
+    out.push(style.green('No changes.') + ' Live products match Git.');
+    for (const target of plan.targets) out.push(...targetFootnotes(target, style));
+    return out.join('\n') + '\n';
+  }
+  out.push('Actions are shown with these symbols:');
+  out.push(`  ${style.green('+')} create  ${style.yellow('~')} update  ${style.green('>')} publish  ${style.red('<')} unpublish  ${style.red('-')} delete`);
+  out.push('');
+  const risky = plan.changes.filter((change) => change.risk === 'high');
+  if (risky.length) {
+    out.push(style.red(style.bold(`${risky.length} high-risk change${risky.length === 1 ? '' : 's'} (applied only with --allow-destructive):`)));
+    for (const [object, changes] of groupByObject(risky)) {
+      const reasons = [...new Set(changes.flatMap((change) => change.reasons))];
+      out.push(`  ${style.red('!')} ${object}: ${changes.map((change) => change.action).join(' → ')}${changes[0]!.protected ? ' (protected: not applied until `protected: true` is removed in Git)' : ''}: ${reasons.join('; ')}`);
+    }
+    out.push('');
+  }
+  for (const target of plan.targets) {
+    const changes = plan.changes.filter((change) => change.target === target.name);
+    out.push(style.bold(`Target ${target.name} (${describeTarget(target)})`));
+    if (changes.length === 0) out.push('  No changes.');
+    for (const change of changes) out.push(...renderChange(change, style));
+    const footnotes = targetFootnotes(target, style);
+    if (footnotes.length) out.push('', ...footnotes);
+    out.push('');
+  }
+  out.push(style.bold(summaryLine(plan.changes)));
+  return out.join('\n') + '\n';
+}
+
+export function describeTarget(target: PlanTarget): string {
+  const parts = [target.provider, target.identity.url];
+  if (target.identity.portal) parts.push(`portal ${target.identity.portal}`);
+  if (target.identity.org) parts.push(`org ${target.identity.org}`);
+  return parts.join(', ');
+}
+
+function renderChange(change: Change, style: Style): string[] {
+  const colour = change.action === 'create' || change.action === 'publish' ? style.green : change.action === 'update' ? style.yellow : style.red;
+  const risk = change.risk === 'high' ? style.red(' [high risk]') : '';
+  const lines = ['', style.dim(`  # ${change.key} ${VERB[change.action]}${change.protected ? ' (protected)' : ''}`)];
+  lines.push(`  ${colour(SYMBOL[change.action])} ${style.bold(change.key)}${risk}`);
+  const width = Math.max(0, ...change.fields.map((field) => field.path.length));
+  for (const field of change.fields) {
+    const name = field.path.padEnd(width);
+    if (change.action === 'create') lines.push(`      ${colour('+')} ${name} = ${formatValue(field.after)}`);
+    else if (change.action === 'delete') lines.push(`      ${colour('-')} ${name} = ${formatValue(field.before)}`);
+    else lines.push(`      ${colour('~')} ${name} : ${formatValue(field.before)} → ${formatValue(field.after)}`);
+  }
+  return lines;
+}
+
+function targetFootnotes(target: PlanTarget, style: Style): string[] {
+  const lines: string[] = [];
+  if (target.unmanaged > 0) {
+    const noun = target.unmanaged === 1 ? 'product' : 'products';
+    lines.push(style.dim(`  ${target.unmanaged} unmanaged ${noun} on ${target.name} left alone (not created by apiproducts; \`apiproducts import\` adopts them).`));
+  }
+  if (target.orphaned.length > 0) {
+    lines.push(style.yellow(`  ${target.orphaned.length} orphaned on ${target.name} (ours, no longer in Git), kept because pruning is off: ${target.orphaned.join(', ')}`));
+  }
+  return lines;
+}
+
+/** High-risk steps of one object (an unpublish → update → publish cycle) read as one line. */
+function groupByObject(changes: readonly Change[]): Map<string, Change[]> {
+  const groups = new Map<string, Change[]>();
+  for (const change of changes) {
+    const object = `${change.target}/${change.key}`;
+    groups.set(object, [...(groups.get(object) ?? []), change]);
+  }
+  return groups;
+}

@@ -1,0 +1,37 @@
+import type { ApplyReport, ChangeOutcome, ChangeResult } from '../model/plan.ts';
+import type { Style } from './style.ts';
+
+const LABEL: Record<ChangeOutcome, string> = { applied: 'applied', failed: 'FAILED', skipped: 'skipped', 'would-apply': 'would apply' };
+
+/** One progress line per finished change, printed as apply goes. */
+export function renderProgressLine(result: ChangeResult, style: Style): string {
+  const colour = result.outcome === 'applied' || result.outcome === 'would-apply' ? style.green : result.outcome === 'failed' ? style.red : style.yellow;
+  const timing = result.attempts > 0 ? style.dim(` (${result.durationMs} ms${result.attempts > 1 ? `, ${result.attempts} attempts` : ''})`) : '';
+  const detail = result.message && result.outcome !== 'applied' ? `: ${result.message}` : '';
+  return `${colour(LABEL[result.outcome].padEnd(11))} ${result.action} ${result.target}/${result.key}${timing}${detail}`;
+}
+
+export function countOutcomes(report: ApplyReport): Record<ChangeOutcome, number> {
+  const counts: Record<ChangeOutcome, number> = { applied: 0, failed: 0, skipped: 0, 'would-apply': 0 };
+  for (const result of report.results) counts[result.outcome] += 1;
+  return counts;
+}
+
+/** The closing report: totals, then every failure and skip again so none scrolls out of sight. */
+export function renderReportText(report: ApplyReport, style: Style): string {
+  const counts = countOutcomes(report);
+  const out: string[] = [];
+  const problems = report.results.filter((r) => r.outcome === 'failed' || r.outcome === 'skipped');
+  if (problems.length) {
+    out.push('', style.bold('Not applied:'));
+    for (const result of problems) out.push('  ' + renderProgressLine(result, style));
+  }
+  out.push('');
+  if (report.dryRun) {
+    out.push(style.bold(`Dry run complete: ${counts['would-apply']} would apply, ${counts.skipped} would be skipped. Nothing was changed.`));
+  } else {
+    const verdict = counts.failed + counts.skipped === 0 ? style.green('Apply complete!') : style.yellow('Apply incomplete.');
+    out.push(`${verdict} ${counts.applied} applied, ${counts.failed} failed, ${counts.skipped} skipped.`);
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,103 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { applyPlan } from '../../src/apply/apply-plan.ts';
+import { withRetry } from '../../src/apply/retry.ts';
+import type { Change } from '../../src/model/plan.ts';
+import { ProviderError, type Provider } from '../../src/providers/provider.ts';
+import { desired, live, planFor } from '../fixtures/plan-cases.ts';
+
+/** A provider double that records calls and fails the changes it is told to: the executor's contract only. */
+function recordingProvider(failures: Record<string, ProviderError[]> = {}) {
+  const calls: string[] = [];
+  let inFlight = 0;
+  let peak = 0;
+  const provider: Provider = {
+    observe: async () => [],
+    preflight: async () => [],
+    apply: async (change: Change) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      inFlight -= 1;
+      calls.push(change.id);
+      const next = failures[change.id]?.shift();
+      if (next) throw next;
+    },
+  };
+  return { provider, calls, peak: () => peak };
+}
+
+const noWait = { attempts: 3, baseDelayMs: 0, maxDelayMs: 0 };
+
+test('applies every change in plan order and reports each as applied', async () => {
+  const plan = planFor([desired('a', 'published'), desired('b', 'published', { description: 'new' })], [live('b', 'published')]);
+  const { provider, calls } = recordingProvider();
+  const report = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 4, dryRun: false, allowDestructive: false, retry: noWait });
+  assert.equal(calls, ['sandbox-api7/b/update', 'sandbox-api7/a/create']);
+  assert.equal(report.results.map((r) => r.outcome), ['applied', 'applied']);
+});
+
+test('a failed step skips the steps that depend on it, and says which one blocked them', async () => {
+  const plan = planFor([desired('d', 'published', { description: 'x' })], [live('d', 'draft')]);
+  const { provider } = recordingProvider({ 'sandbox-api7/d/update': [new ProviderError('d: HTTP 400 from PUT: bad', 400)] });
+  const report = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 2, dryRun: false, allowDestructive: false, retry: noWait });
+  assert.equal(report.results.map((r) => [r.outcome, r.message]), [
+    ['failed', 'd: HTTP 400 from PUT: bad'],
+    ['skipped', 'skipped because sandbox-api7/d/update did not apply'],
+  ]);
+});
+
+test('high-risk changes are skipped without --allow-destructive and protected ones even with it', async () => {
+  const plan = planFor([desired('p', 'draft', {}, true), desired('q', 'draft')], [live('p', 'published'), live('q', 'published')]);
+  const { provider, calls } = recordingProvider();
+  const cautious = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 2, dryRun: false, allowDestructive: false, retry: noWait });
+  assert.equal(cautious.results.map((r) => r.outcome), ['skipped', 'skipped']);
+  assert.equal(calls, []);
+  const destructive = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 2, dryRun: false, allowDestructive: true, retry: noWait });
+  assert.equal(destructive.results.map((r) => [r.key, r.outcome]), [['p', 'skipped'], ['q', 'applied']]);
+  assert.match(destructive.results[0]!.message!, /protected/);
+});
+
+test('a dry run writes nothing and reports what would apply', async () => {
+  const plan = planFor([desired('d', 'published', { description: 'x' })], [live('d', 'draft')]);
+  const { provider, calls } = recordingProvider();
+  const report = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 2, dryRun: true, allowDestructive: false, retry: noWait });
+  assert.equal(calls, []);
+  assert.equal(report.results.map((r) => r.outcome), ['would-apply', 'would-apply']);
+});
+
+test('retryable errors are retried and the attempts recorded; others fail at once', async () => {
+  const plan = planFor([desired('a', 'published'), desired('b', 'published')], []);
+  const { provider } = recordingProvider({
+    'sandbox-api7/a/create': [new ProviderError('HTTP 429', 429, true), new ProviderError('HTTP 503', 503, true)],
+    'sandbox-api7/b/create': [new ProviderError('HTTP 409', 409, false)],
+  });
+  const report = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 2, dryRun: false, allowDestructive: false, retry: noWait });
+  assert.equal(report.results.map((r) => [r.key, r.outcome, r.attempts]), [['a', 'applied', 3], ['b', 'failed', 1]]);
+});
+
+test('writes in flight never exceed the configured concurrency', async () => {
+  const many = Array.from({ length: 20 }, (_, i) => desired(`p${i}`, 'published'));
+  const { provider, peak } = recordingProvider();
+  await applyPlan(planFor(many, []), new Map([['sandbox-api7', provider]]), { concurrency: 3, dryRun: false, allowDestructive: false, retry: noWait });
+  assert.is(peak(), 3);
+});
+
+test('backoff honours Retry-After when it is longer than the jittered delay', async () => {
+  const waits: number[] = [];
+  let calls = 0;
+  const result = await withRetry(
+    async () => {
+      calls += 1;
+      if (calls === 1) throw new ProviderError('HTTP 429', 429, true, 2);
+      return 'ok';
+    },
+    { attempts: 3, baseDelayMs: 100, maxDelayMs: 10_000 },
+    async (ms) => void waits.push(ms),
+    () => 0.5,
+  );
+  assert.equal(result, { value: 'ok', attempts: 2 });
+  assert.equal(waits, [2000]);
+});
+
+test.run();

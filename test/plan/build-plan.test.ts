@@ -1,0 +1,94 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { desired, live, PLAN_CASES, planFor } from '../fixtures/plan-cases.ts';
+
+test('a product missing on the target is created with every field and precondition absent', () => {
+  const plan = PLAN_CASES['new-portal']!();
+  assert.equal(plan.changes.map((c) => c.id), ['sandbox-api7/loyalty/create', 'sandbox-api7/payments/create']);
+  const create = plan.changes[1]!;
+  assert.equal(create.precondition, { kind: 'absent' });
+  assert.equal(create.after?.status, 'published');
+  assert.ok(create.fields.some((f) => f.path === 'services'));
+});
+
+test('an identical live product plans nothing; unowned ones are counted', () => {
+  const plan = PLAN_CASES['no-changes']!();
+  assert.equal(plan.changes, []);
+  assert.is(plan.targets[0]!.unmanaged, 1);
+});
+
+test('changed fields are reported per field, labels per key; orphans are listed, not deleted', () => {
+  const plan = PLAN_CASES['drifted-update']!();
+  assert.equal(plan.changes.length, 1);
+  const update = plan.changes[0]!;
+  assert.equal(update.fields.map((f) => f.path), ['description', 'labels.owner', 'visibility']);
+  assert.equal(update.fields[1], { path: 'labels.owner', before: 'bob' });
+  assert.is(update.risk, 'low');
+  assert.equal(update.after?.status, 'published');
+  assert.equal(plan.targets[0]!.orphaned, ['retired']);
+});
+
+test('a draft with edits is updated as a draft, then published, in that order', () => {
+  const plan = PLAN_CASES['publish-draft']!();
+  assert.equal(plan.changes.map((c) => c.action), ['update', 'publish']);
+  assert.equal(plan.changes[1]!.dependsOn, [plan.changes[0]!.id]);
+  assert.is(plan.changes[0]!.after?.status, 'draft');
+});
+
+test('unpublishing is high risk and says what it does to consumers', () => {
+  const [unpublish] = PLAN_CASES['unpublish-protected']!().changes;
+  assert.is(unpublish?.action, 'unpublish');
+  assert.is(unpublish?.risk, 'high');
+  assert.is(unpublish?.protected, true);
+  assert.match(unpublish?.reasons[0] ?? '', /cancels every subscription/);
+});
+
+test('an auth change on a published product becomes unpublish → update → publish, all high risk', () => {
+  const plan = PLAN_CASES['auth-change-while-published']!();
+  assert.equal(plan.changes.map((c) => c.action), ['unpublish', 'update', 'publish']);
+  assert.ok(plan.changes.every((c) => c.risk === 'high'));
+  assert.equal(plan.changes[2]!.dependsOn, ['sandbox-api7/orders/update']);
+  assert.equal(plan.changes[1]!.dependsOn, ['sandbox-api7/orders/unpublish']);
+  assert.is(plan.changes[1]!.after?.status, 'draft');
+  assert.match(plan.changes[0]!.reasons[0]!, /^auth cannot change while published/);
+});
+
+test('a change to an unlocked field of a published product stays a single low-risk update', () => {
+  const plan = planFor([desired('orders', 'published', { description: 'x' })], [live('orders', 'published')]);
+  assert.equal(plan.changes.map((c) => [c.action, c.risk, c.after?.status]), [['update', 'low', 'published']]);
+});
+
+test('with pruning on, an owned product missing from Git is deleted (high risk); an unowned one never', () => {
+  const plan = planFor([], [live('retired', 'published'), live('theirs', 'published', {}, false)], true);
+  assert.equal(plan.changes.map((c) => c.id), ['sandbox-api7/retired/delete']);
+  assert.is(plan.changes[0]!.risk, 'high');
+  assert.is(plan.targets[0]!.unmanaged, 1);
+});
+
+test('a Git product colliding with an unowned live one is a plan error naming import as the fix', () => {
+  const plan = planFor([desired('legacy', 'published')], [live('legacy', 'published', {}, false)]);
+  assert.equal(plan.changes, []);
+  assert.is(plan.diagnostics[0]?.rule, 'plan/unowned-collision');
+  assert.match(plan.diagnostics[0]?.fix ?? '', /apiproducts import --target sandbox-api7 --product legacy/);
+});
+
+test('empty and absent values are the same (server defaults never show as drift)', () => {
+  const plan = planFor([desired('a', 'published', { labels: {}, description: '' })], [live('a', 'published', { labels: undefined, description: undefined })]);
+  assert.equal(plan.changes, []);
+});
+
+test('set-valued fields compare equal whatever the order the provider normalised them to', () => {
+  const plan = planFor([desired('a', 'published', { auth: ['basic-auth', 'key-auth'] })], [live('a', 'published', { auth: ['basic-auth', 'key-auth'] })]);
+  assert.equal(plan.changes, []);
+});
+
+test('changes run removals first and publishes last', () => {
+  const plan = planFor(
+    [desired('new', 'published'), desired('draft-me', 'draft'), desired('go-live', 'published')],
+    [live('draft-me', 'published'), live('go-live', 'draft'), live('gone', 'draft')],
+    true,
+  );
+  assert.equal(plan.changes.map((c) => c.action), ['delete', 'unpublish', 'create', 'publish']);
+});
+
+test.run();
