@@ -1,0 +1,89 @@
+import type { Api7List } from '../../providers/api7/wire.ts';
+import type { Api7State } from './state.ts';
+
+/** A refusal with the Admin API's error body `{error_msg}`; thrown by handlers, sent by the server. */
+export class Api7HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'Api7HttpError';
+  }
+}
+
+export const badRequest = (message: string): Api7HttpError => new Api7HttpError(400, message);
+export const notFound = (message: string): Api7HttpError => new Api7HttpError(404, message);
+
+const DEFAULT_PAGE_SIZE = 10;
+const MAX_PAGE_SIZE = 500;
+
+function positiveInteger(query: URLSearchParams, name: string, fallback: number, max: number): number {
+  const raw = query.get(name);
+  if (raw === null) return fallback;
+  const value = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? 'a positive integer' : `an integer between 1 and ${max}`;
+    throw badRequest(`${name} must be ${range}, got "${raw}"`);
+  }
+  return value;
+}
+
+interface Listed {
+  id: string;
+  created_at?: number;
+}
+
+/**
+ * One page of a list, `{list, total}` with `total` the full count. The real server defaults to
+ * `updated_at` descending; the emulator orders by `created_at` then `id` ascending instead, so
+ * that updates made while a client pages through a list never move items between pages.
+ */
+export function paginate<T extends Listed>(items: readonly T[], query: URLSearchParams): Api7List<T> {
+  const page = positiveInteger(query, 'page', 1, Number.MAX_SAFE_INTEGER);
+  const pageSize = positiveInteger(query, 'page_size', DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  const ordered = [...items].sort(
+    (a, b) => (a.created_at ?? 0) - (b.created_at ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  const start = (page - 1) * pageSize;
+  return { list: ordered.slice(start, start + pageSize), total: ordered.length };
+}
+
+/** The request body as a JSON object, or a 400 saying why it is not one. */
+export function parseJsonObject(body: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error) {
+    throw badRequest(`invalid JSON body: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw badRequest('request body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** A required query parameter, or a 400 naming it. */
+export function requiredQuery(query: URLSearchParams, name: string): string {
+  const value = query.get(name);
+  if (!value) throw badRequest(`${name} is required`);
+  return value;
+}
+
+/** What a route handler is given: the state to read or change and the parsed request. */
+export interface Api7Call {
+  state: Api7State;
+  query: URLSearchParams;
+  /** Path parameters in the order the route names them (already URI-decoded). */
+  params: string[];
+  /** The raw request body, parsed only by handlers that take one. */
+  body: string;
+  /** Unix seconds, for `created_at` / `updated_at`. */
+  now: number;
+}
+
+/** A 200 answer; `mutated` makes the server report the new state (`onMutation`). */
+export interface Api7Reply {
+  body: unknown;
+  mutated?: boolean;
+}

@@ -1,0 +1,131 @@
+import {
+  NAME_LABEL,
+  OWNER_LABEL,
+  OWNER_VALUE,
+  type Api7DcrProvider,
+  type Api7GatewayGroup,
+  type Api7Portal,
+  type Api7Product,
+  type Api7Service,
+} from '../../providers/api7/wire.ts';
+
+/**
+ * Everything the API7 emulator serves, as plain JSON-serialisable data (it is persisted as is).
+ * Objects are stored exactly as the Admin API returns them.
+ */
+export interface Api7State {
+  portals: Api7Portal[];
+  gatewayGroups: Api7GatewayGroup[];
+  /** Published services, by gateway group id. */
+  services: Record<string, Api7Service[]>;
+  dcrProviders: Api7DcrProvider[];
+  /** API products, by portal id: every product route is scoped by `?portal_id=`. */
+  products: Record<string, Api7Product[]>;
+  /** Active subscriptions per product id. No route serves them; they make unpublishing observable. */
+  subscriptions: Record<string, number>;
+}
+
+// Fixed clock values keep the seed byte-for-byte reproducible.
+const SEEDED_AT = 1767225600; // 2026-01-01T00:00:00Z
+const DRIFTED_AT = 1769904000; // 2026-02-01T00:00:00Z
+const HOUR = 3600;
+
+function gatewayGroup(name: string, description: string, offset: number): Api7GatewayGroup {
+  return {
+    id: `gg-${name}`,
+    name,
+    description,
+    labels: { env: name },
+    type: 'api7_gateway',
+    created_at: SEEDED_AT + offset * HOUR,
+    updated_at: SEEDED_AT + offset * HOUR,
+  };
+}
+
+function service(id: string, name: string, desc: string, hosts: string[], offset: number): Api7Service {
+  return {
+    id,
+    name,
+    desc,
+    labels: {},
+    type: 'http',
+    hosts,
+    path_prefix: `/${name}`,
+    created_at: SEEDED_AT + offset * HOUR,
+    updated_at: SEEDED_AT + offset * HOUR,
+  };
+}
+
+/** `default` unless the target names another portal (`settings.portal`); its id is `portal-<name>`. */
+export function portalId(portalName: string): string {
+  return `portal-${portalName}`;
+}
+
+/**
+ * A realistic portal: two gateway groups with services, a DCR provider, one product of ours that
+ * drifted from Git (`orders`: description and visibility edited by hand) and one product nobody
+ * manages with apiproducts (`Legacy Billing`). The other example products are left for the first
+ * apply to create.
+ */
+export function seedApi7State(portalName = 'default'): Api7State {
+  const portal = portalId(portalName);
+  const ordersProduct: Api7Product = {
+    id: 'prod-orders',
+    name: 'Orders API',
+    desc: 'Create and track orders.',
+    type: 'gateway',
+    visibility: 'public',
+    status: 'published',
+    labels: { [OWNER_LABEL]: OWNER_VALUE, [NAME_LABEL]: 'orders', team: 'commerce' },
+    subscription_auto_approval: true,
+    auth: { 'basic-auth': {} },
+    linked_gateway_services: [{ gateway_group_id: 'gg-production', service_id: 'svc-orders' }],
+    created_at: SEEDED_AT + 10 * HOUR,
+    updated_at: DRIFTED_AT,
+  };
+  const legacyBillingProduct: Api7Product = {
+    id: 'prod-legacy-billing',
+    name: 'Legacy Billing',
+    desc: 'Invoices and statements for enterprise accounts. Maintained by hand in the dashboard.',
+    type: 'gateway',
+    visibility: 'logged_in',
+    status: 'published',
+    labels: { team: 'finance' },
+    subscription_auto_approval: false,
+    auth: { 'key-auth': {} },
+    linked_gateway_services: [{ gateway_group_id: 'gg-production', service_id: 'svc-billing' }],
+    created_at: SEEDED_AT + 11 * HOUR,
+    updated_at: SEEDED_AT + 11 * HOUR,
+  };
+  return {
+    portals: [
+      {
+        id: portal,
+        name: portalName,
+        public_url: 'https://developer.example.com',
+        created_at: SEEDED_AT,
+        updated_at: SEEDED_AT,
+      },
+    ],
+    gatewayGroups: [
+      gatewayGroup('production', 'Production gateways', 0),
+      gatewayGroup('staging', 'Staging gateways', 1),
+    ],
+    services: {
+      'gg-production': [
+        service('svc-payments', 'payments', 'Card payments and refunds', ['pay.example.com', 'payments.example.com'], 2),
+        service('svc-orders', 'orders', 'Customer orders', ['orders.example.com'], 3),
+        service('svc-identity', 'identity', 'OAuth client registration and user info', ['id.example.com'], 4),
+        service('svc-loyalty', 'loyalty', 'Loyalty points', ['loyalty.example.com'], 5),
+        service('svc-billing', 'billing', 'Invoices and statements', ['billing.example.com'], 6),
+      ],
+      'gg-staging': [
+        service('svc-staging-payments', 'payments', 'Card payments and refunds', ['pay.staging.example.com'], 7),
+        service('svc-staging-orders', 'orders', 'Customer orders', ['orders.staging.example.com'], 8),
+      ],
+    },
+    dcrProviders: [{ id: 'dcr-corp-idp', name: 'corp-idp' }],
+    products: { [portal]: [ordersProduct, legacyBillingProduct] },
+    subscriptions: { [ordersProduct.id]: 3, [legacyBillingProduct.id]: 12 },
+  };
+}

@@ -1,0 +1,114 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { TargetConfig } from '../../src/model/target.ts';
+import { seedApi7State, type Api7State } from '../../src/sandbox/api7/state.ts';
+import { resetSandbox, startSandbox, type RunningSandbox } from '../../src/sandbox/index.ts';
+import { loadStateFile, saveStateFile } from '../../src/sandbox/state-file.ts';
+
+// The sandbox registry and its state files, through the public entry points.
+const stateDir = mkdtempSync(join(tmpdir(), 'apiproducts-sandbox-'));
+const running: RunningSandbox[] = [];
+test.after(async () => {
+  await Promise.all(running.map((sandbox) => sandbox.close()));
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+function target(name: string, settings: Record<string, unknown> = {}, provider = 'api7'): TargetConfig {
+  return {
+    name,
+    provider,
+    sandbox: true,
+    insecure: false,
+    settings: { provider, sandbox: true, ...settings },
+    source: { file: 'apiproducts.yaml', line: 1, column: 1 },
+  };
+}
+
+async function start(config: TargetConfig): Promise<RunningSandbox> {
+  const sandbox = await startSandbox(config, stateDir);
+  running.push(sandbox);
+  return sandbox;
+}
+
+function request(sandbox: RunningSandbox, method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${sandbox.endpoint.url}${path}`, {
+    method,
+    headers: { 'X-API-KEY': sandbox.endpoint.secret ?? '', 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+const readState = (name: string): Api7State => JSON.parse(readFileSync(join(stateDir, `${name}.json`), 'utf8'));
+
+test('startSandbox seeds the state file on first use and answers with a fresh token', async () => {
+  const first = await start(target('persist'));
+  assert.match(first.endpoint.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.match(first.endpoint.secret ?? '', /^a7ee-sandbox-[0-9a-f]{32}$/);
+  assert.equal(readState('persist'), seedApi7State());
+  const second = await start(target('persist'));
+  assert.is.not(second.endpoint.secret, first.endpoint.secret);
+  assert.is((await request(second, 'GET', '/api/version', undefined)).status, 200);
+  assert.is((await fetch(`${second.endpoint.url}/api/version`, { headers: { 'X-API-KEY': first.endpoint.secret ?? '' } })).status, 401);
+});
+
+test('every change is saved and survives a restart; reset reseeds', async () => {
+  const config = target('survive');
+  const sandbox = await start(config);
+  const deleted = await request(sandbox, 'DELETE', '/api/api_products/prod-legacy-billing?portal_id=portal-default');
+  assert.is(deleted.status, 200);
+  assert.is(readState('survive').products['portal-default']?.length, 1);
+  await sandbox.close();
+
+  const restarted = await start(config);
+  const listed = (await (await request(restarted, 'GET', '/api/api_products?portal_id=portal-default')).json()) as { total: number };
+  assert.is(listed.total, 1);
+  await restarted.close();
+
+  resetSandbox(config, stateDir);
+  assert.equal(readState('survive'), seedApi7State());
+});
+
+test('the seeded portal is named after settings.portal', async () => {
+  const sandbox = await start(target('partners', { portal: 'partners' }));
+  const portals = (await (await request(sandbox, 'GET', '/api/portals?search=partners')).json()) as { list: { id: string }[] };
+  assert.equal(portals.list.map((portal) => portal.id), ['portal-partners']);
+  assert.is((await request(sandbox, 'GET', '/api/api_products?portal_id=portal-partners')).status, 200);
+});
+
+test('a corrupt state file is a clear error that names the file and the fix', async () => {
+  writeFileSync(join(stateDir, 'broken.json'), '{"portals": [');
+  try {
+    await startSandbox(target('broken'), stateDir);
+    assert.unreachable('a corrupt file must not be served');
+  } catch (error) {
+    assert.match((error as Error).message, join(stateDir, 'broken.json'));
+    assert.match((error as Error).message, 'apiproducts sandbox reset');
+  }
+  resetSandbox(target('broken'), stateDir);
+  assert.equal(readState('broken'), seedApi7State());
+});
+
+test('an unknown provider kind has no sandbox', async () => {
+  try {
+    await startSandbox(target('elsewhere', {}, 'kong'), stateDir);
+    assert.unreachable('kong has no sandbox');
+  } catch (error) {
+    assert.match((error as Error).message, 'no sandbox exists for provider "kong"');
+  }
+  assert.throws(() => resetSandbox(target('elsewhere', {}, 'kong'), stateDir), /no sandbox exists for provider "kong"/);
+});
+
+test('state files: saved atomically into a new directory, read back as written', () => {
+  const path = join(stateDir, 'nested', 'deeper', 'state.json');
+  saveStateFile(path, { answer: 42 });
+  assert.equal(loadStateFile(path, () => ({ answer: 0 })), { answer: 42 });
+  assert.equal(loadStateFile(join(stateDir, 'nested', 'fresh.json'), () => ({ seeded: true })), { seeded: true });
+  assert.equal(JSON.parse(readFileSync(join(stateDir, 'nested', 'fresh.json'), 'utf8')), { seeded: true });
+  writeFileSync(path, '[1, 2]');
+  assert.throws(() => loadStateFile(path, () => ({})), /is corrupt \(not a JSON object\)/);
+});
+
+test.run();
