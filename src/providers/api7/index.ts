@@ -1,0 +1,141 @@
+/**
+ * API7 Enterprise: the offline ProviderKind (validation, desired objects, identity) and the
+ * connected Provider (observe, preflight, apply) over the Admin API.
+ */
+import pLimit from 'p-limit';
+import { UserError, type Diagnostic } from '../../model/diagnostic.ts';
+import type { Change } from '../../model/plan.ts';
+import type { TargetConfig } from '../../model/target.ts';
+import { ProviderError, type Endpoint, type LiveObject, type Provider, type ProviderKind } from '../provider.ts';
+import { createApi7Client, portalName, type Api7Client } from './client.ts';
+import { createDirectory, toDesiredObject, toLiveObject, toProductBody, type Api7Directory } from './mapping.ts';
+import { checkLinks } from './preflight.ts';
+import { openapiDisplayPath, readOpenapiText, validateApi7Binding } from './validate-binding.ts';
+import type { Api7Product, Api7Service } from './wire.ts';
+
+const KNOWN_SETTINGS = new Set(['provider', 'url', 'sandbox', 'insecure', 'portal', 'tokenEnv']);
+const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Gateway groups whose services are listed at once. */
+const GROUP_CONCURRENCY = 4;
+
+function validateTarget(target: TargetConfig): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const report = (severity: Diagnostic['severity'], rule: string, message: string, fix: string): void => {
+    diagnostics.push({ severity, rule: `api7/${rule}`, message, fix, source: target.source, target: target.name });
+  };
+  const { portal, tokenEnv } = target.settings;
+  if (portal !== undefined && (typeof portal !== 'string' || portal === '')) {
+    report('error', 'portal', `target ${target.name}: portal must be the name of a developer portal`, 'write portal: default');
+  }
+  if (!target.sandbox) {
+    if (!target.url) {
+      report('error', 'url', `target ${target.name} has no url`, 'add url: https://<control plane host>:7443');
+    }
+    if (tokenEnv === undefined) {
+      report('error', 'token-env', `target ${target.name} has no tokenEnv (the environment variable holding the API7 token)`,
+        'add tokenEnv: API7_TOKEN and export the token in that variable');
+    } else if (typeof tokenEnv !== 'string' || !ENV_VAR_NAME.test(tokenEnv)) {
+      // Never echo the value: someone may have pasted the token itself here.
+      report('error', 'token-env', `target ${target.name}: tokenEnv must be the NAME of an environment variable, not a token`,
+        'write tokenEnv: API7_TOKEN and put the token in that variable');
+    }
+  }
+  for (const key of Object.keys(target.settings)) {
+    if (!KNOWN_SETTINGS.has(key)) {
+      report('warning', 'unknown-setting', `target ${target.name}: "${key}" is not an API7 target setting (ignored)`,
+        `use only ${[...KNOWN_SETTINGS].join(', ')}`);
+    }
+  }
+  return diagnostics;
+}
+
+export const api7: ProviderKind = {
+  kind: 'api7',
+  // API7 refuses auth changes on a published product (reference §3).
+  lockedWhilePublished: ['auth'],
+  unpublishConsequence: 'unpublishing cancels every subscription and removes the auth rules from the linked services',
+  validateTarget,
+  validateBinding: (product) => validateApi7Binding(product),
+  toDesired(product) {
+    if (product.binding.type !== 'external') return [toDesiredObject(product)];
+    const text = readOpenapiText(product);
+    if (text === undefined) {
+      throw new UserError(`${product.name}: OpenAPI file ${openapiDisplayPath(product) ?? '(none)'} cannot be read`);
+    }
+    return [toDesiredObject(product, text)];
+  },
+  identify: (target) => ({ url: target.sandbox ? `sandbox://${target.name}` : (target.url ?? ''), portal: portalName(target) }),
+  connect: (target, endpoint) => createApi7Provider(target, endpoint),
+};
+
+/** What one observation listed: products and the lookups preflight and apply need. */
+interface Snapshot {
+  products: Api7Product[];
+  directory: Api7Directory;
+}
+
+async function listDirectory(client: Api7Client): Promise<Api7Directory> {
+  const [groups, dcrProviders] = await Promise.all([client.listGatewayGroups(), client.listDcrProviders()]);
+  const limit = pLimit(GROUP_CONCURRENCY);
+  const lists = await Promise.all(groups.map((group) => limit(() => client.listServices(group.id))));
+  const services = new Map<string, Api7Service[]>(groups.map((group, index) => [group.id, lists[index] ?? []]));
+  return createDirectory(groups, services, dcrProviders);
+}
+
+/** One line naming the product, keeping status and retry hints for the executor. */
+function aboutProduct(change: Change, error: unknown): unknown {
+  if (!(error instanceof ProviderError)) return error;
+  return new ProviderError(`${change.product}: ${error.message}`, error.status, error.retryable, error.retryAfterSeconds);
+}
+
+export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, timeoutMs?: number): Provider {
+  const client = createApi7Client(target, endpoint, timeoutMs);
+  let snapshot: Snapshot | undefined;
+  // Apply from a saved plan may run without observe(): list the lookups once, lazily.
+  let directory: Promise<Api7Directory> | undefined;
+  const currentDirectory = (): Promise<Api7Directory> => {
+    if (snapshot) return Promise.resolve(snapshot.directory);
+    directory ??= listDirectory(client).catch((error: unknown) => {
+      directory = undefined;
+      throw error;
+    });
+    return directory;
+  };
+  const observeSnapshot = async (): Promise<Snapshot> => {
+    const [products, listed] = await Promise.all([client.listProducts(), listDirectory(client)]);
+    snapshot = { products, directory: listed };
+    return snapshot;
+  };
+
+  return {
+    async observe(): Promise<LiveObject[]> {
+      const { products, directory: lookups } = await observeSnapshot();
+      return products.map((product) => toLiveObject(product, lookups));
+    },
+
+    async preflight(changes) {
+      const ours = changes.filter((change) => change.target === target.name);
+      if (ours.length === 0) return [];
+      const { products, directory: lookups } = snapshot ?? (await observeSnapshot());
+      return checkLinks(ours, products, lookups, target.name);
+    },
+
+    async apply(change) {
+      try {
+        if (change.action !== 'create' && !change.ref?.id) {
+          throw new ProviderError(`cannot ${change.action} without the id of the live product (the change has no ref.id)`);
+        }
+        if (change.action === 'delete') {
+          await client.deleteProduct(change.ref!.id!);
+          return;
+        }
+        if (!change.after) throw new ProviderError(`cannot ${change.action}: the change does not say what the product becomes`);
+        const body = toProductBody(change.after, change.product, await currentDirectory());
+        if (change.action === 'create') await client.createProduct(body);
+        else await client.replaceProduct(change.ref!.id!, body);
+      } catch (error) {
+        throw aboutProduct(change, error);
+      }
+    },
+  };
+}
