@@ -1,0 +1,115 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { copyExampleProject, readSandboxState, runCli } from '../helpers/project.ts';
+
+const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
+
+for (const command of ['validate', 'plan', 'apply', 'sandbox']) {
+  test(`${command} --help prints its usage and exits 0`, async () => {
+    const result = await runCli([command, '--help'], { cwd: copyExampleProject() });
+    assert.is(result.code, 0, result.stderr);
+    assert.match(result.stdout, `Usage: apiproducts ${command}`);
+  });
+}
+
+test('no command prints the overview and exits 1; --help exits 0', async () => {
+  const cwd = copyExampleProject();
+  const bare = await runCli([], { cwd });
+  assert.is(bare.code, 1);
+  assert.match(bare.stdout, 'Commands:');
+  assert.is((await runCli(['--help'], { cwd })).code, 0);
+});
+
+test('unknown commands and options are clear usage errors without a stack trace', async () => {
+  const cwd = copyExampleProject();
+  const unknownCommand = await runCli(['deploy'], { cwd });
+  assert.is(unknownCommand.code, 1);
+  assert.match(unknownCommand.stderr, 'unknown command "deploy"');
+  const unknownOption = await runCli(['plan', '--colour'], { cwd });
+  assert.is(unknownOption.code, 1);
+  assert.match(unknownOption.stderr, "Unknown option '--colour'");
+  const wrongCommandOption = await runCli(['validate', '--auto-approve'], { cwd });
+  assert.is(wrongCommandOption.code, 1);
+  assert.match(wrongCommandOption.stderr, 'validate does not take --auto-approve');
+  for (const result of [unknownCommand, unknownOption, wrongCommandOption]) assert.not.match(result.stderr, STACK_FRAME);
+});
+
+test('validate accepts the shipped example project', async () => {
+  const result = await runCli(['validate'], { cwd: copyExampleProject() });
+  assert.is(result.code, 0, result.stderr);
+  assert.match(result.stdout, 'Valid: 5 products, 1 target');
+});
+
+test('the main job: plan, apply, then plan says there is nothing to do', async () => {
+  const cwd = copyExampleProject();
+  const plan = await runCli(['plan'], { cwd });
+  assert.is(plan.code, 0, plan.stderr);
+  assert.match(plan.stdout, 'Plan: 4 to create, 1 to update, 0 to publish, 0 to unpublish, 0 to delete.');
+  assert.match(plan.stdout, '1 unmanaged product on sandbox-api7 left alone');
+  assert.match(plan.stdout, 'npx apiproducts apply');
+
+  const detailed = await runCli(['plan', '--detailed-exitcode'], { cwd });
+  assert.is(detailed.code, 2);
+
+  const apply = await runCli(['apply', '--auto-approve'], { cwd });
+  assert.is(apply.code, 0, apply.stdout + apply.stderr);
+  assert.match(apply.stdout, 'Apply complete! 5 applied, 0 failed, 0 skipped.');
+  assert.match(apply.stdout, /applied +create sandbox-api7\/payments/);
+
+  const again = await runCli(['plan', '--detailed-exitcode'], { cwd });
+  assert.is(again.code, 0, again.stdout + again.stderr);
+  assert.match(again.stdout, 'No changes.');
+});
+
+test('apply without a terminal and without --auto-approve refuses and changes nothing', async () => {
+  const cwd = copyExampleProject();
+  await runCli(['plan'], { cwd });
+  const before = readSandboxState(cwd);
+  const result = await runCli(['apply'], { cwd });
+  assert.is(result.code, 1);
+  assert.match(result.stderr, 'pass --auto-approve');
+  assert.is(readSandboxState(cwd), before);
+});
+
+test('apply --dry-run reports what would apply and writes nothing', async () => {
+  const cwd = copyExampleProject();
+  await runCli(['plan'], { cwd });
+  const before = readSandboxState(cwd);
+  const result = await runCli(['apply', '--dry-run'], { cwd });
+  assert.is(result.code, 0, result.stderr);
+  assert.match(result.stdout, 'Dry run complete: 5 would apply, 0 would be skipped. Nothing was changed.');
+  assert.is(readSandboxState(cwd), before);
+});
+
+test('plan --format json prints the plan file format; --out writes the same plan', async () => {
+  const cwd = copyExampleProject();
+  const result = await runCli(['plan', '--format', 'json', '--out', 'plan.json'], { cwd });
+  assert.is(result.code, 0, result.stderr);
+  const plan = JSON.parse(result.stdout);
+  assert.is(plan.formatVersion, 1);
+  assert.is(plan.targets[0].identity.url, 'sandbox://sandbox-api7');
+  assert.is(plan.changes.length, 5);
+  const { readFileSync } = await import('node:fs');
+  assert.equal(JSON.parse(readFileSync(`${cwd}/plan.json`, 'utf8')).changes, plan.changes);
+});
+
+test('sandbox reset puts the sandbox back to its seeded portal', async () => {
+  const cwd = copyExampleProject();
+  await runCli(['plan'], { cwd });
+  const seeded = readSandboxState(cwd);
+  await runCli(['apply', '--auto-approve'], { cwd });
+  assert.is.not(readSandboxState(cwd), seeded);
+  const reset = await runCli(['sandbox', 'reset'], { cwd });
+  assert.is(reset.code, 0, reset.stderr);
+  assert.match(reset.stdout, 'Reset sandbox sandbox-api7');
+  assert.is(readSandboxState(cwd), seeded);
+});
+
+test('--target narrows the run; an unknown target is a clear error', async () => {
+  const cwd = copyExampleProject();
+  const result = await runCli(['plan', '--target', 'nope'], { cwd });
+  assert.is(result.code, 1);
+  assert.match(result.stderr, 'unknown target "nope" in --target; apiproducts.yaml defines: sandbox-api7');
+});
+
+test.run();

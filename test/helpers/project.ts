@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The built binary, exactly what `npx apiproducts` runs (npm test builds it first). */
+export const cliPath = join(repoRoot, 'dist', 'src', 'cli.js');
+
+/** A fresh copy of the shipped example project (apiproducts.yaml + products/) in a temp dir. */
+export function copyExampleProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'apiproducts-cli-'));
+  cpSync(join(repoRoot, 'apiproducts.yaml'), join(dir, 'apiproducts.yaml'));
+  cpSync(join(repoRoot, 'products'), join(dir, 'products'), { recursive: true });
+  return dir;
+}
+
+/** Writes `{relative path: content}` into a new temp dir. */
+export function writeProject(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'apiproducts-fixture-'));
+  for (const [path, content] of Object.entries(files)) {
+    const file = join(dir, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+  return dir;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI without a terminal (as CI does) and collects everything it printed. */
+export function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      cwd: options.cwd,
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+export function readSandboxState(projectDir: string, target = 'sandbox-api7'): string {
+  return readFileSync(join(projectDir, '.apiproducts', 'sandbox', `${target}.json`), 'utf8');
+}
