@@ -1,3 +1,5 @@
+import { canonicalJson } from '../diff/canonical.ts';
+
 /** ANSI styling that collapses to plain text when colour is off (no TTY, NO_COLOR, CI logs, files). */
 export interface Style {
   green(text: string): string;
@@ -25,6 +27,6 @@ export const plainStyle: Style = { green: identity, yellow: identity, red: ident
 /** A short, single-line rendering of a field value: JSON, with long strings cut. */
 export function formatValue(value: unknown, max = 100): string {
   if (value === undefined) return '(not set)';
-  const text = JSON.stringify(value) ?? String(value);
+  const text = canonicalJson(value) ?? String(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

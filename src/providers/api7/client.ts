@@ -54,11 +54,11 @@ function tokenSource(target: TargetConfig, endpoint: Endpoint): () => string {
     if (endpoint.secret !== undefined) return endpoint.secret;
     const variable = target.settings.tokenEnv;
     if (typeof variable !== 'string' || variable === '') {
-      throw new ProviderError(`target ${target.name}: tokenEnv is not set (the name of the environment variable holding the API7 token)`);
+      throw new ProviderError(`tokenEnv is not set (the name of the environment variable holding the API7 token)`);
     }
     const token = process.env[variable];
     if (token === undefined || token === '') {
-      throw new ProviderError(`target ${target.name}: environment variable ${variable} is not set (it must hold the API7 token)`);
+      throw new ProviderError(`environment variable ${variable} is not set (it must hold the API7 token)`);
     }
     return token;
   };
@@ -86,7 +86,7 @@ export function createApi7Client(target: TargetConfig, endpoint: Endpoint, timeo
     if (exact) return exact.id;
     const all = await listAll<Api7Portal>('/api/portals');
     const available = all.map((p) => p.name).sort().join(', ') || 'none';
-    throw new ProviderError(`target ${target.name}: portal "${name}" does not exist (available: ${available})`);
+    throw new ProviderError(`portal "${name}" does not exist (available: ${available})`);
   };
   const portalId = (): Promise<string> => {
     // A failed lookup is not cached: the next call (a retry) asks again.

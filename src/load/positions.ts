@@ -1,0 +1,94 @@
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import type { SourcePosition } from '../model/diagnostic.ts';
+import type { Locate } from '../model/product.ts';
+
+/** Finds the line and column of any path inside one parsed YAML document. */
+export interface DocumentLocator {
+  /** The node at `path` (its value), or the nearest ancestor that exists. */
+  locate: Locate;
+  /**
+   * The KEY of the last path segment, e.g. `['targets','sandbox','visiblity']` points at
+   * `visiblity:` itself: that is what is wrong for an unknown field, not its value.
+   */
+  locateKey: Locate;
+}
+
+type PathSegment = string | number;
+
+/** Where the node at `path` starts, and where the key naming it starts (absent for seq items and the root). */
+interface Found {
+  valueOffset: number;
+  keyOffset?: number;
+}
+
+export function createLocator(doc: Document, lineCounter: LineCounter, file: string): DocumentLocator {
+  const at = (offset: number): SourcePosition => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col };
+  };
+  const find = (path: readonly PathSegment[]): Found => {
+    // The document itself, when it has no content: its first character.
+    let node: unknown = doc.contents;
+    let found: Found = { valueOffset: rangeStart(node) ?? doc.range?.[0] ?? 0 };
+    for (const segment of path) {
+      if (isAlias(node)) node = node.resolve(doc);
+      const step = child(node, segment);
+      if (!step) break; // nearest existing ancestor
+      node = step.value;
+      const keyOffset = step.keyOffset;
+      // `key:` with no value has no value node: point at the key instead.
+      const valueOffset = rangeStart(step.value) ?? keyOffset ?? found.valueOffset;
+      found = keyOffset === undefined ? { valueOffset } : { valueOffset, keyOffset };
+    }
+    return found;
+  };
+  return {
+    locate: (path) => at(find(path).valueOffset),
+    locateKey: (path) => {
+      const found = find(path);
+      return at(found.keyOffset ?? found.valueOffset);
+    },
+  };
+}
+
+function child(node: unknown, segment: PathSegment): { value: unknown; keyOffset?: number } | undefined {
+  if (isMap(node)) {
+    for (const item of node.items) {
+      if (!isPair(item)) continue;
+      const key = isScalar(item.key) ? item.key.value : item.key;
+      if (String(key) !== String(segment)) continue;
+      const keyOffset = rangeStart(item.key);
+      return keyOffset === undefined ? { value: item.value } : { value: item.value, keyOffset };
+    }
+    return undefined;
+  }
+  if (isSeq(node)) {
+    const index = typeof segment === 'number' ? segment : /^\d+$/.test(segment) ? Number(segment) : -1;
+    const item: unknown = node.items[index];
+    return item === undefined ? undefined : { value: item };
+  }
+  return undefined;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  if (node === null || typeof node !== 'object') return undefined;
+  const range = (node as Partial<Node>).range;
+  return range ? range[0] : undefined;
+}
+
+/** `/targets/sandbox-api7/services/0` (a JSON pointer, as ajv reports it) → path segments. */
+export function pointerToPath(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/**
+ * ProductSource (a model contract) has only `locate`; the loader also attaches `locateKey`.
+ * Rules that point at a key use this, and fall back to the value for sources built elsewhere.
+ */
+export function locateKeyOf(source: { locate: Locate; locateKey?: Locate }, path: readonly PathSegment[]): SourcePosition {
+  return (source.locateKey ?? source.locate)(path);
+}
