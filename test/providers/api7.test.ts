@@ -101,7 +101,7 @@ test('the portal is resolved by exact name; an unknown one lists those available
     assert.is((await connect(emulator, { portal: 'default-eu' }).observe()).length, 0);
     assert.is((await connect(emulator).observe()).length, 2);
     const error = await failure(connect(emulator, { portal: 'partners' }).observe());
-    assert.is(error.message, `target ${TARGET}: portal "partners" does not exist (available: default, default-eu)`);
+    assert.is(error.message, `portal "partners" does not exist (available: default, default-eu)`);
   }, state);
 });
 
