@@ -33,7 +33,11 @@ export function parseYamlFile(content: string, file: string): ParsedFile {
     if (isMap(doc.contents)) {
       for (const item of doc.contents.items) if (isPair(item) && isScalar(item.key)) topLevelKeys.push(String(item.key.value));
     }
-    for (const error of doc.errors) diagnostics.push(yamlDiagnostic(error, 'error', file, content));
+    // After the first syntax error the parser's further complaints are mostly its own confusion
+    // (an unclosed `[` also "unclosed" every enclosing `{`): report the first; duplicate keys are independent.
+    const syntax = doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY').slice(0, 1);
+    const duplicates = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY');
+    for (const error of [...syntax, ...duplicates]) diagnostics.push(yamlDiagnostic(error, 'error', file, content));
     for (const warning of doc.warnings) diagnostics.push(yamlDiagnostic(warning, 'warning', file, content));
     if (doc.errors.length > 0) return;
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return; // comments only, or a stray `---`

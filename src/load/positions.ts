@@ -36,8 +36,8 @@ export function createLocator(doc: Document, lineCounter: LineCounter, file: str
       if (!step) break; // nearest existing ancestor
       node = step.value;
       const keyOffset = step.keyOffset;
-      // `key:` with no value has no value node: point at the key instead.
-      const valueOffset = rangeStart(step.value) ?? keyOffset ?? found.valueOffset;
+      // `key:` with no value has an empty value node just after the colon: point at the key instead.
+      const valueOffset = (isEmptyValue(step.value) ? undefined : rangeStart(step.value)) ?? keyOffset ?? found.valueOffset;
       found = keyOffset === undefined ? { valueOffset } : { valueOffset, keyOffset };
     }
     return found;
@@ -68,6 +68,10 @@ function child(node: unknown, segment: PathSegment): { value: unknown; keyOffset
     return item === undefined ? undefined : { value: item };
   }
   return undefined;
+}
+
+function isEmptyValue(node: unknown): boolean {
+  return node === null || node === undefined || (isScalar(node) && node.value === null && node.range?.[0] === node.range?.[1]);
 }
 
 function rangeStart(node: unknown): number | undefined {

@@ -14,7 +14,7 @@ export interface SchemaProblem {
   atKey: boolean;
 }
 
-type AjvError = ErrorObject<string, Record<string, any>, unknown>;
+type AjvError = ErrorObject<string, Record<string, unknown>, unknown>;
 
 /**
  * Turns ajv's raw errors (verbose mode, allErrors) into one useful problem per location:

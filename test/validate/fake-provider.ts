@@ -1,0 +1,36 @@
+import type { Diagnostic } from '../../src/model/diagnostic.ts';
+import type { EffectiveProduct } from '../../src/model/product.ts';
+import type { TargetConfig } from '../../src/model/target.ts';
+import type { ProviderKind } from '../../src/providers/provider.ts';
+
+/**
+ * A test double of the ProviderKind contract (the real API7 kind lives in src/providers/api7/):
+ * it accepts public and logged-in only, records what it was asked, and reports without a
+ * position so that validateProject's defaulting is exercised.
+ */
+export function createFakeKind(kind = 'api7') {
+  const calls = { targets: [] as TargetConfig[], bindings: [] as { product: EffectiveProduct; target: TargetConfig }[] };
+  const fake: ProviderKind = {
+    kind,
+    validateTarget(target) {
+      calls.targets.push(target);
+      return [];
+    },
+    validateBinding(product, target): Diagnostic[] {
+      calls.bindings.push({ product, target });
+      if (product.visibility === 'public' || product.visibility === 'logged-in') return [];
+      return [{ severity: 'error', rule: 'fake/visibility', message: `visibility ${product.visibility} is not allowed on ${target.name}` }];
+    },
+    toDesired: () => [],
+    identify: (target) => ({ url: target.url ?? `sandbox://${target.name}` }),
+    lockedWhilePublished: [],
+    unpublishConsequence: '',
+    connect: () => {
+      throw new Error('the fake provider does not connect');
+    },
+  };
+  return { fake, calls };
+}
+
+/** The registry as loadProject sees it: only `api7`, faked. */
+export const fakeKinds = (kind: string): ProviderKind | undefined => (kind === 'api7' ? createFakeKind().fake : undefined);
