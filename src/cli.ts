@@ -69,9 +69,11 @@ async function main(argv: string[], io: Io): Promise<number> {
     case 'plan':
       return runPlan({ ...project, format, out: values.out, detailedExitCode: Boolean(values['detailed-exitcode']), prune: Boolean(values.prune) }, io);
     case 'apply':
+      if (rest.length > 1) throw new UserError(`apply takes at most one plan file, got ${rest.length}`);
       return runApply(
         {
           ...project,
+          planFile: rest[0],
           format,
           autoApprove: Boolean(values['auto-approve']),
           dryRun: Boolean(values['dry-run']),

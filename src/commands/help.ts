@@ -38,10 +38,14 @@ Options:
   --detailed-exitcode  exit 2 when there are changes, 0 when there are none
   --prune              plan deletes for owned products no longer in Git (also \`prune: true\`)
 ${COMMON}`,
-  apply: `Usage: apiproducts apply [options]
+  apply: `Usage: apiproducts apply [PLAN_FILE] [options]
 
 Plans, shows the plan, asks for confirmation, then applies the changes with bounded
 concurrency, one progress line per change, and ends with a report.
+
+With PLAN_FILE (from \`apiproducts plan --out PLAN_FILE\`), applies exactly that plan. It is refused
+when it was edited, made by another format version or against another target, and, after
+re-reading every target, when any object it relied on changed since (exit 3, nothing written).
 
 Options:
   --auto-approve       skip the confirmation (required without a terminal, e.g. in CI)

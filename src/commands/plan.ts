@@ -34,6 +34,7 @@ export async function runPlan(options: PlanOptions, io: Io): Promise<number> {
 }
 
 function applyHint(options: PlanOptions): string {
+  if (options.out) return `\nSaved the plan to ${options.out}. To apply exactly this plan, run:\n  npx apiproducts apply ${options.out}\n`;
   const flags = options.targets.map((t) => ` --target ${t}`).join('') + (options.prune ? ' --prune' : '');
   return `\nTo apply these changes, run:\n  npx apiproducts apply${flags}\n`;
 }

@@ -19,7 +19,14 @@ export interface FieldChange {
  * What the live object must still be for the change to be safe to apply: absent, or present with
  * exactly this fingerprint (sha-256 of its normalised form).
  */
-export type Precondition = { kind: 'absent' } | { kind: 'present'; fingerprint: string };
+export type Precondition =
+  | { kind: 'absent' }
+  | {
+      kind: 'present';
+      fingerprint: string;
+      /** The normalised live object the fingerprint was taken of, to say what moved when it no longer matches. */
+      observed: { status: ProductStatus; state: ObjectState };
+    };
 
 /** The comparable, normalised form of one object on a target (everything but its status). */
 export type ObjectState = Record<string, unknown>;
@@ -73,6 +80,11 @@ export interface PlanTarget {
 /** The plan: plain data, and its JSON is the plan file (DESIGN §6). */
 export interface Plan {
   formatVersion: typeof PLAN_FORMAT_VERSION;
+  /**
+   * sha-256 over the rest of the plan file, set when the plan is saved: apply refuses a file whose
+   * content no longer matches it (edited by hand, truncated, merged).
+   */
+  digest?: string;
   tool: { name: string; version: string };
   createdAt: string;
   /** sha-256 of apiproducts.yaml and every product file, in path order. */

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
-import type { Change, ChangeAction, FieldChange, ObjectAfter, Plan, PlanTarget } from '../model/plan.ts';
+import type { Change, ChangeAction, FieldChange, ObjectAfter, Plan, PlanTarget, Precondition } from '../model/plan.ts';
 import { PLAN_FORMAT_VERSION } from '../model/plan.ts';
 import type { ProductStatus } from '../model/product.ts';
 import type { TargetIdentity } from '../model/target.ts';
@@ -114,7 +114,7 @@ function planExisting(observation: TargetObservation, desired: DesiredObject, li
   const mustCycle = wasPublished && staysPublished && lockedFields.length > 0;
   const common = {
     product: desired.product,
-    precondition: { kind: 'present' as const, fingerprint: fingerprint({ status: live.status, state: live.state }) },
+    precondition: presentAs(live),
     ref: live.ref,
     source: desired.source,
     protected: desired.protected,
@@ -171,10 +171,15 @@ function planDelete(target: string, live: LiveObject): Change {
     risk: 'high',
     reasons: ['the product is owned by apiproducts but no longer in Git, and pruning is on'],
     dependsOn: [],
-    precondition: { kind: 'present', fingerprint: fingerprint({ status: live.status, state: live.state }) },
+    precondition: presentAs(live),
     ref: live.ref,
     protected: false,
   };
+}
+
+function presentAs(live: LiveObject): Precondition {
+  const observed = { status: live.status, state: live.state };
+  return { kind: 'present', fingerprint: fingerprint(observed), observed };
 }
 
 function collision(target: string, desired: DesiredObject): Diagnostic {

@@ -1,6 +1,7 @@
 import type { Plan } from '../model/plan.ts';
+import { serialisePlanFile } from '../plan/plan-file.ts';
 
-/** The plan file format of DESIGN §6: the Plan value as it is, nothing added or dropped. */
+/** The plan file format of DESIGN §6: the Plan value as it is, sealed with its digest. */
 export function renderPlanJson(plan: Plan): string {
-  return JSON.stringify(plan, null, 2) + '\n';
+  return serialisePlanFile(plan);
 }

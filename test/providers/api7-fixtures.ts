@@ -60,7 +60,7 @@ export function changeFor(action: ChangeAction, desired: DesiredObject | undefin
     risk: action === 'delete' || action === 'unpublish' ? 'high' : 'low',
     reasons: [],
     dependsOn: [],
-    precondition: live ? { kind: 'present', fingerprint: 'sha256:test' } : { kind: 'absent' },
+    precondition: live ? { kind: 'present', fingerprint: 'sha256:test', observed: { status: live.status, state: live.state } } : { kind: 'absent' },
     ...(desired
       ? {
           after: {

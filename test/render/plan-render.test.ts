@@ -14,9 +14,11 @@ for (const [name, makePlan] of Object.entries(PLAN_CASES)) {
   });
 }
 
-test('the JSON rendering is the plan value itself, so a plan file round-trips', () => {
+test('the JSON rendering is the plan value itself plus its digest, so a plan file round-trips', () => {
   const plan = PLAN_CASES['drifted-update']!();
-  assert.equal(JSON.parse(renderPlanJson(plan)), plan);
+  const { digest, ...content } = JSON.parse(renderPlanJson(plan));
+  assert.match(digest, /^sha256:/);
+  assert.equal(content, plan);
 });
 
 test('the summary line counts every action', () => {

@@ -1,0 +1,49 @@
+import type { Change, FieldChange } from '../model/plan.ts';
+import type { LiveObject } from '../providers/provider.ts';
+import { fingerprint } from '../diff/canonical.ts';
+import { compareStates } from '../diff/compare.ts';
+
+/** An object a saved plan relied on that has moved since: apply writes nothing when there is one. */
+export interface StaleObject {
+  target: string;
+  key: string;
+  /** One sentence: appeared, disappeared, lost our marker, or which fields moved. */
+  what: string;
+  fields: FieldChange[];
+}
+
+/**
+ * Pure: compares every change's precondition with the live objects observed now. Objects are
+ * checked once even when several changes (unpublish → update → publish) share them.
+ */
+export function findStaleObjects(changes: readonly Change[], liveByTarget: ReadonlyMap<string, readonly LiveObject[]>): StaleObject[] {
+  const stale: StaleObject[] = [];
+  const checked = new Set<string>();
+  for (const change of changes) {
+    const id = `${change.target}/${change.key}`;
+    if (checked.has(id)) continue;
+    checked.add(id);
+    const candidates = (liveByTarget.get(change.target) ?? []).filter((object) => object.key === change.key);
+    const live = candidates.find((object) => object.owned) ?? candidates[0];
+    const precondition = change.precondition;
+    const report = (what: string, fields: FieldChange[] = []) => stale.push({ target: change.target, key: change.key, what, fields });
+    if (precondition.kind === 'absent') {
+      if (live) report(`was absent when planned and now exists${live.owned ? '' : ' (not managed by apiproducts)'}`);
+      continue;
+    }
+    if (!live) {
+      report('existed when planned and is now gone');
+      continue;
+    }
+    if (!live.owned) {
+      report('no longer carries the apiproducts ownership marker');
+      continue;
+    }
+    const now = { status: live.status, state: live.state };
+    if (fingerprint(now) === precondition.fingerprint) continue;
+    const fields = compareStates(precondition.observed.state, live.state);
+    if (precondition.observed.status !== live.status) fields.unshift({ path: 'status', before: precondition.observed.status, after: live.status });
+    report('changed since the plan was made', fields);
+  }
+  return stale;
+}
