@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExitCode, formatDiagnostic, UserError } from './model/diagnostic.ts';
 import { runApply } from './commands/apply.ts';
+import { runDrift } from './commands/drift.ts';
 import { HELP } from './commands/help.ts';
 import { processIo, type Io, type OutputFormat } from './commands/io.ts';
 import { runPlan } from './commands/plan.ts';
@@ -31,6 +32,7 @@ const ACCEPTS: Record<string, string[]> = {
   validate: [],
   plan: ['format', 'out', 'detailed-exitcode', 'prune'],
   apply: ['format', 'auto-approve', 'dry-run', 'allow-destructive', 'prune'],
+  drift: ['format'],
   sandbox: [],
 };
 const COMMON = ['config', 'products', 'target', 'chdir', 'help'];
@@ -61,7 +63,7 @@ async function main(argv: string[], io: Io): Promise<number> {
     products: values.products,
     targets: values.target ?? [],
   };
-  const format = parseFormat(values.format);
+  const format = parseFormat(values.format, command === 'drift' ? ['text', 'json', 'markdown'] : ['text', 'json']);
   switch (command) {
     case 'validate':
       if (rest.length) throw new UserError(`validate takes no arguments, got "${rest.join(' ')}"`);
@@ -82,6 +84,8 @@ async function main(argv: string[], io: Io): Promise<number> {
         },
         io,
       );
+    case 'drift':
+      return runDrift({ ...project, format }, io);
     case 'sandbox':
       if (rest[0] === 'reset') return runSandboxReset(project, io);
       if (rest[0] === 'serve') return runSandboxServe(project, io, interrupted());
@@ -90,9 +94,10 @@ async function main(argv: string[], io: Io): Promise<number> {
   return ExitCode.error;
 }
 
-function parseFormat(value: string | undefined): OutputFormat {
-  if (value === undefined || value === 'text' || value === 'json') return value ?? 'text';
-  throw new UserError(`--format must be text or json, got "${value}"`);
+function parseFormat(value: string | undefined, allowed: OutputFormat[]): OutputFormat {
+  if (value === undefined) return 'text';
+  if ((allowed as string[]).includes(value)) return value as OutputFormat;
+  throw new UserError(`--format must be ${allowed.join(', ').replace(/, ([^,]+)$/, ' or $1')}, got "${value}"`);
 }
 
 function interrupted(): Promise<void> {

@@ -15,6 +15,7 @@ Commands:
   validate   check products/ and apiproducts.yaml offline
   plan       show what apply would change on every target (read-only)
   apply      plan, confirm, then make the live portals match Git
+  drift      report what differs between Git and the live portals (read-only)
   sandbox    reset or serve the embedded sandbox portals
 
 Run \`apiproducts <command> --help\` for a command's options.
@@ -54,6 +55,18 @@ Options:
                        published products); never for products marked protected
   --prune              delete owned products no longer in Git (also \`prune: true\`)
   --format text|json   json prints {plan, report} on stdout, progress on stderr
+${COMMON}`,
+  drift: `Usage: apiproducts drift [options]
+
+Read-only. For every target, what differs between Git and live, field by field with the live
+and the Git value, in four groups: changed outside Git (the live product was edited since
+apiproducts last wrote it), not yet applied (Git changed), missing on the target, and
+orphaned (managed by apiproducts, no longer in Git). Server-filled fields and ordering never
+show; fields listed under a target's \`ignore:\` in apiproducts.yaml are not compared.
+Exit 2 when there is drift, 0 when there is none, 1 on error.
+
+Options:
+  --format text|json|markdown   output format (default: text); markdown is for an issue or PR
 ${COMMON}`,
   sandbox: `Usage: apiproducts sandbox <reset|serve> [options]
 

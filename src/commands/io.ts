@@ -34,4 +34,4 @@ export function processIo(): Io {
   };
 }
 
-export type OutputFormat = 'text' | 'json';
+export type OutputFormat = 'text' | 'json' | 'markdown';

@@ -11,7 +11,7 @@ import { tool } from './tool-info.ts';
  * observe → diff → plan → preflight for an open set of targets. Preflight and collision errors
  * become a UserError: a plan that cannot be applied is not shown as if it could.
  */
-export async function makePlan(project: ValidProject, open: OpenTargets, options: { prune: boolean }): Promise<Plan> {
+export async function makePlan(project: ValidProject, open: OpenTargets, options: { prune: boolean; preflight?: boolean }): Promise<Plan> {
   const live = await observeTargets(open.providers);
   const plan = buildPlan({
     targets: open.sessions.map(({ config, kind }) => ({
@@ -23,6 +23,7 @@ export async function makePlan(project: ValidProject, open: OpenTargets, options
       live: live.get(config.name)!.live,
       lockedWhilePublished: kind.lockedWhilePublished,
       unpublishConsequence: kind.unpublishConsequence,
+      ignore: config.ignore,
     })),
     prune: options.prune,
     tool,
@@ -30,7 +31,7 @@ export async function makePlan(project: ValidProject, open: OpenTargets, options
     configDigest: project.digest,
     diagnostics: project.warnings,
   });
-  const preflight = await Promise.all(
+  const preflight = options.preflight === false ? [] : await Promise.all(
     open.sessions.map(({ config, provider }) => provider.preflight(plan.changes.filter((c) => c.target === config.name))),
   );
   plan.diagnostics.push(...preflight.flat());

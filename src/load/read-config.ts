@@ -89,6 +89,7 @@ function buildTarget(name: string, entry: Record<string, unknown>, locator: Docu
     provider: String(entry['provider']),
     sandbox,
     insecure,
+    ignore: Array.isArray(entry['ignore']) ? entry['ignore'].map(String) : [],
     settings: entry,
     source: locator.locateKey(['targets', name]),
   };

@@ -60,6 +60,13 @@ export interface Change {
   after?: ObjectAfter;
   /** Provider ids of the live object (e.g. `{id}`), absent for create. */
   ref?: Record<string, string>;
+  /** This update takes over an object apiproducts did not create (binding `adopt: true`). */
+  adopts?: boolean;
+  /**
+   * The live object was edited outside Git since apiproducts last wrote it (known only for
+   * objects it wrote); otherwise the change is Git's, not yet applied.
+   */
+  changedOutsideGit?: boolean;
   /** Where the product is defined, absent for orphans being deleted. */
   source?: SourcePosition;
   protected: boolean;

@@ -11,6 +11,8 @@ export interface TargetConfig {
   url?: string;
   sandbox: boolean;
   insecure: boolean;
+  /** Field paths managed outside Git on this target: neither diffed nor overwritten. */
+  ignore: string[];
   /** The whole entry as written, for the provider to read its own keys from. */
   settings: Record<string, unknown>;
   source: SourcePosition;

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
-import type { Change, ChangeAction, FieldChange, ObjectAfter, Plan, PlanTarget, Precondition } from '../model/plan.ts';
+import type { Change, ChangeAction, FieldChange, ObjectAfter, ObjectState, Plan, PlanTarget, Precondition } from '../model/plan.ts';
 import { PLAN_FORMAT_VERSION } from '../model/plan.ts';
 import type { ProductStatus } from '../model/product.ts';
 import type { TargetIdentity } from '../model/target.ts';
@@ -18,6 +18,8 @@ export interface TargetObservation {
   live: LiveObject[];
   lockedWhilePublished: readonly string[];
   unpublishConsequence: string;
+  /** Field paths managed outside Git on this target: kept at their live value, never diffed. */
+  ignore: readonly string[];
 }
 
 export interface PlanInput {
@@ -59,6 +61,10 @@ export function buildPlan(input: PlanInput): Plan {
           changes.push(...planExisting(observation, pair.desired, pair.live));
           break;
         case 'collision':
+          if (pair.desired.adopt) {
+            changes.push(...planExisting(observation, pair.desired, pair.live));
+            break;
+          }
           target.unmanaged += 1;
           diagnostics.push(collision(observation.name, pair.desired));
           break;
@@ -106,8 +112,11 @@ function planCreate(target: string, desired: DesiredObject): Change {
  * Updates, publishes and unpublishes for an object we own. A change to a field the vendor locks
  * while published becomes unpublish → update → publish, each high risk, in one visible sequence.
  */
-function planExisting(observation: TargetObservation, desired: DesiredObject, live: LiveObject): Change[] {
+function planExisting(observation: TargetObservation, wanted: DesiredObject, live: LiveObject): Change[] {
+  const desired = { ...wanted, state: keepIgnored(wanted.state, live.state, observation.ignore) };
   const fields = compareStates(live.state, desired.state);
+  const adopts = !live.owned;
+  if (adopts) fields.unshift({ path: 'ownership', before: 'unmanaged', after: 'apiproducts' });
   const lockedFields = fields.filter((f) => observation.lockedWhilePublished.includes(f.path.split('.')[0] ?? ''));
   const wasPublished = live.status === 'published';
   const staysPublished = desired.status === 'published';
@@ -118,6 +127,8 @@ function planExisting(observation: TargetObservation, desired: DesiredObject, li
     ref: live.ref,
     source: desired.source,
     protected: desired.protected,
+    ...(adopts ? { adopts: true } : {}),
+    ...(live.lastApplied && live.lastApplied !== fingerprint({ status: live.status, state: live.state }) ? { changedOutsideGit: true } : {}),
   };
   const cycleReason = mustCycle
     ? `${lockedFields.map((f) => f.path).join(', ')} cannot change while published, so the product is unpublished, updated and published again; ${observation.unpublishConsequence}`
@@ -175,6 +186,36 @@ function planDelete(target: string, live: LiveObject): Change {
     ref: live.ref,
     protected: false,
   };
+}
+
+/**
+ * The desired state with every ignored field set to its live value (absent when absent live), so
+ * that it is neither shown as a change nor overwritten by apply (Terraform's ignore_changes).
+ */
+function keepIgnored(desired: ObjectState, live: ObjectState, ignore: readonly string[]): ObjectState {
+  if (ignore.length === 0) return desired;
+  const result = structuredClone(desired);
+  for (const path of ignore) {
+    const segments = path.split('.');
+    const field = segments.pop()!;
+    const desiredParent = walk(result, segments, true);
+    const liveParent = walk(live, segments, false);
+    if (!desiredParent) continue;
+    if (liveParent?.[field] !== undefined) desiredParent[field] = structuredClone(liveParent[field]);
+    else delete desiredParent[field];
+  }
+  return result;
+}
+
+function walk(state: ObjectState, segments: readonly string[], create: boolean): Record<string, unknown> | undefined {
+  let node: Record<string, unknown> = state;
+  for (const segment of segments) {
+    const next = node[segment];
+    if (next !== null && typeof next === 'object' && !Array.isArray(next)) node = next as Record<string, unknown>;
+    else if (create && next === undefined) node = node[segment] = {};
+    else return undefined;
+  }
+  return node;
 }
 
 function presentAs(live: LiveObject): Precondition {

@@ -35,7 +35,7 @@ export function findStaleObjects(changes: readonly Change[], liveByTarget: Reado
       report('existed when planned and is now gone');
       continue;
     }
-    if (!live.owned) {
+    if (!live.owned && !change.adopts) {
       report('no longer carries the apiproducts ownership marker');
       continue;
     }

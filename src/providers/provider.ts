@@ -14,6 +14,8 @@ export interface DesiredObject {
   /** Content written with the object but compared through a digest in `state` (e.g. `openapi`). */
   attachments?: Record<string, string>;
   protected: boolean;
+  /** Take over an unowned live object with this key (binding `adopt: true`, written by import). */
+  adopt?: boolean;
   source: SourcePosition;
 }
 
@@ -28,6 +30,12 @@ export interface LiveObject {
   state: ObjectState;
   /** Content read with the object and written back unchanged when only its status changes. */
   attachments?: Record<string, string>;
+  /**
+   * Fingerprint of the object as apiproducts last wrote it (kept on the object itself, like
+   * kubectl's last-applied annotation); differs from the live fingerprint when someone edited it
+   * outside Git since.
+   */
+  lastApplied?: string;
   /** Opaque ids the provider needs to write to it (e.g. `{id}`). */
   ref: Record<string, string>;
 }

@@ -68,7 +68,10 @@ export function describeTarget(target: PlanTarget): string {
 function renderChange(change: Change, style: Style): string[] {
   const colour = change.action === 'create' || change.action === 'publish' ? style.green : change.action === 'update' ? style.yellow : style.red;
   const risk = change.risk === 'high' ? style.red(' [high risk]') : '';
-  const lines = ['', style.dim(`  # ${change.key} ${VERB[change.action]}${change.protected ? ' (protected)' : ''}`)];
+  const notes = [change.protected && 'protected', change.adopts && 'adopted: not created by apiproducts', change.changedOutsideGit && 'edited outside Git since the last apply']
+    .filter(Boolean)
+    .join('; ');
+  const lines = ['', style.dim(`  # ${change.key} ${VERB[change.action]}${notes ? ` (${notes})` : ''}`)];
   lines.push(`  ${colour(SYMBOL[change.action])} ${style.bold(change.key)}${risk}`);
   const width = Math.max(0, ...change.fields.map((field) => field.path.length));
   for (const field of change.fields) {

@@ -18,6 +18,7 @@ test('defaults: prune false, concurrency 8; settings is the raw entry; no url fo
         provider: 'api7',
         sandbox: true,
         insecure: false,
+        ignore: [],
         settings: { provider: 'api7', sandbox: true, portal: 'default' },
         source: { file: 'apiproducts.yaml', line: 2, column: 3 },
       },

@@ -1,6 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { fingerprint } from '../../src/diff/canonical.ts';
 import { desired, live, PLAN_CASES, planFor } from '../fixtures/plan-cases.ts';
+
+const fingerprintOf = (object: ReturnType<typeof live>) => fingerprint({ status: object.status, state: object.state });
 
 test('a product missing on the target is created with every field and precondition absent', () => {
   const plan = PLAN_CASES['new-portal']!();
@@ -89,6 +92,48 @@ test('changes run removals first and publishes last', () => {
     true,
   );
   assert.equal(plan.changes.map((c) => c.action), ['delete', 'unpublish', 'create', 'publish']);
+});
+
+test('with adopt, an unowned product of the same key is taken over by an update that adds the marker', () => {
+  const wanted = { ...desired('legacy', 'published', { description: 'Now in Git.' }), adopt: true };
+  const plan = planFor([wanted], [live('legacy', 'published', {}, false)]);
+  assert.equal(plan.diagnostics, []);
+  assert.equal(plan.changes.map((c) => [c.action, c.risk, c.adopts]), [['update', 'low', true]]);
+  assert.equal(plan.changes[0]!.fields.map((f) => f.path), ['ownership', 'description']);
+  assert.is(plan.targets[0]!.unmanaged, 0);
+});
+
+test('an imported product identical to live still plans its adoption, and nothing else', () => {
+  const plan = planFor([{ ...desired('legacy', 'published'), adopt: true }], [live('legacy', 'published', {}, false)]);
+  assert.equal(plan.changes.map((c) => c.fields), [[{ path: 'ownership', before: 'unmanaged', after: 'apiproducts' }]]);
+});
+
+test('ignored fields keep their live value: not shown, not overwritten', () => {
+  const plan = planFor(
+    [desired('a', 'published', { description: 'git', labels: { team: 'x' }, visibility: 'logged-in' })],
+    [live('a', 'published', { description: 'dashboard', labels: { team: 'x', owner: 'bob' } })],
+    false,
+    ['description', 'labels.owner'],
+  );
+  const [update] = plan.changes;
+  assert.equal(update?.fields.map((f) => f.path), ['visibility']);
+  assert.is(update?.after?.state.description, 'dashboard');
+  assert.equal(update?.after?.state.labels, { team: 'x', owner: 'bob' });
+});
+
+test('an ignored field absent on the live object is left absent', () => {
+  const plan = planFor([desired('a', 'published', { description: 'git', visibility: 'logged-in' })], [live('a', 'published', { description: undefined })], false, ['description']);
+  assert.not.ok('description' in (plan.changes[0]?.after?.state ?? {}));
+});
+
+test('a live object edited since apiproducts wrote it is marked as changed outside Git', () => {
+  const edited = live('a', 'published', { description: 'edited' });
+  const untouched = live('b', 'published');
+  const plan = planFor(
+    [desired('a', 'published'), desired('b', 'published', { description: 'new in git' })],
+    [{ ...edited, lastApplied: 'sha256:something-else' }, { ...untouched, lastApplied: fingerprintOf(untouched) }],
+  );
+  assert.equal(plan.changes.map((c) => [c.key, c.changedOutsideGit ?? false]), [['a', true], ['b', false]]);
 });
 
 test.run();

@@ -21,6 +21,7 @@ export function sandboxTarget(settings: Record<string, unknown> = {}): TargetCon
     provider: 'api7',
     sandbox: true,
     insecure: false,
+    ignore: [],
     settings: { provider: 'api7', sandbox: true, portal: 'default', ...settings },
     source: { file: 'apiproducts.yaml', line: 5, column: 3 },
   };

@@ -1,4 +1,5 @@
 import { test } from 'uvu';
+import { fingerprint } from '../../src/diff/canonical.ts';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { canonicalJson } from '../../src/diff/canonical.ts';
@@ -171,7 +172,13 @@ test('the body re-attaches ownership, turns names into ids and omits hosts meani
     type: 'gateway',
     visibility: 'logged_in',
     status: 'draft',
-    labels: { compliance: 'soc2', team: 'platform', 'managed-by': 'apiproducts', 'apiproducts-name': 'identity' },
+    labels: {
+      compliance: 'soc2',
+      team: 'platform',
+      'managed-by': 'apiproducts',
+      'apiproducts-name': 'identity',
+      'apiproducts-applied': fingerprint({ status: 'draft', state: desired.state }).slice('sha256:'.length),
+    },
     can_view_unsubscribed: true,
     subscription_auto_approval: false,
     auth: { dcr: { dcr_provider_id: 'dcr-corp-idp' } },

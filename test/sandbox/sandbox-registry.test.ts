@@ -22,6 +22,7 @@ function target(name: string, settings: Record<string, unknown> = {}, provider =
     provider,
     sandbox: true,
     insecure: false,
+    ignore: [],
     settings: { provider, sandbox: true, ...settings },
     source: { file: 'apiproducts.yaml', line: 1, column: 1 },
   };

@@ -13,8 +13,8 @@ const config: Config = {
   prune: false,
   concurrency: 8,
   targets: [
-    { name: 'api7-prod', provider: 'api7', sandbox: false, insecure: false, settings: {}, source: { file: 'apiproducts.yaml', line: 2, column: 3 } },
-    { name: 'sandbox-api7', provider: 'api7', sandbox: true, insecure: false, settings: {}, source: { file: 'apiproducts.yaml', line: 5, column: 3 } },
+    { name: 'api7-prod', provider: 'api7', sandbox: false, insecure: false, ignore: [], settings: {}, source: { file: 'apiproducts.yaml', line: 2, column: 3 } },
+    { name: 'sandbox-api7', provider: 'api7', sandbox: true, insecure: false, ignore: [], settings: {}, source: { file: 'apiproducts.yaml', line: 5, column: 3 } },
   ],
 };
 

@@ -11,6 +11,7 @@ const targetConfig = (name: string, provider: string, line: number): TargetConfi
   provider,
   sandbox: true,
   insecure: false,
+  ignore: [],
   settings: { provider, sandbox: true },
   source: at(line),
 });

@@ -13,7 +13,7 @@ import { checkLinks } from './preflight.ts';
 import { openapiDisplayPath, readOpenapiText, validateApi7Binding } from './validate-binding.ts';
 import type { Api7Product, Api7Service } from './wire.ts';
 
-const KNOWN_SETTINGS = new Set(['provider', 'url', 'sandbox', 'insecure', 'portal', 'tokenEnv']);
+const KNOWN_SETTINGS = new Set(['provider', 'url', 'sandbox', 'insecure', 'ignore', 'portal', 'tokenEnv']);
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Gateway groups whose services are listed at once. */
 const GROUP_CONCURRENCY = 4;

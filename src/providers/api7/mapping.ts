@@ -16,17 +16,16 @@
  *   openapi      (external only) `sha256:<hex>` of the spec text; the text itself travels in
  *                `attachments.openapi` and becomes `raw_openapi`
  * Server-filled fields (id, timestamps, can_view_unsubscribed, raw_openapis, tags, logo) never
- * enter state. Ownership: labels `managed-by: apiproducts` + `apiproducts-name: <name>`.
+ * enter state. Ownership labels (ownership.ts) are never state.
  */
 import { createHash } from 'node:crypto';
+import { isOwned, lastAppliedOf, ownershipLabels, withoutOwnership } from './ownership.ts';
 import type { ObjectAfter, ObjectState } from '../../model/plan.ts';
 import type { AuthMethod, EffectiveProduct } from '../../model/product.ts';
 import type { DesiredObject, LiveObject } from '../provider.ts';
 import { ProviderError } from '../provider.ts';
 import {
   NAME_LABEL,
-  OWNER_LABEL,
-  OWNER_VALUE,
   type Api7Auth,
   type Api7DcrProvider,
   type Api7GatewayGroup,
@@ -122,11 +121,6 @@ export function specDigest(text: string): string {
 
 const sortedUnique = (values: Iterable<string>): string[] => [...new Set(values)].sort();
 
-function withoutOwnership(labels: Record<string, string> | undefined): Record<string, string> {
-  const { [OWNER_LABEL]: _owner, [NAME_LABEL]: _name, ...rest } = labels ?? {};
-  return rest;
-}
-
 function sortLinks(links: ServiceLink[]): ServiceLink[] {
   return links.sort((a, b) => a.gatewayGroup.localeCompare(b.gatewayGroup) || a.service.localeCompare(b.service));
 }
@@ -182,6 +176,7 @@ export function toDesiredObject(product: EffectiveProduct, openapiText?: string)
     state: state as unknown as ObjectState,
     ...(state.type === 'external' ? { attachments: { openapi: openapiText ?? '' } } : {}),
     protected: product.protected,
+    ...(product.binding.adopt === true ? { adopt: true } : {}),
     source: product.source.locate(['targets', product.target]),
   };
 }
@@ -221,8 +216,7 @@ export function liveState(product: Api7Product, directory: Api7Directory): Api7S
     labels: withoutOwnership(product.labels),
   } as const;
   if (product.type === 'external') {
-    const text = product.raw_openapi ?? (product as { raw_openapis?: string[] }).raw_openapis?.[0] ?? '';
-    return { type: 'external', ...common, serverUrls: product.server_urls ?? [], openapi: specDigest(text) };
+    return { type: 'external', ...common, serverUrls: product.server_urls ?? [], openapi: specDigest(liveOpenapiText(product)) };
   }
   return {
     type: 'gateway',
@@ -233,8 +227,8 @@ export function liveState(product: Api7Product, directory: Api7Directory): Api7S
   };
 }
 
-export function isOwned(product: Api7Product): boolean {
-  return product.labels?.[OWNER_LABEL] === OWNER_VALUE && Boolean(product.labels?.[NAME_LABEL]);
+function liveOpenapiText(product: Api7Product): string {
+  return product.raw_openapi ?? (product as { raw_openapis?: string[] }).raw_openapis?.[0] ?? '';
 }
 
 export function toLiveObject(product: Api7Product, directory: Api7Directory): LiveObject {
@@ -246,6 +240,9 @@ export function toLiveObject(product: Api7Product, directory: Api7Directory): Li
     ...(owned ? { product: name } : {}),
     status: product.status === 'published' ? 'published' : 'draft',
     state: liveState(product, directory) as unknown as ObjectState,
+    // Kept so that a status-only change (unpublish) can write the live document back unchanged.
+    ...(product.type === 'external' ? { attachments: { openapi: liveOpenapiText(product) } } : {}),
+    ...(lastAppliedOf(product) ? { lastApplied: lastAppliedOf(product) } : {}),
     ref: { id: product.id },
   };
 }
@@ -294,7 +291,7 @@ export function toProductBody(after: ObjectAfter, productName: string, directory
     type: state.type,
     visibility: state.visibility === 'logged-in' ? 'logged_in' : 'public',
     status: after.status,
-    labels: { ...state.labels, [OWNER_LABEL]: OWNER_VALUE, [NAME_LABEL]: productName },
+    labels: { ...state.labels, ...ownershipLabels(productName, after) },
     // The portal's own default: unsubscribed developers may read the docs.
     can_view_unsubscribed: true,
   };

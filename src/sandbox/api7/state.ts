@@ -1,3 +1,5 @@
+import { createDirectory, toLiveObject } from '../../providers/api7/mapping.ts';
+import { ownershipLabels } from '../../providers/api7/ownership.ts';
 import {
   NAME_LABEL,
   OWNER_LABEL,
@@ -97,7 +99,7 @@ export function seedApi7State(portalName = 'default'): Api7State {
     created_at: SEEDED_AT + 11 * HOUR,
     updated_at: SEEDED_AT + 11 * HOUR,
   };
-  return {
+  const state: Api7State = {
     portals: [
       {
         id: portal,
@@ -128,4 +130,18 @@ export function seedApi7State(portalName = 'default'): Api7State {
     products: { [portal]: [ordersProduct, legacyBillingProduct] },
     subscriptions: { [ordersProduct.id]: 3, [legacyBillingProduct.id]: 12 },
   };
+  markAsWrittenBeforeDrift(ordersProduct, state);
+  return state;
+}
+
+/**
+ * Gives `orders` the last-applied label apiproducts would have left when it wrote the product as
+ * Git has it, before someone edited the description and visibility in the dashboard: drift then
+ * reports those two fields as changed outside Git, exactly as it would on a real portal.
+ */
+function markAsWrittenBeforeDrift(product: Api7Product, state: Api7State): void {
+  const asWritten: Api7Product = { ...product, desc: 'Create, track and cancel customer orders.', visibility: 'logged_in' };
+  const directory = createDirectory(state.gatewayGroups, new Map(Object.entries(state.services)), state.dcrProviders);
+  const written = toLiveObject(asWritten, directory);
+  product.labels = { ...product.labels, ...ownershipLabels('orders', { status: written.status, state: written.state }) };
 }

@@ -1,0 +1,28 @@
+import { ExitCode } from '../model/diagnostic.ts';
+import { buildDriftReport } from '../plan/drift.ts';
+import { renderDriftJson, renderDriftMarkdown, renderDriftText } from '../render/drift.ts';
+import type { Io, OutputFormat } from './io.ts';
+import { makePlan } from './make-plan.ts';
+import { loadValidProject, type ProjectOptions } from './project.ts';
+import { openTargets } from './session.ts';
+
+export interface DriftOptions extends ProjectOptions {
+  format: OutputFormat;
+}
+
+/** `apiproducts drift`: read-only; what differs between Git and every target. Exit 2 on drift, 0 on none. */
+export async function runDrift(options: DriftOptions, io: Io): Promise<number> {
+  const project = loadValidProject(options);
+  const open = await openTargets(project.targets, options.cwd);
+  try {
+    // Never prune here: orphans are reported, and preflight concerns applying, not reporting.
+    const plan = await makePlan(project, open, { prune: false, preflight: false });
+    const report = buildDriftReport(plan);
+    if (options.format === 'json') io.out(renderDriftJson(report));
+    else if (options.format === 'markdown') io.out(renderDriftMarkdown(report));
+    else io.out(renderDriftText(report, io.style));
+    return report.items.length > 0 ? ExitCode.changesPending : ExitCode.ok;
+  } finally {
+    await open.close();
+  }
+}

@@ -1,0 +1,68 @@
+import type { Change, FieldChange, Plan, PlanTarget } from '../model/plan.ts';
+
+/**
+ * `changed-outside-git`: someone edited the live object since apiproducts wrote it;
+ * `not-yet-applied`: Git changed (or the object was never applied); `missing`: in Git, not on the
+ * target; `orphaned`: ours on the target, no longer in Git.
+ */
+export type DriftKind = 'changed-outside-git' | 'not-yet-applied' | 'missing' | 'orphaned';
+
+/** One field where live and Git disagree. Absent = not set on that side. */
+export interface DriftField {
+  path: string;
+  live?: unknown;
+  desired?: unknown;
+}
+
+export interface DriftItem {
+  target: string;
+  key: string;
+  product: string;
+  kind: DriftKind;
+  fields: DriftField[];
+}
+
+/** What differs between Git and every live target: read-only, built from a plan made without pruning. */
+export interface DriftReport {
+  createdAt: string;
+  targets: PlanTarget[];
+  items: DriftItem[];
+}
+
+const ORDER: Record<DriftKind, number> = { 'changed-outside-git': 0, 'not-yet-applied': 1, missing: 2, orphaned: 3 };
+
+/** Pure: the plan's changes regrouped per object, with live and desired values per field. */
+export function buildDriftReport(plan: Plan): DriftReport {
+  const byObject = new Map<string, Change[]>();
+  for (const change of plan.changes) {
+    const id = `${change.target}/${change.key}`;
+    byObject.set(id, [...(byObject.get(id) ?? []), change]);
+  }
+  const items: DriftItem[] = [...byObject.values()].map((changes) => {
+    const first = changes[0]!;
+    const base = { target: first.target, key: first.key, product: first.product };
+    // What a missing product would be is the plan's business; the report only says it is missing.
+    if (first.action === 'create') return { ...base, kind: 'missing', fields: [] };
+    const kind = changes.some((c) => c.changedOutsideGit) ? 'changed-outside-git' : 'not-yet-applied';
+    return { ...base, kind, fields: mergeFields(changes) };
+  });
+  for (const target of plan.targets) {
+    for (const key of target.orphaned) items.push({ target: target.name, key, product: key, kind: 'orphaned', fields: [] });
+  }
+  items.sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || a.target.localeCompare(b.target) || a.key.localeCompare(b.key));
+  return { createdAt: plan.createdAt, targets: plan.targets, items };
+}
+
+/** An unpublish → update → publish cycle nets out to its real differences: status only if it ends elsewhere. */
+function mergeFields(changes: readonly Change[]): DriftField[] {
+  const fields = new Map<string, FieldChange>();
+  for (const change of changes) {
+    for (const field of change.fields) {
+      const seen = fields.get(field.path);
+      fields.set(field.path, seen ? { path: field.path, before: seen.before, after: field.after } : field);
+    }
+  }
+  return [...fields.values()]
+    .filter((f) => JSON.stringify(f.before) !== JSON.stringify(f.after))
+    .map((f) => ({ path: f.path, ...(f.before !== undefined ? { live: f.before } : {}), ...(f.after !== undefined ? { desired: f.after } : {}) }));
+}
