@@ -63,7 +63,7 @@ async function main(argv: string[], io: Io): Promise<number> {
     products: values.products,
     targets: values.target ?? [],
   };
-  const format = parseFormat(values.format, command === 'drift' ? ['text', 'json', 'markdown'] : ['text', 'json']);
+  const format = parseFormat(values.format, command === 'apply' ? ['text', 'json'] : ['text', 'json', 'markdown']);
   switch (command) {
     case 'validate':
       if (rest.length) throw new UserError(`validate takes no arguments, got "${rest.join(' ')}"`);

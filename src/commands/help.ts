@@ -34,7 +34,9 @@ Reads every target's live products (list calls only), compares them with Git and
 the changes apply would make. Changes nothing.
 
 Options:
-  --format text|json   output format (default: text); json is the plan file format
+  --format text|json|markdown
+                       output format (default: text); json is the plan file format,
+                       markdown is for a pull-request comment
   --out FILE           also write the plan as JSON to FILE
   --detailed-exitcode  exit 2 when there are changes, 0 when there are none
   --prune              plan deletes for owned products no longer in Git (also \`prune: true\`)

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode } from '../model/diagnostic.ts';
 import { renderPlanJson } from '../render/plan-json.ts';
+import { renderPlanMarkdown } from '../render/plan-markdown.ts';
 import { renderPlanText } from '../render/plan-text.ts';
 import type { Io, OutputFormat } from './io.ts';
 import { makePlan } from './make-plan.ts';
@@ -23,6 +24,7 @@ export async function runPlan(options: PlanOptions, io: Io): Promise<number> {
     const plan = await makePlan(project, open, { prune: options.prune || project.config.prune });
     if (options.out) writeFileSync(resolve(options.cwd, options.out), renderPlanJson(plan));
     if (options.format === 'json') io.out(renderPlanJson(plan));
+    else if (options.format === 'markdown') io.out(renderPlanMarkdown(plan));
     else {
       io.out(renderPlanText(plan, io.style));
       if (plan.changes.length) io.out(applyHint(options));

@@ -4,16 +4,19 @@ const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': 
 
 /**
  * Text from YAML or a live portal, made inert for GitHub Markdown: it cannot open or close a
- * tag, forge a hidden `<!-- … -->` marker, start a heading, list, link, table cell or code span.
+ * tag, forge a hidden `<!-- … -->` marker, start a line (heading, list), a link, a table cell or
+ * a code span.
  */
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/[\r\n]+/g, ' ')
     .replace(/[&<>"'|]/g, (c) => HTML_ENTITIES[c]!)
-    .replace(/[\\`*_{}[\]()#+\-.!~]/g, (c) => `\\${c}`);
+    // Content never starts a line (newlines are gone), so only inline syntax needs escaping.
+    .replace(/[\\`*_{}[\]()~]/g, (c) => `\\${c}`);
 }
 
 /** A field value as inline code that survives any content (backticks, pipes, HTML). */
 export function markdownValue(value: unknown, max = 120): string {
-  return `<code>${formatValue(value, max).replace(/[\r\n]+/g, ' ').replace(/[&<>"'|]/g, (c) => HTML_ENTITIES[c]!)}</code>`;
+  // Inline HTML does not stop GitHub from reading emphasis and links inside it: escape those too.
+  return `<code>${escapeMarkdown(formatValue(value, max))}</code>`;
 }

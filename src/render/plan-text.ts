@@ -96,7 +96,7 @@ function targetFootnotes(target: PlanTarget, style: Style): string[] {
 }
 
 /** High-risk steps of one object (an unpublish → update → publish cycle) read as one line. */
-function groupByObject(changes: readonly Change[]): Map<string, Change[]> {
+export function groupByObject(changes: readonly Change[]): Map<string, Change[]> {
   const groups = new Map<string, Change[]>();
   for (const change of changes) {
     const object = `${change.target}/${change.key}`;

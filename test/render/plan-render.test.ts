@@ -1,18 +1,47 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderPlanJson } from '../../src/render/plan-json.ts';
+import { renderPlanMarkdown } from '../../src/render/plan-markdown.ts';
 import { renderPlanText } from '../../src/render/plan-text.ts';
 import { colourStyle, plainStyle } from '../../src/render/style.ts';
 import { assertGolden } from '../helpers/golden.ts';
-import { PLAN_CASES } from '../fixtures/plan-cases.ts';
+import { desired, PLAN_CASES, planFor } from '../fixtures/plan-cases.ts';
 
 for (const [name, makePlan] of Object.entries(PLAN_CASES)) {
   test(`text and JSON renderings of the ${name} plan match their golden files`, () => {
     const plan = makePlan();
     assertGolden(`plan/${name}.txt`, renderPlanText(plan, plainStyle));
     assertGolden(`plan/${name}.json`, renderPlanJson(plan));
+    assertGolden(`plan/${name}.md`, renderPlanMarkdown(plan));
   });
 }
+
+test('text, JSON and Markdown renderings are titled alike: markdown never shows what JSON lacks', () => {
+  for (const makePlan of Object.values(PLAN_CASES)) {
+    const plan = makePlan();
+    const markdown = renderPlanMarkdown(plan);
+    for (const change of plan.changes) assert.ok(markdown.includes(`<code>${change.key}</code>`), change.id);
+    for (const field of plan.changes.flatMap((c) => c.fields)) assert.ok(markdown.includes(`| ${field.path} |`), field.path);
+  }
+});
+
+test('YAML and live content cannot close a tag, inject HTML or forge the hidden marker in Markdown', () => {
+  const hostile = '</details></summary><!-- apiproducts:plan --><script>alert(1)</script> | # Heading\n- [link](http://evil) `code` **bold**';
+  const plan = planFor([{ ...desired('payments', 'published', { description: hostile, labels: { [hostile]: hostile } }), key: 'pay`ments<b>' }], []);
+  const markdown = renderPlanMarkdown(plan);
+  assert.not.match(markdown, '<!--');
+  assert.not.match(markdown, '<script');
+  assert.not.match(markdown, '<b>');
+  assert.is(markdown.split('</details>').length - 1, 1, 'only our own </details>');
+  assert.is(markdown.split('</summary>').length - 1, 1, 'only our own </summary>');
+  // A pipe from content would add a cell: field tables have 3 columns (4 pipes), the summary 8 (9).
+  for (const line of markdown.split('\n').filter((l) => l.startsWith('|'))) {
+    assert.ok([4, 9].includes(line.split('|').length - 1), line);
+  }
+  assert.not.match(markdown, /\n# Heading/);
+  assert.not.match(markdown, /\]\(http/);
+  assert.not.match(markdown, /[^\\]\*\*bo/);
+});
 
 test('the JSON rendering is the plan value itself plus its digest, so a plan file round-trips', () => {
   const plan = PLAN_CASES['drifted-update']!();

@@ -1,0 +1,72 @@
+import type { Change, ChangeAction, Plan } from '../model/plan.ts';
+import { escapeMarkdown, markdownValue } from './markdown-escape.ts';
+import { describeTarget, groupByObject, summarise, summaryLine } from './plan-text.ts';
+
+const ACTIONS: ChangeAction[] = ['create', 'update', 'publish', 'unpublish', 'delete'];
+const VERB: Record<ChangeAction, string> = { create: 'create', update: 'update', publish: 'publish', unpublish: 'unpublish', delete: 'delete' };
+
+/**
+ * The plan as a pull-request comment: a verdict, a summary table per target, high-risk changes
+ * first with their reasons, then one collapsed block per product. Rendered from the same Plan as
+ * text and JSON; every string from YAML or a live portal is escaped.
+ */
+export function renderPlanMarkdown(plan: Plan): string {
+  const out = [verdict(plan), ''];
+  const errors = plan.diagnostics.filter((d) => d.severity === 'error');
+  const warnings = plan.diagnostics.filter((d) => d.severity === 'warning');
+  for (const d of [...errors, ...warnings]) {
+    const where = d.source ? `${d.source.file}:${d.source.line}:${d.source.column} ` : d.target ? `target ${d.target}: ` : '';
+    out.push(`- ${d.severity === 'error' ? '❌' : '⚠️'} ${escapeMarkdown(`${where}[${d.rule}] ${d.message}`)}${d.fix ? ` (fix: ${escapeMarkdown(d.fix)})` : ''}`);
+  }
+  if (plan.diagnostics.length) out.push('');
+  out.push('| target | ' + ACTIONS.join(' | ') + ' | unmanaged | orphaned |', '|---|' + ACTIONS.map(() => '---:').join('|') + '|---:|---:|');
+  for (const target of plan.targets) {
+    const counts = summarise(plan.changes.filter((c) => c.target === target.name));
+    out.push(`| ${escapeMarkdown(target.name)} | ${ACTIONS.map((a) => counts[a]).join(' | ')} | ${target.unmanaged} | ${target.orphaned.length} |`);
+  }
+  out.push('');
+  const risky = plan.changes.filter((c) => c.risk === 'high');
+  if (risky.length) {
+    out.push(`### ⚠️ High-risk changes (applied only with \`--allow-destructive\`)`, '');
+    for (const [object, changes] of groupByObject(risky)) {
+      const notes = changes[0]!.protected ? ' **protected: not applied until `protected: true` is removed in Git**' : '';
+      const reasons = [...new Set(changes.flatMap((change) => change.reasons))];
+      out.push(`- **${changes.map((c) => VERB[c.action]).join(' → ')}** <code>${escapeMarkdown(object)}</code>${notes}: ${reasons.map(escapeMarkdown).join('; ')}`);
+    }
+    out.push('');
+  }
+  for (const target of plan.targets) {
+    const changes = plan.changes.filter((c) => c.target === target.name);
+    if (changes.length === 0) continue;
+    out.push(`### ${escapeMarkdown(target.name)} (${escapeMarkdown(describeTarget(target))})`, '');
+    for (const [key, steps] of groupByKey(changes)) out.push(...productBlock(key, steps));
+  }
+  return out.join('\n') + '\n';
+}
+
+function verdict(plan: Plan): string {
+  if (plan.diagnostics.some((d) => d.severity === 'error')) return '**❌ The plan cannot be applied: fix the errors below.**';
+  if (plan.changes.length === 0) return '**✅ No changes.** Live products match Git.';
+  const risky = plan.changes.filter((c) => c.risk === 'high').length;
+  return `**${summaryLine(plan.changes)}**${risky ? ` ⚠️ ${risky} high-risk.` : ''}`;
+}
+
+function productBlock(key: string, steps: readonly Change[]): string[] {
+  const title = steps.map((s) => VERB[s.action]).join(' → ');
+  const risk = steps.some((s) => s.risk === 'high') ? ' ⚠️' : '';
+  const out = ['<details>', `<summary><code>${escapeMarkdown(key)}</code>: ${title}${risk}</summary>`, ''];
+  for (const step of steps) {
+    if (steps.length > 1) out.push(`**${VERB[step.action]}**`, '');
+    out.push('| field | before | after |', '|---|---|---|');
+    for (const field of step.fields) out.push(`| ${escapeMarkdown(field.path)} | ${step.action === 'create' ? '' : markdownValue(field.before)} | ${step.action === 'delete' ? '' : markdownValue(field.after)} |`);
+    out.push('');
+  }
+  out.push('</details>', '');
+  return out;
+}
+
+function groupByKey(changes: readonly Change[]): Map<string, Change[]> {
+  const groups = new Map<string, Change[]>();
+  for (const change of changes) groups.set(change.key, [...(groups.get(change.key) ?? []), change]);
+  return groups;
+}
