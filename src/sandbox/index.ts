@@ -5,6 +5,8 @@ import type { TargetConfig } from '../model/target.ts';
 import type { Endpoint } from '../providers/provider.ts';
 import { startApi7Emulator } from './api7/server.ts';
 import { seedApi7State, type Api7State } from './api7/state.ts';
+import { startApigeeEmulator } from './apigee/server.ts';
+import { APIGEE_FLAVOURS, seedApigeeState, type ApigeeFlavour, type ApigeeState } from './apigee/state.ts';
 import { loadStateFile, saveStateFile } from './state-file.ts';
 
 /** An emulator serving one sandbox target, its state persisted after every change. */
@@ -41,8 +43,36 @@ const api7Sandbox: SandboxKind = {
   },
 };
 
+/** `settings.flavour` (default `edge`) and `settings.org` (default `sandbox`) of an Apigee target. */
+function apigeeSettings(target: TargetConfig): { flavour: ApigeeFlavour; org: string } {
+  const { flavour = 'edge', org } = target.settings;
+  if (!APIGEE_FLAVOURS.includes(flavour as ApigeeFlavour)) {
+    throw new UserError(`target ${target.name}: flavour must be one of ${APIGEE_FLAVOURS.join(', ')}, got ${JSON.stringify(flavour)}`);
+  }
+  return { flavour: flavour as ApigeeFlavour, org: typeof org === 'string' && org !== '' ? org : 'sandbox' };
+}
+
+const apigeeSandbox: SandboxKind = {
+  seed: (target) => seedApigeeState(apigeeSettings(target).org),
+  async start(target, stateFile) {
+    const { flavour, org } = apigeeSettings(target);
+    const state = loadStateFile<ApigeeState>(stateFile, () => seedApigeeState(org));
+    // A new token per start, as for API7. The provider sends the Endpoint secret as
+    // `Authorization: Bearer <secret>` on BOTH flavours (Edge also takes Bearer; X takes nothing else).
+    const token = `apigee-sandbox-${randomBytes(16).toString('hex')}`;
+    const emulator = await startApigeeEmulator({
+      flavour,
+      org,
+      credentials: { token },
+      state,
+      onMutation: (changed) => saveStateFile(stateFile, changed),
+    });
+    return { endpoint: { url: emulator.url, secret: token }, close: () => emulator.close() };
+  },
+};
+
 /** The only place that maps a provider kind to its emulator. */
-const SANDBOX_KINDS: Readonly<Record<string, SandboxKind>> = { api7: api7Sandbox };
+const SANDBOX_KINDS: Readonly<Record<string, SandboxKind>> = { api7: api7Sandbox, apigee: apigeeSandbox };
 
 function sandboxKind(target: TargetConfig): SandboxKind {
   const kind = SANDBOX_KINDS[target.provider];

@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { TargetConfig } from '../../src/model/target.ts';
 import { seedApi7State, type Api7State } from '../../src/sandbox/api7/state.ts';
+import { seedApigeeState, type ApigeeState } from '../../src/sandbox/apigee/state.ts';
 import { resetSandbox, startSandbox, type RunningSandbox } from '../../src/sandbox/index.ts';
 import { loadStateFile, saveStateFile } from '../../src/sandbox/state-file.ts';
 
@@ -42,7 +43,7 @@ function request(sandbox: RunningSandbox, method: string, path: string, body?: u
   });
 }
 
-const readState = (name: string): Api7State => JSON.parse(readFileSync(join(stateDir, `${name}.json`), 'utf8'));
+const readState = <T = Api7State>(name: string): T => JSON.parse(readFileSync(join(stateDir, `${name}.json`), 'utf8'));
 
 test('startSandbox seeds the state file on first use and answers with a fresh token', async () => {
   const first = await start(target('persist'));
@@ -100,6 +101,44 @@ test('an unknown provider kind has no sandbox', async () => {
     assert.match((error as Error).message, 'no sandbox exists for provider "kong"');
   }
   assert.throws(() => resetSandbox(target('elsewhere', {}, 'kong'), stateDir), /no sandbox exists for provider "kong"/);
+});
+
+/** An Apigee sandbox request: the Endpoint secret is a bearer token on both flavours. */
+async function apigee(sandbox: RunningSandbox, method: string, path: string, secret = sandbox.endpoint.secret): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${sandbox.endpoint.url}${path}`, { method, headers: { authorization: `Bearer ${secret}` } });
+  return { status: response.status, body: await response.json() };
+}
+
+test('apigee: seeded on first use (edge, org sandbox by default), a fresh bearer token per start', async () => {
+  const first = await start(target('apigee-default', {}, 'apigee'));
+  assert.match(first.endpoint.secret ?? '', /^apigee-sandbox-[0-9a-f]{32}$/);
+  assert.equal(readState<ApigeeState>('apigee-default'), seedApigeeState('sandbox'));
+  assert.equal(await apigee(first, 'GET', '/v1/organizations/sandbox/apiproducts'), { status: 200, body: ['legacy-billing-product', 'orders'] });
+  const second = await start(target('apigee-default', {}, 'apigee'));
+  assert.is.not(second.endpoint.secret, first.endpoint.secret);
+  assert.is((await apigee(second, 'GET', '/v1/organizations/sandbox/apis', first.endpoint.secret)).status, 401);
+});
+
+test('apigee: settings.flavour and settings.org pick the emulator and its seed', async () => {
+  const sandbox = await start(target('apigee-x', { flavour: 'x', org: 'acme' }, 'apigee'));
+  assert.equal(readState<ApigeeState>('apigee-x'), seedApigeeState('acme'));
+  const listed = await apigee(sandbox, 'GET', '/v1/organizations/acme/apiproducts');
+  assert.equal(listed.body, { apiProduct: [{ name: 'legacy-billing-product' }, { name: 'orders' }] });
+  assert.is((await apigee(sandbox, 'GET', '/v1/organizations/sandbox/apiproducts')).status, 403);
+  assert.throws(() => resetSandbox(target('apigee-bad', { flavour: 'hybrid' }, 'apigee'), stateDir), /flavour must be one of edge, x, got "hybrid"/);
+});
+
+test('apigee: every change is saved and survives a restart; reset reseeds', async () => {
+  const config = target('apigee-survive', { org: 'acme' }, 'apigee');
+  const sandbox = await start(config);
+  assert.is((await apigee(sandbox, 'DELETE', '/v1/organizations/acme/apiproducts/legacy-billing-product')).status, 200);
+  assert.equal(Object.keys(readState<ApigeeState>('apigee-survive').products), ['orders']);
+  await sandbox.close();
+  const restarted = await start(config);
+  assert.equal((await apigee(restarted, 'GET', '/v1/organizations/acme/apiproducts')).body, ['orders']);
+  await restarted.close();
+  resetSandbox(config, stateDir);
+  assert.equal(readState<ApigeeState>('apigee-survive'), seedApigeeState('acme'));
 });
 
 test('state files: saved atomically into a new directory, read back as written', () => {

@@ -1,0 +1,81 @@
+/**
+ * Apigee (Edge and X): the offline ProviderKind (validation, desired objects, identity) and the
+ * connected Provider (observe, preflight, apply) over the management API.
+ */
+import type { Change } from '../../model/plan.ts';
+import type { TargetConfig } from '../../model/target.ts';
+import { ProviderError, type Endpoint, type LiveObject, type Provider, type ProviderKind } from '../provider.ts';
+import { createApigeeClient, orgOf, type ApigeeClient } from './client.ts';
+import { toDesiredObjects, toLiveObject, toProductBody } from './mapping.ts';
+import { checkReferences, needsDirectory, type ApigeeDirectory } from './preflight.ts';
+import { validateApigeeBinding } from './validate-binding.ts';
+import { validateApigeeTarget } from './validate-target.ts';
+
+export const apigee: ProviderKind = {
+  kind: 'apigee',
+  // Apigee locks nothing while a product is listed: every field can be replaced in place.
+  lockedWhilePublished: [],
+  // The `access` attribute only governs portal listing (reference §2.1); keys are checked at runtime
+  // against the product itself, so existing apps are not cut off.
+  unpublishConsequence:
+    'unpublishing sets the product\'s access attribute to internal: it disappears from every developer portal and developers can no longer add it to their apps, while apps that already hold keys for it keep calling its APIs',
+  validateTarget: validateApigeeTarget,
+  validateBinding: (product) => validateApigeeBinding(product),
+  toDesired: (product) => toDesiredObjects(product),
+  identify: (target) => ({ url: target.sandbox ? `sandbox://${target.name}` : (target.url ?? ''), org: orgOf(target) ?? '' }),
+  connect: (target, endpoint) => createApigeeProvider(target, endpoint),
+};
+
+/** One line naming the Apigee product, keeping status and retry hints for the executor. */
+function aboutProduct(change: Change, error: unknown): unknown {
+  if (!(error instanceof ProviderError)) return error;
+  return new ProviderError(`${change.key}: ${error.message}`, error.status, error.retryable, error.retryAfterSeconds);
+}
+
+async function listDirectory(client: ApigeeClient): Promise<ApigeeDirectory> {
+  const [proxies, environments] = await Promise.all([client.listProxies(), client.listEnvironments()]);
+  return { proxies, environments };
+}
+
+export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, timeoutMs?: number): Provider {
+  const client = createApigeeClient(target, endpoint, timeoutMs);
+  // Proxies and environments change rarely: listed once per run, and only if a change needs them.
+  let directory: Promise<ApigeeDirectory> | undefined;
+  const currentDirectory = (): Promise<ApigeeDirectory> => {
+    // A failed listing is not cached: the next call (a retry) asks again.
+    directory ??= listDirectory(client).catch((error: unknown) => {
+      directory = undefined;
+      throw error;
+    });
+    return directory;
+  };
+
+  return {
+    async observe(): Promise<LiveObject[]> {
+      return (await client.listProducts()).map(toLiveObject);
+    },
+
+    async preflight(changes) {
+      const ours = changes.filter((change) => change.target === target.name);
+      if (!needsDirectory(ours)) return [];
+      return checkReferences(ours, await currentDirectory(), target.name, orgOf(target) ?? '');
+    },
+
+    async apply(change) {
+      // The key is the Apigee name; `ref.name` (what observe saw) is preferred when the plan has it.
+      const name = change.ref?.name ?? change.key;
+      try {
+        if (change.action === 'delete') {
+          await client.deleteProduct(name);
+          return;
+        }
+        if (!change.after) throw new ProviderError(`cannot ${change.action}: the change does not say what the product becomes`);
+        const body = toProductBody(change.after, name, change.product);
+        if (change.action === 'create') await client.createProduct(body);
+        else await client.replaceProduct(name, body);
+      } catch (error) {
+        throw aboutProduct(change, error);
+      }
+    },
+  };
+}

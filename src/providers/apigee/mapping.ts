@@ -1,0 +1,217 @@
+/**
+ * Git products ↔ Apigee API products ↔ the normalised state plans compare (DESIGN §3). Pure: no I/O.
+ *
+ * One Apigee product per plan, named `<name>-<plan>` (just `<name>` without plans): a developer
+ * app subscribes to products, so a plan IS a product there, and promoting a key from free to
+ * premium is moving it between two products (reference: seed 003).
+ *
+ * Normalised state (neutral words, like API7's, so a plan reads the same for every provider):
+ *   displayName  ← `displayName` (absent = the name, as the Edge UI does); a plan's product shows
+ *                  `<displayName> (<plan>)` so that developers can tell the tiers apart
+ *   description  ← `description` (absent = '')
+ *   access       auto | approval ← `approvalType` auto | manual; Git `restricted` is `approval`
+ *   visibility   public | private ← attribute `access`; ONLY while published. `access: internal`
+ *                hides the product from every portal and is what a draft is (status, not state),
+ *                so publish/unpublish flip that attribute and a second plan stays empty
+ *   proxies, environments, resources (`apiResources`), scopes: sorted sets, absent = []
+ *   quota        {limit, interval, timeUnit} ← `quota`/`quotaInterval`/`quotaTimeUnit` (strings on
+ *                the wire, numbers here); from the plan's coarsest limit (plan-limits.ts)
+ *   attributes   every other attribute: `team`, labels, the plan's other limits; the ownership
+ *                attributes (ownership.ts) and `access` are not state
+ * Read-only fields (createdAt/By, lastModifiedAt/By) never enter state and are never sent.
+ */
+import type { ObjectAfter, ObjectState } from '../../model/plan.ts';
+import type { EffectiveProduct, PlanTier, ProductStatus } from '../../model/product.ts';
+import type { DesiredObject, LiveObject } from '../provider.ts';
+import { isOwnedBy, lastAppliedOf, OWNERSHIP_ATTRIBUTES, ownershipAttributes, withoutOwnership } from './ownership.ts';
+import { mapPlanLimits, type QuotaState } from './plan-limits.ts';
+import { ACCESS_ATTRIBUTE, NAME_ATTRIBUTE, TEAM_ATTRIBUTE, type ApigeeProduct, type ApigeeProductBody } from './wire.ts';
+
+export interface ApigeeState {
+  displayName: string;
+  description: string;
+  access: 'auto' | 'approval';
+  /** Present only while published. */
+  visibility?: string;
+  proxies: string[];
+  environments: string[];
+  resources: string[];
+  scopes: string[];
+  quota?: QuotaState;
+  attributes: Record<string, string>;
+}
+
+/** Attribute names apiproducts writes itself: a label may not take them. */
+export const RESERVED_ATTRIBUTES: readonly string[] = [...OWNERSHIP_ATTRIBUTES, ACCESS_ATTRIBUTE];
+const INTERNAL = 'internal';
+
+const sortedUnique = (values: Iterable<string>): string[] => [...new Set(values)].sort();
+const stringList = (value: unknown): string[] => (Array.isArray(value) ? sortedUnique(value.map(String)) : []);
+
+/** The Apigee product name of a product's plan (DESIGN §3). */
+export function objectKey(productName: string, plan?: PlanTier): string {
+  return plan ? `${productName}-${plan.name}` : productName;
+}
+
+/**
+ * The `access` attribute a PUBLISHED product gets (`internal` is a draft, desiredStatus): `public`
+ * is listed on the portals; everything else is `private`, listed nowhere, which an admin can still
+ * add to a chosen developer's app (reference §2.1). So `unlisted` and `restricted` (invite-only)
+ * are `private`. `logged-in` has no Apigee meaning: written, it is a validation error; as the
+ * default (a product that says nothing must not be exposed) it is `private` too.
+ */
+export function portalAccess(product: EffectiveProduct): string {
+  return product.visibility === 'public' && product.access !== 'restricted' ? 'public' : 'private';
+}
+
+/** Draft, or `visibility: internal` (hidden from every portal): both are the `internal` attribute. */
+export function desiredStatus(product: EffectiveProduct): ProductStatus {
+  return product.status === 'draft' || product.visibility === INTERNAL ? 'draft' : 'published';
+}
+
+/** Labels and team as attributes, without the names apiproducts writes itself. */
+export function productAttributes(product: EffectiveProduct): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const [name, value] of Object.entries(product.labels)) {
+    if (!RESERVED_ATTRIBUTES.includes(name)) attributes[name] = String(value);
+  }
+  if (product.team !== undefined) attributes[TEAM_ATTRIBUTE] = product.team;
+  return attributes;
+}
+
+export function desiredState(product: EffectiveProduct, plan?: PlanTier): ApigeeState {
+  const binding = product.binding;
+  const limits = plan ? mapPlanLimits(plan.limits) : { attributes: {} };
+  const state: ApigeeState = {
+    displayName: plan ? `${product.displayName} (${plan.name})` : product.displayName,
+    description: product.description,
+    access: product.access === 'auto' ? 'auto' : 'approval',
+    proxies: stringList(binding.proxies),
+    environments: stringList(binding.environments),
+    resources: stringList(binding.resources),
+    scopes: stringList(binding.scopes),
+    attributes: { ...productAttributes(product), ...limits.attributes },
+  };
+  if (desiredStatus(product) === 'published') state.visibility = portalAccess(product);
+  if (limits.quota) state.quota = limits.quota;
+  return state;
+}
+
+/** The objects a product becomes: one per plan, or one for the product without plans. */
+export function toDesiredObjects(product: EffectiveProduct): DesiredObject[] {
+  const plans: (PlanTier | undefined)[] = product.plans.length > 0 ? product.plans : [undefined];
+  return plans.map((plan) => ({
+    key: objectKey(product.name, plan),
+    product: product.name,
+    status: desiredStatus(product),
+    state: desiredState(product, plan) as unknown as ObjectState,
+    protected: product.protected,
+    ...(product.binding.adopt === true ? { adopt: true } : {}),
+    source: product.source.locate(['targets', product.target]),
+  }));
+}
+
+// ── live → state ────────────────────────────────────────────────────────────────────────────
+
+/** Attributes as a map; on a repeated name the last one wins, as the server's own lookup does. */
+export function attributeMap(product: ApigeeProduct): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const attribute of product.attributes ?? []) map[attribute.name] = String(attribute.value ?? '');
+  return map;
+}
+
+/** `"1000"` → 1000; anything else stays as written so the plan shows it as a difference. */
+function quotaNumber(value: string | number | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const text = String(value).trim();
+  return /^\d+$/.test(text) ? Number(text) : (text as unknown as number);
+}
+
+function liveQuota(product: ApigeeProduct): QuotaState | undefined {
+  if (product.quota === undefined || product.quota === '') return undefined;
+  return {
+    limit: quotaNumber(product.quota, 0),
+    // The Edge UI's default interval is 1.
+    interval: quotaNumber(product.quotaInterval, 1),
+    timeUnit: product.quotaTimeUnit ?? '',
+  };
+}
+
+export function isOwned(product: ApigeeProduct): boolean {
+  return isOwnedBy(attributeMap(product));
+}
+
+/** A missing `access` attribute is public (what the Drupal portal assumes, reference §2.1). */
+export function liveStatus(product: ApigeeProduct): ProductStatus {
+  return (attributeMap(product)[ACCESS_ATTRIBUTE] ?? 'public').trim().toLowerCase() === INTERNAL ? 'draft' : 'published';
+}
+
+export function liveState(product: ApigeeProduct): ApigeeState {
+  const { [ACCESS_ATTRIBUTE]: access, ...attributes } = withoutOwnership(attributeMap(product));
+  const state: ApigeeState = {
+    displayName: product.displayName || product.name,
+    description: product.description ?? '',
+    // Manual is the safe reading of a missing approvalType (Edge requires one anyway).
+    access: product.approvalType === 'auto' ? 'auto' : 'approval',
+    proxies: stringList(product.proxies),
+    environments: stringList(product.environments),
+    resources: stringList(product.apiResources),
+    scopes: stringList(product.scopes),
+    attributes,
+  };
+  if (liveStatus(product) === 'published') state.visibility = (access ?? 'public').trim().toLowerCase();
+  const quota = liveQuota(product);
+  if (quota) state.quota = quota;
+  return state;
+}
+
+/** Keyed by the Apigee name, owned or not: a Git product colliding with an unowned one is seen. */
+export function toLiveObject(product: ApigeeProduct): LiveObject {
+  const attributes = attributeMap(product);
+  const owned = isOwnedBy(attributes);
+  const lastApplied = lastAppliedOf(attributes);
+  return {
+    key: product.name,
+    owned,
+    ...(owned ? { product: attributes[NAME_ATTRIBUTE] || product.name } : {}),
+    status: liveStatus(product),
+    state: liveState(product) as unknown as ObjectState,
+    ...(lastApplied ? { lastApplied } : {}),
+    ref: { name: product.name },
+  };
+}
+
+// ── state → request body ────────────────────────────────────────────────────────────────────
+
+/**
+ * The COMPLETE POST/PUT body for an object as it must be after a change: PUT is a full replace
+ * (reference §4), so every writable field is sent, and nothing read-only. The status becomes the
+ * `access` attribute; the ownership attributes are re-attached.
+ */
+export function toProductBody(after: ObjectAfter, key: string, productName: string): ApigeeProductBody {
+  const state = after.state as unknown as ApigeeState;
+  const access = after.status === 'draft' ? INTERNAL : (state.visibility ?? 'private');
+  // Sorted, so that the same state always sends the same body; apiproducts' own attributes last.
+  const attributes: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(state.attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    [ACCESS_ATTRIBUTE]: access,
+    ...ownershipAttributes(productName, after),
+  };
+  const body: ApigeeProductBody = {
+    name: key,
+    displayName: state.displayName,
+    description: state.description,
+    approvalType: state.access === 'auto' ? 'auto' : 'manual',
+    attributes: Object.entries(attributes).map(([name, value]) => ({ name, value })),
+    apiResources: [...state.resources],
+    environments: [...state.environments],
+    proxies: [...state.proxies],
+    scopes: [...state.scopes],
+  };
+  if (state.quota) {
+    body.quota = String(state.quota.limit);
+    body.quotaInterval = String(state.quota.interval);
+    body.quotaTimeUnit = state.quota.timeUnit;
+  }
+  return body;
+}

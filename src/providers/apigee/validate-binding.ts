@@ -1,0 +1,151 @@
+/**
+ * Offline Apigee rules the neutral product schema cannot express (DESIGN §3, reference §2, §7):
+ * which common values Apigee accepts, what a binding must carry, resource path syntax, the
+ * quota a plan can become, and the 18-attribute cap. Every problem is reported, none thrown.
+ */
+import type { Diagnostic, Severity } from '../../model/diagnostic.ts';
+import { OVERRIDABLE_FIELDS, type EffectiveProduct } from '../../model/product.ts';
+import { objectKey, RESERVED_ATTRIBUTES, desiredState } from './mapping.ts';
+import { OWNERSHIP_ATTRIBUTES } from './ownership.ts';
+import { coarsestLimit, isLimitAttribute } from './plan-limits.ts';
+import { MAX_ATTRIBUTES, TEAM_ATTRIBUTE } from './wire.ts';
+
+const APIGEE_KEYS = ['proxies', 'environments', 'resources', 'scopes', 'unbounded', 'adopt'];
+const BINDING_KEYS = new Set<string>([...APIGEE_KEYS, ...OVERRIDABLE_FIELDS]);
+const API7_ONLY_KEYS = ['type', 'services', 'openapi', 'serverUrls'];
+/** Characters Apigee allows in a product name (reference §2), checked on `<name>-<plan>`. */
+const APIGEE_NAME = /^[A-Za-z0-9._\-$ %]+$/;
+/** Attributes every object carries besides state: `access` and the ownership attributes. */
+const WRITTEN_ATTRIBUTES = 1 + OWNERSHIP_ATTRIBUTES.length;
+
+type At = (string | number)[];
+type Report = (severity: Severity, rule: string, at: At, message: string, fix: string) => void;
+
+/** The binding block as written (EffectiveProduct.binding has the overridden fields removed). */
+function writtenBinding(product: EffectiveProduct): Record<string, unknown> {
+  return (product.source.spec.targets[product.target] as Record<string, unknown> | undefined) ?? {};
+}
+
+/** Where a common field's effective value comes from: the binding when it overrides it. */
+function fieldPath(product: EffectiveProduct, field: string): At {
+  return field in writtenBinding(product) ? ['targets', product.target, field] : [field];
+}
+
+/**
+ * `/`, `/*`, `/**` and literal paths such as `/charges/**` or `/refunds` (reference §7): a path
+ * starts with `/`, has no empty segment, no query or fragment, and a wildcard is a whole segment,
+ * `**` only at the end. Returns why a path is not valid, or undefined.
+ */
+export function resourcePathProblem(path: string): string | undefined {
+  if (path === '/') return undefined;
+  if (!path.startsWith('/')) return 'it must start with /';
+  if (/[\s?#]/.test(path)) return 'it may not contain spaces, a query (?) or a fragment (#)';
+  const segments = path.slice(1).split('/');
+  for (const [index, segment] of segments.entries()) {
+    if (segment === '') return index === segments.length - 1 ? 'it may not end with / (write /path, or /path/** for what is below)' : 'it has an empty segment (//)';
+    if (segment === '**' && index !== segments.length - 1) return '/** may only end a path';
+    if (segment.includes('*') && segment !== '*' && segment !== '**') return 'a wildcard must be a whole segment: /* or /**';
+  }
+  return undefined;
+}
+
+export function validateApigeeBinding(product: EffectiveProduct): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const report: Report = (severity, rule, at, message, fix) => {
+    diagnostics.push({ severity, rule: `apigee/${rule}`, message, fix, source: product.source.locate(at), target: product.target, product: product.name });
+  };
+  const bindingPath = (...keys: (string | number)[]): At => ['targets', product.target, ...keys];
+  const written = writtenBinding(product);
+
+  // Only when written: the default `logged-in` means "not anonymous", which is `private` here (mapping.ts).
+  const visibilityWritten = 'visibility' in written || 'visibility' in product.source.spec;
+  if (product.visibility === 'logged-in' && visibilityWritten) {
+    report('error', 'visibility', fieldPath(product, 'visibility'),
+      'visibility "logged-in" is not available on Apigee: its portals list a product to everyone (public) or to nobody (private, internal)',
+      `set visibility to public, private or internal (in targets.${product.target} to keep logged-in for other targets)`);
+  }
+  for (const key of Object.keys(written)) {
+    if (API7_ONLY_KEYS.includes(key)) {
+      report('error', 'api7-only', bindingPath(key), `"${key}" is an API7 setting; Apigee products do not have it`,
+        `remove "${key}" from targets.${product.target}`);
+    } else if (!BINDING_KEYS.has(key)) {
+      report('error', 'unknown-key', bindingPath(key), `"${key}" is not an Apigee binding key`, `use only ${[...BINDING_KEYS].join(', ')}`);
+    }
+  }
+  if (product.auth.length > 0) {
+    report('warning', 'auth-ignored', fieldPath(product, 'auth'),
+      'auth is not applied on Apigee: every product issues API keys, and proxies enforce them with VerifyAPIKey or OAuthV2 policies',
+      `write auth: [] in targets.${product.target} to silence this`);
+  }
+  checkBounds(product, report, bindingPath);
+  checkPlans(product, report);
+  checkAttributes(product, report);
+  return diagnostics;
+}
+
+/** Proxies or resources limit what an app key reaches; without both it reaches the whole org (seed 003). */
+function checkBounds(product: EffectiveProduct, report: Report, bindingPath: (...keys: (string | number)[]) => At): void {
+  const binding = product.binding;
+  const resources = Array.isArray(binding.resources) ? binding.resources : [];
+  resources.forEach((path, index) => {
+    const problem = resourcePathProblem(String(path));
+    if (problem) {
+      report('error', 'resource-path', bindingPath('resources', index), `resource path "${String(path)}" is not valid: ${problem}`,
+        'write / (the base path and below), /* (one level below), /** (every level below) or a literal path such as /charges/**');
+    }
+  });
+  const proxies = Array.isArray(binding.proxies) ? binding.proxies : [];
+  if (proxies.length === 0 && resources.length === 0 && binding.unbounded !== true) {
+    report('error', 'unbounded', ['targets', product.target],
+      'a product with no proxies and no resources grants its app keys access to every API in the organization',
+      'list proxies: [<proxy>] or resources: [/path/**], or write unbounded: true if that is really intended');
+  }
+}
+
+function checkPlans(product: EffectiveProduct, report: Report): void {
+  const plansAt = fieldPath(product, 'plans');
+  const seen = new Set<string>();
+  product.plans.forEach((plan, index) => {
+    if (seen.has(plan.name)) {
+      report('error', 'duplicate-plan', [...plansAt, index, 'name'], `plan "${plan.name}" is listed twice: both would be the Apigee product ${objectKey(product.name, plan)}`,
+        'give every plan its own name');
+    }
+    seen.add(plan.name);
+    const coarsest = coarsestLimit(plan.limits);
+    if (!coarsest?.unit) {
+      report('error', 'quota-unit', [...plansAt, index, 'limits'],
+        `plan "${plan.name}" has no limit Apigee can count as a quota (per minute, hour, day or month); ${coarsest ? 'perSecond' : 'burst'} alone becomes an attribute for SpikeArrest`,
+        'add perMinute, perHour, perDay or perMonth to the plan');
+    }
+  });
+  const plans = product.plans.length > 0 ? product.plans : [undefined];
+  for (const plan of plans) {
+    const key = objectKey(product.name, plan);
+    if (!APIGEE_NAME.test(key)) {
+      report('error', 'name', plan ? [...plansAt, product.plans.indexOf(plan), 'name'] : ['name'],
+        `"${key}" is not a valid Apigee product name (letters, digits, space and . _ - $ % only)`, 'rename the product or the plan');
+    }
+  }
+}
+
+function checkAttributes(product: EffectiveProduct, report: Report): void {
+  const bindingLabels = (writtenBinding(product).labels ?? {}) as Record<string, unknown>;
+  const labelAt = (key: string): At => (key in bindingLabels ? ['targets', product.target, 'labels', key] : ['labels', key]);
+  for (const key of Object.keys(product.labels)) {
+    const generated = isLimitAttribute(key) || (key === TEAM_ATTRIBUTE && product.team !== undefined);
+    if (RESERVED_ATTRIBUTES.includes(key) || generated) {
+      report('error', 'reserved-attribute', labelAt(key),
+        `label "${key}" would overwrite the attribute apiproducts writes ${generated ? 'from team or plans' : 'itself (status, visibility, ownership)'}`,
+        `rename or remove the label "${key}"`);
+    }
+  }
+  const plans = product.plans.length > 0 ? product.plans : [undefined];
+  for (const plan of plans) {
+    const count = Object.keys(desiredState(product, plan).attributes).length + WRITTEN_ATTRIBUTES;
+    if (count > MAX_ATTRIBUTES) {
+      report('error', 'attribute-count', Object.keys(product.labels).length > 0 ? fieldPath(product, 'labels') : fieldPath(product, 'plans'),
+        `${objectKey(product.name, plan)} would carry ${count} attributes; Apigee allows at most ${MAX_ATTRIBUTES} (labels, team, the plan's other limits, access and ${OWNERSHIP_ATTRIBUTES.length} ownership attributes)`,
+        `remove ${count - MAX_ATTRIBUTES} label(s), or limits that only become attributes`);
+    }
+  }
+}

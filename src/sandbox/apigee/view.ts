@@ -1,0 +1,75 @@
+import type { ApigeeAttribute, ApigeeFlavour, ApigeeStoredProduct } from './state.ts';
+
+/** Fields only Apigee X has (reference §2); an Edge server never returns them. */
+export const X_ONLY_FIELDS = [
+  'operationGroup',
+  'graphqlOperationGroup',
+  'grpcOperationGroup',
+  'llmOperationGroup',
+  'quotaCounterScope',
+  'space',
+  'llmQuota',
+  'llmQuotaInterval',
+  'llmQuotaTimeUnit',
+] as const;
+
+/** Fields only Apigee Edge returns (reference §2: X has no createdBy / lastModifiedBy). */
+export const EDGE_ONLY_FIELDS = ['createdBy', 'lastModifiedBy'] as const;
+
+type Json = Record<string, unknown>;
+
+const sortedKeys = (value: Json): Json => Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+/** proto3 JSON drops empty strings and lists, nested ones included ("X omits empties", reference §11). */
+function withoutEmpties(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutEmpties);
+  if (typeof value !== 'object' || value === null) return value;
+  const kept = Object.entries(value).filter(
+    ([, field]) => field !== '' && !(Array.isArray(field) && field.length === 0),
+  );
+  return Object.fromEntries(kept.map(([key, field]) => [key, withoutEmpties(field)]));
+}
+
+/**
+ * A stored product as the flavour returns it (reference §2). Edge: numeric ms timestamps,
+ * createdBy/lastModifiedBy, every list present even when empty (apigee-client-php fixtures).
+ * X: timestamps as int64 strings, no createdBy/lastModifiedBy, empty fields omitted.
+ */
+export function renderProduct(product: ApigeeStoredProduct, flavour: ApigeeFlavour): Json {
+  const copy: Json = { ...structuredClone(product) };
+  if (flavour === 'edge') {
+    for (const field of X_ONLY_FIELDS) delete copy[field];
+    return sortedKeys(copy);
+  }
+  for (const field of EDGE_ONLY_FIELDS) delete copy[field];
+  copy.createdAt = String(product.createdAt);
+  copy.lastModifiedAt = String(product.lastModifiedAt);
+  return sortedKeys(withoutEmpties(copy) as Json);
+}
+
+/** `GET …/apiproducts`: Edge names, X `{apiProduct: [{name}]}`; expanded, `{apiProduct: […]}` (reference §3). */
+export function renderProductList(products: readonly ApigeeStoredProduct[], flavour: ApigeeFlavour, expand: boolean): unknown {
+  if (flavour === 'edge') {
+    return expand ? { apiProduct: products.map((product) => renderProduct(product, flavour)) } : products.map((p) => p.name);
+  }
+  // An empty X list is `{}`: proto3 JSON omits the empty repeated field (reference §3, [I]).
+  if (products.length === 0) return {};
+  return { apiProduct: products.map((product) => (expand ? renderProduct(product, flavour) : { name: product.name })) };
+}
+
+/** `{attribute: […]}` on both (cloud docs organizations.apiproducts/attributes; apigee-client-php attributes/POST.json). */
+export function renderAttributes(attributes: readonly ApigeeAttribute[], flavour: ApigeeFlavour): unknown {
+  const body = { attribute: attributes.map((attribute) => renderAttribute(attribute, flavour)) };
+  return flavour === 'x' ? withoutEmpties(body) : body;
+}
+
+export function renderAttribute(attribute: ApigeeAttribute, flavour: ApigeeFlavour): unknown {
+  const body = { name: attribute.name, value: attribute.value };
+  return flavour === 'x' ? withoutEmpties(body) : body;
+}
+
+/** `GET …/apis`: Edge names, X `{proxies: [{name}]}` or `{}` (reference §11, provider wire.ts). */
+export function renderProxyList(proxies: readonly string[], flavour: ApigeeFlavour): unknown {
+  if (flavour === 'edge') return [...proxies];
+  return proxies.length === 0 ? {} : { proxies: proxies.map((name) => ({ name })) };
+}

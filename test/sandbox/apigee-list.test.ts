@@ -1,0 +1,152 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
+import { seedApigeeState, storeProduct, type ApigeeFlavour } from '../../src/sandbox/apigee/state.ts';
+import { call, edgeCode, emulatorPool, errorMessage, FLAVOURS, PRODUCTS } from './apigee-harness.ts';
+
+// GET …/apiproducts: shapes per flavour, the seed, inclusive startKey paging, filters.
+const pool = emulatorPool();
+test.after(pool.closeAll);
+
+const names = (flavour: ApigeeFlavour, body: any): string[] =>
+  flavour === 'edge' && Array.isArray(body) ? body : (body.apiProduct ?? []).map((p: { name: string }) => p.name);
+
+/** Adds `count` minimal products named `bulk-0000`, `bulk-0001`, … straight into the state. */
+function addBulk(emulator: ApigeeEmulator, count: number): void {
+  for (let index = 0; index < count; index++) {
+    const name = `bulk-${String(index).padStart(4, '0')}`;
+    storeProduct(emulator.state, {
+      name, displayName: name, approvalType: 'auto', attributes: [], apiResources: [], environments: [], proxies: [], scopes: [],
+      createdAt: 1, createdBy: 'seed@example.com', lastModifiedAt: 1, lastModifiedBy: 'seed@example.com',
+    });
+  }
+}
+
+test('the seed: one drifted product of ours, one unmanaged; deterministic', async () => {
+  const answer = await call(await pool.start('edge'), 'GET', `${PRODUCTS}?expand=true`);
+  const [billing, orders] = answer.body.apiProduct;
+  assert.is(orders.name, 'orders');
+  assert.ok(orders.attributes.some((a: { name: string; value: string }) => a.name === 'managed-by' && a.value === 'apiproducts'));
+  assert.equal(orders.environments, ['prod', 'test']);
+  assert.is(billing.name, 'legacy-billing-product');
+  assert.not.ok(billing.attributes.some((a: { name: string }) => a.name === 'managed-by'));
+  assert.equal(seedApigeeState('acme'), seedApigeeState('acme'));
+});
+
+test('Edge: an array of names; expand=true {apiProduct: [...]} with numeric timestamps, createdBy, empty lists', async () => {
+  const emulator = await pool.start('edge');
+  assert.equal((await call(emulator, 'GET', PRODUCTS)).body, ['legacy-billing-product', 'orders']);
+  assert.equal((await call(emulator, 'GET', `${PRODUCTS}?expand=false`)).body, ['legacy-billing-product', 'orders']);
+  const orders = (await call(emulator, 'GET', `${PRODUCTS}?expand=true`)).body.apiProduct[1];
+  assert.equal(orders, emulator.state.products.orders, 'Edge serves the stored shape');
+  assert.type(orders.createdAt, 'number');
+  assert.is(orders.createdBy, 'apiproducts@acme.example.com');
+  assert.equal(orders.scopes, []);
+  assert.equal(Object.keys(orders), [...Object.keys(orders)].sort(), 'keys come sorted');
+});
+
+test('X: {apiProduct: [{name}]}; expand=true full products, string timestamps, no createdBy, no empties', async () => {
+  const emulator = await pool.start('x');
+  assert.equal((await call(emulator, 'GET', PRODUCTS)).body, { apiProduct: [{ name: 'legacy-billing-product' }, { name: 'orders' }] });
+  const orders = (await call(emulator, 'GET', `${PRODUCTS}?expand=true`)).body.apiProduct[1];
+  assert.is(orders.createdAt, String(emulator.state.products.orders?.createdAt));
+  assert.type(orders.lastModifiedAt, 'string');
+  assert.is(orders.createdBy, undefined);
+  assert.is(orders.lastModifiedBy, undefined);
+  assert.is(orders.scopes, undefined, 'an empty list is omitted');
+  assert.equal(orders.proxies, ['orders-v2']);
+});
+
+test('an empty org: Edge [] and {apiProduct: []}, X {} either way', async () => {
+  for (const flavour of FLAVOURS) {
+    const emulator = await pool.start(flavour);
+    emulator.state.products = {};
+    const plain = (await call(emulator, 'GET', PRODUCTS)).body;
+    const expanded = (await call(emulator, 'GET', `${PRODUCTS}?expand=true`)).body;
+    if (flavour === 'edge') assert.equal([plain, expanded], [[], { apiProduct: [] }]);
+    else assert.equal([plain, expanded], [{}, {}]);
+  }
+});
+
+test('paging 2,502 products with count=1000: inclusive startKey repeats the first item of each next page', async () => {
+  for (const flavour of FLAVOURS) {
+    const emulator = await pool.start(flavour);
+    addBulk(emulator, 2500);
+    const all = Object.keys(emulator.state.products).sort();
+    const pages: string[][] = [];
+    let startKey: string | undefined;
+    for (;;) {
+      const query = `expand=true&count=1000${startKey === undefined ? '' : `&startKey=${encodeURIComponent(startKey)}`}`;
+      const page = names(flavour, (await call(emulator, 'GET', `${PRODUCTS}?${query}`)).body);
+      pages.push(page);
+      if (page.length < 1000) break;
+      startKey = page.at(-1);
+    }
+    assert.equal(pages.map((page) => page.length), [1000, 1000, 504], flavour);
+    assert.is(pages[1]?.[0], pages[0]?.[999]);
+    assert.is(pages[2]?.[0], pages[1]?.[999]);
+    const collected = pages.flatMap((page, index) => (index === 0 ? page : page.slice(1)));
+    assert.equal(collected, all, `${flavour}: dropping each repeat yields every product once, in name order`);
+  }
+});
+
+test('count: 1000 by default and at most; anything but a positive integer is 400', async () => {
+  for (const flavour of FLAVOURS) {
+    const emulator = await pool.start(flavour);
+    addBulk(emulator, 1200);
+    assert.is(names(flavour, (await call(emulator, 'GET', PRODUCTS)).body).length, 1000);
+    assert.is(names(flavour, (await call(emulator, 'GET', `${PRODUCTS}?count=5000`)).body).length, 1000);
+    assert.equal(names(flavour, (await call(emulator, 'GET', `${PRODUCTS}?count=2`)).body), ['bulk-0000', 'bulk-0001']);
+    for (const count of ['0', '-1', '2.5', 'ten', '']) {
+      const answer = await call(emulator, 'GET', `${PRODUCTS}?count=${count}`);
+      assert.is(answer.status, 400, `${flavour} count=${count}`);
+      assert.match(errorMessage(flavour, answer), 'count');
+    }
+  }
+});
+
+test('startKey is inclusive; a page of one means the end', async () => {
+  for (const flavour of FLAVOURS) {
+    const emulator = await pool.start(flavour);
+    assert.equal(names(flavour, (await call(emulator, 'GET', `${PRODUCTS}?startKey=orders`)).body), ['orders']);
+    const both = names(flavour, (await call(emulator, 'GET', `${PRODUCTS}?startKey=legacy-billing-product&count=2`)).body);
+    assert.equal(both, ['legacy-billing-product', 'orders']);
+  }
+});
+
+test('an unknown startKey: Edge 404 apiproduct_doesnot_exist; X starts at the next name', async () => {
+  const edge = await call(await pool.start('edge'), 'GET', `${PRODUCTS}?startKey=m`);
+  assert.is(edge.status, 404);
+  assert.equal(edge.body, {
+    code: 'keymanagement.service.apiproduct_doesnot_exist',
+    message: 'API Product [m] does not exist for tenant [acme]',
+    contexts: [],
+  });
+  const x = await pool.start('x');
+  assert.equal((await call(x, 'GET', `${PRODUCTS}?startKey=m`)).body, { apiProduct: [{ name: 'orders' }] });
+  assert.equal((await call(x, 'GET', `${PRODUCTS}?startKey=zzz`)).body, {});
+});
+
+test('attributename and attributevalue filter before paging', async () => {
+  for (const flavour of FLAVOURS) {
+    const emulator = await pool.start(flavour);
+    const ours = await call(emulator, 'GET', `${PRODUCTS}?attributename=managed-by&attributevalue=apiproducts`);
+    assert.equal(names(flavour, ours.body), ['orders']);
+    assert.equal(names(flavour, (await call(emulator, 'GET', `${PRODUCTS}?attributename=team`)).body), ['legacy-billing-product', 'orders']);
+    assert.equal(names(flavour, (await call(emulator, 'GET', `${PRODUCTS}?attributename=team&attributevalue=none`)).body), []);
+  }
+});
+
+test('names with spaces and % list in code-unit order and round-trip through startKey', async () => {
+  const emulator = await pool.start('edge');
+  for (const name of ['Zeta 1', 'a%b', 'has space']) {
+    const created = await call(emulator, 'POST', PRODUCTS, { body: { name, displayName: name, approvalType: 'auto' } });
+    assert.is(created.status, 201, JSON.stringify(created.body));
+  }
+  assert.equal((await call(emulator, 'GET', PRODUCTS)).body, ['Zeta 1', 'a%b', 'has space', 'legacy-billing-product', 'orders']);
+  const page = await call(emulator, 'GET', `${PRODUCTS}?startKey=${encodeURIComponent('has space')}&count=2`);
+  assert.equal(page.body, ['has space', 'legacy-billing-product']);
+  assert.is(edgeCode(await call(emulator, 'GET', `${PRODUCTS}?startKey=has+spice`)), 'keymanagement.service.apiproduct_doesnot_exist');
+});
+
+test.run();
