@@ -24,6 +24,7 @@ export async function makePlan(project: ValidProject, open: OpenTargets, options
       lockedWhilePublished: kind.lockedWhilePublished,
       unpublishConsequence: kind.unpublishConsequence,
       ignore: config.ignore,
+      hiddenWhileDraft: kind.hiddenWhileDraft ?? [],
     })),
     prune: options.prune,
     tool,

@@ -20,6 +20,8 @@ export interface TargetObservation {
   unpublishConsequence: string;
   /** Field paths managed outside Git on this target: kept at their live value, never diffed. */
   ignore: readonly string[];
+  /** Fields a draft cannot have on this vendor: not compared while either side is a draft. */
+  hiddenWhileDraft?: readonly string[];
 }
 
 export interface PlanInput {
@@ -114,7 +116,10 @@ function planCreate(target: string, desired: DesiredObject): Change {
  */
 function planExisting(observation: TargetObservation, wanted: DesiredObject, live: LiveObject): Change[] {
   const desired = { ...wanted, state: keepIgnored(wanted.state, live.state, observation.ignore) };
-  const fields = compareStates(live.state, desired.state);
+  const eitherDraft = live.status === 'draft' || desired.status === 'draft';
+  const fields = compareStates(live.state, desired.state).filter(
+    (field) => !(eitherDraft && observation.hiddenWhileDraft?.includes(field.path.split('.')[0] ?? '')),
+  );
   const adopts = !live.owned;
   if (adopts) fields.unshift({ path: 'ownership', before: 'unmanaged', after: 'apiproducts' });
   const lockedFields = fields.filter((f) => observation.lockedWhilePublished.includes(f.path.split('.')[0] ?? ''));

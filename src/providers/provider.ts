@@ -63,6 +63,12 @@ export interface ProviderKind {
    * one plans unpublish → update → publish, all high risk.
    */
   readonly lockedWhilePublished: readonly string[];
+  /**
+   * State fields a draft cannot have on this vendor (Apigee: a draft's `access` attribute is
+   * `internal`, so its visibility is not stored): not compared while either side is a draft, so that
+   * publish and unpublish are not shadowed by an update of those fields.
+   */
+  readonly hiddenWhileDraft?: readonly string[];
   /** What unpublishing does to consumers, shown as the high-risk reason. */
   readonly unpublishConsequence: string;
   connect(target: TargetConfig, endpoint: Endpoint): Provider;

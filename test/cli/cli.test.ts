@@ -37,15 +37,16 @@ test('unknown commands and options are clear usage errors without a stack trace'
 test('validate accepts the shipped example project', async () => {
   const result = await runCli(['validate'], { cwd: copyExampleProject() });
   assert.is(result.code, 0, result.stderr);
-  assert.match(result.stdout, 'Valid: 5 products, 1 target');
+  assert.match(result.stdout, 'Valid: 5 products, 2 targets.');
 });
 
 test('the main job: plan, apply, then plan says there is nothing to do', async () => {
   const cwd = copyExampleProject();
   const plan = await runCli(['plan'], { cwd });
   assert.is(plan.code, 0, plan.stderr);
-  assert.match(plan.stdout, 'Plan: 4 to create, 1 to update, 0 to publish, 0 to unpublish, 0 to delete.');
+  assert.match(plan.stdout, 'Plan: 8 to create, 2 to update, 0 to publish, 0 to unpublish, 0 to delete.');
   assert.match(plan.stdout, '1 unmanaged product on sandbox-api7 left alone');
+  assert.match(plan.stdout, '1 unmanaged product on sandbox-apigee left alone');
   assert.match(plan.stdout, 'npx apiproducts apply');
 
   const detailed = await runCli(['plan', '--detailed-exitcode'], { cwd });
@@ -53,8 +54,9 @@ test('the main job: plan, apply, then plan says there is nothing to do', async (
 
   const apply = await runCli(['apply', '--auto-approve'], { cwd });
   assert.is(apply.code, 0, apply.stdout + apply.stderr);
-  assert.match(apply.stdout, 'Apply complete! 5 applied, 0 failed, 0 skipped.');
+  assert.match(apply.stdout, 'Apply complete! 10 applied, 0 failed, 0 skipped.');
   assert.match(apply.stdout, /applied +create sandbox-api7\/payments/);
+  assert.match(apply.stdout, /applied +create sandbox-apigee\/payments-premium/);
 
   const again = await runCli(['plan', '--detailed-exitcode'], { cwd });
   assert.is(again.code, 0, again.stdout + again.stderr);
@@ -77,7 +79,7 @@ test('apply --dry-run reports what would apply and writes nothing', async () => 
   const before = readSandboxState(cwd);
   const result = await runCli(['apply', '--dry-run'], { cwd });
   assert.is(result.code, 0, result.stderr);
-  assert.match(result.stdout, 'Dry run complete: 5 would apply, 0 would be skipped. Nothing was changed.');
+  assert.match(result.stdout, 'Dry run complete: 10 would apply, 0 would be skipped. Nothing was changed.');
   assert.is(readSandboxState(cwd), before);
 });
 
@@ -88,7 +90,8 @@ test('plan --format json prints the plan file format; --out writes the same plan
   const plan = JSON.parse(result.stdout);
   assert.is(plan.formatVersion, 1);
   assert.is(plan.targets[0].identity.url, 'sandbox://sandbox-api7');
-  assert.is(plan.changes.length, 5);
+  assert.is(plan.changes.length, 10);
+  assert.is(plan.targets[1].identity.url, 'sandbox://sandbox-apigee');
   const { readFileSync } = await import('node:fs');
   assert.equal(JSON.parse(readFileSync(`${cwd}/plan.json`, 'utf8')).changes, plan.changes);
 });
@@ -97,19 +100,21 @@ test('sandbox reset puts the sandbox back to its seeded portal', async () => {
   const cwd = copyExampleProject();
   await runCli(['plan'], { cwd });
   const seeded = readSandboxState(cwd);
+  const seededApigee = readSandboxState(cwd, 'sandbox-apigee');
   await runCli(['apply', '--auto-approve'], { cwd });
   assert.is.not(readSandboxState(cwd), seeded);
   const reset = await runCli(['sandbox', 'reset'], { cwd });
   assert.is(reset.code, 0, reset.stderr);
-  assert.match(reset.stdout, 'Reset sandbox sandbox-api7');
+  assert.match(reset.stdout, 'Reset sandbox sandbox-api7 (api7).\nReset sandbox sandbox-apigee (apigee).');
   assert.is(readSandboxState(cwd), seeded);
+  assert.is(readSandboxState(cwd, 'sandbox-apigee'), seededApigee);
 });
 
 test('--target narrows the run; an unknown target is a clear error', async () => {
   const cwd = copyExampleProject();
   const result = await runCli(['plan', '--target', 'nope'], { cwd });
   assert.is(result.code, 1);
-  assert.match(result.stderr, 'unknown target "nope" in --target; apiproducts.yaml defines: sandbox-api7');
+  assert.match(result.stderr, 'unknown target "nope" in --target; apiproducts.yaml defines: sandbox-api7, sandbox-apigee');
 });
 
 test.run();

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startApi7Emulator, type Api7Emulator } from '../../src/sandbox/api7/server.ts';
 import { seedApi7State } from '../../src/sandbox/api7/state.ts';
-import { copyExampleProject, runCli, type CliResult } from '../helpers/project.ts';
+import { copyExampleProject, onlyApi7Binding, runCli, type CliResult } from '../helpers/project.ts';
 
 const SENTINEL = 'sentinel-secret-123';
 let emulator: Api7Emulator;
@@ -23,7 +23,7 @@ function projectAgainstEmulator(): string {
   );
   for (const name of ['payments', 'orders', 'identity', 'weather', 'loyalty']) {
     const file = join(cwd, 'products', `${name}.yaml`);
-    writeFileSync(file, readFileSync(file, 'utf8').replace('sandbox-api7:', 'api7-prod:'));
+    writeFileSync(file, onlyApi7Binding(readFileSync(file, 'utf8')).replace('sandbox-api7:', 'api7-prod:'));
   }
   return cwd;
 }

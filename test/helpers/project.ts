@@ -16,6 +16,12 @@ export function copyExampleProject(): string {
   return dir;
 }
 
+/** An example product file without its Apigee binding (the last block of every example), for API7-only tests. */
+export function onlyApi7Binding(productYaml: string): string {
+  const at = productYaml.indexOf('\n  sandbox-apigee:');
+  return at === -1 ? productYaml : productYaml.slice(0, at + 1);
+}
+
 /** Writes `{relative path: content}` into a new temp dir. */
 export function writeProject(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'apiproducts-fixture-'));

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startApi7Emulator, type Api7Emulator } from '../../src/sandbox/api7/server.ts';
 import { seedApi7State } from '../../src/sandbox/api7/state.ts';
-import { copyExampleProject } from './project.ts';
+import { copyExampleProject, onlyApi7Binding } from './project.ts';
 
 export const TOKEN = 'a7ee-real-target-test-token';
 export const TARGET_ENV = { API7_TOKEN: TOKEN };
@@ -17,7 +17,7 @@ export async function exampleAgainstEmulator(): Promise<{ cwd: string; emulator:
   writeFileSync(join(cwd, 'apiproducts.yaml'), `targets:\n  api7-prod:\n    provider: api7\n    url: ${emulator.url}\n    portal: default\n    tokenEnv: API7_TOKEN\n`);
   for (const name of ['payments', 'orders', 'identity', 'weather', 'loyalty']) {
     const file = join(cwd, 'products', `${name}.yaml`);
-    writeFileSync(file, readFileSync(file, 'utf8').replace('sandbox-api7:', 'api7-prod:'));
+    writeFileSync(file, onlyApi7Binding(readFileSync(file, 'utf8')).replace('sandbox-api7:', 'api7-prod:'));
   }
   return { cwd, emulator };
 }

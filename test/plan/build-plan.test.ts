@@ -136,4 +136,13 @@ test('a live object edited since apiproducts wrote it is marked as changed outsi
   assert.equal(plan.changes.map((c) => [c.key, c.changedOutsideGit ?? false]), [['a', true], ['b', false]]);
 });
 
+test('fields a draft cannot have are not compared across a status change: publish alone, no extra update', () => {
+  const { visibility: _hidden, ...draftState } = live('a', 'draft').state;
+  const plan = planFor([desired('a', 'published')], [{ ...live('a', 'draft'), state: draftState }], false, [], ['visibility']);
+  assert.equal(plan.changes.map((c) => c.action), ['publish']);
+  assert.is(plan.changes[0]!.after?.state.visibility, 'public');
+  const unpublish = planFor([{ ...desired('a', 'draft'), state: draftState }], [live('a', 'published')], false, [], ['visibility']);
+  assert.equal(unpublish.changes.map((c) => c.action), ['unpublish']);
+});
+
 test.run();

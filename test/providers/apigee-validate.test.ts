@@ -13,12 +13,8 @@ function check(yaml: string): Diagnostic[] {
 const rules = (diagnostics: Diagnostic[]): string[] => diagnostics.map((d) => `${d.severity} ${d.rule}`);
 const BOUND = `targets:\n  ${TARGET}:\n    proxies: [p]\n`;
 
-test('every example with its Apigee binding is valid (auth only warns)', () => {
-  for (const name of EXAMPLES) {
-    const diagnostics = apigee.validateBinding(apigeeProduct(name), apigeeTarget());
-    assert.equal(diagnostics.filter((d) => d.severity === 'error'), [], name);
-    assert.ok(diagnostics.every((d) => d.rule === 'apigee/auth-ignored'), name);
-  }
+test('every example with its Apigee binding is valid, without warnings', () => {
+  for (const name of EXAMPLES) assert.equal(apigee.validateBinding(apigeeProduct(name), apigeeTarget()), [], name);
 });
 
 test('logged-in is refused with a fix, located where it is written', () => {
@@ -102,9 +98,8 @@ test('adopt is an Apigee binding key: every object of the product takes over its
   assert.equal(apigee.toDesired(productFromText(text), apigeeTarget()).map((o) => [o.key, o.adopt]), [['x-a', true], ['x-b', true]]);
 });
 
-test('auth is a warning: proxies enforce keys on Apigee', () => {
-  assert.equal(rules(check(`name: x\nauth: [key-auth]\n${BOUND}`)), ['warning apigee/auth-ignored']);
-  assert.equal(check(`name: x\nauth: [key-auth]\n${BOUND}    auth: []\n`), []);
+test('auth shared with an API7 binding is accepted silently: proxies enforce keys on Apigee', () => {
+  assert.equal(check(`name: x\nauth: [key-auth]\n${BOUND}`), []);
 });
 
 function target(flavour: unknown, settings: Record<string, unknown>, sandbox = false): TargetConfig {

@@ -8,9 +8,10 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import type { Diagnostic, Severity } from '../../model/diagnostic.ts';
 import { OVERRIDABLE_FIELDS, type EffectiveProduct } from '../../model/product.ts';
+import { APPLIED_LABEL } from './ownership.ts';
 import { NAME_LABEL, OWNER_LABEL } from './wire.ts';
 
-const BINDING_KEYS = new Set<string>(['type', 'services', 'openapi', 'serverUrls', ...OVERRIDABLE_FIELDS]);
+const BINDING_KEYS = new Set<string>(['type', 'services', 'openapi', 'serverUrls', 'adopt', ...OVERRIDABLE_FIELDS]);
 const APIGEE_ONLY_KEYS = ['proxies', 'environments', 'resources', 'scopes', 'unbounded'];
 const VISIBILITIES = ['public', 'logged-in'];
 
@@ -71,7 +72,7 @@ export function validateApi7Binding(product: EffectiveProduct): Diagnostic[] {
   // Binding labels are merged over the common ones, so each label is located where it is written.
   const bindingLabels = (written.labels ?? {}) as Record<string, unknown>;
   for (const key of Object.keys(product.labels)) {
-    if (key === OWNER_LABEL || key === NAME_LABEL) {
+    if (key === OWNER_LABEL || key === NAME_LABEL || key === APPLIED_LABEL) {
       report('error', 'reserved-label', key in bindingLabels ? [...bindingPath('labels'), key] : ['labels', key],
         `label "${key}" is reserved: apiproducts marks the products it manages with it`, `remove the label "${key}"`);
     }

@@ -15,6 +15,7 @@ export const apigee: ProviderKind = {
   kind: 'apigee',
   // Apigee locks nothing while a product is listed: every field can be replaced in place.
   lockedWhilePublished: [],
+  hiddenWhileDraft: ['visibility'],
   // The `access` attribute only governs portal listing (reference §2.1); keys are checked at runtime
   // against the product itself, so existing apps are not cut off.
   unpublishConsequence:

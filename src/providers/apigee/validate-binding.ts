@@ -72,11 +72,9 @@ export function validateApigeeBinding(product: EffectiveProduct): Diagnostic[] {
       report('error', 'unknown-key', bindingPath(key), `"${key}" is not an Apigee binding key`, `use only ${[...BINDING_KEYS].join(', ')}`);
     }
   }
-  if (product.auth.length > 0) {
-    report('warning', 'auth-ignored', fieldPath(product, 'auth'),
-      'auth is not applied on Apigee: every product issues API keys, and proxies enforce them with VerifyAPIKey or OAuthV2 policies',
-      `write auth: [] in targets.${product.target} to silence this`);
-  }
+  // `auth` is not an error or warning here: one product file serves API7 (where auth is the
+  // product's) and Apigee (where proxies enforce keys with VerifyAPIKey/OAuthV2), and warning on
+  // every shared product would bury real warnings. The README mapping table says it is not used.
   checkBounds(product, report, bindingPath);
   checkPlans(product, report);
   checkAttributes(product, report);
