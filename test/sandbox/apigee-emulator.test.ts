@@ -122,7 +122,7 @@ test('environments: an array of names on both flavours', async () => {
 
 test('the organization itself answers, with or without a trailing slash', async () => {
   const emulator = await pool.start('edge');
-  const expected = { status: 200, body: { name: 'acme', displayName: 'acme', environments: ['test', 'prod'] } };
+  const expected = { status: 200, body: { name: 'acme', displayName: 'acme', environments: ['test', 'prod'], properties: { property: [{ name: 'features.isCpsEnabled', value: 'true' }] } } };
   assert.equal(await call(emulator, 'GET', `${ORG_PATH}/`), expected);
   assert.equal(await call(emulator, 'GET', ORG_PATH), expected);
   assert.is((await call(emulator, 'GET', `${PRODUCTS}/`)).status, 200);

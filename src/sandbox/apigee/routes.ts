@@ -15,8 +15,9 @@ interface Route {
 }
 
 const ROUTES: readonly Route[] = [
-  // apigee-edge-js probes `GET /v1/organizations/{org}/` before anything else (reference §10).
-  { path: /^$/, methods: { GET: (call) => ({ body: { name: call.org, displayName: call.org, environments: [...call.state.environments] } }) } },
+  // apigee-edge-js probes `GET /v1/organizations/{org}/` before anything else (reference §10) and
+  // reads `properties.property` from it (Edge's shape: apigee-client-php organizations/phpunit/GET.json).
+  { path: /^$/, methods: { GET: (call) => ({ body: { name: call.org, displayName: call.org, environments: [...call.state.environments], properties: { property: [{ name: 'features.isCpsEnabled', value: 'true' }] } } }) } },
   { path: /^\/apiproducts$/, methods: { GET: listProducts, POST: createProduct } },
   {
     path: /^\/apiproducts\/([^/]+)$/,
