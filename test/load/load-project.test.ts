@@ -11,9 +11,9 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 test('the shipped example project loads with no diagnostics at all', () => {
   const { fake, calls } = createFakeKind();
-  const project = loadProject({ cwd: repoRoot, kinds: (kind) => (kind === 'api7' ? fake : undefined) });
+  const project = loadProject({ cwd: repoRoot, kinds: (kind) => (kind === 'api7' || kind === 'apigee' ? fake : undefined) });
   assert.equal(project.diagnostics.map(formatDiagnostic), []);
-  assert.equal(project.config?.targets.map((t) => t.name), ['sandbox-api7']);
+  assert.equal(project.config?.targets.map((t) => t.name), ['sandbox-api7', 'sandbox-apigee']);
   assert.equal(project.products.products.map((p) => p.spec.name), ['identity', 'loyalty', 'orders', 'payments', 'weather']);
   assert.equal(project.files.map((f) => f.path), [
     'apiproducts.yaml',
@@ -23,8 +23,8 @@ test('the shipped example project loads with no diagnostics at all', () => {
     'products/payments.yaml',
     'products/weather.yaml',
   ]);
-  assert.is(calls.targets.length, 1);
-  assert.is(calls.bindings.length, 5, 'every product on every target it binds went through validateBinding');
+  assert.is(calls.targets.length, 2);
+  assert.is(calls.bindings.length, 9, 'every product on every target it binds went through validateBinding');
 });
 
 test('--config and --products point elsewhere', () => {
