@@ -1,7 +1,8 @@
 import pLimit from 'p-limit';
-import type { ApplyReport, Change, ChangeResult, Plan } from '../model/plan.ts';
+import type { ApplyReport, Change, ChangeResult, Plan, TargetTraffic } from '../model/plan.ts';
 import type { Provider } from '../providers/provider.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
+import { Traffic, trafficOf, type TrafficCounts } from './traffic.ts';
 
 export interface ApplyOptions {
   /** Writes in flight per target. */
@@ -13,31 +14,75 @@ export interface ApplyOptions {
   /** Called once per change as it finishes, for progress lines. */
   onResult?: (result: ChangeResult, change: Change) => void;
   now?: () => Date;
+  /** Waits between tries (tests replace it). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** A target's gate and its counters when the apply started. */
+interface Gate {
+  traffic: Traffic;
+  before: TrafficCounts;
 }
 
 /**
  * Executes a plan's changes phase by phase, in plan order: within a phase, changes run concurrently
- * (bounded per target); a change whose dependency did not apply is skipped, never attempted. The
- * report records every change, so a partial apply says exactly what was done.
+ * (bounded per target); a change whose dependency did not apply is skipped, never attempted. A
+ * failed change never stops the others. The report records every change, so a partial apply says
+ * exactly what was done, and per target the requests, retries and waits it cost.
+ *
+ * Each target's HTTP requests also pass its adaptive gate (traffic.ts): after a 429 fewer writes are
+ * in flight, recovering gradually, so that the run settles under the server's rate limit.
  */
 export async function applyPlan(plan: Plan, providers: ReadonlyMap<string, Provider>, options: ApplyOptions): Promise<ApplyReport> {
   const now = options.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const limits = new Map(plan.targets.map((target) => [target.name, pLimit(options.concurrency)]));
+  const gates = new Map<string, Gate>();
+  const gateOf = (target: string): Gate => {
+    let gate = gates.get(target);
+    if (!gate) {
+      const provider = providers.get(target);
+      const traffic = (provider && trafficOf(provider)) ?? new Traffic(options.concurrency);
+      traffic.setCeiling(options.concurrency);
+      gate = { traffic, before: traffic.snapshot() };
+      gates.set(target, gate);
+    }
+    return gate;
+  };
+  for (const target of plan.targets) gateOf(target.name);
   const results = new Map<string, ChangeResult>();
   for (const phase of groupIntoPhases(plan.changes)) {
     await Promise.all(
       phase.map((change) => {
         const limit = limits.get(change.target) ?? pLimit(options.concurrency);
         return limit(async () => {
-          const result = await runChange(change, providers, results, options);
+          const result = await runChange(change, providers, results, options, gateOf(change.target).traffic);
           results.set(change.id, result);
           options.onResult?.(result, change);
         });
       }),
     );
   }
-  return { dryRun: options.dryRun, startedAt, finishedAt: now().toISOString(), results: plan.changes.map((c) => results.get(c.id)!) };
+  const report: ApplyReport = {
+    dryRun: options.dryRun,
+    startedAt,
+    finishedAt: now().toISOString(),
+    results: plan.changes.map((c) => results.get(c.id)!),
+  };
+  if (!options.dryRun) report.traffic = [...gates].map(([target, gate]) => trafficSince(target, gate, options.concurrency));
+  return report;
+}
+
+function trafficSince(target: string, { traffic, before }: Gate, configured: number): TargetTraffic {
+  const after = traffic.snapshot();
+  return {
+    target,
+    requests: after.requests - before.requests,
+    retries: after.retries - before.retries,
+    waitMs: after.waitMs - before.waitMs,
+    rateLimited: after.rateLimited - before.rateLimited,
+    concurrency: { configured, lowest: Math.min(configured, after.lowestLimit) },
+  };
 }
 
 /** Consecutive runs of one action, in plan order: the plan already sorted them by phase. */
@@ -56,6 +101,7 @@ async function runChange(
   providers: ReadonlyMap<string, Provider>,
   done: ReadonlyMap<string, ChangeResult>,
   options: ApplyOptions,
+  traffic: Traffic,
 ): Promise<ChangeResult> {
   const base = { changeId: change.id, action: change.action, target: change.target, key: change.key };
   const skip = (message: string): ChangeResult => ({ ...base, outcome: 'skipped', message, attempts: 0, durationMs: 0 });
@@ -69,9 +115,14 @@ async function runChange(
   const provider = providers.get(change.target);
   if (!provider) return { ...base, outcome: 'failed', message: `target ${change.target} is not connected`, attempts: 0, durationMs: 0 };
   const started = Date.now();
-  const attempt = await withRetry(() => provider.apply(change), options.retry ?? DEFAULT_RETRY);
+  // Every write is safe to repeat: PUT replaces, a delete that finds nothing is done, and the
+  // provider looks a create up before sending it again when the last try's answer was lost.
+  const attempt = await withRetry(() => provider.apply(change), options.retry ?? DEFAULT_RETRY, options.sleep, undefined, {
+    onWait: (ms) => traffic.noteRetry(ms),
+  });
   const durationMs = Date.now() - started;
-  if (attempt.error === undefined) return { ...base, outcome: 'applied', attempts: attempt.attempts, durationMs };
+  const waited = attempt.waitedMs > 0 ? { waitMs: Math.round(attempt.waitedMs) } : {};
+  if (attempt.error === undefined) return { ...base, outcome: 'applied', attempts: attempt.attempts, durationMs, ...waited };
   const message = attempt.error instanceof Error ? attempt.error.message : String(attempt.error);
-  return { ...base, outcome: 'failed', message: message.split('\n')[0], attempts: attempt.attempts, durationMs };
+  return { ...base, outcome: 'failed', message: message.split('\n')[0], attempts: attempt.attempts, durationMs, ...waited };
 }

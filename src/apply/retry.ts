@@ -1,40 +1,88 @@
 import { ProviderError } from '../providers/provider.ts';
 
 export interface RetryPolicy {
-  /** Total tries, the first included. */
+  /** Total tries when failing with a 5xx, a timeout or a network error, the first included. */
   attempts: number;
   baseDelayMs: number;
+  /** Longest jittered backoff between two tries. */
   maxDelayMs: number;
+  /**
+   * Tries allowed while the server answers 429 (the request was refused, not processed: always safe
+   * to repeat). Counted apart from `attempts`, so that a rate-limit storm does not fail a change
+   * that would succeed a few seconds later. Defaults to 4 × attempts.
+   */
+  rateLimitedAttempts?: number;
+  /**
+   * Longest `Retry-After` honoured. A server asking for more is not waited for: the request fails
+   * at once with the server's answer, instead of hanging a CI job. Defaults to 60 s.
+   */
+  maxRetryAfterMs?: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 20_000 };
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 20_000, rateLimitedAttempts: 20, maxRetryAfterMs: 60_000 };
 
 export interface Attempted<T> {
   value?: T;
   error?: unknown;
+  /** Tries made, the first included. */
   attempts: number;
+  /** Total time waited between tries, ms. */
+  waitedMs: number;
+}
+
+export interface RetryHooks {
+  /** Called before each wait: how long, and the error that caused it. */
+  onWait?: (ms: number, error: ProviderError, attempt: number) => void;
+  /** Called before every try after the first (e.g. to re-check what the last one did). */
+  beforeRetry?: (attempt: number) => void;
+}
+
+/** 429: refused by a rate limit, so nothing happened and the same request is safe to send again. */
+export function isRateLimited(error: unknown): boolean {
+  return error instanceof ProviderError && error.status === 429;
 }
 
 /**
  * Runs `operation` until it succeeds, fails with an error that retrying cannot fix, or runs out
  * of attempts. Waits with full-jitter exponential backoff, or as long as the server's
- * `Retry-After` says when that is longer.
+ * `Retry-After` says when that is longer (up to `maxRetryAfterMs`).
  */
 export async function withRetry<T>(
   operation: () => Promise<T>,
   policy: RetryPolicy,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: () => number = Math.random,
+  hooks: RetryHooks = {},
 ): Promise<Attempted<T>> {
+  const rateLimitedAttempts = policy.rateLimitedAttempts ?? policy.attempts * 4;
+  const maxRetryAfterMs = policy.maxRetryAfterMs ?? 60_000;
+  let failures = 0;
+  let refusals = 0;
+  let waitedMs = 0;
   for (let attempt = 1; ; attempt++) {
     try {
-      return { value: await operation(), attempts: attempt };
+      return { value: await operation(), attempts: attempt, waitedMs };
     } catch (error) {
-      const retryable = error instanceof ProviderError && error.retryable;
-      if (!retryable || attempt >= policy.attempts) return { error, attempts: attempt };
-      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)) * random();
+      if (!(error instanceof ProviderError) || !error.retryable) return { error, attempts: attempt, waitedMs };
+      if (isRateLimited(error)) refusals++;
+      else failures++;
+      if (failures >= policy.attempts || refusals >= rateLimitedAttempts) return { error, attempts: attempt, waitedMs };
       const asked = (error.retryAfterSeconds ?? 0) * 1000;
-      await sleep(Math.min(policy.maxDelayMs, Math.max(backoff, asked)));
+      if (asked > maxRetryAfterMs) return { error, attempts: attempt, waitedMs };
+      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)) * random();
+      const wait = Math.max(Math.min(policy.maxDelayMs, backoff), asked);
+      hooks.onWait?.(wait, error, attempt);
+      waitedMs += wait;
+      await sleep(wait);
+      hooks.beforeRetry?.(attempt + 1);
     }
   }
+}
+
+/**
+ * The answer to a write was lost (timeout, dropped connection) or was a 5xx: the server may have
+ * made the change all the same. A create in this state is looked up before it is sent again.
+ */
+export function mayHaveBeenApplied(error: unknown): boolean {
+  return error instanceof ProviderError && error.retryable && error.status !== 429;
 }

@@ -1,6 +1,8 @@
 import { ExitCode } from '../model/diagnostic.ts';
 import { buildDriftReport } from '../plan/drift.ts';
 import { renderDriftJson, renderDriftMarkdown, renderDriftText } from '../render/drift.ts';
+import { readGithubContext } from '../github/context.ts';
+import { postDriftIssues } from './github.ts';
 import type { Io, OutputFormat } from './io.ts';
 import { makePlan } from './make-plan.ts';
 import { loadValidProject, type ProjectOptions } from './project.ts';
@@ -8,10 +10,14 @@ import { openTargets } from './session.ts';
 
 export interface DriftOptions extends ProjectOptions {
   format: OutputFormat;
+  /** `--github-issue`: also open, update or close one "Drift detected: <target>" issue per target. */
+  githubIssue?: boolean;
 }
 
 /** `apiproducts drift`: read-only; what differs between Git and every target. Exit 2 on drift, 0 on none. */
 export async function runDrift(options: DriftOptions, io: Io): Promise<number> {
+  // Before any network: an issue that cannot be written is an error now, not after reading every target.
+  const github = options.githubIssue ? readGithubContext(io.env) : undefined;
   const project = loadValidProject(options);
   const open = await openTargets(project.targets, options.cwd);
   try {
@@ -21,6 +27,7 @@ export async function runDrift(options: DriftOptions, io: Io): Promise<number> {
     if (options.format === 'json') io.out(renderDriftJson(report));
     else if (options.format === 'markdown') io.out(renderDriftMarkdown(report));
     else io.out(renderDriftText(report, io.style));
+    if (github) await postDriftIssues(report, github, (text) => io.err(text));
     return report.items.length > 0 ? ExitCode.changesPending : ExitCode.ok;
   } finally {
     await open.close();

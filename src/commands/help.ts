@@ -16,6 +16,8 @@ Commands:
   plan       show what apply would change on every target (read-only)
   apply      plan, confirm, then make the live portals match Git
   drift      report what differs between Git and the live portals (read-only)
+  github     sticky plan comment on a pull request, drift issues (for GitHub Actions)
+  import     write product files for products that already exist on a target
   sandbox    reset or serve the embedded sandbox portals
 
 Run \`apiproducts <command> --help\` for a command's options.
@@ -40,6 +42,11 @@ Options:
   --out FILE           also write the plan as JSON to FILE
   --detailed-exitcode  exit 2 when there are changes, 0 when there are none
   --prune              plan deletes for owned products no longer in Git (also \`prune: true\`)
+  --github-comment     also create or update the plan comment on the pull request
+                       (see \`apiproducts github --help\`); a failed plan updates it with the errors
+  --skip-missing-credentials
+                       plan only the targets whose credential variables (tokenEnv, usernameEnv,
+                       passwordEnv) are set; each target left out is a warning in the plan
 ${COMMON}`,
   apply: `Usage: apiproducts apply [PLAN_FILE] [options]
 
@@ -69,12 +76,75 @@ Exit 2 when there is drift, 0 when there is none, 1 on error.
 
 Options:
   --format text|json|markdown   output format (default: text); markdown is for an issue or PR
+  --github-issue       also open, update or close one "Drift detected: <target>" issue per
+                       target (see \`apiproducts github --help\`); the exit code stays 2 on drift
+${COMMON}`,
+  github: `Usage: apiproducts github comment --plan PLAN_FILE [--pr NUMBER]
+       apiproducts github comment --skipped REASON [--pr NUMBER] [options]
+       apiproducts github drift-issue --report DRIFT_JSON
+
+For GitHub Actions. Reads GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH (the pull request),
+GITHUB_API_URL (GitHub Enterprise Server), GITHUB_SERVER_URL and GITHUB_RUN_ID (the link to the
+run) and GITHUB_STEP_SUMMARY. The token is never printed.
+
+  comment      create or update the one plan comment on the pull request, found by its hidden
+               marker <!-- apiproducts:plan targets=… --> and its author; with --plan, the plan
+               (\`apiproducts plan --out PLAN_FILE\`); beyond GitHub's 65,536 characters it keeps
+               the verdict, the summary and the high-risk changes and links the run, whose step
+               summary gets the full plan (1 MiB at most). With --skipped, says the plan was
+               skipped and why (pull requests from forks get no secrets). Same as
+               \`apiproducts plan --github-comment\`. Needs \`permissions: pull-requests: write\`.
+  drift-issue  per target of the report (\`apiproducts drift --format json > DRIFT_JSON\`): opens
+               or updates the issue "Drift detected: <target>" with the report, or, when the
+               target has no drift, comments and closes it. Same as \`apiproducts drift
+               --github-issue\`. Needs \`permissions: issues: write\`.
+
+Options:
+  --plan FILE          the plan file to comment
+  --skipped REASON     comment that the plan was skipped, with this reason
+  --pr NUMBER          the pull request (default: the one in GITHUB_EVENT_PATH)
+  --report FILE        the drift report to turn into issues
+${COMMON}
+
+When GITHUB_ACTIONS=true, every command also prints its diagnostics as workflow annotations
+(::error file=…,line=…,col=…::), so GitHub shows them on the YAML lines of the pull request.`,
+  import: `Usage: apiproducts import [--target NAME] [--product NAME]... [--out DIR] [options]
+
+Reads one target's live products (list calls only) and writes, for each, a product file
+products/<name>.yaml (an external product's OpenAPI document goes to products/specs/), so an
+existing portal moves to Git without re-creating anything. Owned and unowned products are both
+imported; an unowned one gets \`adopt: true\` in its binding, so the next apply marks it as managed
+instead of reporting a collision. Changes nothing on the target.
+
+Never overwrites a file: a product whose file already exists, or that Git already defines, is
+skipped and reported. Exit 0 when at least one product was written and none failed; 1 when none
+was written (all skipped) or any could not be imported (e.g. its name is not a valid product name).
+
+Options:
+  --target NAME        the target to import from (required unless only one is defined)
+  --product NAME       import only this live product, by name; repeat for several (default: all)
+  --out DIR            write the files to DIR instead of the products directory
 ${COMMON}`,
   sandbox: `Usage: apiproducts sandbox <reset|serve> [options]
 
   reset   reseed every sandbox target (state in .apiproducts/sandbox/<target>.json)
   serve   run the sandbox targets in the foreground; prints each URL and token to use
           with curl or another client, until Ctrl-C
+
+Faults (serve only; none by default; deterministic for a given --seed):
+  --latency D          delay every answer: 50ms, 1.5s, or a random 20ms-80ms
+  --rate-limit R       token bucket over all requests: 100/s or 6000/min; 429 when empty
+  --burst N            requests allowed at once (default: one second's worth)
+  --retry-after F      how 429s say when to come back: seconds (default), http-date, none
+  --fail-rate P        share of requests answered 5xx (0..1)
+  --fail-status S      the 5xx to answer (default 503)
+  --fail-phase W       before (default), after the change is made, or random
+  --drop-rate P        share of connections destroyed without an answer (0..1)
+  --drop-phase W       before, after the change is made, or random (default)
+  --slow-rate P        share of answers held back by --slow-ms (default 60s)
+  --slow-ms D          how long; given alone, every answer is that slow
+  --seed N             seed of every random choice (default 1)
+On Ctrl-C, serve prints per target the requests, 429s, failures, drops and slow answers.
 
 ${COMMON}`,
 };

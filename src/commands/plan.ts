@@ -1,12 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ExitCode } from '../model/diagnostic.ts';
+import { ExitCode, UserError } from '../model/diagnostic.ts';
+import { printAnnotations } from '../github/annotations.ts';
+import { targetsWithCredentials } from '../github/available-targets.ts';
+import { GithubApiError } from '../github/client.ts';
+import { readPullRequestContext, type PullRequestContext } from '../github/context.ts';
 import { renderPlanJson } from '../render/plan-json.ts';
 import { renderPlanMarkdown } from '../render/plan-markdown.ts';
 import { renderPlanText } from '../render/plan-text.ts';
+import { intendedTargets, postFailureComment, postPlanComment, postSkippedComment } from './github.ts';
 import type { Io, OutputFormat } from './io.ts';
 import { makePlan } from './make-plan.ts';
-import { loadValidProject, type ProjectOptions } from './project.ts';
+import { loadValidProject, type ProjectOptions, type ValidProject } from './project.ts';
 import { openTargets } from './session.ts';
 
 export interface PlanOptions extends ProjectOptions {
@@ -14,29 +19,66 @@ export interface PlanOptions extends ProjectOptions {
   out?: string;
   detailedExitCode: boolean;
   prune: boolean;
+  /** `--github-comment`: also create or update the sticky comment on the pull request. */
+  githubComment?: boolean;
+  /** `--skip-missing-credentials`: plan only the targets whose credential variables are set. */
+  skipMissingCredentials?: boolean;
 }
 
 /** `apiproducts plan`: what apply would do, read-only. */
 export async function runPlan(options: PlanOptions, io: Io): Promise<number> {
-  const project = loadValidProject(options);
+  // Before any network: a comment that cannot be posted is an error now, not after the plan.
+  const github = options.githubComment ? readPullRequestContext(io.env) : undefined;
+  try {
+    return await plan(options, io, github);
+  } catch (error) {
+    if (github && error instanceof UserError && !(error instanceof GithubApiError)) {
+      await postFailureComment(intendedTargets(options, options.skipMissingCredentials ? io.env : undefined), error, github, (text) => io.err(text));
+    }
+    throw error;
+  }
+}
+
+async function plan(options: PlanOptions, io: Io, github: PullRequestContext | undefined): Promise<number> {
+  const project = narrowToCredentials(loadValidProject(options), options, io);
+  if (project.targets.length === 0) {
+    const reason = `No target has its credentials in this environment: ${project.warnings.filter((w) => w.rule === 'plan/target-skipped').map((w) => `${w.target} (${w.message.replace(/^not planned: /, '')})`).join(', ')}.`;
+    io.err(`Plan skipped. ${reason}\n`);
+    if (github) await postSkippedComment(intendedTargets(options), reason, github, (text) => io.err(text));
+    return ExitCode.ok;
+  }
   const open = await openTargets(project.targets, options.cwd);
   try {
     const plan = await makePlan(project, open, { prune: options.prune || project.config.prune });
+    printAnnotations(plan.diagnostics, io.env, options.cwd, (text) => io.err(text));
     if (options.out) writeFileSync(resolve(options.cwd, options.out), renderPlanJson(plan));
     if (options.format === 'json') io.out(renderPlanJson(plan));
     else if (options.format === 'markdown') io.out(renderPlanMarkdown(plan));
     else {
       io.out(renderPlanText(plan, io.style));
-      if (plan.changes.length) io.out(applyHint(options));
+      if (plan.changes.length) io.out(applyHint(options, project.targets.length < loadedTargets(project) ? project.targets.map((t) => t.name) : options.targets));
     }
+    if (github) await postPlanComment(plan, github, options.out, (text) => io.err(text));
     return options.detailedExitCode && plan.changes.length > 0 ? ExitCode.changesPending : ExitCode.ok;
   } finally {
     await open.close();
   }
 }
 
-function applyHint(options: PlanOptions): string {
+/** `--skip-missing-credentials`: drop the targets without credentials, each with a warning in the plan. */
+function narrowToCredentials(project: ValidProject, options: PlanOptions, io: Io): ValidProject {
+  if (!options.skipMissingCredentials) return project;
+  const { targets, skipped } = targetsWithCredentials(project.targets, io.env);
+  return { ...project, targets, warnings: [...project.warnings, ...skipped] };
+}
+
+/** How many targets the run was about before `--skip-missing-credentials` dropped some. */
+function loadedTargets(project: ValidProject): number {
+  return project.targets.length + project.warnings.filter((w) => w.rule === 'plan/target-skipped').length;
+}
+
+function applyHint(options: PlanOptions, targets: readonly string[]): string {
   if (options.out) return `\nSaved the plan to ${options.out}. To apply exactly this plan, run:\n  npx apiproducts apply ${options.out}\n`;
-  const flags = options.targets.map((t) => ` --target ${t}`).join('') + (options.prune ? ' --prune' : '');
+  const flags = targets.map((t) => ` --target ${t}`).join('') + (options.prune ? ' --prune' : '');
   return `\nTo apply these changes, run:\n  npx apiproducts apply${flags}\n`;
 }

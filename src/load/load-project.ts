@@ -3,6 +3,7 @@ import type { Diagnostic } from '../model/diagnostic.ts';
 import type { ProductSet } from '../model/product.ts';
 import type { Config } from '../model/target.ts';
 import type { ProviderKind } from '../providers/provider.ts';
+import { sanitizeDiagnostic } from '../validate/display.ts';
 import { checkDuplicateNames } from '../validate/rules.ts';
 import { validateProject } from '../validate/validate-project.ts';
 import { displayPath, readConfig } from './read-config.ts';
@@ -28,10 +29,14 @@ export interface LoadedProject {
   diagnostics: Diagnostic[];
 }
 
+/** More problems than this in one file are summed up in one line: the first ones are what to fix. */
+export const MAX_DIAGNOSTICS_PER_FILE = 20;
+
 /**
  * Reads and validates the whole project, reporting everything at once; never throws for user
  * errors. When apiproducts.yaml is unusable, the checks that need targets (unknown target,
- * provider rules) are skipped, and the rest still run.
+ * provider rules) are skipped, and the rest still run. Whatever a rule wrote, what leaves here
+ * holds no raw control character and no credential found in the input.
  */
 export function loadProject(options: LoadProjectOptions): LoadedProject {
   const configRead = readConfig(options.configPath ?? 'apiproducts.yaml', options.cwd);
@@ -43,7 +48,9 @@ export function loadProject(options: LoadProjectOptions): LoadedProject {
   files.sort((a, b) => compare(a.path, b.path));
   if (configRead.config) diagnostics.push(...validateProject(configRead.config, productsRead.products, options.kinds));
   else diagnostics.push(...checkDuplicateNames(productsRead.products.products));
-  const project: LoadedProject = { products: productsRead.products, files, diagnostics: sortDiagnostics(diagnostics) };
+  const secrets = [...(configRead.secrets ?? []), ...productsRead.secrets].sort((a, b) => b.length - a.length);
+  const sanitized = diagnostics.map((d) => sanitizeDiagnostic(d, secrets));
+  const project: LoadedProject = { products: productsRead.products, files, diagnostics: capPerFile(sortDiagnostics(sanitized)) };
   if (configRead.config) project.config = configRead.config;
   return project;
 }
@@ -59,6 +66,45 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
       return compare(x.file, y.file) || x.line - y.line || x.column - y.column || a.i - b.i;
     })
     .map(({ d }) => d);
+}
+
+/**
+ * Sorted diagnostics, with the ones past MAX_DIAGNOSTICS_PER_FILE in a file replaced by one line
+ * that counts them (an error if any of them is one, so that the outcome does not change).
+ */
+function capPerFile(sorted: readonly Diagnostic[]): Diagnostic[] {
+  const hidden = new Map<string, Diagnostic[]>();
+  const seen = new Map<string, number>();
+  for (const d of sorted) {
+    if (!d.source) continue;
+    const n = (seen.get(d.source.file) ?? 0) + 1;
+    seen.set(d.source.file, n);
+    if (n <= MAX_DIAGNOSTICS_PER_FILE) continue;
+    const list = hidden.get(d.source.file) ?? [];
+    list.push(d);
+    hidden.set(d.source.file, list);
+  }
+  const shown = new Map<string, number>();
+  const kept: Diagnostic[] = [];
+  for (const d of sorted) {
+    if (!d.source) {
+      kept.push(d);
+      continue;
+    }
+    const n = (shown.get(d.source.file) ?? 0) + 1;
+    shown.set(d.source.file, n);
+    if (n <= MAX_DIAGNOSTICS_PER_FILE) kept.push(d);
+    if (n !== MAX_DIAGNOSTICS_PER_FILE + 1) continue;
+    const rest = hidden.get(d.source.file) ?? [];
+    kept.push({
+      severity: rest.some((h) => h.severity === 'error') ? 'error' : 'warning',
+      rule: 'report/truncated',
+      message: `${rest.length} more problem${rest.length === 1 ? '' : 's'} in this file from here on ${rest.length === 1 ? 'is' : 'are'} not shown`,
+      fix: 'fix the problems above and run again',
+      source: d.source,
+    });
+  }
+  return kept;
 }
 
 function compare(a: string, b: string): number {

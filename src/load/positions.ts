@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { SourcePosition } from '../model/diagnostic.ts';
 import type { Locate } from '../model/product.ts';
 
@@ -51,16 +51,32 @@ export function createLocator(doc: Document, lineCounter: LineCounter, file: str
   };
 }
 
-function child(node: unknown, segment: PathSegment): { value: unknown; keyOffset?: number } | undefined {
-  if (isMap(node)) {
+/**
+ * Pairs of a mapping by key, built once per mapping: a file with 40,000 labels and an error on
+ * each must not scan the mapping once per error (quadratic: minutes instead of milliseconds).
+ */
+const pairsByKey = new WeakMap<object, Map<string, Pair>>();
+
+function pairOf(node: YAMLMap, key: string): Pair | undefined {
+  let index = pairsByKey.get(node);
+  if (!index) {
+    index = new Map();
     for (const item of node.items) {
       if (!isPair(item)) continue;
-      const key = isScalar(item.key) ? item.key.value : item.key;
-      if (String(key) !== String(segment)) continue;
-      const keyOffset = rangeStart(item.key);
-      return keyOffset === undefined ? { value: item.value } : { value: item.value, keyOffset };
+      const name = String(isScalar(item.key) ? item.key.value : item.key);
+      if (!index.has(name)) index.set(name, item);
     }
-    return undefined;
+    pairsByKey.set(node, index);
+  }
+  return index.get(key);
+}
+
+function child(node: unknown, segment: PathSegment): { value: unknown; keyOffset?: number } | undefined {
+  if (isMap(node)) {
+    const item = pairOf(node, String(segment));
+    if (!item) return undefined;
+    const keyOffset = rangeStart(item.key);
+    return keyOffset === undefined ? { value: item.value } : { value: item.value, keyOffset };
   }
   if (isSeq(node)) {
     const index = typeof segment === 'number' ? segment : /^\d+$/.test(segment) ? Number(segment) : -1;

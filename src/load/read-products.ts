@@ -1,11 +1,15 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
-import type { Diagnostic } from '../model/diagnostic.ts';
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
 import type { ProductSet, ProductSource, ProductSpec } from '../model/product.ts';
+import { checkCharacters } from '../validate/characters.ts';
+import { realTarget, type ProjectRoots } from '../validate/openapi-path.ts';
 import { checkSecretLiterals } from '../validate/rules.ts';
 import { validateSchema } from '../validate/schema.ts';
+import { collectSecrets } from '../validate/secrets.ts';
 import { parseYamlFile } from './parse-yaml.ts';
 import { displayPath } from './read-config.ts';
+import { readTextFile } from './read-text.ts';
 
 /** A file that went into the run, with its exact text: the config digest is computed from these. */
 export interface ProjectFile {
@@ -20,6 +24,8 @@ export interface ReadProductsResult {
   /** Every product file read (also those with errors), in path order. */
   files: ProjectFile[];
   diagnostics: Diagnostic[];
+  /** Strings that look like credentials (values or keys): kept out of every message. */
+  secrets: string[];
 }
 
 /**
@@ -31,13 +37,21 @@ export interface ReadProductsResult {
  */
 const SKIPPED_DIRECTORIES = new Set(['specs', 'node_modules']);
 
-/** Reads every product document under `dir` (recursively, in sorted path order). Never throws for bad input. */
+const TOO_LARGE_FIX = 'split it: one product per file (a product file is a few KiB)';
+
+/**
+ * Reads every product document under `dir` (recursively, in sorted path order). Never throws for
+ * bad input. The project is `cwd` and the products directory: a product file that is a symbolic
+ * link to a file outside both is not read, and `openapi:` paths may not leave them either.
+ */
 export function readProducts(dir: string, cwd: string): ReadProductsResult {
   const root = isAbsolute(dir) ? dir : resolve(cwd, dir);
   const shownRoot = displayPath(root, cwd);
   const diagnostics: Diagnostic[] = [];
   const products: ProductSource[] = [];
   const files: ProjectFile[] = [];
+  const secrets: string[] = [];
+  const projectRoots = [resolve(cwd), root];
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     diagnostics.push({
       severity: 'error',
@@ -45,32 +59,61 @@ export function readProducts(dir: string, cwd: string): ReadProductsResult {
       message: `products directory ${shownRoot}/ not found`,
       fix: 'run in the directory that holds products/, or point at it with --products DIR',
     });
-    return { products: { products }, files, diagnostics };
+    return { products: { products }, files, diagnostics, secrets };
   }
-  for (const absolutePath of listYamlFiles(root)) {
+  const listed = listYamlFiles(root);
+  for (const absolutePath of listed) {
     const file = displayPath(absolutePath, cwd);
-    const content = readFileSync(absolutePath, 'utf8');
+    if (linksOutside(absolutePath, projectRoots)) {
+      diagnostics.push({
+        severity: 'error',
+        rule: 'products/link-outside-project',
+        message: 'the file is a symbolic link to a file outside the project directory; it was not read',
+        fix: 'copy the product file into the project instead of linking to it',
+        source: { file, line: 1, column: 1 },
+      });
+      continue;
+    }
+    const text = readTextFile(absolutePath, file, 'a product file', TOO_LARGE_FIX);
+    diagnostics.push(...text.diagnostics);
+    const content = text.content;
+    if (content === undefined) continue;
     const parsed = parseYamlFile(content, file);
     if (parsed.topLevelKeys.includes('openapi') || parsed.topLevelKeys.includes('swagger')) continue;
     files.push({ path: file, content });
     diagnostics.push(...parsed.diagnostics);
+    if (parsed.documents.length === 0 && !parsed.diagnostics.some((d) => d.severity === 'error')) {
+      diagnostics.push({
+        severity: 'error',
+        rule: 'products/empty-file',
+        message: content.trim() === '' ? 'the file is empty' : 'the file holds no product: only comments or empty documents',
+        fix: 'write the product (name: …, targets: …), or delete the file to remove the product',
+        source: { file, line: 1, column: 1 },
+      });
+    }
     for (const document of parsed.documents) {
+      const { locate, locateKey } = document.locator;
+      secrets.push(...collectSecrets(document.value));
       // Secrets first and regardless of the schema: a token must be reported even in a broken file.
-      diagnostics.push(...checkSecretLiterals(document.value, document.locator.locate));
+      diagnostics.push(...checkSecretLiterals(document.value, locate, [], locateKey));
       const schema = validateSchema('product', document.value, document.locator);
+      // A name the schema refuses is reported once, by the schema, with the character shown.
+      const schemaAt = new Set(schema.diagnostics.map((d) => positionKey(d.source)));
+      diagnostics.push(...checkCharacters(document.value, locate, locateKey).filter((d) => !schemaAt.has(positionKey(d.source))));
       diagnostics.push(...schema.diagnostics);
       if (!schema.valid) continue;
-      const source: ProductSource & { locateKey: ProductSource['locate'] } = {
+      const source: ProductSource & ProjectRoots & { locateKey: ProductSource['locate'] } = {
         spec: document.value as ProductSpec,
         file,
         absolutePath,
-        locate: document.locator.locate,
-        locateKey: document.locator.locateKey,
+        locate,
+        locateKey,
+        projectRoots,
       };
       products.push(source);
     }
   }
-  if (files.length === 0) {
+  if (listed.length === 0) {
     diagnostics.push({
       severity: 'warning',
       rule: 'products/none',
@@ -78,7 +121,26 @@ export function readProducts(dir: string, cwd: string): ReadProductsResult {
       fix: 'add a product file, or point at the right directory with --products DIR',
     });
   }
-  return { products: { products }, files, diagnostics };
+  return { products: { products }, files, diagnostics, secrets };
+}
+
+/** A symbolic link (the file or a directory on its way) whose real location is outside every root. */
+function linksOutside(file: string, roots: readonly string[]): boolean {
+  try {
+    if (!lstatSync(file).isSymbolicLink()) return false;
+    const real = realTarget(file);
+    if (real === undefined) return false;
+    return !roots.some((root) => {
+      const rel = relative(realpathSync(root), real);
+      return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+    });
+  } catch {
+    return false; // gone since it was listed: reading it reports the problem
+  }
+}
+
+function positionKey(source: SourcePosition | undefined): string {
+  return source ? `${source.file}:${source.line}:${source.column}` : '';
 }
 
 /** Sorted by code point, not locale, so every machine reads files in the same order. */
@@ -89,17 +151,19 @@ function listYamlFiles(dir: string): string[] {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (!entry.name.startsWith('.') && !SKIPPED_DIRECTORIES.has(entry.name)) found.push(...listYamlFiles(path));
-    } else if (/\.ya?ml$/i.test(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && isFile(path)))) {
+    } else if (/\.ya?ml$/i.test(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && !isDirectory(path)))) {
       // Symlinked files are followed; symlinked directories are not (no loops to guard against).
+      // A dangling link is listed too: where it points decides whether it is reported as outside
+      // the project or as missing.
       found.push(path);
     }
   }
   return found;
 }
 
-function isFile(path: string): boolean {
+function isDirectory(path: string): boolean {
   try {
-    return statSync(path).isFile();
+    return statSync(path).isDirectory();
   } catch {
     return false; // a dangling link
   }

@@ -115,6 +115,29 @@ export interface ChangeResult {
   message?: string;
   attempts: number;
   durationMs: number;
+  /** Time this change waited between its tries (backoff, Retry-After), ms; absent when it never waited. */
+  waitMs?: number;
+}
+
+/**
+ * How one target's management API was used during the apply (its writes and the reads they
+ * needed): the figures that show a run met a rate limit or a flaky network, and what that cost.
+ */
+export interface TargetTraffic {
+  target: string;
+  /** HTTP requests sent, retries included. */
+  requests: number;
+  /** Requests sent again after a 429, a 5xx, a timeout or a dropped connection. */
+  retries: number;
+  /** Total time waited before those retries (backoff and Retry-After), ms. */
+  waitMs: number;
+  /** 429 answers (rate limited). */
+  rateLimited: number;
+  /**
+   * Writes in flight: the configured limit, and the lowest the adaptive limit went to after 429s
+   * (equal when the target never rate-limited the run).
+   */
+  concurrency: { configured: number; lowest: number };
 }
 
 /** What an apply did, change by change: never all-or-nothing, never silent. */
@@ -123,4 +146,6 @@ export interface ApplyReport {
   startedAt: string;
   finishedAt: string;
   results: ChangeResult[];
+  /** Per target, in plan order; absent on a dry run (nothing was sent). */
+  traffic?: TargetTraffic[];
 }

@@ -13,6 +13,10 @@ export interface TargetConfig {
   insecure: boolean;
   /** Field paths managed outside Git on this target: neither diffed nor overwritten. */
   ignore: string[];
+  /** Per-request timeout from `timeout:` (e.g. `30s`), when set. */
+  timeoutMs?: number;
+  /** Absolute path of `caFile:` (PEM certificates of a private CA to trust), when set. */
+  caFile?: string;
   /** The whole entry as written, for the provider to read its own keys from. */
   settings: Record<string, unknown>;
   source: SourcePosition;

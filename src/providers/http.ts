@@ -1,11 +1,26 @@
 /**
- * The one HTTP client every provider uses: JSON in and out over the built-in `fetch`, a timeout
- * per request, and every failure turned into a one-line ProviderError that is safe to print
+ * The one HTTP client every provider uses: JSON in and out over node:http/node:https, a timeout
+ * per request, a cap on the body read, retries of idempotent reads, the target's adaptive
+ * concurrency gate, and every failure turned into a one-line ProviderError that is safe to print
  * (no headers, no credentials, no multi-line bodies).
+ *
+ * Not `fetch`: Node's fetch cannot be given a private CA without importing undici, and node:https
+ * takes `ca` directly (DESIGN §4: TLS verification on, `caFile` for private CAs).
  */
+import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../apply/retry.ts';
+import type { Traffic } from '../apply/traffic.ts';
+import type { TargetConfig } from '../model/target.ts';
 import { ProviderError } from './provider.ts';
 
 export type QueryValue = string | number | boolean | undefined;
+
+/** Default cap on one response body: far above any real list page, far below what hurts. */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface HttpClientOptions {
   /** Root of the management API, e.g. `https://api7.example.com:7443`. */
@@ -15,6 +30,16 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** The server's own words for a non-2xx body (e.g. its `error_msg`), one line. */
   describeError: (status: number, body: string) => string;
+  /** PEM certificates trusted besides Node's bundled roots (a private CA); https only. */
+  ca?: () => string;
+  /** Longest body read; a longer answer is refused (default 64 MiB). */
+  maxBodyBytes?: number;
+  /** Retries of GET requests on 429, 5xx, timeouts and network errors; none when absent. */
+  readRetry?: RetryPolicy;
+  /** The target's gate: adaptive concurrency and the counters of the apply report. */
+  traffic?: Traffic;
+  /** Where the timeout comes from, for its message (e.g. `timeout of target api7-prod`). */
+  timeoutSource?: string;
 }
 
 export interface RequestOptions {
@@ -29,45 +54,162 @@ export interface HttpClient {
 /** Longest server message kept in an error: enough to read, short enough for a PR comment line. */
 const MAX_MESSAGE_CHARS = 300;
 
+interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+/** Why a request was abandoned by us, not by the network. */
+class Abandoned extends Error {
+  constructor(readonly reason: 'timeout' | 'too-large') {
+    super(reason);
+  }
+}
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const { baseUrl, headers, timeoutMs = 30_000, describeError } = options;
+  const { baseUrl, headers, timeoutMs = DEFAULT_TIMEOUT_MS, describeError, maxBodyBytes = MAX_BODY_BYTES, readRetry, traffic } = options;
   const root = new URL(baseUrl);
+  const secure = root.protocol === 'https:';
+  let agent: HttpAgent | undefined;
+  // Made on first use: reading the CA file may fail, and that must be a request's error.
+  const agentFor = (): HttpAgent => {
+    if (agent) return agent;
+    if (!secure) return (agent = new HttpAgent({ keepAlive: true }));
+    const extra = options.ca?.();
+    return (agent = new HttpsAgent({ keepAlive: true, ...(extra ? { ca: [...rootCertificates, extra] } : {}) }));
+  };
+
+  const once = async <T>(method: string, path: string, { query, body }: RequestOptions): Promise<T> => {
+    const url = buildUrl(root, path, query);
+    const what = `${method} ${path}`;
+    const sent = headers();
+    const secrets = Object.values(sent);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const ticket = await traffic?.acquire();
+    let response: RawResponse;
+    try {
+      response = await exchange(url, {
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }),
+          ...sent,
+        },
+        payload,
+        agent: agentFor(),
+        timeoutMs,
+        maxBodyBytes,
+        secure,
+      });
+    } catch (error) {
+      if (ticket) traffic!.release(ticket);
+      throw requestError(error, root, what, timeoutMs, maxBodyBytes, options.timeoutSource);
+    }
+    const retryAfter = parseRetryAfter(headerValue(response.headers['retry-after']));
+    if (ticket) {
+      traffic!.release(ticket, response.status === 429 ? { rateLimited: true, retryAfterMs: (retryAfter ?? 0) * 1000 } : {});
+    }
+    if (response.status < 200 || response.status >= 300) {
+      const described = oneLine(describeServerError(response, describeError), secrets);
+      const retryable = response.status === 429 || response.status >= 500;
+      throw new ProviderError(`HTTP ${response.status} from ${what}: ${described}`, response.status, retryable, retryAfter);
+    }
+    if (response.text.trim() === '') return undefined as T;
+    try {
+      return JSON.parse(response.text) as T;
+    } catch (error) {
+      const kind = looksLikeHtml(response) ? 'an HTML page' : `not JSON (${oneLine((error as Error).message, secrets)})`;
+      throw new ProviderError(`the HTTP ${response.status} answer to ${what} is ${kind}; is url the root of the management API?`, response.status, false);
+    }
+  };
+
   return {
-    async request<T>(method: string, path: string, { query, body }: RequestOptions = {}): Promise<T> {
-      const url = buildUrl(root, path, query);
-      const what = `${method} ${path}`;
-      const sent = headers();
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method,
-          headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...sent },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (error) {
-        throw networkError(error, root, what, timeoutMs);
-      }
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (error) {
-        throw networkError(error, root, what, timeoutMs);
-      }
-      if (!response.ok) {
-        const described = oneLine(describeError(response.status, text), Object.values(sent));
-        const retryable = response.status === 429 || response.status >= 500;
-        const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-        throw new ProviderError(`HTTP ${response.status} from ${what}: ${described}`, response.status, retryable, retryAfter);
-      }
-      if (text.trim() === '') return undefined as T;
-      try {
-        return JSON.parse(text) as T;
-      } catch {
-        throw new ProviderError(`invalid JSON in the HTTP ${response.status} response to ${what}`, response.status, false);
-      }
+    async request<T>(method: string, path: string, requestOptions: RequestOptions = {}): Promise<T> {
+      if (!readRetry || (method !== 'GET' && method !== 'HEAD')) return once<T>(method, path, requestOptions);
+      const result = await withRetry(() => once<T>(method, path, requestOptions), readRetry, undefined, undefined, {
+        onWait: (ms) => traffic?.noteRetry(ms),
+      });
+      if (result.error !== undefined) throw result.error;
+      return result.value as T;
     },
   };
+}
+
+interface Exchange {
+  method: string;
+  headers: Record<string, string>;
+  payload: string | undefined;
+  agent: HttpAgent;
+  timeoutMs: number;
+  maxBodyBytes: number;
+  secure: boolean;
+}
+
+/** One request and its whole body, abandoned past the timeout or the size cap. */
+function exchange(url: URL, how: Exchange): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const send = how.secure ? httpsRequest : httpRequest;
+    let settled = false;
+    const finish = (error: unknown, value?: RawResponse): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve(value!);
+    };
+    const request = send(url, { method: how.method, headers: how.headers, agent: how.agent });
+    const timer = setTimeout(() => {
+      request.destroy(new Abandoned('timeout'));
+      finish(new Abandoned('timeout'));
+    }, how.timeoutMs);
+    request.on('error', (error) => finish(error));
+    request.on('response', (response: IncomingMessage) => {
+      const declared = Number(response.headers['content-length']);
+      if (Number.isFinite(declared) && declared > how.maxBodyBytes) {
+        request.destroy();
+        finish(new Abandoned('too-large'));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > how.maxBodyBytes) {
+          request.destroy();
+          finish(new Abandoned('too-large'));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      response.on('error', (error) => finish(error));
+      response.on('end', () => {
+        finish(undefined, { status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') });
+      });
+      // Closed before the end: the connection dropped mid-body.
+      response.on('close', () => {
+        if (!response.complete) finish(Object.assign(new Error('connection closed before the answer was complete'), { code: 'ECONNRESET' }));
+      });
+    });
+    request.end(how.payload);
+  });
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  return value === undefined ? null : Array.isArray(value) ? (value[0] ?? null) : value;
+}
+
+function looksLikeHtml(response: RawResponse): boolean {
+  return /text\/html/i.test(headerValue(response.headers['content-type']) ?? '') || /^\s*<(!doctype|html|head|body)/i.test(response.text);
+}
+
+/** The server's words; for a proxy's HTML error page, its title rather than its markup. */
+function describeServerError(response: RawResponse, describe: (status: number, body: string) => string): string {
+  if (looksLikeHtml(response)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(response.text)?.[1]?.trim();
+    return `${title || 'an HTML page'} (an HTML page, not the API's JSON: a proxy or load balancer answered)`;
+  }
+  return describe(response.status, response.text);
 }
 
 function buildUrl(root: URL, path: string, query: Record<string, QueryValue> | undefined): URL {
@@ -79,23 +221,53 @@ function buildUrl(root: URL, path: string, query: Record<string, QueryValue> | u
   return url;
 }
 
-/** Refused, reset, DNS failure or timeout: name the host and the cause, never the headers. */
-function networkError(error: unknown, root: URL, what: string, timeoutMs: number): ProviderError {
+/** TLS verification failures: not retryable, and the fix is a setting. */
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL|DEPTH_ZERO/;
+
+/** Timeout, size cap, refused, reset, DNS failure or TLS: name the host and the cause, never the headers. */
+function requestError(error: unknown, root: URL, what: string, timeoutMs: number, maxBodyBytes: number, timeoutSource?: string): ProviderError {
+  if (error instanceof ProviderError) return error;
   const host = root.host;
-  const name = (error as { name?: string } | undefined)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return new ProviderError(`${what}: ${host} did not answer within ${timeoutMs / 1000}s`, undefined, true);
+  if (error instanceof Abandoned && error.reason === 'timeout') {
+    const source = timeoutSource ? ` (${timeoutSource})` : '';
+    return new ProviderError(`${what}: ${host} did not answer within ${formatSeconds(timeoutMs)}${source}`, undefined, true);
   }
-  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-  const reason = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-  return new ProviderError(`${what}: cannot reach ${host} (${oneLine(reason, [])})`, undefined, true);
+  if (error instanceof Abandoned) {
+    return new ProviderError(`${what}: the answer from ${host} is larger than ${formatBytes(maxBodyBytes)}; refused without reading it`, undefined, false);
+  }
+  const code = (error as { code?: string } | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code && TLS_CODES.test(code)) {
+    return new ProviderError(
+      `${what}: the TLS certificate of ${host} is not trusted (${code}); for a private CA set caFile: on the target in apiproducts.yaml`,
+      undefined,
+      false,
+    );
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE') {
+    return new ProviderError(`${what}: the connection to ${host} was dropped before the answer was complete (${code})`, undefined, true);
+  }
+  return new ProviderError(`${what}: cannot reach ${host} (${oneLine(code ?? message, [])})`, undefined, true);
+}
+
+function formatSeconds(ms: number): string {
+  return `${ms / 1000}s`;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB` : `${bytes} bytes`;
 }
 
 /** Collapses whitespace, cuts long bodies, and masks any header value the server echoed back. */
 export function oneLine(text: string, secrets: readonly string[]): string {
   let line = text.replace(/\s+/g, ' ').trim();
   for (const secret of secrets) {
-    if (secret.length >= 6) line = line.split(secret).join('***');
+    if (secret.length >= 6) {
+      line = line.split(secret).join('***');
+      // `Bearer <token>` and `Basic <base64>`: the credential alone may be echoed too.
+      const credential = /^\S+\s+(\S{6,})$/.exec(secret)?.[1];
+      if (credential) line = line.split(credential).join('***');
+    }
   }
   return line.length > MAX_MESSAGE_CHARS ? `${line.slice(0, MAX_MESSAGE_CHARS)}…` : line || '(empty body)';
 }
@@ -115,25 +287,69 @@ export interface Page<T> {
   total: number;
 }
 
-export interface PagingOptions {
+/** Checks a `{list, total}` envelope, so that a wrong answer is an error rather than an empty list. */
+export function expectPage<T>(body: unknown, what: string): Page<T> {
+  const page = body as Partial<Page<T>> | null | undefined;
+  if (typeof page !== 'object' || page === null || Array.isArray(page) || !Array.isArray(page.list)) {
+    throw new ProviderError(`the answer to ${what} is not a list: expected {list, total}, got ${shapeOf(body)}`);
+  }
+  if (typeof page.total !== 'number' || !Number.isSafeInteger(page.total) || page.total < 0) {
+    throw new ProviderError(`the answer to ${what} has no valid total: expected {list, total}, got ${shapeOf(body)}`);
+  }
+  return page as Page<T>;
+}
+
+/** A few words on what a JSON value is, never its content (which may be anything). */
+export function shapeOf(value: unknown): string {
+  if (value === undefined) return 'an empty body';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'object') {
+    const keys = Object.keys(value).slice(0, 5).map((key) => JSON.stringify(key.slice(0, 30)));
+    return keys.length ? `an object with ${keys.join(', ')}` : 'an empty object';
+  }
+  return `a ${typeof value}`;
+}
+
+export interface PagingOptions<T = unknown> {
   pageSize: number;
   /** Pages in flight after the first one. */
   concurrency?: number;
+  /** The most items a list may hold; a server claiming more is refused (default 200,000). */
+  maxItems?: number;
+  /** The most pages read for one list (default 2,000). */
+  maxPages?: number;
+  /** An item's identity, to notice a server serving the same page again (a paging loop). */
+  identify?: (item: T) => string;
+  /** `GET /path`, for error messages. */
+  what?: string;
 }
+
+export const MAX_LIST_ITEMS = 200_000;
+export const MAX_LIST_PAGES = 2_000;
 
 /**
  * Every item of a `{list,total}` endpoint in O(pages) requests: page 1 tells the total and the
  * page size the server really uses (it may cap `page_size` silently), then the remaining pages
  * are fetched concurrently, bounded. A short or empty page means the end, whatever `total` said.
+ * Bounded whatever the server says: a total above `maxItems`, more pages than `maxPages`, or a
+ * full page with nothing new (the server ignores `page`) is an error, never an endless loop.
  */
 export async function fetchAllPages<T>(
   fetchPage: (page: number, pageSize: number) => Promise<Page<T>>,
-  { pageSize, concurrency = 4 }: PagingOptions,
+  { pageSize, concurrency = 4, maxItems = MAX_LIST_ITEMS, maxPages = MAX_LIST_PAGES, identify, what = 'the list' }: PagingOptions<T>,
 ): Promise<T[]> {
   const first = await fetchPage(1, pageSize);
   const served = first.list.length;
   if (served === 0 || served >= first.total) return first.list;
+  if (first.total > maxItems) {
+    throw new ProviderError(`${what} claims ${first.total} items, more than apiproducts reads from one list (${maxItems}); refusing to page through it`);
+  }
   const lastPage = Math.ceil(first.total / served);
+  if (lastPage > maxPages) {
+    throw new ProviderError(`${what} would take ${lastPage} pages of ${served} items, more than apiproducts reads (${maxPages}); refusing to page through it`);
+  }
+  const seen = new Set(identify ? first.list.map(identify) : []);
   const pages: T[][] = [first.list];
   let endPage = lastPage;
   let nextPage = 2;
@@ -141,10 +357,61 @@ export async function fetchAllPages<T>(
     while (nextPage <= endPage) {
       const page = nextPage++;
       const { list } = await fetchPage(page, pageSize);
+      if (identify && list.length >= served) {
+        const ids = list.map(identify);
+        if (ids.every((id) => seen.has(id))) {
+          throw new ProviderError(`${what} served page ${page} with nothing new (the server repeats its pages); refusing to loop`);
+        }
+        for (const id of ids) seen.add(id);
+      }
       pages[page - 1] = list;
       if (list.length < served) endPage = Math.min(endPage, page);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, lastPage - 1) }, worker));
   return pages.slice(0, endPage).flatMap((list) => list ?? []);
+}
+
+/** How a provider connects, beyond its target: tests and benchmarks tune these. */
+export interface ConnectOptions {
+  /** Overrides the target's `timeout`. */
+  timeoutMs?: number;
+  /** Retries of list reads (default DEFAULT_RETRY). */
+  readRetry?: RetryPolicy;
+  maxBodyBytes?: number;
+  /** A gate to share; a new one per provider by default. */
+  traffic?: Traffic;
+}
+
+/** The transport settings of a target: its timeout and CA file, the read retries, the gate. */
+export function transportFor(
+  target: TargetConfig,
+  traffic: Traffic,
+  options: ConnectOptions = {},
+): Pick<HttpClientOptions, 'timeoutMs' | 'ca' | 'maxBodyBytes' | 'readRetry' | 'traffic' | 'timeoutSource'> {
+  const caFile = target.caFile;
+  let ca: string | undefined;
+  return {
+    timeoutMs: options.timeoutMs ?? target.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    timeoutSource:
+      target.timeoutMs === undefined || options.timeoutMs !== undefined
+        ? `the default timeout; set timeout: on target ${target.name} in apiproducts.yaml to change it`
+        : `timeout: of target ${target.name} in apiproducts.yaml`,
+    readRetry: options.readRetry ?? DEFAULT_RETRY,
+    traffic,
+    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+    ...(caFile === undefined
+      ? {}
+      : {
+          ca: () => {
+            if (ca !== undefined) return ca;
+            try {
+              ca = readFileSync(caFile, 'utf8');
+            } catch (error) {
+              throw new ProviderError(`cannot read caFile ${caFile} of target ${target.name} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+            }
+            return ca;
+          },
+        }),
+  };
 }

@@ -1,5 +1,5 @@
 import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
-import type { EffectiveProduct, ProductStatus } from '../model/product.ts';
+import type { EffectiveProduct, ProductSpec, ProductStatus } from '../model/product.ts';
 import type { Change, ObjectState } from '../model/plan.ts';
 import type { TargetConfig, TargetIdentity } from '../model/target.ts';
 
@@ -40,6 +40,27 @@ export interface LiveObject {
   ref: Record<string, string>;
 }
 
+/**
+ * A live object turned back into Git by `apiproducts import`: the product document and the files
+ * it refers to. Loading `spec` and planning it against the live object it came from shows no
+ * changes, except the adoption of an object apiproducts does not own yet.
+ */
+export interface ImportedProduct {
+  /**
+   * The product document, plain data ready to dump as YAML, keys in the order they are written
+   * (name, displayName, description, status, visibility, access, team, labels, auth, targets).
+   * `targets` has one binding block, for the target it was read from; that block carries
+   * `adopt: true` when the live object has no ownership marker.
+   */
+  spec: ProductSpec;
+  /** Files the document refers to (e.g. an OpenAPI document), by path relative to the product file's directory. */
+  files: Record<string, string>;
+  /** What will not validate or apply as read (e.g. a link to a service the target no longer lists), one sentence each. */
+  warnings: string[];
+  /** The keys of the live objects this document covers: one, or several plans of one product (Apigee). */
+  keys: string[];
+}
+
 /** How to reach a target: the management API root and, for sandboxes, the secret to use. */
 export interface Endpoint {
   url: string;
@@ -56,6 +77,11 @@ export interface ProviderKind {
   validateBinding(product: EffectiveProduct, target: TargetConfig): Diagnostic[];
   /** The objects this product becomes on the target. */
   toDesired(product: EffectiveProduct, target: TargetConfig): DesiredObject[];
+  /**
+   * The product documents that describe live objects as they are (reverse of toDesired), for
+   * `apiproducts import`: one per Git product, which may cover several live objects.
+   */
+  importObjects(live: readonly LiveObject[], target: TargetConfig): ImportedProduct[];
   /** Identity of the target, for plans and stale-plan checks. Sandboxes report `sandbox://<name>`. */
   identify(target: TargetConfig): TargetIdentity;
   /**

@@ -1,16 +1,17 @@
 import { formatValue } from './style.ts';
 
-const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '|': '&#124;' };
+// `@` too: a bot comment quoting `@org/team` from YAML would notify that team.
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '|': '&#124;', '@': '&#64;' };
 
 /**
  * Text from YAML or a live portal, made inert for GitHub Markdown: it cannot open or close a
- * tag, forge a hidden `<!-- … -->` marker, start a line (heading, list), a link, a table cell or
- * a code span.
+ * tag, forge a hidden `<!-- … -->` marker, start a line (heading, list), a link, a table cell,
+ * a code span or an @-mention.
  */
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/[\r\n]+/g, ' ')
-    .replace(/[&<>"'|]/g, (c) => HTML_ENTITIES[c]!)
+    .replace(/[&<>"'|@]/g, (c) => HTML_ENTITIES[c]!)
     // Content never starts a line (newlines are gone), so only inline syntax needs escaping.
     .replace(/[\\`*_{}[\]()~]/g, (c) => `\\${c}`);
 }

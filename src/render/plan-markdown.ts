@@ -5,46 +5,67 @@ import { describeTarget, groupByObject, summarise, summaryLine } from './plan-te
 const ACTIONS: ChangeAction[] = ['create', 'update', 'publish', 'unpublish', 'delete'];
 const VERB: Record<ChangeAction, string> = { create: 'create', update: 'update', publish: 'publish', unpublish: 'unpublish', delete: 'delete' };
 
+/** The plan's Markdown in parts, so a comment that must be shortened can keep the head and the risks. */
+export interface PlanMarkdownSections {
+  /** The one-line verdict. */
+  verdict: string;
+  /** Diagnostics (one list item each) and the summary table per target. */
+  summary: string[];
+  /** The high-risk section, empty when there are none. */
+  highRisk: string[];
+  /** Per target with changes: its heading, then one self-contained `<details>` block per product. */
+  targets: { heading: string[]; blocks: string[][] }[];
+}
+
 /**
  * The plan as a pull-request comment: a verdict, a summary table per target, high-risk changes
  * first with their reasons, then one collapsed block per product. Rendered from the same Plan as
  * text and JSON; every string from YAML or a live portal is escaped.
  */
 export function renderPlanMarkdown(plan: Plan): string {
-  const out = [verdict(plan), ''];
+  const sections = planMarkdownSections(plan);
+  const out = [sections.verdict, '', ...sections.summary, ...sections.highRisk];
+  for (const target of sections.targets) out.push(...target.heading, ...target.blocks.flat());
+  return out.join('\n') + '\n';
+}
+
+export function planMarkdownSections(plan: Plan): PlanMarkdownSections {
+  const summary: string[] = [];
   const errors = plan.diagnostics.filter((d) => d.severity === 'error');
   const warnings = plan.diagnostics.filter((d) => d.severity === 'warning');
   for (const d of [...errors, ...warnings]) {
     const where = d.source ? `${d.source.file}:${d.source.line}:${d.source.column} ` : d.target ? `target ${d.target}: ` : '';
-    out.push(`- ${d.severity === 'error' ? '❌' : '⚠️'} ${escapeMarkdown(`${where}[${d.rule}] ${d.message}`)}${d.fix ? ` (fix: ${escapeMarkdown(d.fix)})` : ''}`);
+    summary.push(`- ${d.severity === 'error' ? '❌' : '⚠️'} ${escapeMarkdown(`${where}[${d.rule}] ${d.message}`)}${d.fix ? ` (fix: ${escapeMarkdown(d.fix)})` : ''}`);
   }
-  if (plan.diagnostics.length) out.push('');
-  out.push('| target | ' + ACTIONS.join(' | ') + ' | unmanaged | orphaned |', '|---|' + ACTIONS.map(() => '---:').join('|') + '|---:|---:|');
+  if (plan.diagnostics.length) summary.push('');
+  summary.push('| target | ' + ACTIONS.join(' | ') + ' | unmanaged | orphaned |', '|---|' + ACTIONS.map(() => '---:').join('|') + '|---:|---:|');
   for (const target of plan.targets) {
     const counts = summarise(plan.changes.filter((c) => c.target === target.name));
-    out.push(`| ${escapeMarkdown(target.name)} | ${ACTIONS.map((a) => counts[a]).join(' | ')} | ${target.unmanaged} | ${target.orphaned.length} |`);
+    summary.push(`| ${escapeMarkdown(target.name)} | ${ACTIONS.map((a) => counts[a]).join(' | ')} | ${target.unmanaged} | ${target.orphaned.length} |`);
   }
-  out.push('');
+  summary.push('');
+  const highRisk: string[] = [];
   const risky = plan.changes.filter((c) => c.risk === 'high');
   if (risky.length) {
-    out.push(`### ⚠️ High-risk changes (applied only with \`--allow-destructive\`)`, '');
+    highRisk.push(`### ⚠️ High-risk changes (applied only with \`--allow-destructive\`)`, '');
     for (const [object, changes] of groupByObject(risky)) {
       const notes = changes[0]!.protected ? ' **protected: not applied until `protected: true` is removed in Git**' : '';
       const reasons = [...new Set(changes.flatMap((change) => change.reasons))];
-      out.push(`- **${changes.map((c) => VERB[c.action]).join(' → ')}** <code>${escapeMarkdown(object)}</code>${notes}: ${reasons.map(escapeMarkdown).join('; ')}`);
+      highRisk.push(`- **${changes.map((c) => VERB[c.action]).join(' → ')}** <code>${escapeMarkdown(object)}</code>${notes}: ${reasons.map(escapeMarkdown).join('; ')}`);
     }
-    out.push('');
+    highRisk.push('');
   }
+  const targets: PlanMarkdownSections['targets'] = [];
   for (const target of plan.targets) {
     const changes = plan.changes.filter((c) => c.target === target.name);
     if (changes.length === 0) continue;
-    out.push(`### ${escapeMarkdown(target.name)} (${escapeMarkdown(describeTarget(target))})`, '');
-    for (const [key, steps] of groupByKey(changes)) out.push(...productBlock(key, steps));
+    const heading = [`### ${escapeMarkdown(target.name)} (${escapeMarkdown(describeTarget(target))})`, ''];
+    targets.push({ heading, blocks: [...groupByKey(changes)].map(([key, steps]) => productBlock(key, steps)) });
   }
-  return out.join('\n') + '\n';
+  return { verdict: verdict(plan), summary, highRisk, targets };
 }
 
-function verdict(plan: Plan): string {
+export function verdict(plan: Plan): string {
   if (plan.diagnostics.some((d) => d.severity === 'error')) return '**❌ The plan cannot be applied: fix the errors below.**';
   if (plan.changes.length === 0) return '**✅ No changes.** Live products match Git.';
   const risky = plan.changes.filter((c) => c.risk === 'high').length;

@@ -1,4 +1,4 @@
-import type { ApplyReport, ChangeOutcome, ChangeResult } from '../model/plan.ts';
+import type { ApplyReport, ChangeOutcome, ChangeResult, TargetTraffic } from '../model/plan.ts';
 import type { Style } from './style.ts';
 
 const LABEL: Record<ChangeOutcome, string> = { applied: 'applied', failed: 'FAILED', skipped: 'skipped', 'would-apply': 'would apply' };
@@ -6,7 +6,8 @@ const LABEL: Record<ChangeOutcome, string> = { applied: 'applied', failed: 'FAIL
 /** One progress line per finished change, printed as apply goes. */
 export function renderProgressLine(result: ChangeResult, style: Style): string {
   const colour = result.outcome === 'applied' || result.outcome === 'would-apply' ? style.green : result.outcome === 'failed' ? style.red : style.yellow;
-  const timing = result.attempts > 0 ? style.dim(` (${result.durationMs} ms${result.attempts > 1 ? `, ${result.attempts} attempts` : ''})`) : '';
+  const waited = result.waitMs ? `, waited ${seconds(result.waitMs)}` : '';
+  const timing = result.attempts > 0 ? style.dim(` (${result.durationMs} ms${result.attempts > 1 ? `, ${result.attempts} attempts` : ''}${waited})`) : '';
   const detail = result.message && result.outcome !== 'applied' ? `: ${result.message}` : '';
   return `${colour(LABEL[result.outcome].padEnd(11))} ${result.action} ${result.target}/${result.key}${timing}${detail}`;
 }
@@ -33,5 +34,22 @@ export function renderReportText(report: ApplyReport, style: Style): string {
     const verdict = counts.failed + counts.skipped === 0 ? style.green('Apply complete!') : style.yellow('Apply incomplete.');
     out.push(`${verdict} ${counts.applied} applied, ${counts.failed} failed, ${counts.skipped} skipped.`);
   }
+  for (const traffic of report.traffic ?? []) {
+    const line = renderTrafficLine(traffic);
+    if (line) out.push(style.dim(line));
+  }
   return out.join('\n') + '\n';
+}
+
+/** `api7-prod: 312 requests, 14 retries (9 rate-limited), waited 6.2 s; …`, only when the target made the run retry. */
+export function renderTrafficLine(traffic: TargetTraffic): string | undefined {
+  if (traffic.retries === 0 && traffic.rateLimited === 0) return undefined;
+  const limited = traffic.rateLimited ? ` (${traffic.rateLimited} answered 429)` : '';
+  const { configured, lowest } = traffic.concurrency;
+  const adapted = lowest < configured ? `; writes in flight lowered from ${configured} to ${lowest} after 429s, then recovering` : '';
+  return `${traffic.target}: ${traffic.requests} requests, ${traffic.retries} retr${traffic.retries === 1 ? 'y' : 'ies'}${limited}, waited ${seconds(traffic.waitMs)} in total across requests${adapted}.`;
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

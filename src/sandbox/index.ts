@@ -6,6 +6,7 @@ import type { Endpoint } from '../providers/provider.ts';
 import { startApi7Emulator } from './api7/server.ts';
 import { seedApi7State, type Api7State } from './api7/state.ts';
 import { startApigeeEmulator } from './apigee/server.ts';
+import type { FaultCounters, FaultOptions } from './faults.ts';
 import { APIGEE_FLAVOURS, seedApigeeState, type ApigeeFlavour, type ApigeeState } from './apigee/state.ts';
 import { loadStateFile, saveStateFile } from './state-file.ts';
 
@@ -13,6 +14,8 @@ import { loadStateFile, saveStateFile } from './state-file.ts';
 export interface RunningSandbox {
   /** The emulator's URL and the secret it accepts. */
   endpoint: Endpoint;
+  /** What the emulator saw: requests, 429s, injected faults. */
+  counters: FaultCounters;
   close(): Promise<void>;
 }
 
@@ -20,7 +23,7 @@ export interface RunningSandbox {
 interface SandboxKind {
   /** The state a new or reset sandbox starts from. */
   seed(target: TargetConfig): unknown;
-  start(target: TargetConfig, stateFile: string): Promise<RunningSandbox>;
+  start(target: TargetConfig, stateFile: string, faults?: FaultOptions): Promise<RunningSandbox>;
 }
 
 function api7PortalName(target: TargetConfig): string {
@@ -30,7 +33,7 @@ function api7PortalName(target: TargetConfig): string {
 
 const api7Sandbox: SandboxKind = {
   seed: (target) => seedApi7State(api7PortalName(target)),
-  async start(target, stateFile) {
+  async start(target, stateFile, faults) {
     const state = loadStateFile<Api7State>(stateFile, () => seedApi7State(api7PortalName(target)));
     // A new token per start: nothing outside this process can reuse it.
     const token = `a7ee-sandbox-${randomBytes(16).toString('hex')}`;
@@ -38,8 +41,9 @@ const api7Sandbox: SandboxKind = {
       token,
       state,
       onMutation: (changed) => saveStateFile(stateFile, changed),
+      ...(faults ? { faults } : {}),
     });
-    return { endpoint: { url: emulator.url, secret: token }, close: () => emulator.close() };
+    return { endpoint: { url: emulator.url, secret: token }, counters: emulator.counters, close: () => emulator.close() };
   },
 };
 
@@ -54,7 +58,7 @@ function apigeeSettings(target: TargetConfig): { flavour: ApigeeFlavour; org: st
 
 const apigeeSandbox: SandboxKind = {
   seed: (target) => seedApigeeState(apigeeSettings(target).org),
-  async start(target, stateFile) {
+  async start(target, stateFile, faults) {
     const { flavour, org } = apigeeSettings(target);
     const state = loadStateFile<ApigeeState>(stateFile, () => seedApigeeState(org));
     // A new token per start, as for API7. The provider sends the Endpoint secret as
@@ -66,8 +70,9 @@ const apigeeSandbox: SandboxKind = {
       credentials: { token },
       state,
       onMutation: (changed) => saveStateFile(stateFile, changed),
+      ...(faults ? { faults } : {}),
     });
-    return { endpoint: { url: emulator.url, secret: token }, close: () => emulator.close() };
+    return { endpoint: { url: emulator.url, secret: token }, counters: emulator.counters, close: () => emulator.close() };
   },
 };
 
@@ -90,9 +95,9 @@ export function sandboxStateFile(target: TargetConfig, stateDir: string): string
   return join(stateDir, `${target.name}.json`);
 }
 
-/** Starts the target's emulator on 127.0.0.1 with its saved state (seeded on first use). */
-export async function startSandbox(target: TargetConfig, stateDir: string): Promise<RunningSandbox> {
-  return sandboxKind(target).start(target, sandboxStateFile(target, stateDir));
+/** Starts the target's emulator on 127.0.0.1 with its saved state (seeded on first use), with faults if asked. */
+export async function startSandbox(target: TargetConfig, stateDir: string, faults?: FaultOptions): Promise<RunningSandbox> {
+  return sandboxKind(target).start(target, sandboxStateFile(target, stateDir), faults);
 }
 
 /** Replaces the target's saved state with a fresh seed. */

@@ -1,5 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { pointerToPath } from '../load/positions.ts';
+import { firstOffender, showChar, showValue } from './display.ts';
+import { detectSecret } from './secrets.ts';
 import { suggestNearest } from './suggest.ts';
 
 /** One schema problem in plain English, before it is given a file position. */
@@ -90,7 +92,7 @@ function explain(e: AjvError): SchemaProblem {
       const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const near = suggestNearest(key, allowed);
       const fix = near ? `did you mean "${near}"?` : allowed.length ? `allowed fields: ${allowed.join(', ')}` : undefined;
-      return problem(`unknown field "${key}"${path.length ? ` in ${where}` : ''}`, fix, [...path, key], true);
+      return problem(`unknown field ${showValue(key, { identity: true })}${path.length ? ` in ${where}` : ''}`, fix, [...path, key], true);
     }
     case 'enum': {
       const allowed = (p['allowedValues'] as unknown[]).map(String);
@@ -98,12 +100,15 @@ function explain(e: AjvError): SchemaProblem {
       return problem(`${where} must be one of ${allowed.join(', ')}`, near ? `did you mean "${near}"?` : undefined);
     }
     case 'type':
-      return problem(`${where || 'the document'} must be ${typeNames(p['type'])}, not ${kindOf(e.data)}`);
-    case 'pattern':
+      return problem(`${where || 'the document'} must be ${typeNames(p['type'])}, not ${kindOf(e.data)}`, typeFix(p['type'], e.data));
+    case 'pattern': {
+      const pattern = String(p['pattern']);
       if (e.propertyName !== undefined) {
-        return problem(`name "${e.propertyName}" in ${where} ${patternText(String(p['pattern']))}`, undefined, [...path, e.propertyName], true);
+        const name = e.propertyName;
+        return problem(`name ${showValue(name, { identity: true })} in ${where} ${patternText(pattern)}${offender(name, pattern)}`, undefined, [...path, name], true);
       }
-      return problem(`${where} ${patternText(String(p['pattern']))}`, patternFix(String(p['pattern'])));
+      return problem(`${where} ${patternText(pattern)}${offender(e.data, pattern)}`, patternFix(pattern, e.data));
+    }
     case 'format':
       return problem(`${where} must be an absolute URL such as https://example.com/path`);
     case 'minimum':
@@ -164,6 +169,8 @@ function typeNames(type: unknown): string {
 function kindOf(value: unknown): string {
   if (value === null || value === undefined) return 'empty';
   if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'number' && Number.isNaN(value)) return '.nan (not a number)';
+  if (typeof value === 'number' && !Number.isFinite(value)) return value > 0 ? '.inf (infinity)' : '-.inf (minus infinity)';
   if (typeof value === 'number') return Number.isInteger(value) ? 'a whole number' : 'a fractional number';
   if (typeof value === 'boolean') return 'true or false';
   return TYPE_NAMES[typeof value] ?? typeof value;
@@ -180,8 +187,48 @@ function patternText(pattern: string): string {
   return PATTERN_TEXT[pattern] ?? `must match the pattern ${pattern}`;
 }
 
-function patternFix(pattern: string): string | undefined {
-  return pattern === '^[A-Z_][A-Z0-9_]*$' ? 'put the credential in an environment variable and write only its name here' : undefined;
+/** The characters each identifier pattern allows, to point at the first one it does not. */
+const PATTERN_CHARS: Record<string, RegExp> = {
+  '^[a-z0-9][a-z0-9._-]{0,62}$': /^[a-z0-9._-]$/,
+  '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$': /^[A-Za-z0-9._-]$/,
+};
+
+/** `; found "\u202E" (U+202E RIGHT-TO-LEFT OVERRIDE) at character 4`: what is wrong, shown escaped. */
+function offender(value: unknown, pattern: string): string {
+  const allowed = PATTERN_CHARS[pattern];
+  if (!allowed || typeof value !== 'string' || value === '') return '';
+  const found = firstOffender(value, allowed);
+  if (found) return `; found ${showChar(found.char)} at character ${found.position}`;
+  if (!/^[A-Za-z0-9]/.test(value)) return `; it starts with ${showChar(value[0] ?? '')}`;
+  return `; it is ${[...value].length} characters long`;
+}
+
+function patternFix(pattern: string, value: unknown): string | undefined {
+  if (pattern === '^[A-Z_][A-Z0-9_]*$') return 'put the credential in an environment variable and write only its name here';
+  if (pattern !== '^[a-z0-9][a-z0-9._-]{0,62}$' || typeof value !== 'string' || detectSecret(value)) return undefined;
+  // `Payments API` → `payments-api`; invisible characters are dropped, not turned into `-`.
+  const slug = value
+    .normalize('NFKD')
+    .replace(/[\p{Cc}\p{Cf}\p{Mn}]/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[._-]+|[._-]+$/g, '')
+    .slice(0, 63)
+    .replace(/[._-]+$/, '');
+  return slug && slug !== value && new RegExp(pattern).test(slug) ? `did you mean "${slug}"?` : undefined;
+}
+
+/** A number or boolean written as text (`"8"`, `"yes"`): the quotes, or YAML 1.2, are the problem. */
+function typeFix(type: unknown, value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const types = Array.isArray(type) ? type : [type];
+  if (types.includes('boolean')) {
+    return /^(yes|no|on|off|y|n)$/i.test(value)
+      ? 'write true or false, without quotes: yes, no, on and off are text in YAML 1.2'
+      : 'write true or false, without quotes';
+  }
+  if ((types.includes('integer') || types.includes('number')) && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return 'write the number without quotes';
+  return undefined;
 }
 
 function plural(n: number, noun: string, nouns = `${noun}s`): string {

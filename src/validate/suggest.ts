@@ -25,6 +25,7 @@ export function editDistance(a: string, b: string): number {
  * callers pass candidates in a stable order.
  */
 export function suggestNearest(word: string, candidates: Iterable<string>): string | undefined {
+  if (word.length > 64) return undefined; // no typo is that long, and the distance costs length × length
   const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;

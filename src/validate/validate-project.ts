@@ -4,6 +4,7 @@ import type { Config } from '../model/target.ts';
 import type { ProviderKind } from '../providers/provider.ts';
 import { resolveEffective } from '../load/effective-product.ts';
 import { locateKeyOf } from '../load/positions.ts';
+import { checkOpenapiPaths, refusedKey } from './openapi-path.ts';
 import { checkDuplicateNames, checkUnknownTargets } from './rules.ts';
 
 /**
@@ -12,9 +13,16 @@ import { checkDuplicateNames, checkUnknownTargets } from './rules.ts';
  * effective product). Expects schema-valid input, which is what loadProject passes; secret
  * scanning is not here because it runs on raw documents at load time (also on invalid ones).
  * Provider diagnostics without a position are given the binding's (or the target's) position.
+ * A binding whose `openapi:` points outside the project is reported here and never handed to its
+ * provider, which would read the file.
  */
 export function validateProject(config: Config, products: ProductSet, kinds: (kind: string) => ProviderKind | undefined): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [...checkDuplicateNames(products.products), ...checkUnknownTargets(products.products, config)];
+  const openapi = checkOpenapiPaths(products.products);
+  const diagnostics: Diagnostic[] = [
+    ...checkDuplicateNames(products.products),
+    ...checkUnknownTargets(products.products, config),
+    ...openapi.diagnostics,
+  ];
   const kindOf = new Map<string, ProviderKind>();
   for (const target of config.targets) {
     const kind = kinds(target.provider);
@@ -37,6 +45,7 @@ export function validateProject(config: Config, products: ProductSet, kinds: (ki
       const target = config.targets.find((t) => t.name === targetName);
       const kind = kindOf.get(targetName);
       if (!target || !kind) continue; // reported above: unknown target or unsupported provider
+      if (openapi.refused.has(refusedKey(product, targetName))) continue;
       const at = { source: locateKeyOf(product, ['targets', targetName]), target: targetName, product: product.spec.name };
       diagnostics.push(...kind.validateBinding(resolveEffective(product, targetName), target).map((d) => withDefaults(d, at)));
     }

@@ -96,7 +96,7 @@ test('backoff honours Retry-After when it is longer than the jittered delay', as
     async (ms) => void waits.push(ms),
     () => 0.5,
   );
-  assert.equal(result, { value: 'ok', attempts: 2 });
+  assert.equal(result, { value: 'ok', attempts: 2, waitedMs: 2000 });
   assert.equal(waits, [2000]);
 });
 

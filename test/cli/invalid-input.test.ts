@@ -1,15 +1,23 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { seedApi7State } from '../../src/sandbox/api7/state.ts';
 import { seedApigeeState } from '../../src/sandbox/apigee/state.ts';
 import { saveStateFile } from '../../src/sandbox/state-file.ts';
-import { expectedDiagnostics } from '../fixtures/invalid-expected.ts';
-import { repoRoot, runCli } from '../helpers/project.ts';
+import { expectedDiagnostics, secretFragments } from '../fixtures/invalid-expected.ts';
+import { repoRoot, runCli, type CliResult } from '../helpers/project.ts';
 
+/**
+ * Every bad-input fixture through the built CLI: exit 1, the exact lines on stderr, no stack
+ * trace, no raw control character, no credential, bounded time, and the sandbox untouched.
+ * `validate` runs for every fixture; `plan` and `apply` (which load the project the same way)
+ * for one fixture of each kind, so that the corpus stays fast: the runs go in parallel.
+ */
 const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
+/** No CLI run on bad input may take longer than this (a run takes ~0.3 s; the largest inputs ~1 s). */
+const MAX_RUN_MS = 15_000;
 
 /** Defects the real API7 provider reports (the loader tests use a fake provider for these rules). */
 const api7Expected: Record<string, string[]> = {
@@ -21,6 +29,9 @@ const api7Expected: Record<string, string[]> = {
   ],
   'api7-openapi-missing': [
     'products/weather.yaml:7:14 error [api7/openapi-missing] OpenAPI file products/specs/nowhere.yaml does not exist\n  fix: fix the path: it is resolved relative to the product file',
+  ],
+  'api7-openapi-directory': [
+    'products/weather.yaml:7:14 error [api7/openapi-unreadable] OpenAPI file products/specs is a directory\n  fix: point openapi at the OpenAPI document itself, e.g. ./specs/weather.yaml',
   ],
 };
 
@@ -44,40 +55,117 @@ const apigeeExpected: Record<string, string[]> = {
 /** Expectations that hold with the fake provider of the loader tests only. */
 const FAKE_PROVIDER_ONLY = new Set(['binding-rejected-by-provider']);
 
-function fixtureCases(): [string, string, string[], 'api7' | 'apigee'][] {
-  const dir = (name: string) => join(repoRoot, 'test', 'fixtures', name);
-  const cases = (name: string, expected: (defect: string) => string[], provider: 'api7' | 'apigee') =>
-    readdirSync(dir(name)).map((defect): [string, string, string[], 'api7' | 'apigee'] => [defect, join(dir(name), defect), expected(defect), provider]);
-  return [
-    ...cases('invalid', (defect) => (FAKE_PROVIDER_ONLY.has(defect) ? [] : expectedDiagnostics[defect] ?? []), 'api7'),
-    ...cases('invalid-api7', (defect) => api7Expected[defect] ?? [], 'api7'),
-    ...cases('invalid-apigee', (defect) => apigeeExpected[defect] ?? [], 'apigee'),
-  ];
+/** Also run through `plan` and `apply --auto-approve`: one fixture of each kind of defect. */
+const ALL_COMMANDS = new Set([
+  'yaml-syntax-error', 'yaml-billion-laughs', 'yaml-latin1-encoding', 'wrong-type', 'unicode-name-rtl-override',
+  'openapi-path-traversal', 'product-symlink-escape', 'url-with-credentials', 'token-as-key', 'duplicate-name',
+  'config-empty', 'missing-config', 'api7-openapi-missing', 'apigee-bad-resource-path',
+]);
+
+type Provider = 'api7' | 'apigee';
+interface Case {
+  name: string;
+  cwd: string;
+  stateFile: string;
+  before: string;
+  lines: string[];
+  args: string[][];
 }
 
 /** A copy of the fixture whose sandbox already holds the seeded portal, so "nothing changed" is observable. */
-function seededCopy(fixture: string, provider: 'api7' | 'apigee'): { cwd: string; stateFile: string } {
+function seededCopy(fixture: string, provider: Provider): { cwd: string; stateFile: string; before: string } {
   const cwd = mkdtempSync(join(tmpdir(), 'apiproducts-invalid-'));
   cpSync(fixture, cwd, { recursive: true });
   const stateFile = join(cwd, '.apiproducts', 'sandbox', `sandbox-${provider}.json`);
   saveStateFile(stateFile, provider === 'api7' ? seedApi7State() : seedApigeeState('sandbox'));
-  return { cwd, stateFile };
+  return { cwd, stateFile, before: readFileSync(stateFile, 'utf8') };
 }
 
-for (const [defect, fixture, lines, provider] of fixtureCases()) {
-  test(`invalid input ${defect}: validate, plan and apply exit 1 with the exact message, no stack, nothing changed`, async () => {
-    assert.ok(lines.length > 0 || FAKE_PROVIDER_ONLY.has(defect), `${defect} has an expectation`);
-    const { cwd, stateFile } = seededCopy(fixture, provider);
-    const before = readFileSync(stateFile, 'utf8');
-    for (const args of [['validate'], ['plan'], ['apply', '--auto-approve']]) {
-      const result = await runCli(args, { cwd });
-      assert.is(result.code, 1, `${args[0]}: ${result.stdout}${result.stderr}`);
+function fixtureCases(): Case[] {
+  const dir = (name: string) => join(repoRoot, 'test', 'fixtures', name);
+  const cases = (name: string, expected: (defect: string) => string[], provider: Provider): Case[] =>
+    readdirSync(dir(name)).map((defect) => ({
+      name: defect,
+      ...seededCopy(join(dir(name), defect), provider),
+      lines: expected(defect),
+      args: ALL_COMMANDS.has(defect) ? [['validate'], ['plan'], ['apply', '--auto-approve']] : [['validate']],
+    }));
+  return [
+    ...cases('invalid', (defect) => (FAKE_PROVIDER_ONLY.has(defect) ? [] : expectedDiagnostics[defect] ?? []), 'api7'),
+    ...cases('invalid-api7', (defect) => api7Expected[defect] ?? [], 'api7'),
+    ...cases('invalid-apigee', (defect) => apigeeExpected[defect] ?? [], 'apigee'),
+    ...generatedCases(),
+  ];
+}
+
+/** Inputs too large to commit, built for this run. */
+function generatedCases(): Case[] {
+  const huge = seededCopy(join(repoRoot, 'test', 'fixtures', 'invalid', 'wrong-type'), 'api7');
+  writeFileSync(join(huge.cwd, 'products', 'huge.yaml'), `name: huge\ndescription: ${'x'.repeat(20 * 1024 * 1024)}\n`);
+  const directory = seededCopy(join(repoRoot, 'test', 'fixtures', 'invalid', 'wrong-type'), 'api7');
+  return [
+    {
+      name: 'generated: a 20 MB product file',
+      ...huge,
+      lines: ['products/huge.yaml:1:1 error [file/too-large] the file is 20.0 MiB; a product file may be at most 512 KiB (it was not read)\n  fix: split it: one product per file (a product file is a few KiB)'],
+      args: [['validate'], ['plan'], ['apply', '--auto-approve']],
+    },
+    {
+      name: 'generated: --config naming a directory',
+      ...directory,
+      lines: ['error [config/not-a-file] "products" is a directory, not a configuration file\n  fix: point --config at the YAML file itself, e.g. --config products/apiproducts.yaml'],
+      args: [['validate', '--config', 'products'], ['plan', '--config', 'products']],
+    },
+  ];
+}
+
+interface Run {
+  args: string[];
+  result: CliResult;
+  ms: number;
+}
+
+const cases = fixtureCases();
+const runs = new Map<Case, Run[]>();
+
+/** Every run of every case, `availableParallelism()` at a time. */
+test.before(async () => {
+  const jobs = cases.flatMap((c) => c.args.map((args) => ({ c, args })));
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let job = jobs[next++]; job; job = jobs[next++]) {
+      const started = Date.now();
+      const result = await runCli(job.args, { cwd: job.c.cwd });
+      runs.set(job.c, [...(runs.get(job.c) ?? []), { args: job.args, result, ms: Date.now() - started }]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(2, availableParallelism()) }, worker));
+});
+
+for (const c of cases) {
+  test(`invalid input ${c.name}: exit 1 with the exact message, no stack, nothing changed`, () => {
+    assert.ok(c.lines.length > 0 || FAKE_PROVIDER_ONLY.has(c.name), `${c.name} has an expectation`);
+    const done = runs.get(c) ?? [];
+    assert.is(done.length, c.args.length);
+    for (const { args, result, ms } of done) {
+      const command = args.join(' ');
+      assert.is(result.code, 1, `${command}: ${result.stdout}${result.stderr}`);
       assert.not.match(result.stderr, STACK_FRAME);
       assert.match(result.stderr, /error \[[a-z0-9-]+\/[a-z0-9-]+\]/);
-      for (const line of lines) assert.ok(result.stderr.includes(line), `${args[0]} stderr lacks:\n${line}\n---\n${result.stderr}`);
+      for (const line of c.lines) assert.ok(result.stderr.includes(line), `${command} stderr lacks:\n${line}\n---\n${result.stderr}`);
+      const output = result.stdout + result.stderr;
+      const raw = /[\p{Cf}\p{Zl}\p{Zp}]|(?![\n\r\t])\p{Cc}/u.exec(output);
+      assert.is(raw, null, `${command}: raw U+${raw?.[0]?.codePointAt(0)?.toString(16)} in the output`);
+      const secret = secretFragments[c.name];
+      if (secret) assert.not.ok(output.includes(secret), `${command} shows the credential`);
+      assert.ok(ms < MAX_RUN_MS, `${command} took ${ms} ms`);
     }
-    assert.is(readFileSync(stateFile, 'utf8'), before);
+    assert.is(readFileSync(c.stateFile, 'utf8'), c.before);
   });
 }
+
+test('the corpus is large enough', () => {
+  assert.ok(readdirSync(join(repoRoot, 'test', 'fixtures', 'invalid')).length >= 60);
+});
 
 test.run();

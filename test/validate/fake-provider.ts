@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../../src/model/diagnostic.ts';
 import type { EffectiveProduct } from '../../src/model/product.ts';
 import type { TargetConfig } from '../../src/model/target.ts';
-import type { ProviderKind } from '../../src/providers/provider.ts';
+import type { ImportedProduct, ProviderKind } from '../../src/providers/provider.ts';
 
 /**
  * A test double of the ProviderKind contract (the real API7 kind lives in src/providers/api7/):
@@ -22,6 +22,8 @@ export function createFakeKind(kind = 'api7') {
       return [{ severity: 'error', rule: 'fake/visibility', message: `visibility ${product.visibility} is not allowed on ${target.name}` }];
     },
     toDesired: () => [],
+    // The same document whatever the object: loader tests never import.
+    importObjects: (): ImportedProduct[] => [{ spec: { name: 'imported', targets: { fake: {} } }, files: {}, warnings: [], keys: ['imported'] }],
     identify: (target) => ({ url: target.url ?? `sandbox://${target.name}` }),
     lockedWhilePublished: [],
     unpublishConsequence: '',

@@ -95,9 +95,13 @@ test('limits: positive integers, at least one', () => {
 });
 
 test('targets: at least one; required name; the document must be a mapping', () => {
-  assert.equal(check('product', 'name: p\ntargets: {}\n'), ['f.yaml:2:10 error [schema/min-properties] targets must have at least 1 entry']);
+  assert.equal(check('product', 'name: p\ntargets: {}\n'), [
+    'f.yaml:2:10 error [schema/min-properties] targets must have at least 1 entry\n  fix: bind the product to at least one target of apiproducts.yaml, e.g. targets: {sandbox-api7: {type: gateway, services: [...]}}',
+  ]);
   assert.equal(check('product', target), ['f.yaml:1:1 error [schema/required] missing required field "name"']);
-  assert.equal(check('product', '- name: p\n'), ['f.yaml:1:1 error [schema/type] the document must be a mapping (key: value), not a list']);
+  assert.equal(check('product', '- name: p\n'), [
+    'f.yaml:1:1 error [schema/type] the document must be a mapping (key: value), not a list\n  fix: a product file is a mapping with name: and targets: at the top level (several products: separate them with ---, not with -)',
+  ]);
 });
 
 test('targets file: env var names, provider, flavour, concurrency range, url format', () => {
@@ -112,7 +116,7 @@ concurrency: 65
     'f.yaml:3:17 error [schema/enum] targets.b.provider must be one of api7, apigee',
     'f.yaml:3:28 error [schema/format] targets.b.url must be an absolute URL such as https://example.com/path',
     'f.yaml:4:34 error [schema/enum] targets.c.flavour must be one of edge, x',
-    'f.yaml:4:51 error [schema/type] targets.c.sandbox must be true or false, not a string',
+    'f.yaml:4:51 error [schema/type] targets.c.sandbox must be true or false, not a string\n  fix: write true or false, without quotes',
     'f.yaml:5:14 error [schema/maximum] concurrency must be at most 64',
   ]);
 });

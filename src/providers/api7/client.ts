@@ -3,7 +3,17 @@
  * Lists always read every page with a few concurrent requests; nothing here GETs one product.
  */
 import type { TargetConfig } from '../../model/target.ts';
-import { createHttpClient, fetchAllPages, type HttpClient, type Page, type QueryValue } from '../http.ts';
+import { Traffic } from '../../apply/traffic.ts';
+import {
+  createHttpClient,
+  expectPage,
+  fetchAllPages,
+  shapeOf,
+  transportFor,
+  type ConnectOptions,
+  type HttpClient,
+  type QueryValue,
+} from '../http.ts';
 import { ProviderError, type Endpoint } from '../provider.ts';
 import type {
   Api7DcrProvider,
@@ -20,6 +30,8 @@ import type {
 const PAGE_SIZE = 100;
 
 export interface Api7Client {
+  /** The target's gate: adaptive concurrency and request counters. */
+  readonly traffic: Traffic;
   /** The portal id for `settings.portal`, resolved once. */
   portalId(): Promise<string>;
   listProducts(): Promise<Api7Product[]>;
@@ -64,25 +76,42 @@ function tokenSource(target: TargetConfig, endpoint: Endpoint): () => string {
   };
 }
 
-export function createApi7Client(target: TargetConfig, endpoint: Endpoint, timeoutMs?: number): Api7Client {
+/** An `{id}` on every item, so that paging can tell a repeated page (and the mapping can trust ids). */
+function idOf(item: unknown, what: string): string {
+  const id = (item as { id?: unknown } | null)?.id;
+  if (typeof id !== 'string' || id === '') throw new ProviderError(`the answer to ${what} lists an item without an id (${shapeOf(item)})`);
+  return id;
+}
+
+export function createApi7Client(target: TargetConfig, endpoint: Endpoint, options: ConnectOptions = {}): Api7Client {
   const token = tokenSource(target, endpoint);
+  const traffic = options.traffic ?? new Traffic();
   const http: HttpClient = createHttpClient({
     baseUrl: endpoint.url,
     headers: () => ({ 'X-API-KEY': token() }),
     describeError: describeApi7Error,
-    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...transportFor(target, traffic, options),
   });
-  const listAll = <T>(path: string, query: Record<string, QueryValue> = {}): Promise<T[]> =>
-    fetchAllPages<T>(
-      (page, pageSize) => http.request<Page<T>>('GET', path, { query: { ...query, page, page_size: pageSize } }),
-      { pageSize: PAGE_SIZE },
+  const listAll = <T>(path: string, query: Record<string, QueryValue> = {}): Promise<T[]> => {
+    const what = `GET ${path}`;
+    return fetchAllPages<T>(
+      async (page, pageSize) => {
+        const answer = expectPage<T>(await http.request<unknown>('GET', path, { query: { ...query, page, page_size: pageSize } }), what);
+        for (const item of answer.list) idOf(item, what);
+        return answer;
+      },
+      { pageSize: PAGE_SIZE, identify: (item) => idOf(item, what), what },
     );
+  };
 
   let portal: Promise<string> | undefined;
   const resolvePortal = async (): Promise<string> => {
     const name = portalName(target);
-    const found = await http.request<Page<Api7Portal>>('GET', '/api/portals', { query: { search: name, page_size: PAGE_SIZE } });
-    const exact = found.list.find((p) => p.name === name);
+    const found = expectPage<Api7Portal>(
+      await http.request<unknown>('GET', '/api/portals', { query: { search: name, page_size: PAGE_SIZE } }),
+      'GET /api/portals',
+    );
+    const exact = found.list.find((p) => p?.name === name && typeof p.id === 'string');
     if (exact) return exact.id;
     const all = await listAll<Api7Portal>('/api/portals');
     const available = all.map((p) => p.name).sort().join(', ') || 'none';
@@ -98,6 +127,7 @@ export function createApi7Client(target: TargetConfig, endpoint: Endpoint, timeo
   };
 
   return {
+    traffic,
     portalId,
     async listProducts() {
       const products = await listAll<Api7Product>('/api/api_products', { portal_id: await portalId() });
@@ -109,12 +139,12 @@ export function createApi7Client(target: TargetConfig, endpoint: Endpoint, timeo
     listDcrProviders: () => listAll<Api7DcrProvider>('/api/dcr_providers'),
     async createProduct(body) {
       const query = { portal_id: await portalId() };
-      return (await http.request<Api7Item<Api7Product>>('POST', '/api/api_products', { query, body })).value;
+      return (await http.request<Api7Item<Api7Product> | undefined>('POST', '/api/api_products', { query, body }))?.value as Api7Product;
     },
     async replaceProduct(id, body) {
       const query = { portal_id: await portalId() };
       const path = `/api/api_products/${encodeURIComponent(id)}`;
-      return (await http.request<Api7Item<Api7Product>>('PUT', path, { query, body })).value;
+      return (await http.request<Api7Item<Api7Product> | undefined>('PUT', path, { query, body }))?.value as Api7Product;
     },
     async deleteProduct(id) {
       const query = { portal_id: await portalId() };

@@ -3,17 +3,23 @@
  * connected Provider (observe, preflight, apply) over the Admin API.
  */
 import pLimit from 'p-limit';
+import { mayHaveBeenApplied } from '../../apply/retry.ts';
+import { attachTraffic } from '../../apply/traffic.ts';
+import { fingerprint } from '../../diff/canonical.ts';
 import { UserError, type Diagnostic } from '../../model/diagnostic.ts';
 import type { Change } from '../../model/plan.ts';
 import type { TargetConfig } from '../../model/target.ts';
+import type { ConnectOptions } from '../http.ts';
 import { ProviderError, type Endpoint, type LiveObject, type Provider, type ProviderKind } from '../provider.ts';
 import { createApi7Client, portalName, type Api7Client } from './client.ts';
 import { createDirectory, toDesiredObject, toLiveObject, toProductBody, type Api7Directory } from './mapping.ts';
+import { importApi7Object } from './import-product.ts';
 import { checkLinks } from './preflight.ts';
 import { openapiDisplayPath, readOpenapiText, validateApi7Binding } from './validate-binding.ts';
-import type { Api7Product, Api7Service } from './wire.ts';
+import { isOwned, lastAppliedOf } from './ownership.ts';
+import { NAME_LABEL, type Api7Product, type Api7Service } from './wire.ts';
 
-const KNOWN_SETTINGS = new Set(['provider', 'url', 'sandbox', 'insecure', 'ignore', 'portal', 'tokenEnv']);
+const KNOWN_SETTINGS = new Set(['provider', 'url', 'sandbox', 'insecure', 'ignore', 'portal', 'tokenEnv', 'timeout', 'caFile']);
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Gateway groups whose services are listed at once. */
 const GROUP_CONCURRENCY = 4;
@@ -64,6 +70,7 @@ export const api7: ProviderKind = {
     }
     return [toDesiredObject(product, text)];
   },
+  importObjects: (live, target) => live.map((object) => importApi7Object(object, target)),
   identify: (target) => ({ url: target.sandbox ? `sandbox://${target.name}` : (target.url ?? ''), portal: portalName(target) }),
   connect: (target, endpoint) => createApi7Provider(target, endpoint),
 };
@@ -88,8 +95,10 @@ function aboutProduct(change: Change, error: unknown): unknown {
   return new ProviderError(`${change.product}: ${error.message}`, error.status, error.retryable, error.retryAfterSeconds);
 }
 
-export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, timeoutMs?: number): Provider {
-  const client = createApi7Client(target, endpoint, timeoutMs);
+export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, options: ConnectOptions = {}): Provider {
+  const client = createApi7Client(target, endpoint, options);
+  // Creates and deletes whose last try may have reached the server (answer lost): checked before trying again.
+  const uncertain = new Set<string>();
   let snapshot: Snapshot | undefined;
   // Apply from a saved plan may run without observe(): list the lookups once, lazily.
   let directory: Promise<Api7Directory> | undefined;
@@ -107,7 +116,19 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, tim
     return snapshot;
   };
 
-  return {
+  /**
+   * Whether an earlier try of this create did create the product. Our own product with the
+   * fingerprint this change writes: yes. Anything else under the key: an error, never a duplicate.
+   */
+  const alreadyCreated = async (change: Change): Promise<boolean> => {
+    const mine = (await client.listProducts()).filter((product) => isOwned(product) && product.labels?.[NAME_LABEL] === change.key);
+    if (mine.length === 0) return false;
+    const expected = fingerprint({ status: change.after!.status, state: change.after!.state });
+    if (mine.some((product) => lastAppliedOf(product) === expected)) return true;
+    throw new ProviderError(`a product for ${change.key} appeared on the target while this apply ran (not written by it); run plan again`);
+  };
+
+  const provider: Provider = {
     async observe(): Promise<LiveObject[]> {
       const { products, directory: lookups } = await observeSnapshot();
       return products.map((product) => toLiveObject(product, lookups));
@@ -116,8 +137,13 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, tim
     async preflight(changes) {
       const ours = changes.filter((change) => change.target === target.name);
       if (ours.length === 0) return [];
-      const { products, directory: lookups } = snapshot ?? (await observeSnapshot());
-      return checkLinks(ours, products, lookups, target.name);
+      try {
+        const { products, directory: lookups } = snapshot ?? (await observeSnapshot());
+        return checkLinks(ours, products, lookups, target.name);
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        return [{ severity: 'error', rule: 'api7/preflight-failed', message: error.message, target: target.name }];
+      }
     },
 
     async apply(change) {
@@ -126,16 +152,39 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, tim
           throw new ProviderError(`cannot ${change.action} without the id of the live product (the change has no ref.id)`);
         }
         if (change.action === 'delete') {
-          await client.deleteProduct(change.ref!.id!);
+          try {
+            await client.deleteProduct(change.ref!.id!);
+          } catch (error) {
+            // Gone after a try whose answer was lost: that try deleted it, the goal is met.
+            const goneAfterUncertainTry = uncertain.has(change.id) && error instanceof ProviderError && error.status === 404;
+            if (mayHaveBeenApplied(error)) uncertain.add(change.id);
+            if (!goneAfterUncertainTry) throw error;
+          }
+          uncertain.delete(change.id);
           return;
         }
         if (!change.after) throw new ProviderError(`cannot ${change.action}: the change does not say what the product becomes`);
         const body = toProductBody(change.after, change.product, await currentDirectory());
-        if (change.action === 'create') await client.createProduct(body);
-        else await client.replaceProduct(change.ref!.id!, body);
+        if (change.action !== 'create') {
+          await client.replaceProduct(change.ref!.id!, body);
+          return;
+        }
+        if (uncertain.has(change.id) && (await alreadyCreated(change))) {
+          uncertain.delete(change.id);
+          return;
+        }
+        try {
+          await client.createProduct(body);
+          uncertain.delete(change.id);
+        } catch (error) {
+          if (mayHaveBeenApplied(error)) uncertain.add(change.id);
+          throw error;
+        }
       } catch (error) {
         throw aboutProduct(change, error);
       }
     },
   };
+  attachTraffic(provider, client.traffic);
+  return provider;
 }

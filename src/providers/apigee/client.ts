@@ -3,7 +3,8 @@
  * client. Products are listed with `expand=true` in pages of 1000, never one GET per product.
  */
 import type { TargetConfig } from '../../model/target.ts';
-import { createHttpClient, oneLine, type HttpClient } from '../http.ts';
+import { Traffic } from '../../apply/traffic.ts';
+import { createHttpClient, MAX_LIST_PAGES, oneLine, shapeOf, transportFor, type ConnectOptions, type HttpClient } from '../http.ts';
 import { ProviderError, type Endpoint } from '../provider.ts';
 import {
   FLAVOURS,
@@ -19,11 +20,15 @@ import {
 } from './wire.ts';
 
 export interface ApigeeClient {
+  /** The target's gate: adaptive concurrency and request counters. */
+  readonly traffic: Traffic;
   /** Every API product of the org, all pages. */
   listProducts(): Promise<ApigeeProduct[]>;
   /** Names of the org's API proxies. */
   listProxies(): Promise<string[]>;
   listEnvironments(): Promise<string[]>;
+  /** One product by name, or undefined when there is none (to check a create whose answer was lost). */
+  getProduct(name: string): Promise<ApigeeProduct | undefined>;
   createProduct(body: ApigeeProductBody): Promise<void>;
   /** A full replace: fields missing from `body` are cleared. */
   replaceProduct(name: string, body: ApigeeProductBody): Promise<void>;
@@ -86,19 +91,47 @@ function readCredentials(target: TargetConfig, endpoint: Endpoint): Credentials 
   const username = readVariable(target, 'usernameEnv', 'the Apigee Edge user name');
   const password = readVariable(target, 'passwordEnv', 'the Apigee Edge password');
   const encoded = Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
-  return { header: `Basic ${encoded}`, secrets: [password, encoded] };
+  // The user name too: a server echoing it back must not put it in a CI log either.
+  return { header: `Basic ${encoded}`, secrets: [password, encoded, username] };
 }
 
-/** Names from `["a"]`, `[{name: "a"}]` or `{proxies: [{name: "a"}]}`: the flavours differ here. */
-function names(list: ApigeeProxyList | ApigeeEnvironmentList | Record<string, unknown> | undefined): string[] {
-  const items: unknown[] = Array.isArray(list) ? list : (Object.values(list ?? {}).find(Array.isArray) ?? []);
+/**
+ * Names from `["a"]`, `[{name: "a"}]` or `{proxies: [{name: "a"}]}`: the flavours differ here. X
+ * answers `{}` when there are none; any other shape is an error, never an empty list.
+ */
+function names(list: ApigeeProxyList | ApigeeEnvironmentList | Record<string, unknown> | undefined, what: string): string[] {
+  const wrapped = typeof list === 'object' && list !== null && !Array.isArray(list) ? Object.values(list).find(Array.isArray) : undefined;
+  const empty = typeof list === 'object' && list !== null && !Array.isArray(list) && Object.keys(list).length === 0;
+  if (!Array.isArray(list) && !wrapped && !empty) {
+    throw new ProviderError(`the answer to ${what} is not a list of names: got ${shapeOf(list)}`);
+  }
+  const items: unknown[] = Array.isArray(list) ? list : (wrapped ?? []);
   return items
     .map((item) => (typeof item === 'string' ? item : (item as { name?: unknown } | null)?.name))
     .filter((name): name is string => typeof name === 'string');
 }
 
-export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, timeoutMs?: number): ApigeeClient {
+/** The products of one list page, checked: an object with an `apiProduct` array of named products, or `{}`. */
+function productsOf(page: unknown, what: string): ApigeeProduct[] {
+  // An empty body is not an empty org (X says `{}`, Edge `{apiProduct: []}`): never plan against it.
+  if (typeof page !== 'object' || page === null || Array.isArray(page)) {
+    throw new ProviderError(`the answer to ${what} is not {apiProduct: [...]}: got ${shapeOf(page)}`);
+  }
+  const items = (page as ApigeeProductList).apiProduct;
+  // X answers `{}` for an empty org; anything else without the list is a wrong answer.
+  if (items === undefined && Object.keys(page).length === 0) return [];
+  if (!Array.isArray(items)) throw new ProviderError(`the answer to ${what} is not {apiProduct: [...]}: got ${shapeOf(page)}`);
+  for (const item of items) {
+    if (typeof (item as { name?: unknown } | null)?.name !== 'string') {
+      throw new ProviderError(`the answer to ${what} lists a product without a name (${shapeOf(item)})`);
+    }
+  }
+  return items;
+}
+
+export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, options: ConnectOptions = {}): ApigeeClient {
   const org = orgOf(target);
+  const traffic = options.traffic ?? new Traffic();
   let secrets: string[] = [];
   const http: HttpClient = createHttpClient({
     baseUrl: endpoint.url,
@@ -109,7 +142,7 @@ export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, tim
     },
     // The shared client masks whole header values; a server echoing only the token is masked here.
     describeError: (status, body) => oneLine(describeApigeeError(status, body), secrets),
-    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...transportFor(target, traffic, options),
   });
   const orgPath = (suffix: string): string => {
     if (!org) throw new ProviderError(`target ${target.name} has no org (the Apigee organization name)`);
@@ -118,30 +151,45 @@ export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, tim
   const productPath = (name: string): string => orgPath(`/apiproducts/${encodeURIComponent(name)}`);
 
   return {
+    traffic,
     async listProducts() {
       const path = orgPath('/apiproducts');
+      const what = `GET ${path}`;
       const byName = new Map<string, ApigeeProduct>();
       let startKey: string | undefined;
-      for (;;) {
-        const page = await http.request<ApigeeProductList | unknown[] | undefined>('GET', path, {
-          query: { expand: true, count: PAGE_SIZE, startKey },
-        });
+      for (let pages = 1; ; pages++) {
+        const page = await http.request<unknown>('GET', path, { query: { expand: true, count: PAGE_SIZE, startKey } });
         if (Array.isArray(page)) {
-          throw new ProviderError(`GET ${path} answered a list of names although expand=true was asked; this server cannot be observed`);
+          throw new ProviderError(`${what} answered a list of names although expand=true was asked; this server cannot be observed`);
         }
-        // X answers `{}` for an empty org.
-        const items = page?.apiProduct ?? [];
+        const items = productsOf(page, what);
         // startKey is inclusive: a follow-up page repeats the last item of the one before.
         const fresh = items.filter((item, index) => !(index === 0 && item.name === startKey) && !byName.has(item.name));
         for (const item of fresh) byName.set(item.name, item);
-        // A short page is the last; a page with nothing new means the server ignores startKey.
-        if (items.length < PAGE_SIZE || fresh.length === 0) break;
+        // A short page is the last.
+        if (items.length < PAGE_SIZE) break;
+        // A full page with nothing new: the server ignores startKey and would serve it forever.
+        if (fresh.length === 0) {
+          throw new ProviderError(`${what} served the same products again after startKey=${startKey ?? ''} (a paging loop); refusing to loop`);
+        }
+        if (pages >= MAX_LIST_PAGES) {
+          throw new ProviderError(`${what} is still not done after ${pages} pages of ${PAGE_SIZE}; refusing to page further`);
+        }
         startKey = items[items.length - 1]!.name;
       }
       return [...byName.values()];
     },
-    listProxies: async () => names(await http.request<ApigeeProxyList>('GET', orgPath('/apis'))),
-    listEnvironments: async () => names(await http.request<ApigeeEnvironmentList>('GET', orgPath('/environments'))),
+    listProxies: async () => names(await http.request<ApigeeProxyList>('GET', orgPath('/apis')), `GET ${orgPath('/apis')}`),
+    listEnvironments: async () => names(await http.request<ApigeeEnvironmentList>('GET', orgPath('/environments')), `GET ${orgPath('/environments')}`),
+    async getProduct(name) {
+      try {
+        const product = await http.request<ApigeeProduct | undefined>('GET', productPath(name));
+        return typeof product?.name === 'string' ? product : undefined;
+      } catch (error) {
+        if (error instanceof ProviderError && error.status === 404) return undefined;
+        throw error;
+      }
+    },
     async createProduct(body) {
       await http.request<unknown>('POST', orgPath('/apiproducts'), { body });
     },

@@ -2,12 +2,18 @@
  * Apigee (Edge and X): the offline ProviderKind (validation, desired objects, identity) and the
  * connected Provider (observe, preflight, apply) over the management API.
  */
+import { mayHaveBeenApplied } from '../../apply/retry.ts';
+import { attachTraffic } from '../../apply/traffic.ts';
+import { fingerprint } from '../../diff/canonical.ts';
 import type { Change } from '../../model/plan.ts';
 import type { TargetConfig } from '../../model/target.ts';
+import type { ConnectOptions } from '../http.ts';
 import { ProviderError, type Endpoint, type LiveObject, type Provider, type ProviderKind } from '../provider.ts';
 import { createApigeeClient, orgOf, type ApigeeClient } from './client.ts';
 import { toDesiredObjects, toLiveObject, toProductBody } from './mapping.ts';
+import { isOwnedBy, lastAppliedOf } from './ownership.ts';
 import { checkReferences, needsDirectory, type ApigeeDirectory } from './preflight.ts';
+import { importApigeeObjects } from './import-product.ts';
 import { validateApigeeBinding } from './validate-binding.ts';
 import { validateApigeeTarget } from './validate-target.ts';
 
@@ -23,6 +29,7 @@ export const apigee: ProviderKind = {
   validateTarget: validateApigeeTarget,
   validateBinding: (product) => validateApigeeBinding(product),
   toDesired: (product) => toDesiredObjects(product),
+  importObjects: importApigeeObjects,
   identify: (target) => ({ url: target.sandbox ? `sandbox://${target.name}` : (target.url ?? ''), org: orgOf(target) ?? '' }),
   connect: (target, endpoint) => createApigeeProvider(target, endpoint),
 };
@@ -38,8 +45,10 @@ async function listDirectory(client: ApigeeClient): Promise<ApigeeDirectory> {
   return { proxies, environments };
 }
 
-export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, timeoutMs?: number): Provider {
-  const client = createApigeeClient(target, endpoint, timeoutMs);
+export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, options: ConnectOptions = {}): Provider {
+  const client = createApigeeClient(target, endpoint, options);
+  // Creates and deletes whose last try may have reached the server (answer lost): checked before trying again.
+  const uncertain = new Set<string>();
   // Proxies and environments change rarely: listed once per run, and only if a change needs them.
   let directory: Promise<ApigeeDirectory> | undefined;
   const currentDirectory = (): Promise<ApigeeDirectory> => {
@@ -51,7 +60,20 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, t
     return directory;
   };
 
-  return {
+  /**
+   * Whether an earlier try of this create did create the product: one GET by name. Ours with the
+   * fingerprint this change writes: yes. Anything else under the name: an error, never a 409 loop.
+   */
+  const alreadyCreated = async (change: Change, name: string): Promise<boolean> => {
+    const found = await client.getProduct(name);
+    if (!found) return false;
+    const attributes = Object.fromEntries((found.attributes ?? []).map((a) => [a.name, a.value]));
+    const expected = fingerprint({ status: change.after!.status, state: change.after!.state });
+    if (isOwnedBy(attributes) && lastAppliedOf(attributes) === expected) return true;
+    throw new ProviderError(`a product named ${name} appeared on the target while this apply ran (not written by it); run plan again`);
+  };
+
+  const provider: Provider = {
     async observe(): Promise<LiveObject[]> {
       return (await client.listProducts()).map(toLiveObject);
     },
@@ -59,7 +81,12 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, t
     async preflight(changes) {
       const ours = changes.filter((change) => change.target === target.name);
       if (!needsDirectory(ours)) return [];
-      return checkReferences(ours, await currentDirectory(), target.name, orgOf(target) ?? '');
+      try {
+        return checkReferences(ours, await currentDirectory(), target.name, orgOf(target) ?? '');
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        return [{ severity: 'error', rule: 'apigee/preflight-failed', message: error.message, target: target.name }];
+      }
     },
 
     async apply(change) {
@@ -67,16 +94,39 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, t
       const name = change.ref?.name ?? change.key;
       try {
         if (change.action === 'delete') {
-          await client.deleteProduct(name);
+          try {
+            await client.deleteProduct(name);
+          } catch (error) {
+            // Gone after a try whose answer was lost: that try deleted it, the goal is met.
+            const goneAfterUncertainTry = uncertain.has(change.id) && error instanceof ProviderError && error.status === 404;
+            if (mayHaveBeenApplied(error)) uncertain.add(change.id);
+            if (!goneAfterUncertainTry) throw error;
+          }
+          uncertain.delete(change.id);
           return;
         }
         if (!change.after) throw new ProviderError(`cannot ${change.action}: the change does not say what the product becomes`);
         const body = toProductBody(change.after, name, change.product);
-        if (change.action === 'create') await client.createProduct(body);
-        else await client.replaceProduct(name, body);
+        if (change.action !== 'create') {
+          await client.replaceProduct(name, body);
+          return;
+        }
+        if (uncertain.has(change.id) && (await alreadyCreated(change, name))) {
+          uncertain.delete(change.id);
+          return;
+        }
+        try {
+          await client.createProduct(body);
+          uncertain.delete(change.id);
+        } catch (error) {
+          if (mayHaveBeenApplied(error)) uncertain.add(change.id);
+          throw error;
+        }
       } catch (error) {
         throw aboutProduct(change, error);
       }
     },
   };
+  attachTraffic(provider, client.traffic);
+  return provider;
 }

@@ -3,11 +3,14 @@
  *
  * One Apigee product per plan, named `<name>-<plan>` (just `<name>` without plans): a developer
  * app subscribes to products, so a plan IS a product there, and promoting a key from free to
- * premium is moving it between two products (reference: seed 003).
+ * premium is moving it between two products (reference: seed 003). A plan named `default`
+ * (DEFAULT_PLAN) is the product's own: named `<name>`, displayed without ` (<plan>)`, so that a
+ * product with a quota can keep its name (what `apiproducts import` writes for one).
  *
  * Normalised state (neutral words, like API7's, so a plan reads the same for every provider):
  *   displayName  ← `displayName` (absent = the name, as the Edge UI does); a plan's product shows
- *                  `<displayName> (<plan>)` so that developers can tell the tiers apart
+ *                  `<displayName> (<plan>)` so that developers can tell the tiers apart (not the
+ *                  default plan's: DEFAULT_PLAN)
  *   description  ← `description` (absent = '')
  *   access       auto | approval ← `approvalType` auto | manual; Git `restricted` is `approval`
  *   visibility   public | private ← attribute `access`; ONLY while published. `access: internal`
@@ -48,9 +51,19 @@ const INTERNAL = 'internal';
 const sortedUnique = (values: Iterable<string>): string[] => [...new Set(values)].sort();
 const stringList = (value: unknown): string[] => (Array.isArray(value) ? sortedUnique(value.map(String)) : []);
 
-/** The Apigee product name of a product's plan (DESIGN §3). */
+/**
+ * The plan whose Apigee product is the product itself: named `<name>` (not `<name>-default`) and
+ * shown without a ` (default)` suffix. Other plans of the same product are `<name>-<plan>` as usual.
+ * This is how a live product with a quota keeps its own name in Git (`apiproducts import`).
+ */
+export const DEFAULT_PLAN = 'default';
+
+/** Whether the plan's product carries the plan's name (`<name>-<plan>`, `<displayName> (<plan>)`). */
+const suffixed = (plan: PlanTier | undefined): plan is PlanTier => plan !== undefined && plan.name !== DEFAULT_PLAN;
+
+/** The Apigee product name of a product's plan (DESIGN §3): `<name>` without plans or for the default plan. */
 export function objectKey(productName: string, plan?: PlanTier): string {
-  return plan ? `${productName}-${plan.name}` : productName;
+  return suffixed(plan) ? `${productName}-${plan.name}` : productName;
 }
 
 /**
@@ -83,7 +96,7 @@ export function desiredState(product: EffectiveProduct, plan?: PlanTier): Apigee
   const binding = product.binding;
   const limits = plan ? mapPlanLimits(plan.limits) : { attributes: {} };
   const state: ApigeeState = {
-    displayName: plan ? `${product.displayName} (${plan.name})` : product.displayName,
+    displayName: suffixed(plan) ? `${product.displayName} (${plan.name})` : product.displayName,
     description: product.description,
     access: product.access === 'auto' ? 'auto' : 'approval',
     proxies: stringList(binding.proxies),

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
+import { FaultInjector, readBody, type EmulatorAnswer, type FaultCounters, type FaultOptions } from '../faults.ts';
 import { Api7HttpError, type Api7Reply } from './http.ts';
 import { allowedMethods, dispatch } from './routes.ts';
 import { seedApi7State, type Api7State } from './state.ts';
@@ -15,8 +16,12 @@ export interface Api7EmulatorOptions {
   host?: string;
   /** Defaults to 0: any free port. */
   port?: number;
-  /** Added before every response, to make round trips cost something. */
+  /** Added before every response, to make round trips cost something (same as `faults.latencyMs`). */
   latencyMs?: number;
+  /** Latency, rate limit, 5xx, dropped connections, slow answers (src/sandbox/faults.ts); none by default. */
+  faults?: FaultOptions;
+  /** Serve https with this key and certificate (PEM) instead of http. */
+  tls?: { key: string; cert: string };
   /** Unix seconds for `created_at` / `updated_at`; tests pin it to make timestamps predictable. */
   now?: () => number;
   /** Called after every successful POST, PUT or DELETE, before the response is sent. */
@@ -37,22 +42,17 @@ export interface Api7Emulator {
   url: string;
   /** The live state: what the next request will see. */
   state: Api7State;
-  /** Every request in arrival order, for tests that count round trips. */
+  /** Every request in arrival order, for tests that count round trips (status 0: dropped). */
   requests: RecordedRequest[];
+  /** Requests, 429s, injected failures, drops, slow answers, most in flight. */
+  counters: FaultCounters;
+  /** The fault layer: `faults.configure(options)` changes the faults of a running emulator. */
+  faults: FaultInjector;
   /** Stops listening and drops open connections; closing twice is harmless. */
   close(): Promise<void>;
 }
 
 const UNAUTHORIZED = 'unauthorized: invalid or missing X-API-KEY';
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -69,13 +69,10 @@ export async function startApi7Emulator(options: Api7EmulatorOptions): Promise<A
   const state = options.state ?? seedApi7State();
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const requests: RecordedRequest[] = [];
+  const faults = new FaultInjector({ ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), ...options.faults });
 
   /** Status and body for one request; a thrown Api7HttpError becomes its status and `{error_msg}`. */
-  function answer(request: IncomingMessage, pathname: string, query: URLSearchParams, body: string): {
-    status: number;
-    body: unknown;
-    headers?: Record<string, string>;
-  } {
+  function answer(request: IncomingMessage, pathname: string, query: URLSearchParams, body: string): EmulatorAnswer {
     const method = request.method ?? 'GET';
     if (request.headers['x-api-key'] !== options.token) return { status: 401, body: { error_msg: UNAUTHORIZED } };
     let reply: Api7Reply;
@@ -95,18 +92,26 @@ export async function startApi7Emulator(options: Api7EmulatorOptions): Promise<A
     const record: RecordedRequest = { method: request.method ?? 'GET', path: url.pathname, status: 500 };
     try {
       const body = await readBody(request);
-      if (options.latencyMs) await delay(options.latencyMs);
-      const result = answer(request, url.pathname, url.searchParams, body);
-      record.status = result.status;
-      requests.push(record);
-      sendJson(response, result.status, result.body, result.headers);
+      await faults.serve(response, {
+        method: record.method,
+        path: url.pathname,
+        body,
+        answer: () => answer(request, url.pathname, url.searchParams, body),
+        send: (result) => sendJson(response, result.status, result.body, result.headers),
+        record: (status) => {
+          record.status = status;
+          requests.push(record);
+        },
+        errorBody: (_status, message) => ({ error_msg: message }),
+      });
     } catch (error) {
       requests.push(record);
       if (!response.headersSent) sendJson(response, 500, { error_msg: `internal error: ${(error as Error).message}` });
     }
   }
 
-  const server = createServer((request, response) => void handle(request, response));
+  const listener = (request: IncomingMessage, response: ServerResponse): void => void handle(request, response);
+  const server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -118,11 +123,14 @@ export async function startApi7Emulator(options: Api7EmulatorOptions): Promise<A
   const host = address.includes(':') ? `[${address}]` : address;
 
   return {
-    url: `http://${host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     state,
     requests,
+    counters: faults.counters,
+    faults,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        faults.close();
         if (!server.listening) return resolve();
         server.close((error) => (error ? reject(error) : resolve()));
         // Clients such as fetch keep idle connections open, which would hold close() forever.

@@ -19,6 +19,9 @@ export const CODES = {
   malformedBody: 'messaging.adaptors.http.malformed_request',
   unsupportedMediaType: 'messaging.adaptors.http.unsupported_media_type',
   internal: 'messaging.runtime.internal_error',
+  // The emulator's own choices for injected faults (src/sandbox/faults.ts).
+  rateLimited: 'messaging.runtime.rate_limit_exceeded',
+  unavailable: 'messaging.runtime.service_unavailable',
 } as const;
 
 /** A refusal; the server renders it in the flavour's error body (errorBody). */
@@ -51,7 +54,11 @@ const GOOGLE_STATUS: Readonly<Record<number, string>> = {
   405: 'UNIMPLEMENTED',
   409: 'ALREADY_EXISTS',
   415: 'INVALID_ARGUMENT',
+  429: 'RESOURCE_EXHAUSTED',
   500: 'INTERNAL',
+  502: 'UNAVAILABLE',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
 };
 
 /**

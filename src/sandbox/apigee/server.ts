@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
+import { FaultInjector, readBody, type FaultCounters, type FaultOptions } from '../faults.ts';
 import { authenticate, checkCredentials, type ApigeeCredentials } from './auth.ts';
 import { ApigeeHttpError, CODES, errorBody, type ApigeeReply } from './http.ts';
 import { allowedMethods, dispatch } from './routes.ts';
@@ -21,8 +22,12 @@ export interface ApigeeEmulatorOptions {
   host?: string;
   /** Defaults to 0: any free port. */
   port?: number;
-  /** Added before every response, to make round trips cost something. */
+  /** Added before every response, to make round trips cost something (same as `faults.latencyMs`). */
   latencyMs?: number;
+  /** Latency, rate limit, 5xx, dropped connections, slow answers (src/sandbox/faults.ts); none by default. */
+  faults?: FaultOptions;
+  /** Serve https with this key and certificate (PEM) instead of http. */
+  tls?: { key: string; cert: string };
   /** Unix MILLISECONDS for createdAt / lastModifiedAt; tests pin it to make timestamps predictable. */
   now?: () => number;
   /** Called after every successful change, before the response is sent. */
@@ -43,8 +48,12 @@ export interface ApigeeEmulator {
   url: string;
   /** The live state: what the next request will see. */
   state: ApigeeState;
-  /** Every request in arrival order, for tests that count round trips. */
+  /** Every request in arrival order, for tests that count round trips (status 0: dropped). */
   requests: ApigeeRecordedRequest[];
+  /** Requests, 429s, injected failures, drops, slow answers, most in flight. */
+  counters: FaultCounters;
+  /** The fault layer: `faults.configure(options)` changes the faults of a running emulator. */
+  faults: FaultInjector;
   /** Stops listening and drops open connections; closing twice is harmless. */
   close(): Promise<void>;
 }
@@ -53,15 +62,6 @@ interface Answer {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function sendJson(response: ServerResponse, answer: Answer): void {
@@ -81,6 +81,7 @@ export async function startApigeeEmulator(options: ApigeeEmulatorOptions): Promi
   const state = options.state ?? seedApigeeState(org);
   const now = options.now ?? Date.now;
   const requests: ApigeeRecordedRequest[] = [];
+  const faults = new FaultInjector({ ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), ...options.faults });
 
   /** Status and body for one request; a thrown ApigeeHttpError becomes its status and the flavour's error body. */
   function answer(request: IncomingMessage, url: URL, body: string): Answer {
@@ -115,11 +116,19 @@ export async function startApigeeEmulator(options: ApigeeEmulatorOptions): Promi
     const record: ApigeeRecordedRequest = { method: request.method ?? 'GET', path: url.pathname, status: 500 };
     try {
       const body = await readBody(request);
-      if (options.latencyMs) await delay(options.latencyMs);
-      const result = answer(request, url, body);
-      record.status = result.status;
-      requests.push(record);
-      sendJson(response, result);
+      await faults.serve(response, {
+        method: record.method,
+        path: url.pathname,
+        body,
+        answer: () => answer(request, url, body),
+        send: (result) => sendJson(response, result),
+        record: (status) => {
+          record.status = status;
+          requests.push(record);
+        },
+        errorBody: (status, message) =>
+          errorBody(flavour, new ApigeeHttpError(status, status === 429 ? CODES.rateLimited : CODES.unavailable, message)),
+      });
     } catch (error) {
       requests.push(record);
       const failure = new ApigeeHttpError(500, CODES.internal, `internal error: ${(error as Error).message}`);
@@ -127,7 +136,8 @@ export async function startApigeeEmulator(options: ApigeeEmulatorOptions): Promi
     }
   }
 
-  const server = createServer((request, response) => void handle(request, response));
+  const listener = (request: IncomingMessage, response: ServerResponse): void => void handle(request, response);
+  const server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -139,11 +149,14 @@ export async function startApigeeEmulator(options: ApigeeEmulatorOptions): Promi
   const host = address.includes(':') ? `[${address}]` : address;
 
   return {
-    url: `http://${host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     state,
     requests,
+    counters: faults.counters,
+    faults,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        faults.close();
         if (!server.listening) return resolve();
         server.close((error) => (error ? reject(error) : resolve()));
         // Clients such as fetch keep idle connections open, which would hold close() forever.

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ExitCode, UserError } from '../model/diagnostic.ts';
+import type { Plan } from '../model/plan.ts';
+import { readConfig } from '../load/read-config.ts';
+import type { DriftReport } from '../plan/drift.ts';
+import { parsePlanFile } from '../plan/plan-file.ts';
+import { renderDriftMarkdown } from '../render/drift.ts';
+import { targetsWithCredentials } from '../github/available-targets.ts';
+import { createGithubClient } from '../github/client.ts';
+import { readGithubContext, readPullRequestContext, type GithubContext, type PullRequestContext } from '../github/context.ts';
+import { syncDriftIssues } from '../github/drift-issues.ts';
+import { buildFailureComment, buildPlanComment, buildSkippedComment, planMarker } from '../github/plan-comment.ts';
+import { escapeMarkdown } from '../render/markdown-escape.ts';
+import { appendStepSummary, planSummaryChunks } from '../github/step-summary.ts';
+import { upsertStickyComment } from '../github/sticky-comment.ts';
+import type { Io } from './io.ts';
+import type { ProjectOptions } from './project.ts';
+import { tool } from './tool-info.ts';
+
+export interface GithubOptions extends ProjectOptions {
+  /** `--plan FILE`: a plan file to comment. */
+  plan?: string;
+  /** `--skipped REASON`: comment that the plan was skipped, and why. */
+  skipped?: string;
+  /** `--report FILE`: a drift report (`drift --format json`). */
+  report?: string;
+  /** `--pr NUMBER`: instead of the pull request of GITHUB_EVENT_PATH. */
+  pr?: string;
+}
+
+/** `apiproducts github comment|drift-issue`: the pull-request and issue side of the workflows. */
+export async function runGithub(subcommand: string | undefined, options: GithubOptions, io: Io): Promise<number> {
+  if (subcommand === 'comment') {
+    if (Boolean(options.plan) === Boolean(options.skipped)) throw new UserError('github comment needs exactly one of --plan FILE or --skipped REASON');
+    if (options.report) throw new UserError('github comment does not take --report (that is for `github drift-issue`)');
+    const context = readPullRequestContext(io.env, options.pr);
+    if (options.skipped) {
+      await postSkippedComment(intendedTargets(options), options.skipped, context, io.out);
+      return ExitCode.ok;
+    }
+    const plan = parsePlanFile(readText(options.plan!, options.cwd, 'plan file'), options.plan!);
+    await postPlanComment(plan, context, options.plan, io.out);
+    return ExitCode.ok;
+  }
+  if (subcommand === 'drift-issue') {
+    if (!options.report) throw new UserError('github drift-issue needs --report FILE (the output of `apiproducts drift --format json`)');
+    if (options.plan || options.skipped || options.pr) throw new UserError('github drift-issue takes --report FILE only');
+    const context = readGithubContext(io.env);
+    const report = parseDriftReport(readText(options.report, options.cwd, 'drift report'), options.report);
+    await postDriftIssues(report, context, io.out);
+    return ExitCode.ok;
+  }
+  throw new UserError(`github needs a subcommand: comment or drift-issue (got ${subcommand ? `"${subcommand}"` : 'none'}); see \`apiproducts github --help\``);
+}
+
+/** Creates or updates the sticky plan comment, and appends the full plan to the step summary. */
+export async function postPlanComment(plan: Plan, context: PullRequestContext, planFile: string | undefined, say: (text: string) => void): Promise<void> {
+  const comment = buildPlanComment(plan, { tool, ...facts(context), ...(planFile ? { planFile } : {}) });
+  if (context.stepSummary) {
+    const elsewhere = planFile ? `the plan file ${escapeMarkdown(planFile)} (the run's artifact) has every change` : 'run `apiproducts plan --out plan.json` for every change';
+    appendStepSummary(context.stepSummary, planSummaryChunks(plan, 'apiproducts plan'), elsewhere);
+  }
+  const result = await upsertStickyComment(await createGithubClient(context), context, comment.marker, comment.body);
+  const size = `${comment.body.length.toLocaleString('en-US')} characters${comment.truncated ? ', shortened: the full plan is in the step summary' : ''}`;
+  say(`${result.action === 'created' ? 'Commented the plan on' : 'Updated the plan comment on'} pull request #${context.pr} (${size}): ${result.url}\n`);
+}
+
+/** The plan was not run (a fork's pull request, no credentials): the comment says so and why. */
+export async function postSkippedComment(targets: string[], reason: string, context: PullRequestContext, say: (text: string) => void): Promise<void> {
+  const body = buildSkippedComment(targets, reason, { tool, ...facts(context) });
+  const result = await upsertStickyComment(await createGithubClient(context), context, planMarker(targets), body);
+  say(`${result.action === 'created' ? 'Commented on' : 'Updated the comment on'} pull request #${context.pr} (plan skipped): ${result.url}\n`);
+}
+
+/** After a failed plan: the comment shows the errors instead of an older plan. Never hides the original error. */
+export async function postFailureComment(targets: string[], error: UserError, context: PullRequestContext, say: (text: string) => void): Promise<void> {
+  const body = buildFailureComment(targets, error.message, error.diagnostics, { tool, ...facts(context) });
+  try {
+    const result = await upsertStickyComment(await createGithubClient(context), context, planMarker(targets), body);
+    say(`Reported the failed plan on pull request #${context.pr}: ${result.url}\n`);
+  } catch (commentError) {
+    say(`Could not report the failed plan on the pull request: ${(commentError as Error).message}\n`);
+  }
+}
+
+/** Opens, updates or closes one drift issue per target of the report, and appends the report to the step summary. */
+export async function postDriftIssues(report: DriftReport, context: GithubContext, say: (text: string) => void): Promise<void> {
+  if (context.stepSummary) {
+    const chunks = ['## apiproducts drift\n\n', ...renderDriftMarkdown(report).split('\n').map((line) => line + '\n')];
+    appendStepSummary(context.stepSummary, chunks, 'run `apiproducts drift` for the whole report');
+  }
+  const outcomes = await syncDriftIssues(await createGithubClient(context), context, report, { tool, ...facts(context) });
+  for (const outcome of outcomes) {
+    const issue = outcome.number ? ` issue #${outcome.number}: ${outcome.url}` : '';
+    const what = { opened: `drift: opened${issue}`, updated: `drift: updated${issue}`, closed: `no drift: closed${issue}`, none: 'no drift, no open issue' }[outcome.action];
+    say(`${outcome.target}: ${what}\n`);
+  }
+}
+
+/**
+ * The targets a run is about, from apiproducts.yaml and `--target` alone (no products, no
+ * validation): what the comment's marker names when no plan could be made.
+ */
+export function intendedTargets(options: ProjectOptions, env?: NodeJS.ProcessEnv): string[] {
+  const { config } = readConfig(options.config ?? 'apiproducts.yaml', options.cwd);
+  let targets = config?.targets ?? [];
+  if (options.targets.length) targets = targets.filter((t) => options.targets.includes(t.name));
+  if (env) targets = targetsWithCredentials(targets, env).targets;
+  return targets.length ? targets.map((t) => t.name) : options.targets;
+}
+
+function facts(context: GithubContext & { headSha?: string }): { runUrl?: string; headSha?: string } {
+  return { ...(context.runUrl ? { runUrl: context.runUrl } : {}), ...(context.headSha ? { headSha: context.headSha } : {}) };
+}
+
+function readText(file: string, cwd: string, what: string): string {
+  try {
+    return readFileSync(resolve(cwd, file), 'utf8');
+  } catch (error) {
+    throw new UserError(`cannot read ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+function parseDriftReport(text: string, file: string): DriftReport {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`${file} is not a drift report: ${(error as Error).message}`);
+  }
+  const report = value as Partial<DriftReport> | null;
+  const ok =
+    report !== null && typeof report === 'object' && typeof report.createdAt === 'string' && Array.isArray(report.items) && Array.isArray(report.targets) &&
+    report.targets.every((t) => t && typeof t.name === 'string') && report.items.every((i) => i && typeof i.target === 'string' && typeof i.key === 'string' && Array.isArray(i.fields));
+  if (!ok) throw new UserError(`${file} is not a drift report made by \`apiproducts drift --format json\``);
+  return report as DriftReport;
+}

@@ -1,0 +1,38 @@
+import type { Diagnostic } from '../model/diagnostic.ts';
+import type { TargetConfig } from '../model/target.ts';
+
+/** The settings that name a credential's environment variable, whatever the provider. */
+const CREDENTIAL_SETTINGS = ['tokenEnv', 'usernameEnv', 'passwordEnv'];
+
+/** The credential variables a target names that are unset or empty (none for sandbox targets). */
+export function missingCredentials(target: TargetConfig, env: NodeJS.ProcessEnv): string[] {
+  if (target.sandbox) return [];
+  return CREDENTIAL_SETTINGS.map((setting) => target.settings[setting])
+    .filter((name): name is string => typeof name === 'string' && name.length > 0)
+    .filter((name) => !env[name]);
+}
+
+/**
+ * `--skip-missing-credentials`: the targets whose credentials are in the environment, and a
+ * warning for each one left out. In a pull request from a fork, or a workflow that maps only some
+ * secrets, the plan covers what it can and says what it could not.
+ */
+export function targetsWithCredentials(targets: readonly TargetConfig[], env: NodeJS.ProcessEnv): { targets: TargetConfig[]; skipped: Diagnostic[] } {
+  const kept: TargetConfig[] = [];
+  const skipped: Diagnostic[] = [];
+  for (const target of targets) {
+    const missing = missingCredentials(target, env);
+    if (missing.length === 0) {
+      kept.push(target);
+      continue;
+    }
+    skipped.push({
+      severity: 'warning',
+      rule: 'plan/target-skipped',
+      target: target.name,
+      message: `not planned: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set`,
+      fix: `in a workflow, map the repository secret to it (env: ${missing[0]}: \${{ secrets.${missing[0]} }}); pull requests from forks get no secrets`,
+    });
+  }
+  return { targets: kept, skipped };
+}

@@ -1,0 +1,131 @@
+import { readFileSync, statSync } from 'node:fs';
+import type { Diagnostic } from '../model/diagnostic.ts';
+import { describeChar } from '../validate/display.ts';
+
+/**
+ * Product files and apiproducts.yaml are small: a real product file is a few KiB, one with a
+ * long Markdown description a few dozen. The limit keeps a mistaken or hostile file (a generated
+ * dump, a log pasted into products/) from costing seconds of parsing or gigabytes of memory; it is
+ * checked before the file is read. Measured: 512 KiB of the densest YAML (`[a,a,a,…]`, one token
+ * per byte) loads in about 2.5 s on a slow CI core, 1 MiB in about 5 s.
+ */
+export const MAX_FILE_BYTES = 512 * 1024;
+
+export interface TextFile {
+  /** The text, when the file could be read and is UTF-8 text; absent otherwise (see diagnostics). */
+  content?: string;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Reads a file as UTF-8 text, refusing (with a positioned, one-line diagnostic, never a throw)
+ * what is not: a file over `maxBytes`, an unreadable one, UTF-16/32, bytes that are not UTF-8
+ * (Latin-1 is the usual culprit), binary content (a NUL byte), and raw control characters.
+ * `what` names the file in messages: "a product file", "apiproducts.yaml".
+ */
+export function readTextFile(absolute: string, shown: string, what: string, fix: string, maxBytes = MAX_FILE_BYTES): TextFile {
+  const at = (line = 1, column = 1) => ({ file: shown, line, column });
+  const problem = (rule: string, message: string, fixText: string, source = at()): TextFile => ({
+    diagnostics: [{ severity: 'error', rule, message, fix: fixText, source }],
+  });
+  let bytes: Buffer;
+  try {
+    const size = statSync(absolute).size;
+    if (size > maxBytes) {
+      return problem('file/too-large', `the file is ${formatSize(size)}; ${what} may be at most ${formatSize(maxBytes)} (it was not read)`, fix);
+    }
+    bytes = readFileSync(absolute);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    return problem('file/unreadable', `the file cannot be read (${code}${READ_ERRORS[code] ? `: ${READ_ERRORS[code]}` : ''})`,
+      code === 'ENOENT' ? 'it is a symbolic link to a missing file: restore that file, or remove the link' : 'check the file permissions, or remove the file');
+  }
+  const bom = byteOrderMark(bytes);
+  if (bom) {
+    return problem('file/encoding', `the file is ${bom} (it starts with a ${bom} byte order mark); apiproducts reads UTF-8 only`,
+      `save the file as UTF-8 (e.g. iconv -f ${bom.replace(/ .*/, '')} -t UTF-8)`);
+  }
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) {
+    return problem('file/binary', 'the file contains a NUL byte: it is binary data, not YAML text',
+      'check that this is the file you meant; YAML files are UTF-8 text', positionOf(bytes, nul, at));
+  }
+  const invalid = firstInvalidUtf8(bytes);
+  if (invalid !== -1) {
+    const byte = bytes[invalid] ?? 0;
+    return problem('file/encoding', `the file is not valid UTF-8: byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} is not part of a UTF-8 character (Latin-1 or Windows-1252 text?)`,
+      'save the file as UTF-8 (e.g. iconv -f ISO-8859-1 -t UTF-8)', positionOf(bytes, invalid, at));
+  }
+  const content = bytes.toString('utf8');
+  const control = /[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/u.exec(content);
+  if (control) {
+    return problem('file/control-character', `the file contains the raw control character ${describeChar(control[0])}; YAML text may only hold printable characters`,
+      'remove it (inside double quotes, an escape such as \\u001B writes it if it is really meant)', positionIn(content, control.index, at));
+  }
+  return { content, diagnostics: [] };
+}
+
+const READ_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'it is a directory',
+  ENOENT: 'it does not exist',
+  ELOOP: 'too many symbolic links',
+  EIO: 'input/output error',
+};
+
+function formatSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(bytes % 1024 === 0 ? 0 : 1)} KiB`;
+  return `${bytes} bytes`;
+}
+
+function byteOrderMark(bytes: Buffer): string | undefined {
+  const [a, b, c, d] = bytes;
+  if (a === 0xff && b === 0xfe && c === 0 && d === 0) return 'UTF-32LE';
+  if (a === 0 && b === 0 && c === 0xfe && d === 0xff) return 'UTF-32BE';
+  if (a === 0xff && b === 0xfe) return 'UTF-16LE';
+  if (a === 0xfe && b === 0xff) return 'UTF-16BE';
+  return undefined;
+}
+
+/** Offset of the first byte that does not belong to a well-formed UTF-8 sequence, or -1. */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] ?? 0;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const length = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    const second = bytes[i + 1] ?? 0;
+    // Overlong forms, UTF-16 surrogates and code points above U+10FFFF are not UTF-8 either.
+    const low = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+    const high = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
+    if (second < low || second > high) return i;
+    for (let k = 2; k < length; k++) {
+      const next = bytes[i + k] ?? 0;
+      if (next < 0x80 || next > 0xbf) return i;
+    }
+    i += length;
+  }
+  return -1;
+}
+
+type At = (line?: number, column?: number) => { file: string; line: number; column: number };
+
+/** Line and column (in characters, as the YAML positions count them) of a byte offset. */
+function positionOf(bytes: Buffer, offset: number, at: At) {
+  const lineStart = offset === 0 ? 0 : bytes.lastIndexOf(0x0a, offset - 1) + 1;
+  let line = 1;
+  for (let i = bytes.indexOf(0x0a); i !== -1 && i < offset; i = bytes.indexOf(0x0a, i + 1)) line++;
+  return at(line, bytes.subarray(lineStart, offset).toString('utf8').length + 1);
+}
+
+function positionIn(text: string, offset: number, at: At) {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return at(before.split('\n').length, offset - lineStart + 1);
+}

@@ -1,0 +1,114 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { applyPlan } from '../../src/apply/apply-plan.ts';
+import { withRetry } from '../../src/apply/retry.ts';
+import { attachTraffic, Traffic } from '../../src/apply/traffic.ts';
+import { ProviderError, type Provider } from '../../src/providers/provider.ts';
+import { desired, planFor } from '../fixtures/plan-cases.ts';
+
+/** Acquires `n` slots without waiting; returns how many were granted at once. */
+async function grantedAtOnce(traffic: Traffic, n: number) {
+  const tickets: Awaited<ReturnType<Traffic['acquire']>>[] = [];
+  const pending = Array.from({ length: n }, () => traffic.acquire().then((t) => void tickets.push(t)));
+  await new Promise((resolve) => setImmediate(resolve));
+  return { count: tickets.length, tickets, pending };
+}
+
+test('slow start: 2 in flight at first, one more per success, up to the ceiling', async () => {
+  const traffic = new Traffic(8);
+  const first = await grantedAtOnce(traffic, 20);
+  assert.is(first.count, 2);
+  for (let i = 0; i < 6; i++) traffic.release(first.tickets[i]!);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.is(traffic.snapshot().limit, 8);
+  assert.is(first.tickets.length, 6 + 8);
+});
+
+test('a 429 halves the limit once per window, and the limit then grows by one per window of successes', async () => {
+  let now = 0;
+  const traffic = new Traffic(8, () => now);
+  for (let i = 0; i < 6; i++) traffic.release(await traffic.acquire());
+  assert.is(traffic.snapshot().limit, 8);
+  const burst = await grantedAtOnce(traffic, 8);
+  // Every request of the window answered 429: one halving, not eight.
+  for (const ticket of burst.tickets) traffic.release(ticket, { rateLimited: true, retryAfterMs: 1000 });
+  assert.equal([traffic.snapshot().limit, traffic.snapshot().lowestLimit, traffic.snapshot().rateLimited], [4, 4, 8]);
+  const after = await grantedAtOnce(traffic, 4);
+  traffic.release(after.tickets[0]!, { rateLimited: true });
+  assert.is(traffic.snapshot().limit, 2);
+  for (const ticket of after.tickets.slice(1)) traffic.release(ticket);
+  // 1/2 + 1/2.5 + 1/2.9: still 3 after three successes at limit 2.
+  assert.is(traffic.snapshot().limit, 3);
+});
+
+test('at one request in flight, a 429 with Retry-After pauses every request that long', async () => {
+  let now = 1000;
+  const traffic = new Traffic(1, () => now);
+  const ticket = await traffic.acquire();
+  traffic.release(ticket, { rateLimited: true, retryAfterMs: 60 });
+  let granted = false;
+  const next = traffic.acquire().then(() => (granted = true));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.not.ok(granted, 'paused');
+  now += 60;
+  await next;
+  assert.ok(granted);
+});
+
+test('the executor reports per target: requests, retries, waits, 429s, concurrency; a dry run reports none', async () => {
+  const traffic = new Traffic(8);
+  let calls = 0;
+  const provider: Provider = {
+    observe: async () => [],
+    preflight: async () => [],
+    apply: async () => {
+      const ticket = await traffic.acquire();
+      calls++;
+      if (calls <= 2) {
+        traffic.release(ticket, { rateLimited: true, retryAfterMs: 0 });
+        throw new ProviderError('HTTP 429', 429, true, 0);
+      }
+      traffic.release(ticket);
+    },
+  };
+  attachTraffic(provider, traffic);
+  const plan = planFor([desired('a', 'published'), desired('b', 'published')], []);
+  const sleeps: number[] = [];
+  const report = await applyPlan(plan, new Map([['sandbox-api7', provider]]), {
+    concurrency: 4,
+    dryRun: false,
+    allowDestructive: false,
+    retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 10 },
+    sleep: async (ms) => void sleeps.push(ms),
+  });
+  assert.equal(report.results.map((r) => r.outcome), ['applied', 'applied']);
+  assert.equal(report.traffic, [{ target: 'sandbox-api7', requests: 4, retries: 2, waitMs: Math.round(sleeps[0]!) + Math.round(sleeps[1]!), rateLimited: 2, concurrency: { configured: 4, lowest: 1 } }]);
+  assert.ok(report.results.some((r) => (r.waitMs ?? 0) > 0));
+  const dry = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 4, dryRun: true, allowDestructive: false });
+  assert.is(dry.traffic, undefined);
+});
+
+test('429s do not use up the attempts for failures; a Retry-After beyond the cap is not waited for', async () => {
+  const noWait = async () => undefined;
+  let calls = 0;
+  const throttled = await withRetry(async () => {
+    calls++;
+    if (calls <= 6) throw new ProviderError('HTTP 429', 429, true, 1);
+    return 'ok';
+  }, { attempts: 2, baseDelayMs: 0, maxDelayMs: 0 }, noWait);
+  assert.equal([throttled.value, throttled.attempts, throttled.waitedMs], ['ok', 7, 6000]);
+  const failing = await withRetry(async () => {
+    throw new ProviderError('HTTP 503', 503, true);
+  }, { attempts: 2, baseDelayMs: 0, maxDelayMs: 0 }, noWait);
+  assert.is(failing.attempts, 2);
+  const tooLong = await withRetry(async () => {
+    throw new ProviderError('HTTP 429', 429, true, 3600);
+  }, { attempts: 5, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 60_000 }, noWait);
+  assert.equal([tooLong.attempts, tooLong.waitedMs], [1, 0]);
+  const capped = await withRetry(async () => {
+    throw new ProviderError('HTTP 429', 429, true);
+  }, { attempts: 5, baseDelayMs: 0, maxDelayMs: 0, rateLimitedAttempts: 3 }, noWait);
+  assert.is(capped.attempts, 3);
+});
+
+test.run();
