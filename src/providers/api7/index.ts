@@ -3,13 +3,13 @@
  * connected Provider (observe, preflight, apply) over the Admin API.
  */
 import pLimit from 'p-limit';
-import { mayHaveBeenApplied } from '../../apply/retry.ts';
 import { attachTraffic } from '../../apply/traffic.ts';
 import { fingerprint } from '../../diff/canonical.ts';
 import { UserError, type Diagnostic } from '../../model/diagnostic.ts';
 import type { Change } from '../../model/plan.ts';
 import type { TargetConfig } from '../../model/target.ts';
 import type { ConnectOptions } from '../http.ts';
+import { UncertainWrites } from '../uncertain-writes.ts';
 import { ProviderError, type Endpoint, type LiveObject, type Provider, type ProviderKind } from '../provider.ts';
 import { createApi7Client, portalName, type Api7Client } from './client.ts';
 import { createDirectory, toDesiredObject, toLiveObject, toProductBody, type Api7Directory } from './mapping.ts';
@@ -97,8 +97,7 @@ function aboutProduct(change: Change, error: unknown): unknown {
 
 export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, options: ConnectOptions = {}): Provider {
   const client = createApi7Client(target, endpoint, options);
-  // Creates and deletes whose last try may have reached the server (answer lost): checked before trying again.
-  const uncertain = new Set<string>();
+  const writes = new UncertainWrites();
   let snapshot: Snapshot | undefined;
   // Apply from a saved plan may run without observe(): list the lookups once, lazily.
   let directory: Promise<Api7Directory> | undefined;
@@ -152,15 +151,7 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, opt
           throw new ProviderError(`cannot ${change.action} without the id of the live product (the change has no ref.id)`);
         }
         if (change.action === 'delete') {
-          try {
-            await client.deleteProduct(change.ref!.id!);
-          } catch (error) {
-            // Gone after a try whose answer was lost: that try deleted it, the goal is met.
-            const goneAfterUncertainTry = uncertain.has(change.id) && error instanceof ProviderError && error.status === 404;
-            if (mayHaveBeenApplied(error)) uncertain.add(change.id);
-            if (!goneAfterUncertainTry) throw error;
-          }
-          uncertain.delete(change.id);
+          await writes.delete(change, () => client.deleteProduct(change.ref!.id!));
           return;
         }
         if (!change.after) throw new ProviderError(`cannot ${change.action}: the change does not say what the product becomes`);
@@ -169,17 +160,7 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, opt
           await client.replaceProduct(change.ref!.id!, body);
           return;
         }
-        if (uncertain.has(change.id) && (await alreadyCreated(change))) {
-          uncertain.delete(change.id);
-          return;
-        }
-        try {
-          await client.createProduct(body);
-          uncertain.delete(change.id);
-        } catch (error) {
-          if (mayHaveBeenApplied(error)) uncertain.add(change.id);
-          throw error;
-        }
+        await writes.create(change, async () => void (await client.createProduct(body)), () => alreadyCreated(change));
       } catch (error) {
         throw aboutProduct(change, error);
       }

@@ -2,12 +2,12 @@
  * Apigee (Edge and X): the offline ProviderKind (validation, desired objects, identity) and the
  * connected Provider (observe, preflight, apply) over the management API.
  */
-import { mayHaveBeenApplied } from '../../apply/retry.ts';
 import { attachTraffic } from '../../apply/traffic.ts';
 import { fingerprint } from '../../diff/canonical.ts';
 import type { Change } from '../../model/plan.ts';
 import type { TargetConfig } from '../../model/target.ts';
 import type { ConnectOptions } from '../http.ts';
+import { UncertainWrites } from '../uncertain-writes.ts';
 import { ProviderError, type Endpoint, type LiveObject, type Provider, type ProviderKind } from '../provider.ts';
 import { createApigeeClient, orgOf, type ApigeeClient } from './client.ts';
 import { toDesiredObjects, toLiveObject, toProductBody } from './mapping.ts';
@@ -47,8 +47,7 @@ async function listDirectory(client: ApigeeClient): Promise<ApigeeDirectory> {
 
 export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, options: ConnectOptions = {}): Provider {
   const client = createApigeeClient(target, endpoint, options);
-  // Creates and deletes whose last try may have reached the server (answer lost): checked before trying again.
-  const uncertain = new Set<string>();
+  const writes = new UncertainWrites();
   // Proxies and environments change rarely: listed once per run, and only if a change needs them.
   let directory: Promise<ApigeeDirectory> | undefined;
   const currentDirectory = (): Promise<ApigeeDirectory> => {
@@ -94,15 +93,7 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
       const name = change.ref?.name ?? change.key;
       try {
         if (change.action === 'delete') {
-          try {
-            await client.deleteProduct(name);
-          } catch (error) {
-            // Gone after a try whose answer was lost: that try deleted it, the goal is met.
-            const goneAfterUncertainTry = uncertain.has(change.id) && error instanceof ProviderError && error.status === 404;
-            if (mayHaveBeenApplied(error)) uncertain.add(change.id);
-            if (!goneAfterUncertainTry) throw error;
-          }
-          uncertain.delete(change.id);
+          await writes.delete(change, () => client.deleteProduct(name));
           return;
         }
         if (!change.after) throw new ProviderError(`cannot ${change.action}: the change does not say what the product becomes`);
@@ -111,17 +102,7 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
           await client.replaceProduct(name, body);
           return;
         }
-        if (uncertain.has(change.id) && (await alreadyCreated(change, name))) {
-          uncertain.delete(change.id);
-          return;
-        }
-        try {
-          await client.createProduct(body);
-          uncertain.delete(change.id);
-        } catch (error) {
-          if (mayHaveBeenApplied(error)) uncertain.add(change.id);
-          throw error;
-        }
+        await writes.create(change, () => client.createProduct(body), () => alreadyCreated(change, name));
       } catch (error) {
         throw aboutProduct(change, error);
       }

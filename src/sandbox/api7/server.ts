@@ -1,7 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultInjector, readBody, type EmulatorAnswer, type FaultCounters, type FaultOptions } from '../faults.ts';
+import { listenEmulator } from '../listen.ts';
 import { Api7HttpError, type Api7Reply } from './http.ts';
 import { allowedMethods, dispatch } from './routes.ts';
 import { seedApi7State, type Api7State } from './state.ts';
@@ -110,31 +109,14 @@ export async function startApi7Emulator(options: Api7EmulatorOptions): Promise<A
     }
   }
 
-  const listener = (request: IncomingMessage, response: ServerResponse): void => void handle(request, response);
-  const server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { address, port } = server.address() as AddressInfo;
-  const host = address.includes(':') ? `[${address}]` : address;
+  const listening = await listenEmulator(handle, options, faults);
 
   return {
-    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
+    url: listening.url,
     state,
     requests,
     counters: faults.counters,
     faults,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        faults.close();
-        if (!server.listening) return resolve();
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Clients such as fetch keep idle connections open, which would hold close() forever.
-        server.closeAllConnections();
-      }),
+    close: listening.close,
   };
 }
