@@ -105,16 +105,16 @@ test('the portal is resolved by exact name; an unknown one lists those available
   }, state);
 });
 
-test('250 products cost ⌈250/100⌉ product list calls, never one GET per product', async () => {
+test('1,250 products cost ⌈1250/500⌉ product list calls, never one GET per product', async () => {
   const state = seedApi7State();
   const products = state.products['portal-default']!;
-  for (let i = 0; i < 248; i++) {
+  for (let i = 0; i < 1248; i++) {
     products.push({ ...products[1]!, id: `prod-bulk-${i}`, name: `Bulk ${i}`, linked_gateway_services: [], created_at: 2e9 + i, updated_at: 2e9 + i } as Api7Product);
   }
   await withEmulator(async (emulator) => {
     const live = await connect(emulator).observe();
-    assert.is(live.length, 250);
-    assert.is(new Set(live.map((o) => o.ref.id)).size, 250);
+    assert.is(live.length, 1250);
+    assert.is(new Set(live.map((o) => o.ref.id)).size, 1250);
     const listCalls = emulator.requests.filter((r) => r.method === 'GET' && r.path === '/api/api_products');
     assert.is(listCalls.length, 3);
     assert.not.ok(emulator.requests.some((r) => r.path.startsWith('/api/api_products/')));

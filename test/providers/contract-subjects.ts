@@ -96,7 +96,7 @@ const API7_BACKENDS = 12;
 const API7_GROUP = 'gg-production';
 const api7Service = (i: number): string => `svc-contract-${i}`;
 /** src/providers/api7/client.ts PAGE_SIZE (not exported): the page size the provider asks for. */
-const API7_PAGE_SIZE = 100;
+const API7_PAGE_SIZE = 500;
 
 function api7Subject(): Subject {
   const pool = api7Sandbox.emulatorPool();

@@ -27,7 +27,12 @@ import type {
 } from './wire.ts';
 
 /** The largest page the Admin API serves; fewer requests for big portals. */
-const PAGE_SIZE = 100;
+/**
+ * The largest page the emulator accepts, which mirrors the documented bound we could find; the
+ * real maximum is unconfirmed (reference §1). A server that caps it lower is still read whole:
+ * paging trusts the size of the first page it gets, not this number.
+ */
+const PAGE_SIZE = 500;
 
 export interface Api7Client {
   /** The target's gate: adaptive concurrency and request counters. */
