@@ -1,6 +1,7 @@
 import { ExitCode, formatDiagnostic, UserError } from '../model/diagnostic.ts';
 import type { Plan } from '../model/plan.ts';
 import { applyPlan } from '../apply/apply-plan.ts';
+import { printAnnotations } from '../github/annotations.ts';
 import { renderPlanText } from '../render/plan-text.ts';
 import { countOutcomes, renderProgressLine, renderReportText } from '../render/report-text.ts';
 import type { Io, OutputFormat } from './io.ts';
@@ -49,6 +50,7 @@ export async function runApply(options: ApplyCommandOptions, io: Io): Promise<nu
 async function execute(plan: Plan, project: ValidProject, open: OpenTargets, options: ApplyCommandOptions, io: Io): Promise<number> {
   const log = options.format === 'json' ? io.err : io.out;
   log(renderPlanText(plan, io.style));
+  printAnnotations(plan.diagnostics, io.env, options.cwd, io.err);
   if (plan.changes.length === 0) {
     if (options.format === 'json') io.out(JSON.stringify({ plan, report: null }, null, 2) + '\n');
     return ExitCode.ok;

@@ -1,4 +1,5 @@
 import { formatDiagnostic } from '../model/diagnostic.ts';
+import { printAnnotations } from '../github/annotations.ts';
 import type { Io } from './io.ts';
 import { loadValidProject, type ProjectOptions } from './project.ts';
 
@@ -6,6 +7,7 @@ import { loadValidProject, type ProjectOptions } from './project.ts';
 export function runValidate(options: ProjectOptions, io: Io): number {
   const project = loadValidProject(options);
   for (const warning of project.warnings) io.err(formatDiagnostic(warning) + '\n');
+  printAnnotations(project.warnings, io.env, options.cwd, io.err);
   const products = project.products.products.length;
   const targets = project.targets.length;
   io.out(

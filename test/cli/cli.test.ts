@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { copyExampleProject, readSandboxState, runCli } from '../helpers/project.ts';
@@ -115,6 +116,17 @@ test('--target narrows the run; an unknown target is a clear error', async () =>
   const result = await runCli(['plan', '--target', 'nope'], { cwd });
   assert.is(result.code, 1);
   assert.match(result.stderr, 'unknown target "nope" in --target; apiproducts.yaml defines: sandbox-api7, sandbox-apigee');
+});
+
+test('in GitHub Actions, a warning of a successful validate is also a workflow annotation on its line', async () => {
+  const cwd = copyExampleProject();
+  writeFileSync(
+    `${cwd}/products/metered.yaml`,
+    'name: metered\nstatus: draft\nplans:\n  - name: free\n    limits: {perDay: 10}\ntargets:\n  sandbox-api7:\n    type: gateway\n    services: [{gatewayGroup: production, service: billing}]\n',
+  );
+  const result = await runCli(['validate'], { cwd, env: { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: cwd } });
+  assert.is(result.code, 0, result.stderr);
+  assert.match(result.stderr, '::warning file=products/metered.yaml,line=4,col=3,title=apiproducts api7/plans-ignored::plans are not applied on API7');
 });
 
 test.run();
