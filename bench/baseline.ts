@@ -16,7 +16,8 @@ import type { Api7Item, Api7Product, Api7Service } from '../src/providers/api7/w
 import { describeApigeeError } from '../src/providers/apigee/client.ts';
 import { toLiveObject as apigeeLive } from '../src/providers/apigee/mapping.ts';
 import type { ApigeeProduct } from '../src/providers/apigee/wire.ts';
-import { createHttpClient, expectPage, type HttpClient } from '../src/providers/http.ts';
+import { createHttpClient, type HttpClient } from '../src/providers/http.ts';
+import { expectPage } from '../src/providers/paging.ts';
 import type { Provider, ProviderKind } from '../src/providers/provider.ts';
 
 /** The page size peers ask for when listing names: API7's common default of 100; Apigee's 1000 (the most it serves). */

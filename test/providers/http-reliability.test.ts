@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Traffic } from '../../src/apply/traffic.ts';
-import { createHttpClient, expectPage, fetchAllPages, oneLine, type HttpClientOptions } from '../../src/providers/http.ts';
+import { createHttpClient, oneLine, type HttpClientOptions } from '../../src/providers/http.ts';
+import { expectPage, fetchAllPages } from '../../src/providers/paging.ts';
 import { ProviderError } from '../../src/providers/provider.ts';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;

@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHttpClient, fetchAllPages, parseRetryAfter, type HttpClient } from '../../src/providers/http.ts';
+import { createHttpClient, parseRetryAfter, type HttpClient } from '../../src/providers/http.ts';
+import { fetchAllPages } from '../../src/providers/paging.ts';
 import { ProviderError } from '../../src/providers/provider.ts';
 
 const SECRET = 'a7ee-SENTINEL-http-secret-77';

@@ -4,16 +4,8 @@
  */
 import type { TargetConfig } from '../../model/target.ts';
 import { Traffic } from '../../apply/traffic.ts';
-import {
-  createHttpClient,
-  expectPage,
-  fetchAllPages,
-  shapeOf,
-  transportFor,
-  type ConnectOptions,
-  type HttpClient,
-  type QueryValue,
-} from '../http.ts';
+import { createHttpClient, transportFor, type ConnectOptions, type HttpClient, type QueryValue } from '../http.ts';
+import { expectPage, fetchAllPages, shapeOf } from '../paging.ts';
 import { ProviderError, type Endpoint } from '../provider.ts';
 import type {
   Api7DcrProvider,

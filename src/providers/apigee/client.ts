@@ -4,7 +4,8 @@
  */
 import type { TargetConfig } from '../../model/target.ts';
 import { Traffic } from '../../apply/traffic.ts';
-import { createHttpClient, MAX_LIST_PAGES, oneLine, shapeOf, transportFor, type ConnectOptions, type HttpClient } from '../http.ts';
+import { createHttpClient, oneLine, transportFor, type ConnectOptions, type HttpClient } from '../http.ts';
+import { MAX_LIST_PAGES, shapeOf } from '../paging.ts';
 import { ProviderError, type Endpoint } from '../provider.ts';
 import {
   FLAVOURS,
