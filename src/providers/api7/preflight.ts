@@ -6,16 +6,7 @@ import type { Diagnostic } from '../../model/diagnostic.ts';
 import type { Change } from '../../model/plan.ts';
 import { findGroup, findService, OAUTH_PREFIX, type Api7Directory, type Api7State } from './mapping.ts';
 import type { Api7Product } from './wire.ts';
-
-/** Lists of names in messages stay readable on a portal with hundreds of services. */
-const MAX_LISTED = 10;
-
-function listNames(names: readonly string[]): string {
-  if (names.length === 0) return 'none';
-  const sorted = [...names].sort();
-  const shown = sorted.slice(0, MAX_LISTED).join(', ');
-  return sorted.length > MAX_LISTED ? `${shown}, … ${sorted.length - MAX_LISTED} more` : shown;
-}
+import { listNames } from '../list-names.ts';
 
 const serviceKey = (groupId: string, serviceId: string): string => `${groupId}/${serviceId}`;
 

@@ -7,21 +7,12 @@
 import type { Diagnostic } from '../../model/diagnostic.ts';
 import type { Change } from '../../model/plan.ts';
 import type { ApigeeState } from './mapping.ts';
+import { listNames } from '../list-names.ts';
 
 /** What an org has, by name, from `GET …/apis` and `GET …/environments`. */
 export interface ApigeeDirectory {
   proxies: readonly string[];
   environments: readonly string[];
-}
-
-/** Lists of names in messages stay readable in an org with hundreds of proxies. */
-const MAX_LISTED = 10;
-
-function listNames(names: readonly string[]): string {
-  if (names.length === 0) return 'none';
-  const sorted = [...names].sort();
-  const shown = sorted.slice(0, MAX_LISTED).join(', ');
-  return sorted.length > MAX_LISTED ? `${shown}, … ${sorted.length - MAX_LISTED} more` : shown;
 }
 
 /** Changes that write a product whose references must hold afterwards. */
