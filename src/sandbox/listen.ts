@@ -1,13 +1,47 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { FaultInjector } from './faults.ts';
+import type { FaultCounters, FaultInjector, FaultOptions } from './faults.ts';
 
 export interface ListenOptions {
+  /** Defaults to 127.0.0.1. */
   host?: string;
+  /** Defaults to 0: any free port. */
   port?: number;
-  /** Serve https with this key and certificate (PEM), e.g. to test private CAs. */
+  /** Serve https with this key and certificate (PEM) instead of http, e.g. to test private CAs. */
   tls?: { key: string; cert: string };
+}
+
+/** What every emulator accepts besides its vendor's own settings. */
+export interface EmulatorRunOptions extends ListenOptions {
+  /** Added before every response, to make round trips cost something (same as `faults.latencyMs`). */
+  latencyMs?: number;
+  /** Latency, rate limit, 5xx, dropped connections, slow answers (src/sandbox/faults.ts); none by default. */
+  faults?: FaultOptions;
+}
+
+/** One request as the emulator answered it. */
+export interface RecordedRequest {
+  method: string;
+  /** Pathname only, without the query string. */
+  path: string;
+  status: number;
+}
+
+/** A running emulator, whatever vendor it plays. */
+export interface RunningEmulator<State> {
+  /** `http://127.0.0.1:<port>`: the host root, no trailing slash. */
+  url: string;
+  /** The live state: what the next request will see. */
+  state: State;
+  /** Every request in arrival order, for tests that count round trips (status 0: dropped). */
+  requests: RecordedRequest[];
+  /** Requests, 429s, injected failures, drops, slow answers, most in flight. */
+  counters: FaultCounters;
+  /** The fault layer: `faults.configure(options)` changes the faults of a running emulator. */
+  faults: FaultInjector;
+  /** Stops listening and drops open connections; closing twice is harmless. */
+  close(): Promise<void>;
 }
 
 export interface Listening {

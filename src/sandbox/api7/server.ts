@@ -1,55 +1,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FaultInjector, readBody, type EmulatorAnswer, type FaultCounters, type FaultOptions } from '../faults.ts';
-import { listenEmulator } from '../listen.ts';
+import { FaultInjector, readBody, type EmulatorAnswer } from '../faults.ts';
+import { listenEmulator, type EmulatorRunOptions, type RecordedRequest, type RunningEmulator } from '../listen.ts';
 import { Api7HttpError, type Api7Reply } from './http.ts';
 import { allowedMethods, dispatch } from './routes.ts';
 import { seedApi7State, type Api7State } from './state.ts';
 
 /** How to run an API7 emulator. */
-export interface Api7EmulatorOptions {
+export interface Api7EmulatorOptions extends EmulatorRunOptions {
   /** The only `X-API-KEY` accepted. */
   token: string;
   /** Served and mutated in place; a fresh seed when absent. */
   state?: Api7State;
-  /** Defaults to 127.0.0.1. */
-  host?: string;
-  /** Defaults to 0: any free port. */
-  port?: number;
-  /** Added before every response, to make round trips cost something (same as `faults.latencyMs`). */
-  latencyMs?: number;
-  /** Latency, rate limit, 5xx, dropped connections, slow answers (src/sandbox/faults.ts); none by default. */
-  faults?: FaultOptions;
-  /** Serve https with this key and certificate (PEM) instead of http. */
-  tls?: { key: string; cert: string };
   /** Unix seconds for `created_at` / `updated_at`; tests pin it to make timestamps predictable. */
   now?: () => number;
   /** Called after every successful POST, PUT or DELETE, before the response is sent. */
   onMutation?: (state: Api7State) => void;
 }
 
-/** One request as the emulator answered it. */
-export interface RecordedRequest {
-  method: string;
-  /** Pathname only, without the query string. */
-  path: string;
-  status: number;
-}
-
 /** A running emulator of the API7 Enterprise Admin API (src/providers/api7/wire.ts). */
-export interface Api7Emulator {
-  /** `http://127.0.0.1:<port>`, no trailing slash. */
-  url: string;
-  /** The live state: what the next request will see. */
-  state: Api7State;
-  /** Every request in arrival order, for tests that count round trips (status 0: dropped). */
-  requests: RecordedRequest[];
-  /** Requests, 429s, injected failures, drops, slow answers, most in flight. */
-  counters: FaultCounters;
-  /** The fault layer: `faults.configure(options)` changes the faults of a running emulator. */
-  faults: FaultInjector;
-  /** Stops listening and drops open connections; closing twice is harmless. */
-  close(): Promise<void>;
-}
+export type Api7Emulator = RunningEmulator<Api7State>;
 
 const UNAUTHORIZED = 'unauthorized: invalid or missing X-API-KEY';
 

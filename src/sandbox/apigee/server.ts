@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FaultInjector, readBody, type FaultCounters, type FaultOptions } from '../faults.ts';
-import { listenEmulator } from '../listen.ts';
+import { FaultInjector, readBody } from '../faults.ts';
+import { listenEmulator, type EmulatorRunOptions, type RecordedRequest, type RunningEmulator } from '../listen.ts';
 import { authenticate, checkCredentials, type ApigeeCredentials } from './auth.ts';
 import { ApigeeHttpError, CODES, errorBody, type ApigeeReply } from './http.ts';
 import { allowedMethods, dispatch } from './routes.ts';
@@ -9,7 +9,7 @@ import { seedApigeeState, type ApigeeFlavour, type ApigeeState } from './state.t
 export type { ApigeeCredentials } from './auth.ts';
 
 /** How to run an Apigee management API emulator. */
-export interface ApigeeEmulatorOptions {
+export interface ApigeeEmulatorOptions extends EmulatorRunOptions {
   /** Edge (`api.enterprise.apigee.com`) or X (`apigee.googleapis.com`): shapes, auth and errors differ. */
   flavour: ApigeeFlavour;
   /** The only organization served; any other is a 403. */
@@ -17,45 +17,14 @@ export interface ApigeeEmulatorOptions {
   credentials: ApigeeCredentials;
   /** Served and mutated in place; a fresh seed for `org` when absent. */
   state?: ApigeeState;
-  /** Defaults to 127.0.0.1. */
-  host?: string;
-  /** Defaults to 0: any free port. */
-  port?: number;
-  /** Added before every response, to make round trips cost something (same as `faults.latencyMs`). */
-  latencyMs?: number;
-  /** Latency, rate limit, 5xx, dropped connections, slow answers (src/sandbox/faults.ts); none by default. */
-  faults?: FaultOptions;
-  /** Serve https with this key and certificate (PEM) instead of http. */
-  tls?: { key: string; cert: string };
   /** Unix MILLISECONDS for createdAt / lastModifiedAt; tests pin it to make timestamps predictable. */
   now?: () => number;
   /** Called after every successful change, before the response is sent. */
   onMutation?: (state: ApigeeState) => void;
 }
 
-/** One request as the emulator answered it. */
-export interface ApigeeRecordedRequest {
-  method: string;
-  /** Pathname only, without the query string. */
-  path: string;
-  status: number;
-}
-
 /** A running emulator of the Apigee management API (shared/reference/apigee-management-api.md). */
-export interface ApigeeEmulator {
-  /** `http://127.0.0.1:<port>`: the host root, no `/v1`, no trailing slash. */
-  url: string;
-  /** The live state: what the next request will see. */
-  state: ApigeeState;
-  /** Every request in arrival order, for tests that count round trips (status 0: dropped). */
-  requests: ApigeeRecordedRequest[];
-  /** Requests, 429s, injected failures, drops, slow answers, most in flight. */
-  counters: FaultCounters;
-  /** The fault layer: `faults.configure(options)` changes the faults of a running emulator. */
-  faults: FaultInjector;
-  /** Stops listening and drops open connections; closing twice is harmless. */
-  close(): Promise<void>;
-}
+export type ApigeeEmulator = RunningEmulator<ApigeeState>;
 
 interface Answer {
   status: number;
@@ -79,7 +48,7 @@ export async function startApigeeEmulator(options: ApigeeEmulatorOptions): Promi
   checkCredentials(flavour, credentials);
   const state = options.state ?? seedApigeeState(org);
   const now = options.now ?? Date.now;
-  const requests: ApigeeRecordedRequest[] = [];
+  const requests: RecordedRequest[] = [];
   const faults = new FaultInjector({ ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), ...options.faults });
 
   /** Status and body for one request; a thrown ApigeeHttpError becomes its status and the flavour's error body. */
@@ -112,7 +81,7 @@ export async function startApigeeEmulator(options: ApigeeEmulatorOptions): Promi
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://sandbox');
-    const record: ApigeeRecordedRequest = { method: request.method ?? 'GET', path: url.pathname, status: 500 };
+    const record: RecordedRequest = { method: request.method ?? 'GET', path: url.pathname, status: 500 };
     try {
       const body = await readBody(request);
       await faults.serve(response, {
