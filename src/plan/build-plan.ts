@@ -126,14 +126,15 @@ function planExisting(observation: TargetObservation, wanted: DesiredObject, liv
   const wasPublished = live.status === 'published';
   const staysPublished = desired.status === 'published';
   const mustCycle = wasPublished && staysPublished && lockedFields.length > 0;
+  const precondition = presentAs(live);
   const common = {
     product: desired.product,
-    precondition: presentAs(live),
+    precondition,
     ref: live.ref,
     source: desired.source,
     protected: desired.protected,
     ...(adopts ? { adopts: true } : {}),
-    ...(live.lastApplied && live.lastApplied !== fingerprint({ status: live.status, state: live.state }) ? { changedOutsideGit: true } : {}),
+    ...(live.lastApplied && live.lastApplied !== precondition.fingerprint ? { changedOutsideGit: true } : {}),
   };
   const cycleReason = mustCycle
     ? `${lockedFields.map((f) => f.path).join(', ')} cannot change while published, so the product is unpublished, updated and published again; ${observation.unpublishConsequence}`
@@ -223,7 +224,7 @@ function walk(state: ObjectState, segments: readonly string[], create: boolean):
   return node;
 }
 
-function presentAs(live: LiveObject): Precondition {
+function presentAs(live: LiveObject): Extract<Precondition, { kind: 'present' }> {
   const observed = { status: live.status, state: live.state };
   return { kind: 'present', fingerprint: fingerprint(observed), observed };
 }
