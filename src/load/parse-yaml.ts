@@ -1,6 +1,7 @@
 import { Composer, CST, isAlias, isScalar, LineCounter, Parser, visit, type Document } from 'yaml';
 import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
 import { showValue } from '../validate/display.ts';
+import { parsePlainYaml } from './plain-yaml.ts';
 import { createLocator, type DocumentLocator } from './positions.ts';
 import { explainYamlError, firstLine, type YamlProblem } from './yaml-errors.ts';
 import { findExcessiveAliases, findExcessiveNesting, MAX_ALIAS_COUNT, MAX_NESTING, scanFlowNesting, shortTag } from './yaml-limits.ts';
@@ -26,8 +27,14 @@ export interface ParsedFile {
  * than guessed at. `<<` merge keys are allowed: sharing one binding between targets is natural.
  * Hostile input is refused with a message, never expanded: nesting deeper than MAX_NESTING,
  * aliases expanding more than MAX_ALIAS_COUNT times ("billion laughs"), and tags (`!!python/…`).
+ * Plain data (nearly every file) is read by the fast path, plain-yaml.ts; the rest by parseFullYaml.
  */
 export function parseYamlFile(content: string, file: string): ParsedFile {
+  return parsePlainYaml(content, file) ?? parseFullYaml(content, file);
+}
+
+/** The full parser: every file can be read with it, and every problem is explained. */
+export function parseFullYaml(content: string, file: string): ParsedFile {
   const lineCounter = new LineCounter();
   const at = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
