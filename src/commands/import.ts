@@ -157,7 +157,7 @@ function oneObject(candidates: readonly LiveObject[]): LiveObject | undefined {
 function keysInGit(project: ValidProject, target: TargetConfig, kind: ProviderKind): Map<string, string> {
   const covered = new Map<string, string>();
   for (const source of project.products.products) covered.set(source.spec.name, source.file);
-  for (const object of desiredObjects(project.products, target, kind)) covered.set(object.key, object.source.file);
+  for (const object of desiredObjects(project.products, target, kind)) covered.set(object.key, object.locate().file);
   return covered;
 }
 

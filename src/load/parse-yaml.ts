@@ -1,7 +1,7 @@
-import { Composer, CST, isAlias, isScalar, LineCounter, Parser, visit, type Document } from 'yaml';
+import { Composer, CST, isAlias, isScalar, LineCounter, parseDocument, Parser, visit, type Document } from 'yaml';
 import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
 import { showValue } from '../validate/display.ts';
-import { parsePlainYaml } from './plain-yaml.ts';
+import { readPlainYaml } from './plain-yaml.ts';
 import { createLocator, type DocumentLocator } from './positions.ts';
 import { explainYamlError, firstLine, type YamlProblem } from './yaml-errors.ts';
 import { findExcessiveAliases, findExcessiveNesting, MAX_ALIAS_COUNT, MAX_NESTING, scanFlowNesting, shortTag } from './yaml-limits.ts';
@@ -30,8 +30,40 @@ export interface ParsedFile {
  * Plain data (nearly every file) is read by the fast path, plain-yaml.ts; the rest by parseFullYaml.
  */
 export function parseYamlFile(content: string, file: string): ParsedFile {
-  return parsePlainYaml(content, file) ?? parseFullYaml(content, file);
+  const plain = readPlainYaml(content);
+  if (!plain) return parseFullYaml(content, file);
+  const { value } = plain;
+  // `null`, `~` or nothing but comments: no document, as the full parser sees it.
+  if (value === null) return { documents: [], topLevelKeys: [], diagnostics: [] };
+  const topLevelKeys = typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
+  return { documents: [{ value, locator: lazyLocator(content, file), index: 0 }], topLevelKeys, diagnostics: [] };
 }
+
+/**
+ * Positions of a file the fast path read, found by the full parser when first asked for: only
+ * files with a problem or a change ever are. The last few are kept, so that a file with
+ * thousands of problems is parsed once, not once per problem; keeping them all would hold a
+ * syntax tree per product (10 KB each).
+ */
+function lazyLocator(content: string, file: string): DocumentLocator {
+  const handle = {};
+  const locator = (): DocumentLocator => {
+    let found = recentLocators.get(handle);
+    if (!found) {
+      // The fast path has checked the text (one plain document), so the syntax tree is all that is needed.
+      const lineCounter = new LineCounter();
+      const doc = parseDocument(content, { lineCounter, uniqueKeys: false, logLevel: 'silent', prettyErrors: false });
+      found = createLocator(doc, lineCounter, file);
+      recentLocators.set(handle, found);
+      if (recentLocators.size > RECENT_LOCATORS) recentLocators.delete(recentLocators.keys().next().value as object);
+    }
+    return found;
+  };
+  return { locate: (path) => locator().locate(path), locateKey: (path) => locator().locateKey(path) };
+}
+
+const RECENT_LOCATORS = 8;
+const recentLocators = new Map<object, DocumentLocator>();
 
 /** The full parser: every file can be read with it, and every problem is explained. */
 export function parseFullYaml(content: string, file: string): ParsedFile {

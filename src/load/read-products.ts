@@ -62,9 +62,9 @@ export function readProducts(dir: string, cwd: string): ReadProductsResult {
     return { products: { products }, files, diagnostics, secrets };
   }
   const listed = listYamlFiles(root);
-  for (const absolutePath of listed) {
+  for (const { path: absolutePath, isLink } of listed) {
     const file = displayPath(absolutePath, cwd);
-    if (linksOutside(absolutePath, projectRoots)) {
+    if (isLink && linksOutside(absolutePath, projectRoots)) {
       diagnostics.push({
         severity: 'error',
         rule: 'products/link-outside-project',
@@ -146,9 +146,9 @@ function positionKey(source: SourcePosition | undefined): string {
 }
 
 /** Sorted by code point, not locale, so every machine reads files in the same order. */
-function listYamlFiles(dir: string): string[] {
+function listYamlFiles(dir: string): { path: string; isLink: boolean }[] {
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const found: string[] = [];
+  const found: { path: string; isLink: boolean }[] = [];
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
@@ -157,7 +157,7 @@ function listYamlFiles(dir: string): string[] {
       // Symlinked files are followed; symlinked directories are not (no loops to guard against).
       // A dangling link is listed too: where it points decides whether it is reported as outside
       // the project or as missing.
-      found.push(path);
+      found.push({ path, isLink: entry.isSymbolicLink() });
     }
   }
   return found;

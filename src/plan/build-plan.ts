@@ -105,7 +105,7 @@ function planCreate(target: string, desired: DesiredObject): Change {
     dependsOn: [],
     precondition: { kind: 'absent' },
     after: withAttachments({ status: desired.status, state: desired.state }, desired),
-    source: desired.source,
+    source: desired.locate(),
     protected: desired.protected,
   };
 }
@@ -126,12 +126,14 @@ function planExisting(observation: TargetObservation, wanted: DesiredObject, liv
   const wasPublished = live.status === 'published';
   const staysPublished = desired.status === 'published';
   const mustCycle = wasPublished && staysPublished && lockedFields.length > 0;
+  // In step with the three changes below: nothing to do is the common case, and costs no fingerprint or position.
+  if (fields.length === 0 && wasPublished === staysPublished) return [];
   const precondition = presentAs(live);
   const common = {
     product: desired.product,
     precondition,
     ref: live.ref,
-    source: desired.source,
+    source: desired.locate(),
     protected: desired.protected,
     ...(adopts ? { adopts: true } : {}),
     ...(live.lastApplied && live.lastApplied !== precondition.fingerprint ? { changedOutsideGit: true } : {}),
@@ -235,7 +237,7 @@ function collision(target: string, desired: DesiredObject): Diagnostic {
     rule: 'plan/unowned-collision',
     message: `target ${target} already has a product "${desired.key}" that apiproducts does not manage; it is left alone`,
     fix: `adopt it with \`apiproducts import --target ${target} --product ${desired.key}\`, or rename the product in Git`,
-    source: desired.source,
+    source: desired.locate(),
     target,
     product: desired.product,
   };

@@ -16,7 +16,11 @@ export interface DesiredObject {
   protected: boolean;
   /** Take over an unowned live object with this key (binding `adopt: true`, written by import). */
   adopt?: boolean;
-  source: SourcePosition;
+  /**
+   * Where the binding is written. A function: a position costs a parse of the file, and only the
+   * objects that change show one.
+   */
+  locate: () => SourcePosition;
 }
 
 /** An object read from a target, normalised exactly like a DesiredObject so the two compare. */

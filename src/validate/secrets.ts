@@ -82,8 +82,18 @@ function shannonEntropy(text: string): number {
 
 /** What a string looks like a credential of, or undefined. The string itself is never returned. */
 export function detectSecret(text: string): string | undefined {
+  if (text.length < SHORTEST_SECRET || !MIGHT_BE_SECRET.test(text)) return undefined;
   return SECRET_SHAPES.find((shape) => shape.test(text))?.label;
 }
+
+/**
+ * Something every shape above needs (a prefix, or a run of 32 token characters), tested in one
+ * pass: almost every string of a product file is prose or a name, and this rules it out about
+ * ten times faster than trying each shape. Keep it in step with SECRET_SHAPES.
+ */
+const MIGHT_BE_SECRET = /a7(?:ee|adm|prt)-|-----BEGIN|eyJ|gh[pousr]_|github_pat_|AKIA|ya29\.|AIza|xox[abprs]-|Bearer|Basic|:\/\/|[A-Za-z0-9+/=_-]{32}/;
+/** `a://b:c@`: no credential is shorter. */
+const SHORTEST_SECRET = 8;
 
 /** Every string of a parsed document, keys included, that looks like a credential: what must never be echoed. */
 export function collectSecrets(value: unknown, found: string[] = []): string[] {

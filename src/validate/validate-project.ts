@@ -46,8 +46,10 @@ export function validateProject(config: Config, products: ProductSet, kinds: (ki
       const kind = kindOf.get(targetName);
       if (!target || !kind) continue; // reported above: unknown target or unsupported provider
       if (openapi.refused.has(refusedKey(product, targetName))) continue;
+      const found = kind.validateBinding(resolveEffective(product, targetName), target);
+      if (found.length === 0) continue; // positions cost a parse: only for products with problems
       const at = { source: locateKeyOf(product, ['targets', targetName]), target: targetName, product: product.spec.name };
-      diagnostics.push(...kind.validateBinding(resolveEffective(product, targetName), target).map((d) => withDefaults(d, at)));
+      diagnostics.push(...found.map((d) => withDefaults(d, at)));
     }
   }
   return diagnostics;

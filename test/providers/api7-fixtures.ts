@@ -72,7 +72,7 @@ export function changeFor(action: ChangeAction, desired: DesiredObject | undefin
         }
       : {}),
     ...(live ? { ref: live.ref } : {}),
-    ...(desired ? { source: desired.source } : {}),
+    ...(desired ? { source: desired.locate() } : {}),
     protected: desired?.protected ?? false,
   };
 }

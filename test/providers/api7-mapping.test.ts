@@ -201,7 +201,7 @@ test('the desired object points at the binding and keeps protection', () => {
   const desired = toDesiredObject(exampleProduct('payments'));
   assert.is(desired.key, 'payments');
   assert.ok(desired.protected);
-  assert.equal(desired.source, { file: 'products/payments.yaml', line: 18, column: 5 });
+  assert.equal(desired.locate(), { file: 'products/payments.yaml', line: 18, column: 5 });
 });
 
 test.run();

@@ -109,7 +109,7 @@ export function changeFor(action: ChangeAction, desired: DesiredObject | undefin
     precondition: live ? { kind: 'present', fingerprint: 'sha256:test', observed: { status: live.status, state: live.state } } : { kind: 'absent' },
     ...(after && action !== 'delete' ? { after } : {}),
     ...(live ? { ref: live.ref } : {}),
-    ...(desired ? { source: desired.source } : {}),
+    ...(desired ? { source: desired.locate() } : {}),
     protected: desired?.protected ?? false,
   };
 }

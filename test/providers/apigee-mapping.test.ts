@@ -51,7 +51,7 @@ test('payments: one Apigee product per plan, named <name>-<plan>', () => {
   assert.equal(stateOf(objects[1]!).quota, { limit: 100000, interval: 1, timeUnit: 'day' });
   assert.equal(stateOf(objects[1]!).attributes, { tier: 'gold', team: 'payments', 'quota-perSecond': '50' });
   // Both point at the binding, where a preflight error about its proxies belongs.
-  assert.equal(objects[0]!.source, { file: 'products/payments.yaml', line: 24, column: 5 });
+  assert.equal(objects[0]!.locate(), { file: 'products/payments.yaml', line: 24, column: 5 });
 });
 
 test('a product without plans is one object named like the product, without quota', () => {

@@ -176,7 +176,7 @@ test('names are URL-encoded in paths (Apigee allows space, $ and %)', async () =
     const provider = connect(emulator, 'edge');
     const live = byKey(await provider.observe(), odd)!;
     assert.ok(live.owned);
-    await provider.apply(changeFor('update', { key: odd, product: 'orders', status: 'published', state: live.state, protected: false, source: { file: 'p', line: 1, column: 1 } }, live));
+    await provider.apply(changeFor('update', { key: odd, product: 'orders', status: 'published', state: live.state, protected: false, locate: () => ({ file: 'p', line: 1, column: 1 }) }, live));
     await provider.apply(changeFor('delete', undefined, live));
     assert.equal(writes(emulator), [`PUT ${PRODUCTS_PATH}/old%20pay%24%20100%25 200`, `DELETE ${PRODUCTS_PATH}/old%20pay%24%20100%25 200`]);
     assert.is(byKey(await provider.observe(), odd), undefined);

@@ -177,7 +177,7 @@ export function toDesiredObject(product: EffectiveProduct, openapiText?: string)
     ...(state.type === 'external' ? { attachments: { openapi: openapiText ?? '' } } : {}),
     protected: product.protected,
     ...(product.binding.adopt === true ? { adopt: true } : {}),
-    source: product.source.locate(['targets', product.target]),
+    locate: () => product.source.locate(['targets', product.target]),
   };
 }
 

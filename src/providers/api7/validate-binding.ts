@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, Parser } from 'yaml';
+import { readPlainYaml } from '../../load/plain-yaml.ts';
 import { findExcessiveNesting } from '../../load/yaml-limits.ts';
 import { locateOpenapi } from '../../validate/openapi-path.ts';
 import type { Diagnostic, Severity } from '../../model/diagnostic.ts';
@@ -179,10 +180,14 @@ export function validateApi7Binding(product: EffectiveProduct): Diagnostic[] {
 type Report = (severity: Severity, rule: string, at: (string | number)[], message: string, fix: string) => void;
 
 /**
- * Parses a spec with the loader's limits: no deep nesting (which would overflow the stack), at
- * most 100 alias expansions, nothing logged; the first error with its line and column.
+ * Parses a spec: JSON and plain YAML quickly; anything else with the loader's limits: no deep
+ * nesting (which would overflow the stack), at most 100 alias expansions, nothing logged; the
+ * first error with its line and column. A JSON spec with a repeated key is read as JSON parsers
+ * (and the portal) read it: the last one wins.
  */
 function parseSpec(text: string): { value: unknown } | { reason: string } {
+  const plain = parseJson(text) ?? readPlainYaml(text);
+  if (plain) return plain;
   const lineCounter = new LineCounter();
   const where = (offset: number): string => {
     const { line, col } = lineCounter.linePos(offset);
@@ -197,6 +202,16 @@ function parseSpec(text: string): { value: unknown } | { reason: string } {
     return { value: doc.toJS({ maxAliasCount: 100 }) };
   } catch (caught) {
     return { reason: (caught instanceof Error ? caught.message : String(caught)).split('\n')[0] ?? 'unreadable' };
+  }
+}
+
+/** Most specs are JSON: JSON is YAML, and JSON.parse reads it fastest. */
+function parseJson(text: string): { value: unknown } | undefined {
+  if (!/^\s*[{[]/.test(text)) return undefined;
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return undefined;
   }
 }
 

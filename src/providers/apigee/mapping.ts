@@ -120,7 +120,7 @@ export function toDesiredObjects(product: EffectiveProduct): DesiredObject[] {
     state: desiredState(product, plan) as unknown as ObjectState,
     protected: product.protected,
     ...(product.binding.adopt === true ? { adopt: true } : {}),
-    source: product.source.locate(['targets', product.target]),
+    locate: () => product.source.locate(['targets', product.target]),
   }));
 }
 
