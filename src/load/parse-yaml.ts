@@ -16,8 +16,11 @@ export interface ParsedDocument {
 
 export interface ParsedFile {
   documents: ParsedDocument[];
-  /** Top-level keys of every document, even those with syntax errors (to recognise OpenAPI files). */
-  topLevelKeys: string[];
+  /**
+   * A document has a top-level `openapi` or `swagger` key: the file is an API description, not a
+   * product. Known even when the file has syntax errors.
+   */
+  apiDescription: boolean;
   diagnostics: Diagnostic[];
 }
 
@@ -34,9 +37,9 @@ export function parseYamlFile(content: string, file: string): ParsedFile {
   if (!plain) return parseFullYaml(content, file);
   const { value } = plain;
   // `null`, `~` or nothing but comments: no document, as the full parser sees it.
-  if (value === null) return { documents: [], topLevelKeys: [], diagnostics: [] };
-  const topLevelKeys = typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
-  return { documents: [{ value, locator: lazyLocator(content, file), index: 0 }], topLevelKeys, diagnostics: [] };
+  if (value === null) return { documents: [], apiDescription: false, diagnostics: [] };
+  const apiDescription = typeof value === 'object' && !Array.isArray(value) && API_DESCRIPTION_KEYS.some((key) => Object.hasOwn(value, key));
+  return { documents: [{ value, locator: lazyLocator(content, file), index: 0 }], apiDescription, diagnostics: [] };
 }
 
 /**
@@ -63,6 +66,7 @@ function lazyLocator(content: string, file: string): DocumentLocator {
 }
 
 const RECENT_LOCATORS = 8;
+const API_DESCRIPTION_KEYS = ['openapi', 'swagger'];
 const recentLocators = new Map<object, DocumentLocator>();
 
 /** The full parser: every file can be read with it, and every problem is explained. */
@@ -80,11 +84,11 @@ export function parseFullYaml(content: string, file: string): ParsedFile {
     source,
   });
   const early = scanFlowNesting(content);
-  if (early !== undefined) return { documents: [], topLevelKeys: [], diagnostics: [tooDeep(early, positionIn(content, early, file))] };
+  if (early !== undefined) return { documents: [], apiDescription: false, diagnostics: [tooDeep(early, positionIn(content, early, file))] };
   const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(content));
-  const topLevelKeys = tokens.flatMap(topLevelKeysOf);
+  const apiDescription = tokens.flatMap(topLevelKeysOf).some((key) => API_DESCRIPTION_KEYS.includes(key));
   const deep = findExcessiveNesting(tokens);
-  if (deep !== undefined) return { documents: [], topLevelKeys, diagnostics: [tooDeep(deep, at(deep))] };
+  if (deep !== undefined) return { documents: [], apiDescription, diagnostics: [tooDeep(deep, at(deep))] };
   for (const token of tokens) {
     const alias = token.type === 'document' ? findExcessiveAliases(token) : undefined;
     if (alias === undefined) continue;
@@ -95,7 +99,7 @@ export function parseFullYaml(content: string, file: string): ParsedFile {
       fix: 'write the values out: a product file needs a few aliases at most (<<: *shared)',
       source: at(alias),
     };
-    return { documents: [], topLevelKeys, diagnostics: [diagnostic] };
+    return { documents: [], apiDescription, diagnostics: [diagnostic] };
   }
   // Repeated keys are found below in linear time: the library's own check compares every key
   // with every other one (40,000 labels: 20 s).
@@ -154,7 +158,7 @@ export function parseFullYaml(content: string, file: string): ParsedFile {
       }
     }
   });
-  return { documents, topLevelKeys, diagnostics };
+  return { documents, apiDescription, diagnostics };
 }
 
 function yamlDiagnostic(problem: YamlProblem, severity: 'error' | 'warning', source: SourcePosition): Diagnostic {
@@ -211,7 +215,8 @@ function firstAliasOffset(doc: Document, name?: string): number | undefined {
 function topLevelKeysOf(token: CST.Token): string[] {
   if (token.type !== 'document' || !token.value) return [];
   const value = token.value;
-  if (value.type !== 'block-map' && value.type !== 'flow-collection') return [];
+  const isMapping = value.type === 'block-map' || (value.type === 'flow-collection' && value.start.source === '{');
+  if (!isMapping) return []; // `[openapi: 3]` is a list, not an API description
   return value.items.flatMap((item) => {
     const key = item.key;
     if (!key || !CST.isScalar(key)) return [];

@@ -13,7 +13,8 @@ import { MAX_NESTING } from './yaml-limits.ts';
  * same to both. Positions are not kept here: the full parser finds them when one is needed.
  */
 export function readPlainYaml(content: string): { value: unknown } | undefined {
-  if (NOT_PLAIN.some((pattern) => pattern.test(content)) || flowSpansLines(content)) return undefined;
+  // The layout first: it bounds lines and brackets, which keeps every pattern below linear.
+  if (!plainLayout(content) || NOT_PLAIN.some((pattern) => pattern.test(content))) return undefined;
   let warned = false;
   let value: unknown;
   try {
@@ -26,29 +27,54 @@ export function readPlainYaml(content: string): { value: unknown } | undefined {
 }
 
 /**
- * Text the fast path leaves to the full parser. Each pattern may also match inside a string
- * (`**bold**` in a description): that costs a slower read of that file, never a different result.
+ * Text the fast path leaves to the full parser: what plain data never needs, and every place
+ * where the two parsers were found to differ (test/load/plain-yaml.test.ts). Each pattern may
+ * also match inside a string (`**bold**` in a description): that costs a slower read of that
+ * file, never a different result.
  */
 const NOT_PLAIN: readonly RegExp[] = [
-  /(?:^|[\s,[\]{}:])[&*!][^\s,[\]{}]/, // an anchor, an alias or a tag
+  /(?:^|[\s,[\]{}:])[&*][^\s,[\]{}]/, // an anchor or an alias
+  /(?:^|[\s,[\]{}:])!/, // a tag, even the bare `!`
   /^%/m, // a directive
   /<</, // a merge key
   /(?:^|[\s,[{])\?(?:\s|$)/, // a complex key
-  /(?:^|[\s,[{])(?:~|null|Null|NULL)?[ \t]*:(?:\s|$)/, // a null key (the parsers name it differently)
+  /(?:^|[\s,[{])(?:~|null|Null|NULL)[ \t]*:(?:\s|$)/, // a null key (the parsers name it differently)
+  /(?:^|[\n,[{-])[ \t]*:(?:\s|$)/, // an empty key
+  /(?:^|[\s,[{])[[{][^\n]*[\]}][ \t]*:(?:\s|$)/, // a list or mapping as a key (not `/users/{id}:`)
+  /["'\]}]#/, // a comment touching a value (an error to one parser only)
+  /^(?:---|\.\.\.)[^\r\n]*\S/m, // anything on the line of a document marker
+  /[|>](?:[1-9]|[-+][1-9]|\+)/, // block scalar indentation indicators and keep chomping (`|2`, `|+`)
+  /\\U/, // 8-digit escapes (the parsers disagree on those past U+10FFFF)
+  /\r(?!\n)/, // a carriage return alone
+  /^\uFEFF/, // a byte order mark
 ];
 
-/** A flow collection (`[…]`, `{…}`) over several lines: the full parser warns about some of those. */
-function flowSpansLines(content: string): boolean {
-  if (!/[[{]/.test(content)) return false;
+/**
+ * What the patterns cannot see: a flow collection (`[…]`, `{…}`) spanning lines, which one
+ * parser warns about; more brackets than MAX_NESTING, which the full parser's nesting pre-scan
+ * may refuse even inside a string; a line over 1,024 characters, too long for a key to one parser.
+ */
+function plainLayout(content: string): boolean {
   let depth = 0;
+  let brackets = 0;
+  let lineStart = 0;
   for (let i = 0; i < content.length; i++) {
-    const c = content[i];
-    if (c === '[' || c === '{') depth++;
-    else if ((c === ']' || c === '}') && depth > 0) depth--;
-    else if (c === '\n' && depth > 0) return true;
+    const c = content.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (++brackets > MAX_NESTING) return false;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) {
+      depth--;
+    } else if (c === 0x0a) {
+      if (depth > 0 || i - lineStart > MAX_KEY_LINE) return false;
+      lineStart = i + 1;
+    }
   }
-  return false;
+  return content.length - lineStart <= MAX_KEY_LINE;
 }
+
+/** The `yaml` library refuses implicit keys longer than this. */
+const MAX_KEY_LINE = 1024;
 
 /** Collections nested in collections: the full parser refuses more than MAX_NESTING. */
 function depthOf(value: unknown): number {

@@ -79,7 +79,7 @@ export function readProducts(dir: string, cwd: string): ReadProductsResult {
     const content = text.content;
     if (content === undefined) continue;
     const parsed = parseYamlFile(content, file);
-    if (parsed.topLevelKeys.includes('openapi') || parsed.topLevelKeys.includes('swagger')) continue;
+    if (parsed.apiDescription) continue;
     files.push({ path: file, content });
     diagnostics.push(...parsed.diagnostics);
     if (parsed.documents.length === 0 && !parsed.diagnostics.some((d) => d.severity === 'error')) {

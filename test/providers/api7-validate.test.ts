@@ -115,6 +115,22 @@ test('an OpenAPI file must parse and carry an openapi or swagger key', () => {
   assert.equal(inDir('swagger.json'), []);
 });
 
+test('OpenAPI files in JSON, plain YAML and YAML with anchors are all read (fast path or full parser)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'apiproducts-api7-'));
+  writeFileSync(path.join(dir, 'pretty.json'), JSON.stringify({ openapi: '3.0.3', info: { title: 'x', version: '1' }, paths: {} }, null, 2));
+  writeFileSync(path.join(dir, 'anchors.yaml'), 'openapi: 3.0.3\ninfo: &info {title: x, version: "1"}\nx-copy: *info\npaths: {}\n');
+  writeFileSync(path.join(dir, 'broken.json'), '{"openapi": "3.0.3",\n  "paths": {\n');
+  writeFileSync(path.join(dir, 'not-spec.json'), '[1, 2]');
+  const product = (spec: string): string => `name: x\ntargets:\n  ${TARGET}:\n    type: external\n    serverUrls: [https://a]\n    openapi: ${spec}\n`;
+  const inDir = (spec: string): Diagnostic[] => check(product(spec), 'products/x.yaml', path.join(dir, 'x.yaml'));
+  assert.equal(inDir('pretty.json'), []);
+  assert.equal(inDir('anchors.yaml'), []);
+  const [broken] = inDir('broken.json');
+  assert.is(broken?.rule, 'api7/openapi-invalid');
+  assert.match(broken!.message, /line \d+, column \d+/);
+  assert.equal(rules(inDir('not-spec.json')), ['error api7/openapi-invalid']);
+});
+
 test('targets: sandbox needs nothing; a real target needs url and the NAME of a token variable', () => {
   assert.equal(api7.validateTarget(sandboxTarget()), []);
   const real = { ...sandboxTarget(), sandbox: false, url: 'https://api7.example.com:7443', settings: { provider: 'api7', url: 'https://x' } };
