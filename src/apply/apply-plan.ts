@@ -82,6 +82,7 @@ function trafficSince(target: string, { traffic, before }: Gate, configured: num
     waitMs: after.waitMs - before.waitMs,
     rateLimited: after.rateLimited - before.rateLimited,
     concurrency: { configured, lowest: Math.min(configured, after.lowestLimit) },
+    ...(after.pacedPerSecond === undefined ? {} : { pacedPerSecond: after.pacedPerSecond }),
   };
 }
 

@@ -138,6 +138,8 @@ export interface TargetTraffic {
    * (equal when the target never rate-limited the run).
    */
   concurrency: { configured: number; lowest: number };
+  /** Request starts per second the target was paced to after 429s, at the end of the run; absent when never paced. */
+  pacedPerSecond?: number;
 }
 
 /** What an apply did, change by change: never all-or-nothing, never silent. */

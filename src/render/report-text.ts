@@ -47,7 +47,8 @@ export function renderTrafficLine(traffic: TargetTraffic): string | undefined {
   const limited = traffic.rateLimited ? ` (${traffic.rateLimited} answered 429)` : '';
   const { configured, lowest } = traffic.concurrency;
   const adapted = lowest < configured ? `; writes in flight lowered from ${configured} to ${lowest} after 429s, then recovering` : '';
-  return `${traffic.target}: ${traffic.requests} requests, ${traffic.retries} retr${traffic.retries === 1 ? 'y' : 'ies'}${limited}, waited ${seconds(traffic.waitMs)} in total across requests${adapted}.`;
+  const paced = traffic.pacedPerSecond === undefined ? '' : `; requests paced to ${traffic.pacedPerSecond}/s at the end`;
+  return `${traffic.target}: ${traffic.requests} requests, ${traffic.retries} retr${traffic.retries === 1 ? 'y' : 'ies'}${limited}, waited ${seconds(traffic.waitMs)} in total across requests${adapted}${paced}.`;
 }
 
 function seconds(ms: number): string {

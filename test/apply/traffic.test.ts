@@ -25,8 +25,9 @@ test('slow start: 2 in flight at first, one more per success, up to the ceiling'
 });
 
 test('a 429 halves the limit once per window, and the limit then grows by one per window of successes', async () => {
+  // A second per reading of the clock: nothing was granted in the last 250 ms, so no pace is set and only the limit is tested.
   let now = 0;
-  const traffic = new Traffic(8, () => now);
+  const traffic = new Traffic(8, () => (now += 1000));
   for (let i = 0; i < 6; i++) traffic.release(await traffic.acquire());
   assert.is(traffic.snapshot().limit, 8);
   const burst = await grantedAtOnce(traffic, 8);
@@ -39,6 +40,50 @@ test('a 429 halves the limit once per window, and the limit then grows by one pe
   for (const ticket of after.tickets.slice(1)) traffic.release(ticket);
   // 1/2 + 1/2.5 + 1/2.9: still 3 after three successes at limit 2.
   assert.is(traffic.snapshot().limit, 3);
+});
+
+test('a 429 paces the starts at 90% of what the server granted in the last 250 ms, then probes higher', async () => {
+  let now = 0;
+  const traffic = new Traffic(8, () => now);
+  for (let i = 0; i < 20; i++) {
+    const ticket = await traffic.acquire();
+    now += 10;
+    traffic.release(ticket);
+  }
+  assert.is(traffic.snapshot().pacedPerSecond, undefined, 'no pace before a 429');
+  traffic.release(await traffic.acquire(), { rateLimited: true, retryAfterMs: 1000 });
+  // 20 successes from 10 ms to 200 ms since the first request: 100/s granted, paced at 90/s.
+  assert.is(traffic.snapshot().pacedPerSecond, 90);
+  assert.is(traffic.snapshot().limit, 4);
+  const pair = await grantedAtOnce(traffic, 2);
+  assert.is(pair.count, 1, 'the second start waits 1/90 s');
+  now += 12;
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  assert.is(pair.tickets.length, 2, 'and then starts');
+  for (const ticket of pair.tickets) traffic.release(ticket);
+  assert.ok(traffic.snapshot().pacedPerSecond! > 90, 'successes probe a higher rate');
+});
+
+test('the gate never stalls when the pace ends between two readings of the clock', async () => {
+  let now = 0;
+  const script: number[] = []; // readings to return before `now`
+  const traffic = new Traffic(1, () => script.shift() ?? now);
+  for (let i = 0; i < 20; i++) {
+    const ticket = await traffic.acquire();
+    now += 10;
+    traffic.release(ticket);
+  }
+  traffic.release(await traffic.acquire(), { rateLimited: true });
+  assert.is(traffic.snapshot().pacedPerSecond, 90);
+  const first = await traffic.acquire(); // at 200 ms: the next start may come at 211.1 ms, a timer wakes the gate then
+  const second = traffic.acquire();
+  now = 205;
+  traffic.release(first);
+  // The timer finds it too early at 211 ms, and the wait left is measured at 212 ms: already over.
+  script.push(211, 212);
+  now = 212;
+  const started = await Promise.race([second, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 500))]);
+  assert.ok(started, 'the waiting request never started');
 });
 
 test('at one request in flight, a 429 with Retry-After pauses every request that long', async () => {
