@@ -44,9 +44,10 @@ export function parseYamlFile(content: string, file: string): ParsedFile {
 
 /**
  * Positions of a file the fast path read, found by the full parser when first asked for: only
- * files with a problem or a change ever are. The last few are kept, so that a file with
- * thousands of problems is parsed once, not once per problem; keeping them all would hold a
- * syntax tree per product (10 KB each).
+ * files with a problem or a change ever are. The last two are kept, so that a file with
+ * thousands of problems is parsed once, not once per problem (they are found file by file).
+ * Keeping more holds syntax trees long enough to reach V8's old generation, which raises the
+ * peak memory of a large plan; keeping all of them would cost 10 KB per product.
  */
 function lazyLocator(content: string, file: string): DocumentLocator {
   const handle = {};
@@ -65,7 +66,7 @@ function lazyLocator(content: string, file: string): DocumentLocator {
   return { locate: (path) => locator().locate(path), locateKey: (path) => locator().locateKey(path) };
 }
 
-const RECENT_LOCATORS = 8;
+const RECENT_LOCATORS = 2;
 const API_DESCRIPTION_KEYS = ['openapi', 'swagger'];
 const recentLocators = new Map<object, DocumentLocator>();
 
