@@ -1,6 +1,7 @@
-import { Composer, CST, isAlias, isScalar, LineCounter, parseDocument, Parser, visit, type Document } from 'yaml';
+import { Composer, CST, isAlias, isScalar, LineCounter, Parser, visit, type Document } from 'yaml';
 import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
 import { showValue } from '../validate/display.ts';
+import { createFastLocator } from './fast-locator.ts';
 import { readPlainYaml } from './plain-yaml.ts';
 import { createLocator, type DocumentLocator } from './positions.ts';
 import { explainYamlError, firstLine, type YamlProblem } from './yaml-errors.ts';
@@ -39,34 +40,9 @@ export function parseYamlFile(content: string, file: string): ParsedFile {
   // `null`, `~` or nothing but comments: no document, as the full parser sees it.
   if (value === null) return { documents: [], apiDescription: false, diagnostics: [] };
   const apiDescription = typeof value === 'object' && !Array.isArray(value) && API_DESCRIPTION_KEYS.some((key) => Object.hasOwn(value, key));
-  return { documents: [{ value, locator: lazyLocator(content, file), index: 0 }], apiDescription, diagnostics: [] };
+  return { documents: [{ value, locator: createFastLocator(content, file), index: 0 }], apiDescription, diagnostics: [] };
 }
 
-/**
- * Positions of a file the fast path read, found by the full parser when first asked for: only
- * files with a problem or a change ever are. The last two are kept, so that a file with
- * thousands of problems is parsed once, not once per problem (they are found file by file).
- * Keeping more holds syntax trees long enough to reach V8's old generation, which raises the
- * peak memory of a large plan; keeping all of them would cost 10 KB per product.
- */
-function lazyLocator(content: string, file: string): DocumentLocator {
-  const handle = {};
-  const locator = (): DocumentLocator => {
-    let found = recentLocators.get(handle);
-    if (!found) {
-      // The fast path has checked the text (one plain document), so the syntax tree is all that is needed.
-      const lineCounter = new LineCounter();
-      const doc = parseDocument(content, { lineCounter, uniqueKeys: false, logLevel: 'silent', prettyErrors: false });
-      found = createLocator(doc, lineCounter, file);
-      recentLocators.set(handle, found);
-      if (recentLocators.size > RECENT_LOCATORS) recentLocators.delete(recentLocators.keys().next().value as object);
-    }
-    return found;
-  };
-  return { locate: (path) => locator().locate(path), locateKey: (path) => locator().locateKey(path) };
-}
-
-const RECENT_LOCATORS = 2;
 const API_DESCRIPTION_KEYS = ['openapi', 'swagger'];
 const recentLocators = new Map<object, DocumentLocator>();
 

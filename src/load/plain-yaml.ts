@@ -10,7 +10,7 @@ import { MAX_NESTING } from './yaml-limits.ts';
  * YAML 1.2's core schema exactly as the `yaml` library resolves them; anything else returns
  * undefined, and the full parser (parse-yaml.ts) reads the file and explains every problem.
  * test/load/plain-yaml.test.ts checks, on every fixture, that what this path accepts means the
- * same to both. Positions are not kept here: the full parser finds them when one is needed.
+ * same to both. Positions are not kept here: fast-locator.ts finds them when one is needed.
  */
 export function readPlainYaml(content: string): { value: unknown } | undefined {
   // The layout first: it bounds lines and brackets, which keeps every pattern below linear.
@@ -18,7 +18,7 @@ export function readPlainYaml(content: string): { value: unknown } | undefined {
   let warned = false;
   let value: unknown;
   try {
-    value = load(content, { ...LOAD_OPTIONS, onWarning: () => (warned = true) });
+    value = load(content, { ...PLAIN_LOAD_OPTIONS, onWarning: () => (warned = true) });
   } catch {
     return undefined; // a syntax error, a repeated key, several documents, nesting too deep
   }
@@ -117,5 +117,5 @@ const floatType = new Type('tag:yaml.org,2002:float', {
   },
 });
 
-/** maxDepth is an option of js-yaml 4.2+, not yet in its type definitions. */
-const LOAD_OPTIONS = { schema: FAILSAFE_SCHEMA.extend({ implicit: [nullType, boolType, intType, floatType] }), maxDepth: MAX_NESTING + 1 };
+/** The schema and limits of the fast path (maxDepth is an option of js-yaml 4.2+, not yet in its type definitions). */
+export const PLAIN_LOAD_OPTIONS = { schema: FAILSAFE_SCHEMA.extend({ implicit: [nullType, boolType, intType, floatType] }), maxDepth: MAX_NESTING + 1 };

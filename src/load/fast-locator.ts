@@ -1,0 +1,168 @@
+import { load, type State } from 'js-yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import type { SourcePosition } from '../model/diagnostic.ts';
+import { PLAIN_LOAD_OPTIONS } from './plain-yaml.ts';
+import { createLocator, type DocumentLocator } from './positions.ts';
+
+/**
+ * The locator of a file the fast path read (plain-yaml.ts), with the full parser's answers
+ * (positions.ts createLocator): a node starts at its first character (the quote, the `|`, the
+ * first key, the `-`), an empty value at its key. The positions come from js-yaml's node events,
+ * read again when a position is first asked for: only files with a problem or a change are, and
+ * a plan that creates 10,000 products asks for every one (0.05 ms a file here, 0.2–0.4 ms with
+ * the full parser). test/load/plain-yaml.test.ts compares both on every path of every text the
+ * fast path accepts.
+ */
+export function createFastLocator(content: string, file: string): DocumentLocator {
+  const handle = {};
+  const locator = (): DocumentLocator => {
+    let found = recent.get(handle);
+    if (!found) {
+      const root = buildTree(content);
+      found = root ? treeLocator(root, lineStartsOf(content), file) : fullParserLocator(content, file);
+      recent.set(handle, found);
+      if (recent.size > RECENT_LOCATORS) recent.delete(recent.keys().next().value as object);
+    }
+    return found;
+  };
+  return { locate: (path) => locator().locate(path), locateKey: (path) => locator().locateKey(path) };
+}
+
+/** Locators are small, but kept for long they still reach V8's old generation: a few suffice (problems come file by file). */
+const RECENT_LOCATORS = 4;
+const recent = new Map<object, DocumentLocator>();
+
+function treeLocator(root: TreeNode, lineStarts: readonly number[], file: string): DocumentLocator {
+  const find = (path: readonly (string | number)[]): { valueOffset: number; keyOffset?: number } => {
+    let node = root;
+    let found: { valueOffset: number; keyOffset?: number } = { valueOffset: root.start ?? 0 };
+    for (const segment of path) {
+      const step = childOf(node, segment);
+      if (!step) break; // the nearest existing ancestor
+      node = step.node;
+      const valueOffset = node.start ?? step.keyOffset ?? found.valueOffset;
+      found = step.keyOffset === undefined ? { valueOffset } : { valueOffset, keyOffset: step.keyOffset };
+    }
+    return found;
+  };
+  const at = (offset: number): SourcePosition => ({ file, ...linePosition(offset, lineStarts) });
+  return {
+    locate: (path) => at(find(path).valueOffset),
+    locateKey: (path) => {
+      const found = find(path);
+      return at(found.keyOffset ?? found.valueOffset);
+    },
+  };
+}
+
+/** For the shapes the events do not describe node by node (a `key: value` pair inside `[…]`). */
+function fullParserLocator(content: string, file: string): DocumentLocator {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(content, { lineCounter, uniqueKeys: false, logLevel: 'silent', prettyErrors: false });
+  return createLocator(doc, lineCounter, file);
+}
+
+/** A node: where it starts (undefined when empty), and its children. */
+interface TreeNode {
+  start: number | undefined;
+  pairs?: Map<string, { keyOffset: number; node: TreeNode }>;
+  items?: TreeNode[];
+}
+
+function childOf(node: TreeNode, segment: string | number): { node: TreeNode; keyOffset?: number } | undefined {
+  if (node.pairs) return node.pairs.get(String(segment));
+  if (node.items) {
+    const index = typeof segment === 'number' ? segment : /^\d+$/.test(segment) ? Number(segment) : -1;
+    const item = node.items[index];
+    return item ? { node: item } : undefined;
+  }
+  return undefined;
+}
+
+interface Frame {
+  openedAt: number;
+  children: { node: TreeNode; value: unknown }[];
+}
+
+/**
+ * js-yaml opens a node before the space that precedes it and closes it after its last character.
+ * A mapping's children are its keys and values in turn; a key it tried and gave up on (the end
+ * of the mapping) is a last, odd child. A node tried as a mapping key that turned out to be the
+ * value itself is the only child of the node it is: of a scalar, ignored; of a collection, taken
+ * for it. Undefined when the children do not add up to the value: the full parser then locates.
+ */
+function buildTree(content: string): TreeNode | undefined {
+  const frames: Frame[] = [];
+  let root: TreeNode = { start: 0 };
+  let consistent = true;
+  const attach = (node: TreeNode, value: unknown): void => {
+    const parent = frames.at(-1);
+    if (parent) parent.children.push({ node, value });
+    else root = node;
+  };
+  load(content, {
+    ...PLAIN_LOAD_OPTIONS,
+    listener(event: 'open' | 'close', state: State) {
+      if (event === 'open') {
+        frames.push({ openedAt: state.position, children: [] });
+        return;
+      }
+      const frame = frames.pop() as Frame;
+      const only = frame.children.length === 1 ? frame.children[0]! : undefined;
+      if (only && typeof state.result === 'object' && state.result !== null && only.value === state.result) {
+        // A collection tried as a mapping key that turned out to be this node's value: it is this node.
+        attach(only.node, state.result);
+        return;
+      }
+      const start = skipSeparation(content, frame.openedAt);
+      // js-yaml reads a copy of the text with a line break added at the end: nothing there is content.
+      const node: TreeNode = { start: start < state.position && start < content.length ? start : undefined };
+      if (state.kind === 'mapping') {
+        if (Math.floor(frame.children.length / 2) !== Object.keys(state.result as object).length) consistent = false;
+        node.pairs = new Map();
+        for (let i = 0; i + 1 < frame.children.length; i += 2) {
+          const key = frame.children[i]!;
+          const name = String(key.value);
+          if (!node.pairs.has(name)) node.pairs.set(name, { keyOffset: key.node.start ?? 0, node: frame.children[i + 1]!.node });
+        }
+      } else if (state.kind === 'sequence') {
+        if (frame.children.length !== (state.result as unknown[]).length) consistent = false;
+        node.items = frame.children.map((child) => child.node);
+      }
+      attach(node, state.result);
+    },
+  });
+  return consistent ? root : undefined;
+}
+
+/** Past spaces, tabs, line breaks and comments: where js-yaml starts reading a node. */
+function skipSeparation(content: string, from: number): number {
+  let i = from;
+  while (i < content.length) {
+    const c = content[i];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') i++;
+    else if (c === '#') {
+      const end = content.indexOf('\n', i);
+      i = end === -1 ? content.length : end;
+    } else break;
+  }
+  return i;
+}
+
+function lineStartsOf(content: string): number[] {
+  const starts = [0];
+  for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** 1-based line and column, counted as the full parser's LineCounter does. */
+function linePosition(offset: number, lineStarts: readonly number[]): { line: number; column: number } {
+  let low = 0;
+  let high = lineStarts.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (offset < (lineStarts[mid] ?? 0)) high = mid;
+    else low = mid + 1;
+  }
+  return { line: low, column: offset - (lineStarts[low - 1] ?? 0) + 1 };
+}
