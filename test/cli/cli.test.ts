@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { copyExampleProject, readSandboxState, runCli } from '../helpers/project.ts';
+import { copyExampleProject, readSandboxState, repoRoot, runCli } from '../helpers/project.ts';
 
 const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
 
@@ -39,6 +40,16 @@ test('validate accepts the shipped example project', async () => {
   const result = await runCli(['validate'], { cwd: copyExampleProject() });
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stdout, 'Valid: 5 products, 2 targets.');
+});
+
+test('npm start (the README\'s first command) plans the sandbox and shows how to apply', async () => {
+  const scripts = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const [runner, script, ...args] = (scripts.start ?? '').split(/\s+/);
+  assert.equal([runner, script], ['node', 'dist/src/cli.js']);
+  const result = await runCli(args, { cwd: copyExampleProject() });
+  assert.is(result.code, 0, result.stderr);
+  assert.match(result.stdout, 'Plan: 8 to create, 2 to update, 0 to publish, 0 to unpublish, 0 to delete.');
+  assert.match(result.stdout, 'To apply these changes, run:\n  npx apiproducts apply');
 });
 
 test('the main job: plan, apply, then plan says there is nothing to do', async () => {
