@@ -44,7 +44,6 @@ export function parseYamlFile(content: string, file: string): ParsedFile {
 }
 
 const API_DESCRIPTION_KEYS = ['openapi', 'swagger'];
-const recentLocators = new Map<object, DocumentLocator>();
 
 /** The full parser: every file can be read with it, and every problem is explained. */
 export function parseFullYaml(content: string, file: string): ParsedFile {
