@@ -1,8 +1,7 @@
 import { load, type State } from 'js-yaml';
 import { LineCounter, parseDocument } from 'yaml';
-import type { SourcePosition } from '../model/diagnostic.ts';
 import { PLAIN_LOAD_OPTIONS } from './plain-yaml.ts';
-import { createLocator, type DocumentLocator } from './positions.ts';
+import { createLocator, pathLocator, sequenceIndex, type DocumentLocator, type PathSegment, type PathStep } from './positions.ts';
 
 /**
  * The locator of a file the fast path read (plain-yaml.ts), with the full parser's answers
@@ -19,7 +18,7 @@ export function createFastLocator(content: string, file: string): DocumentLocato
     let found = recent.get(handle);
     if (!found) {
       const root = buildTree(content);
-      found = root ? treeLocator(root, lineStartsOf(content), file) : fullParserLocator(content, file);
+      found = root ? treeLocator(root, content, file) : fullParserLocator(content, file);
       recent.set(handle, found);
       if (recent.size > RECENT_LOCATORS) recent.delete(recent.keys().next().value as object);
     }
@@ -32,27 +31,16 @@ export function createFastLocator(content: string, file: string): DocumentLocato
 const RECENT_LOCATORS = 4;
 const recent = new Map<object, DocumentLocator>();
 
-function treeLocator(root: TreeNode, lineStarts: readonly number[], file: string): DocumentLocator {
-  const find = (path: readonly (string | number)[]): { valueOffset: number; keyOffset?: number } => {
-    let node = root;
-    let found: { valueOffset: number; keyOffset?: number } = { valueOffset: root.start ?? 0 };
-    for (const segment of path) {
-      const step = childOf(node, segment);
-      if (!step) break; // the nearest existing ancestor
-      node = step.node;
-      const valueOffset = node.start ?? step.keyOffset ?? found.valueOffset;
-      found = step.keyOffset === undefined ? { valueOffset } : { valueOffset, keyOffset: step.keyOffset };
+function treeLocator(root: TreeNode, content: string, file: string): DocumentLocator {
+  const step = (node: TreeNode, segment: PathSegment): PathStep<TreeNode> | undefined => {
+    if (node.pairs) {
+      const pair = node.pairs.get(String(segment));
+      return pair && { node: pair.node, valueOffset: pair.node.start, keyOffset: pair.keyOffset };
     }
-    return found;
+    const item = node.items?.[sequenceIndex(segment)];
+    return item && { node: item, valueOffset: item.start };
   };
-  const at = (offset: number): SourcePosition => ({ file, ...linePosition(offset, lineStarts) });
-  return {
-    locate: (path) => at(find(path).valueOffset),
-    locateKey: (path) => {
-      const found = find(path);
-      return at(found.keyOffset ?? found.valueOffset);
-    },
-  };
+  return pathLocator(root, root.start ?? 0, step, lineCounterOf(content), file);
 }
 
 /** For the shapes the events do not describe node by node (a `key: value` pair inside `[…]`). */
@@ -67,16 +55,6 @@ interface TreeNode {
   start: number | undefined;
   pairs?: Map<string, { keyOffset: number; node: TreeNode }>;
   items?: TreeNode[];
-}
-
-function childOf(node: TreeNode, segment: string | number): { node: TreeNode; keyOffset?: number } | undefined {
-  if (node.pairs) return node.pairs.get(String(segment));
-  if (node.items) {
-    const index = typeof segment === 'number' ? segment : /^\d+$/.test(segment) ? Number(segment) : -1;
-    const item = node.items[index];
-    return item ? { node: item } : undefined;
-  }
-  return undefined;
 }
 
 interface Frame {
@@ -149,20 +127,10 @@ function skipSeparation(content: string, from: number): number {
   return i;
 }
 
-function lineStartsOf(content: string): number[] {
-  const starts = [0];
-  for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** 1-based line and column, counted as the full parser's LineCounter does. */
-function linePosition(offset: number, lineStarts: readonly number[]): { line: number; column: number } {
-  let low = 0;
-  let high = lineStarts.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (offset < (lineStarts[mid] ?? 0)) high = mid;
-    else low = mid + 1;
-  }
-  return { line: low, column: offset - (lineStarts[low - 1] ?? 0) + 1 };
+/** Lines counted as the full parser's lexer counts them, for the same line:column. */
+function lineCounterOf(content: string): LineCounter {
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  return lineCounter;
 }

@@ -13,32 +13,43 @@ export interface DocumentLocator {
   locateKey: Locate;
 }
 
-type PathSegment = string | number;
+export type PathSegment = string | number;
 
-/** Where the node at `path` starts, and where the key naming it starts (absent for seq items and the root). */
-interface Found {
-  valueOffset: number;
+/**
+ * One step down a path: the child node, where its value starts (undefined for an empty value,
+ * `key:` with nothing after it), and where the key naming it starts (absent for list items).
+ */
+export interface PathStep<N> {
+  node: N;
+  valueOffset: number | undefined;
   keyOffset?: number;
 }
 
-export function createLocator(doc: Document, lineCounter: LineCounter, file: string): DocumentLocator {
+/**
+ * A locator over any tree of a document's nodes, given the root, where it starts, and how to take
+ * one step: a path leads to its node, or to the nearest ancestor that exists; an empty value is
+ * pointed at by its key. Every locator answers this way, whichever parser built the tree.
+ */
+export function pathLocator<N>(
+  root: N,
+  rootOffset: number,
+  step: (node: N, segment: PathSegment) => PathStep<N> | undefined,
+  lineCounter: LineCounter,
+  file: string,
+): DocumentLocator {
   const at = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
   };
-  const find = (path: readonly PathSegment[]): Found => {
-    // The document itself, when it has no content: its first character.
-    let node: unknown = doc.contents;
-    let found: Found = { valueOffset: rangeStart(node) ?? doc.range?.[0] ?? 0 };
+  const find = (path: readonly PathSegment[]): { valueOffset: number; keyOffset?: number } => {
+    let node = root;
+    let found: { valueOffset: number; keyOffset?: number } = { valueOffset: rootOffset };
     for (const segment of path) {
-      if (isAlias(node)) node = node.resolve(doc);
-      const step = child(node, segment);
-      if (!step) break; // nearest existing ancestor
-      node = step.value;
-      const keyOffset = step.keyOffset;
-      // `key:` with no value has an empty value node just after the colon: point at the key instead.
-      const valueOffset = (isEmptyValue(step.value) ? undefined : rangeStart(step.value)) ?? keyOffset ?? found.valueOffset;
-      found = keyOffset === undefined ? { valueOffset } : { valueOffset, keyOffset };
+      const next = step(node, segment);
+      if (!next) break; // nearest existing ancestor
+      node = next.node;
+      const valueOffset = next.valueOffset ?? next.keyOffset ?? found.valueOffset;
+      found = next.keyOffset === undefined ? { valueOffset } : { valueOffset, keyOffset: next.keyOffset };
     }
     return found;
   };
@@ -49,6 +60,24 @@ export function createLocator(doc: Document, lineCounter: LineCounter, file: str
       return at(found.keyOffset ?? found.valueOffset);
     },
   };
+}
+
+/** The list index a path segment names, or -1 (ajv's pointers give indexes as strings). */
+export function sequenceIndex(segment: PathSegment): number {
+  return typeof segment === 'number' ? segment : /^\d+$/.test(segment) ? Number(segment) : -1;
+}
+
+export function createLocator(doc: Document, lineCounter: LineCounter, file: string): DocumentLocator {
+  // The document itself, when it has no content: its first character.
+  const rootOffset = rangeStart(doc.contents) ?? doc.range?.[0] ?? 0;
+  const step = (node: unknown, segment: PathSegment): PathStep<unknown> | undefined => {
+    const found = child(isAlias(node) ? node.resolve(doc) : node, segment);
+    if (!found) return undefined;
+    // `key:` with no value has an empty value node just after the colon: point at the key instead.
+    const valueOffset = isEmptyValue(found.value) ? undefined : rangeStart(found.value);
+    return found.keyOffset === undefined ? { node: found.value, valueOffset } : { node: found.value, valueOffset, keyOffset: found.keyOffset };
+  };
+  return pathLocator<unknown>(doc.contents, rootOffset, step, lineCounter, file);
 }
 
 /**
@@ -79,8 +108,7 @@ function child(node: unknown, segment: PathSegment): { value: unknown; keyOffset
     return keyOffset === undefined ? { value: item.value } : { value: item.value, keyOffset };
   }
   if (isSeq(node)) {
-    const index = typeof segment === 'number' ? segment : /^\d+$/.test(segment) ? Number(segment) : -1;
-    const item: unknown = node.items[index];
+    const item: unknown = node.items[sequenceIndex(segment)];
     return item === undefined ? undefined : { value: item };
   }
   return undefined;
