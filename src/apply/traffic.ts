@@ -5,8 +5,8 @@
  * start, so that a run does not open with a burst the server refuses); a 429 halves it, and from
  * then on it grows by one per window of successes (additive increase); when it is down to one
  * request at a time, nothing was granted lately and the server still refuses, every request
- * waits as long as `Retry-After` asks. A run that meets a rate limit settles just under what the server grants instead of
- * hammering it; the counters go into the apply report.
+ * waits as long as `Retry-After` asks. A run that meets a rate limit settles just under what the
+ * server grants instead of hammering it; the counters go into the apply report.
  *
  * Concurrency alone cannot hold a fast connection under a rate limit: at 1 ms per answer, one
  * request at a time is already 500 requests/s. So a 429 also paces the starts: at 90% of the
@@ -53,7 +53,10 @@ export interface Ticket {
 export const DEFAULT_CEILING = 8;
 /** Requests in flight at first, before any success. */
 const SLOW_START = 2;
-/** Successes within this window are what the server granted when it starts refusing: short, so that waits before it do not count. */
+/**
+ * Successes within this window are what the server granted when it starts refusing: short, so
+ * that the time spent waiting before it does not count as a low rate.
+ */
 const RATE_WINDOW_MS = 250;
 /** A shorter history overstates the rate (a burst allowance answered at once). */
 const MIN_RATE_WINDOW_MS = 100;
