@@ -17,7 +17,7 @@ import { createDirectory, toProductBody as api7Body } from '../src/providers/api
 import type { Api7GatewayGroup, Api7Product, Api7Service } from '../src/providers/api7/wire.ts';
 import { toProductBody as apigeeBody } from '../src/providers/apigee/mapping.ts';
 import { getProviderKind } from '../src/providers/index.ts';
-import type { DesiredObject } from '../src/providers/provider.ts';
+import type { DesiredObject } from '../src/model/objects.ts';
 import { parseProductBody as parseApi7Body } from '../src/sandbox/api7/product-body.ts';
 import type { Api7State } from '../src/sandbox/api7/state.ts';
 import { parseProductBody as parseApigeeBody } from '../src/sandbox/apigee/product-body.ts';

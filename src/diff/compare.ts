@@ -1,6 +1,6 @@
 import jsonPatch from 'fast-json-patch';
 import type { FieldChange, ObjectState } from '../model/plan.ts';
-import { canonicalJson } from './canonical.ts';
+import { canonicalJson } from '../model/fingerprint.ts';
 
 /**
  * The fields that differ between two normalised states. Objects are compared key by key

@@ -1,4 +1,4 @@
-import type { DesiredObject, LiveObject } from '../providers/provider.ts';
+import type { DesiredObject, LiveObject } from '../model/objects.ts';
 
 /**
  * How one identity on a target pairs up. `collision`: Git wants an object whose identity is held

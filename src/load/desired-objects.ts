@@ -1,6 +1,7 @@
 import type { ProductSet } from '../model/product.ts';
 import type { TargetConfig } from '../model/target.ts';
-import type { DesiredObject, ProviderKind } from '../providers/provider.ts';
+import type { ProviderKind } from '../providers/provider.ts';
+import type { DesiredObject } from '../model/objects.ts';
 import { resolveEffective } from './effective-product.ts';
 
 /** Every object the products in Git become on one target, in product order. */

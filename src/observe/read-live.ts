@@ -1,5 +1,6 @@
 import { UserError, type Diagnostic } from '../model/diagnostic.ts';
-import type { LiveObject, Provider } from '../providers/provider.ts';
+import type { Provider } from '../providers/provider.ts';
+import type { LiveObject } from '../model/objects.ts';
 
 export interface LiveTarget {
   live: LiveObject[];

@@ -3,8 +3,8 @@ import type { Change, ChangeAction, FieldChange, ObjectAfter, ObjectState, Plan,
 import { PLAN_FORMAT_VERSION } from '../model/plan.ts';
 import type { ProductStatus } from '../model/product.ts';
 import type { TargetIdentity } from '../model/target.ts';
-import type { DesiredObject, LiveObject } from '../providers/provider.ts';
-import { fingerprint } from '../diff/canonical.ts';
+import type { DesiredObject, LiveObject } from '../model/objects.ts';
+import { objectFingerprint } from '../model/fingerprint.ts';
 import { compareStates, describeState } from '../diff/compare.ts';
 import { matchObjects } from '../diff/match.ts';
 
@@ -228,7 +228,7 @@ function walk(state: ObjectState, segments: readonly string[], create: boolean):
 
 function presentAs(live: LiveObject): Extract<Precondition, { kind: 'present' }> {
   const observed = { status: live.status, state: live.state };
-  return { kind: 'present', fingerprint: fingerprint(observed), observed };
+  return { kind: 'present', fingerprint: objectFingerprint(observed), observed };
 }
 
 function collision(target: string, desired: DesiredObject): Diagnostic {

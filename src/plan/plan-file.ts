@@ -1,7 +1,7 @@
 import { UserError } from '../model/diagnostic.ts';
 import { PLAN_FORMAT_VERSION, type Plan } from '../model/plan.ts';
 import type { TargetIdentity } from '../model/target.ts';
-import { canonicalJson, fingerprint } from '../diff/canonical.ts';
+import { canonicalJson, fingerprint } from '../model/fingerprint.ts';
 
 /** The plan file's text: the plan with a digest over everything else in it. */
 export function serialisePlanFile(plan: Plan): string {

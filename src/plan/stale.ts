@@ -1,6 +1,6 @@
 import type { Change, FieldChange } from '../model/plan.ts';
-import type { LiveObject } from '../providers/provider.ts';
-import { fingerprint } from '../diff/canonical.ts';
+import type { LiveObject } from '../model/objects.ts';
+import { objectFingerprint } from '../model/fingerprint.ts';
 import { compareStates } from '../diff/compare.ts';
 
 /** An object a saved plan relied on that has moved since: apply writes nothing when there is one. */
@@ -40,7 +40,7 @@ export function findStaleObjects(changes: readonly Change[], liveByTarget: Reado
       continue;
     }
     const now = { status: live.status, state: live.state };
-    if (fingerprint(now) === precondition.fingerprint) continue;
+    if (objectFingerprint(now) === precondition.fingerprint) continue;
     const fields = compareStates(precondition.observed.state, live.state);
     if (precondition.observed.status !== live.status) fields.unshift({ path: 'status', before: precondition.observed.status, after: live.status });
     report('changed since the plan was made', fields);

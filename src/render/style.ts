@@ -1,4 +1,4 @@
-import { canonicalJson } from '../diff/canonical.ts';
+import { canonicalJson } from '../model/fingerprint.ts';
 
 /** ANSI styling that collapses to plain text when colour is off (no TTY, NO_COLOR, CI logs, files). */
 export interface Style {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fingerprint } from '../../src/diff/canonical.ts';
+import { fingerprint } from '../../src/model/fingerprint.ts';
 import { desired, live, PLAN_CASES, planFor } from '../fixtures/plan-cases.ts';
 
 const fingerprintOf = (object: ReturnType<typeof live>) => fingerprint({ status: object.status, state: object.state });

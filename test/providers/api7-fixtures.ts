@@ -10,7 +10,7 @@ import type { EffectiveProduct, ProductSource, ProductSpec } from '../../src/mod
 import type { TargetConfig } from '../../src/model/target.ts';
 import { resolveEffective } from '../../src/load/effective-product.ts';
 import { createLocator } from '../../src/load/positions.ts';
-import type { DesiredObject, LiveObject } from '../../src/providers/provider.ts';
+import type { DesiredObject, LiveObject } from '../../src/model/objects.ts';
 
 export const TARGET = 'sandbox-api7';
 export const TOKEN = 'a7ee-SENTINEL-token-3f9c2d71';

@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import { importApi7Object } from '../../src/providers/api7/import-product.ts';
 import * as assert from 'uvu/assert';
-import { canonicalJson } from '../../src/diff/canonical.ts';
+import { canonicalJson } from '../../src/model/fingerprint.ts';
 import { renderProductYaml } from '../../src/commands/import.ts';
 import { resolveEffective } from '../../src/load/effective-product.ts';
 import { loadProject } from '../../src/load/load-project.ts';
@@ -13,7 +13,7 @@ import { api7 } from '../../src/providers/api7/index.ts';
 import { createDirectory, toLiveObject, toProductBody, type Api7Directory } from '../../src/providers/api7/mapping.ts';
 import type { Api7Product } from '../../src/providers/api7/wire.ts';
 import { getProviderKind } from '../../src/providers/index.ts';
-import type { ImportedProduct, LiveObject } from '../../src/providers/provider.ts';
+import type { ImportedProduct, LiveObject } from '../../src/model/objects.ts';
 import { parseProductBody } from '../../src/sandbox/api7/product-body.ts';
 import { seedApi7State } from '../../src/sandbox/api7/state.ts';
 import { tempProject } from '../load/temp-project.ts';

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
-import { fingerprint } from '../../src/diff/canonical.ts';
+import { fingerprint } from '../../src/model/fingerprint.ts';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { canonicalJson } from '../../src/diff/canonical.ts';
+import { canonicalJson } from '../../src/model/fingerprint.ts';
 import type { Api7Product } from '../../src/providers/api7/wire.ts';
 import {
   createDirectory,

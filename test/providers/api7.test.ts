@@ -1,11 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { canonicalJson } from '../../src/diff/canonical.ts';
+import { canonicalJson } from '../../src/model/fingerprint.ts';
 import type { Diagnostic } from '../../src/model/diagnostic.ts';
 import type { Change } from '../../src/model/plan.ts';
 import { api7 } from '../../src/providers/api7/index.ts';
 import type { Api7Product } from '../../src/providers/api7/wire.ts';
-import { ProviderError, type DesiredObject, type LiveObject, type Provider } from '../../src/providers/provider.ts';
+import { ProviderError, type Provider } from '../../src/providers/provider.ts';
+import { type DesiredObject, type LiveObject } from '../../src/model/objects.ts';
 import { startApi7Emulator, type Api7Emulator } from '../../src/sandbox/api7/server.ts';
 import { seedApi7State, type Api7State } from '../../src/sandbox/api7/state.ts';
 import { changeFor, exampleProduct, sandboxTarget, TARGET, TOKEN } from './api7-fixtures.ts';

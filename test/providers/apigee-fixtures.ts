@@ -11,7 +11,7 @@ import type { EffectiveProduct, ProductSource, ProductSpec } from '../../src/mod
 import type { TargetConfig } from '../../src/model/target.ts';
 import { resolveEffective } from '../../src/load/effective-product.ts';
 import { createLocator } from '../../src/load/positions.ts';
-import type { DesiredObject, LiveObject } from '../../src/providers/provider.ts';
+import type { DesiredObject, LiveObject } from '../../src/model/objects.ts';
 
 export const TARGET = 'sandbox-apigee';
 export const ORG = 'sandbox';

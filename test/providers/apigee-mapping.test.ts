@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { canonicalJson, fingerprint } from '../../src/diff/canonical.ts';
+import { canonicalJson, fingerprint } from '../../src/model/fingerprint.ts';
 import { apigee } from '../../src/providers/apigee/index.ts';
 import { desiredState, toDesiredObjects, toLiveObject, toProductBody, type ApigeeState } from '../../src/providers/apigee/mapping.ts';
 import { coarsestLimit, mapPlanLimits } from '../../src/providers/apigee/plan-limits.ts';

@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fingerprint } from '../../src/diff/canonical.ts';
+import { fingerprint } from '../../src/model/fingerprint.ts';
 import { compareStates } from '../../src/diff/compare.ts';
 import type { Diagnostic } from '../../src/model/diagnostic.ts';
 import { apigee } from '../../src/providers/apigee/index.ts';
-import type { DesiredObject } from '../../src/providers/provider.ts';
+import type { DesiredObject } from '../../src/model/objects.ts';
 import type { ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
 import { seedApigeeState, storeProduct } from '../../src/sandbox/apigee/state.ts';
 import { apigeeProduct, apigeeTarget, changeFor, EXAMPLES, FLAVOURS, ORG, TOKEN, type Flavour } from './apigee-fixtures.ts';

@@ -6,13 +6,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyPlan } from '../../src/apply/apply-plan.ts';
-import { fingerprint } from '../../src/diff/canonical.ts';
+import { fingerprint } from '../../src/model/fingerprint.ts';
 import { compareStates } from '../../src/diff/compare.ts';
 import { desiredObjects } from '../../src/load/desired-objects.ts';
 import type { ApplyReport, Change, ChangeAction, Plan } from '../../src/model/plan.ts';
 import type { ProductSource } from '../../src/model/product.ts';
 import { buildPlan } from '../../src/plan/build-plan.ts';
-import { ProviderError, type LiveObject, type Provider } from '../../src/providers/provider.ts';
+import { ProviderError, type Provider } from '../../src/providers/provider.ts';
+import { type LiveObject } from '../../src/model/objects.ts';
 import { assertNoSecrets, byKey } from './apigee-harness.ts';
 import { productSource, SUBJECTS, type ProductDoc, type Running, type Subject } from './contract-subjects.ts';
 

@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../../src/model/diagnostic.ts';
 import type { EffectiveProduct } from '../../src/model/product.ts';
 import type { TargetConfig } from '../../src/model/target.ts';
-import type { ImportedProduct, ProviderKind } from '../../src/providers/provider.ts';
+import type { ProviderKind } from '../../src/providers/provider.ts';
+import type { ImportedProduct } from '../../src/model/objects.ts';
 
 /**
  * A test double of the ProviderKind contract (the real API7 kind lives in src/providers/api7/):

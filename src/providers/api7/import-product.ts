@@ -18,7 +18,7 @@
  */
 import type { AuthMethod, Binding, ProductSpec } from '../../model/product.ts';
 import type { TargetConfig } from '../../model/target.ts';
-import type { ImportedProduct, LiveObject } from '../provider.ts';
+import type { ImportedProduct, LiveObject } from '../../model/objects.ts';
 import { OAUTH_PREFIX, type Api7State, type ServiceLink } from './mapping.ts';
 
 /** Names the directory could not resolve are kept by mapping.ts as `#<id>`. */

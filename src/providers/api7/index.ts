@@ -4,13 +4,14 @@
  */
 import pLimit from 'p-limit';
 import { attachTraffic } from '../../apply/traffic.ts';
-import { fingerprint } from '../../diff/canonical.ts';
+import { objectFingerprint } from '../../model/fingerprint.ts';
 import { UserError, type Diagnostic } from '../../model/diagnostic.ts';
 import type { Change } from '../../model/plan.ts';
 import type { TargetConfig } from '../../model/target.ts';
 import type { ConnectOptions } from '../http.ts';
 import { UncertainWrites } from '../uncertain-writes.ts';
-import { ProviderError, type Endpoint, type LiveObject, type Provider, type ProviderKind } from '../provider.ts';
+import { ProviderError, type Endpoint, type Provider, type ProviderKind } from '../provider.ts';
+import { type LiveObject } from '../../model/objects.ts';
 import { createApi7Client, portalName, type Api7Client } from './client.ts';
 import { createDirectory, toDesiredObject, toLiveObject, toProductBody, type Api7Directory } from './mapping.ts';
 import { importApi7Object } from './import-product.ts';
@@ -122,7 +123,7 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, opt
   const alreadyCreated = async (change: Change): Promise<boolean> => {
     const mine = (await client.listProducts()).filter((product) => isOwned(product) && product.labels?.[NAME_LABEL] === change.key);
     if (mine.length === 0) return false;
-    const expected = fingerprint({ status: change.after!.status, state: change.after!.state });
+    const expected = objectFingerprint(change.after!);
     if (mine.some((product) => lastAppliedOf(product) === expected)) return true;
     throw new ProviderError(`a product for ${change.key} appeared on the target while this apply ran (not written by it); run plan again`);
   };

@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { isOwned, lastAppliedOf, ownershipLabels, withoutOwnership } from './ownership.ts';
 import type { ObjectAfter, ObjectState } from '../../model/plan.ts';
 import type { AuthMethod, EffectiveProduct } from '../../model/product.ts';
-import type { DesiredObject, LiveObject } from '../provider.ts';
+import type { DesiredObject, LiveObject } from '../../model/objects.ts';
 import { ProviderError } from '../provider.ts';
 import {
   NAME_LABEL,

@@ -1,5 +1,5 @@
 import type { ObjectAfter } from '../../model/plan.ts';
-import { fingerprint } from '../../diff/canonical.ts';
+import { objectFingerprint } from '../../model/fingerprint.ts';
 import { NAME_LABEL, OWNER_LABEL, OWNER_VALUE, type Api7Product } from './wire.ts';
 
 /**
@@ -23,7 +23,7 @@ export function withoutOwnership(labels: Record<string, string> | undefined): Re
 
 /** The labels that mark a product written by apiproducts, including what it wrote. */
 export function ownershipLabels(productName: string, after: ObjectAfter): Record<string, string> {
-  const digest = fingerprint({ status: after.status, state: after.state });
+  const digest = objectFingerprint(after);
   return { [OWNER_LABEL]: OWNER_VALUE, [NAME_LABEL]: productName, [APPLIED_LABEL]: digest.slice(DIGEST_PREFIX.length) };
 }
 

@@ -23,10 +23,10 @@
  * an `access` attribute apiproducts does not know) is imported as close as it can be, with a warning
  * that names what the next plan changes. Pure: no I/O.
  */
-import { canonicalJson } from '../../diff/canonical.ts';
+import { canonicalJson } from '../../model/fingerprint.ts';
 import type { Binding, PlanLimits, PlanTier, ProductSpec } from '../../model/product.ts';
 import type { TargetConfig } from '../../model/target.ts';
-import type { ImportedProduct, LiveObject } from '../provider.ts';
+import type { ImportedProduct, LiveObject } from '../../model/objects.ts';
 import { DEFAULT_PLAN, type ApigeeState } from './mapping.ts';
 import { OWNERSHIP_ATTRIBUTES } from './ownership.ts';
 import { BURST_ATTRIBUTE, limitAttribute, type QuotaState } from './plan-limits.ts';

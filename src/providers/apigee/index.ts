@@ -3,12 +3,13 @@
  * connected Provider (observe, preflight, apply) over the management API.
  */
 import { attachTraffic } from '../../apply/traffic.ts';
-import { fingerprint } from '../../diff/canonical.ts';
+import { objectFingerprint } from '../../model/fingerprint.ts';
 import type { Change } from '../../model/plan.ts';
 import type { TargetConfig } from '../../model/target.ts';
 import type { ConnectOptions } from '../http.ts';
 import { UncertainWrites } from '../uncertain-writes.ts';
-import { ProviderError, type Endpoint, type LiveObject, type Provider, type ProviderKind } from '../provider.ts';
+import { ProviderError, type Endpoint, type Provider, type ProviderKind } from '../provider.ts';
+import { type LiveObject } from '../../model/objects.ts';
 import { createApigeeClient, orgOf, type ApigeeClient } from './client.ts';
 import { toDesiredObjects, toLiveObject, toProductBody } from './mapping.ts';
 import { isOwnedBy, lastAppliedOf } from './ownership.ts';
@@ -67,7 +68,7 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     const found = await client.getProduct(name);
     if (!found) return false;
     const attributes = Object.fromEntries((found.attributes ?? []).map((a) => [a.name, a.value]));
-    const expected = fingerprint({ status: change.after!.status, state: change.after!.state });
+    const expected = objectFingerprint(change.after!);
     if (isOwnedBy(attributes) && lastAppliedOf(attributes) === expected) return true;
     throw new ProviderError(`a product named ${name} appeared on the target while this apply ran (not written by it); run plan again`);
   };

@@ -25,7 +25,7 @@
  */
 import type { ObjectAfter, ObjectState } from '../../model/plan.ts';
 import type { EffectiveProduct, PlanTier, ProductStatus } from '../../model/product.ts';
-import type { DesiredObject, LiveObject } from '../provider.ts';
+import type { DesiredObject, LiveObject } from '../../model/objects.ts';
 import { isOwnedBy, lastAppliedOf, OWNERSHIP_ATTRIBUTES, ownershipAttributes, withoutOwnership } from './ownership.ts';
 import { mapPlanLimits, type QuotaState } from './plan-limits.ts';
 import { ACCESS_ATTRIBUTE, NAME_ATTRIBUTE, TEAM_ATTRIBUTE, type ApigeeProduct, type ApigeeProductBody } from './wire.ts';

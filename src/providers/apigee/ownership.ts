@@ -7,7 +7,7 @@
  * Only the hex digest is stored, as for API7.
  */
 import type { ObjectAfter } from '../../model/plan.ts';
-import { fingerprint } from '../../diff/canonical.ts';
+import { objectFingerprint } from '../../model/fingerprint.ts';
 import { NAME_ATTRIBUTE, OWNER_ATTRIBUTE, OWNER_VALUE } from './wire.ts';
 
 export const APPLIED_ATTRIBUTE = 'apiproducts-applied';
@@ -20,7 +20,7 @@ export function isOwnedBy(attributes: Record<string, string>): boolean {
 }
 
 export function ownershipAttributes(productName: string, after: ObjectAfter): Record<string, string> {
-  const digest = fingerprint({ status: after.status, state: after.state });
+  const digest = objectFingerprint(after);
   return { [OWNER_ATTRIBUTE]: OWNER_VALUE, [NAME_ATTRIBUTE]: productName, [APPLIED_ATTRIBUTE]: digest.slice(DIGEST_PREFIX.length) };
 }
 

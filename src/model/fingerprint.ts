@@ -20,3 +20,12 @@ function sortKeys(value: unknown): unknown {
 export function fingerprint(value: unknown): string {
   return 'sha256:' + createHash('sha256').update(canonicalJson(value)).digest('hex');
 }
+
+/**
+ * The fingerprint of an object as a plan sees it (its status and state): the one recipe behind a
+ * change's precondition, the stale-plan check, the last-applied marker a provider writes on the
+ * object, and the check that a lost create did happen. All of them must agree byte for byte.
+ */
+export function objectFingerprint(object: { status: unknown; state: unknown }): string {
+  return fingerprint({ status: object.status, state: object.state });
+}

@@ -1,0 +1,65 @@
+import type { SourcePosition } from './diagnostic.ts';
+import type { ProductSpec, ProductStatus } from './product.ts';
+import type { ObjectState } from './plan.ts';
+
+/** An object as it should be on a target, in the provider's normalised vocabulary. */
+export interface DesiredObject {
+  /** Identity on the target: API7 product name, Apigee `<name>-<plan>`. */
+  key: string;
+  /** The Git product it comes from. */
+  product: string;
+  status: ProductStatus;
+  state: ObjectState;
+  /** Content written with the object but compared through a digest in `state` (e.g. `openapi`). */
+  attachments?: Record<string, string>;
+  protected: boolean;
+  /** Take over an unowned live object with this key (binding `adopt: true`, written by import). */
+  adopt?: boolean;
+  /**
+   * Where the binding is written. A function: a position costs a parse of the file, and only the
+   * objects that change show one.
+   */
+  locate: () => SourcePosition;
+}
+
+/** An object read from a target, normalised exactly like a DesiredObject so the two compare. */
+export interface LiveObject {
+  key: string;
+  /** Carries our ownership marker (DESIGN §5): only these are ever updated or deleted. */
+  owned: boolean;
+  /** The Git product named by the ownership marker, when owned. */
+  product?: string;
+  status: ProductStatus;
+  state: ObjectState;
+  /** Content read with the object and written back unchanged when only its status changes. */
+  attachments?: Record<string, string>;
+  /**
+   * Fingerprint of the object as apiproducts last wrote it (kept on the object itself, like
+   * kubectl's last-applied annotation); differs from the live fingerprint when someone edited it
+   * outside Git since.
+   */
+  lastApplied?: string;
+  /** Opaque ids the provider needs to write to it (e.g. `{id}`). */
+  ref: Record<string, string>;
+}
+
+/**
+ * A live object turned back into Git by `apiproducts import`: the product document and the files
+ * it refers to. Loading `spec` and planning it against the live object it came from shows no
+ * changes, except the adoption of an object apiproducts does not own yet.
+ */
+export interface ImportedProduct {
+  /**
+   * The product document, plain data ready to dump as YAML, keys in the order they are written
+   * (name, displayName, description, status, visibility, access, team, labels, auth, targets).
+   * `targets` has one binding block, for the target it was read from; that block carries
+   * `adopt: true` when the live object has no ownership marker.
+   */
+  spec: ProductSpec;
+  /** Files the document refers to (e.g. an OpenAPI document), by path relative to the product file's directory. */
+  files: Record<string, string>;
+  /** What will not validate or apply as read (e.g. a link to a service the target no longer lists), one sentence each. */
+  warnings: string[];
+  /** The keys of the live objects this document covers: one, or several plans of one product (Apigee). */
+  keys: string[];
+}
