@@ -7,7 +7,8 @@
  * the same diff, plan and render.
  */
 import pLimit from 'p-limit';
-import { DEFAULT_RETRY } from '../src/apply/retry.ts';
+import { DEFAULT_RETRY, type Attempted } from '../src/providers/transport/retry.ts';
+import { Traffic } from '../src/providers/transport/traffic.ts';
 import type { TargetConfig } from '../src/model/target.ts';
 import { createApi7Client, describeApi7Error, type Api7Client } from '../src/providers/api7/client.ts';
 import { createDirectory, toLiveObject as api7Live, type Api7Directory } from '../src/providers/api7/mapping.ts';
@@ -16,8 +17,8 @@ import type { Api7Item, Api7Product, Api7Service } from '../src/providers/api7/w
 import { describeApigeeError } from '../src/providers/apigee/client.ts';
 import { toLiveObject as apigeeLive } from '../src/providers/apigee/mapping.ts';
 import type { ApigeeProduct } from '../src/providers/apigee/wire.ts';
-import { createHttpClient, type HttpClient } from '../src/providers/http.ts';
-import { expectPage } from '../src/providers/paging.ts';
+import { createHttpClient, type HttpClient } from '../src/providers/transport/http.ts';
+import { expectPage } from '../src/providers/transport/paging.ts';
 import type { Provider, ProviderKind } from '../src/providers/provider.ts';
 
 /** The page size peers ask for when listing names: API7's common default of 100; Apigee's 1000 (the most it serves). */
@@ -31,7 +32,7 @@ function token(target: TargetConfig): string {
   return value;
 }
 
-function notForApply(): Promise<void> {
+function notForApply(): Promise<Attempted<void>> {
   return Promise.reject(new Error('the baseline strategy only reads'));
 }
 
@@ -55,7 +56,7 @@ function api7Baseline(target: TargetConfig, url: string, parallelism: number): P
     baseUrl: url,
     headers: () => ({ 'X-API-KEY': token(target) }),
     describeError: describeApi7Error,
-    readRetry: DEFAULT_RETRY,
+    retry: DEFAULT_RETRY,
   });
   let snapshot: { products: Api7Product[]; directory: Api7Directory } | undefined;
 
@@ -90,6 +91,8 @@ function api7Baseline(target: TargetConfig, url: string, parallelism: number): P
       return checkLinks(ours, snapshot.products, snapshot.directory, target.name);
     },
     apply: notForApply,
+    // Counters only: its reads bypass the gate, as the peers' fixed concurrency does.
+    traffic: new Traffic(parallelism),
   };
 }
 
@@ -99,7 +102,7 @@ function apigeeBaseline(target: TargetConfig, kind: ProviderKind, url: string, p
     baseUrl: url,
     headers: () => ({ authorization: `Bearer ${token(target)}` }),
     describeError: describeApigeeError,
-    readRetry: DEFAULT_RETRY,
+    retry: DEFAULT_RETRY,
   });
   const list = `/v1/organizations/${org}/apiproducts`;
   // Proxies and environments for preflight: our provider's own two list calls, made only when needed.
@@ -128,6 +131,8 @@ function apigeeBaseline(target: TargetConfig, kind: ProviderKind, url: string, p
     },
     preflight: (changes) => ours.preflight(changes),
     apply: notForApply,
+    // Counters only: its reads bypass the gate, as the peers' fixed concurrency does.
+    traffic: new Traffic(parallelism),
   };
 }
 

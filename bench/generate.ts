@@ -16,7 +16,7 @@ import { loadValidProject, type ValidProject } from '../src/commands/project.ts'
 import { createDirectory, toProductBody as api7Body } from '../src/providers/api7/mapping.ts';
 import type { Api7GatewayGroup, Api7Product, Api7Service } from '../src/providers/api7/wire.ts';
 import { toProductBody as apigeeBody } from '../src/providers/apigee/mapping.ts';
-import { getProviderKind } from '../src/providers/index.ts';
+import { getProviderKind } from '../src/registry.ts';
 import type { DesiredObject } from '../src/model/objects.ts';
 import { parseProductBody as parseApi7Body } from '../src/sandbox/api7/product-body.ts';
 import type { Api7State } from '../src/sandbox/api7/state.ts';

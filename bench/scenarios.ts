@@ -5,8 +5,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { applyPlan } from '../src/apply/apply-plan.ts';
-import { Traffic, type Ticket } from '../src/apply/traffic.ts';
-import type { RetryPolicy } from '../src/apply/retry.ts';
+import { Traffic, type Ticket } from '../src/providers/transport/traffic.ts';
+import type { RetryPolicy } from '../src/providers/transport/retry.ts';
 import { makePlan } from '../src/commands/make-plan.ts';
 import type { ValidProject } from '../src/commands/project.ts';
 import type { OpenTargets } from '../src/commands/session.ts';
@@ -17,7 +17,7 @@ import type { TargetConfig } from '../src/model/target.ts';
 import { buildPlan } from '../src/plan/build-plan.ts';
 import { createApi7Provider } from '../src/providers/api7/index.ts';
 import { createApigeeProvider } from '../src/providers/apigee/index.ts';
-import { getProviderKind } from '../src/providers/index.ts';
+import { getProviderKind } from '../src/registry.ts';
 import type { Provider, ProviderKind } from '../src/providers/provider.ts';
 import type { DesiredObject, LiveObject } from '../src/model/objects.ts';
 import { renderPlanJson } from '../src/render/plan-json.ts';
@@ -138,12 +138,9 @@ async function fixedLoop(changes: readonly Change[], provider: Provider, concurr
   const worker = async (): Promise<void> => {
     while (next < changes.length) {
       const change = changes[next++]!;
-      try {
-        await provider.apply(change);
-        applied++;
-      } catch (error) {
-        failures.push(error instanceof Error ? error.message : String(error));
-      }
+      const { error } = await provider.apply(change);
+      if (error === undefined) applied++;
+      else failures.push(error instanceof Error ? error.message : String(error));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -174,7 +171,7 @@ async function apply(spec: Extract<ScenarioSpec, { kind: 'apply' }>): Promise<Sc
       heapUsedMb: heapMb(),
     };
   }
-  const options = { traffic: new NoGate(), readRetry: NO_RETRY };
+  const options = { traffic: new NoGate(), retry: NO_RETRY };
   const provider = config.provider === 'api7' ? createApi7Provider(config, endpoint, options) : createApigeeProvider(config, endpoint, options);
   const { applied, failures } = await fixedLoop(made.changes, provider, spec.concurrency);
   const ended = now();

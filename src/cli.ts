@@ -12,7 +12,7 @@ import { processIo, type Io, type OutputFormat } from './commands/io.ts';
 import { runPlan } from './commands/plan.ts';
 import type { ProjectOptions } from './commands/project.ts';
 import { FAULT_FLAGS, parseFaultFlags, runSandboxReset, runSandboxServe } from './commands/sandbox.ts';
-import { ProviderError } from './providers/provider.ts';
+import { ProviderError } from './providers/transport/provider-error.ts';
 import { runValidate } from './commands/validate.ts';
 
 const OPTIONS = {

@@ -1,8 +1,7 @@
 import pLimit from 'p-limit';
 import type { ApplyReport, Change, ChangeResult, Plan, TargetTraffic } from '../model/plan.ts';
 import type { Provider } from '../providers/provider.ts';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
-import { Traffic, trafficOf, type TrafficCounts } from './traffic.ts';
+import { Traffic, type TrafficCounts } from '../providers/transport/traffic.ts';
 
 export interface ApplyOptions {
   /** Writes in flight per target. */
@@ -10,12 +9,9 @@ export interface ApplyOptions {
   dryRun: boolean;
   /** High-risk changes (delete, unpublish, auth cycle) run only when this is set. */
   allowDestructive: boolean;
-  retry?: RetryPolicy;
   /** Called once per change as it finishes, for progress lines. */
   onResult?: (result: ChangeResult, change: Change) => void;
   now?: () => Date;
-  /** Waits between tries (tests replace it). */
-  sleep?: (ms: number) => Promise<void>;
 }
 
 /** A target's gate and its counters when the apply started. */
@@ -42,7 +38,7 @@ export async function applyPlan(plan: Plan, providers: ReadonlyMap<string, Provi
     let gate = gates.get(target);
     if (!gate) {
       const provider = providers.get(target);
-      const traffic = (provider && trafficOf(provider)) ?? new Traffic(options.concurrency);
+      const traffic = provider?.traffic ?? new Traffic(options.concurrency);
       traffic.setCeiling(options.concurrency);
       gate = { traffic, before: traffic.snapshot() };
       gates.set(target, gate);
@@ -56,7 +52,7 @@ export async function applyPlan(plan: Plan, providers: ReadonlyMap<string, Provi
       phase.map((change) => {
         const limit = limits.get(change.target) ?? pLimit(options.concurrency);
         return limit(async () => {
-          const result = await runChange(change, providers, results, options, gateOf(change.target).traffic);
+          const result = await runChange(change, providers, results, options);
           results.set(change.id, result);
           options.onResult?.(result, change);
         });
@@ -102,7 +98,6 @@ async function runChange(
   providers: ReadonlyMap<string, Provider>,
   done: ReadonlyMap<string, ChangeResult>,
   options: ApplyOptions,
-  traffic: Traffic,
 ): Promise<ChangeResult> {
   const base = { changeId: change.id, action: change.action, target: change.target, key: change.key };
   const skip = (message: string): ChangeResult => ({ ...base, outcome: 'skipped', message, attempts: 0, durationMs: 0 });
@@ -115,13 +110,11 @@ async function runChange(
   if (options.dryRun) return { ...base, outcome: 'would-apply', message: 'dry run: not written', attempts: 0, durationMs: 0 };
   const provider = providers.get(change.target);
   if (!provider) return { ...base, outcome: 'failed', message: `target ${change.target} is not connected`, attempts: 0, durationMs: 0 };
-  const started = Date.now();
-  // Every write is safe to repeat: PUT replaces, a delete that finds nothing is done, and the
-  // provider looks a create up before sending it again when the last try's answer was lost.
-  const attempt = await withRetry(() => provider.apply(change), options.retry ?? DEFAULT_RETRY, options.sleep, undefined, {
-    onWait: (ms) => traffic.noteRetry(ms),
-  });
-  const durationMs = Date.now() - started;
+  const clock = options.now ?? (() => new Date());
+  const started = clock().getTime();
+  // The transport retries each request (one layer); the change itself is never re-run.
+  const attempt = await provider.apply(change);
+  const durationMs = clock().getTime() - started;
   const waited = attempt.waitedMs > 0 ? { waitMs: Math.round(attempt.waitedMs) } : {};
   if (attempt.error === undefined) return { ...base, outcome: 'applied', attempts: attempt.attempts, durationMs, ...waited };
   const message = attempt.error instanceof Error ? attempt.error.message : String(attempt.error);

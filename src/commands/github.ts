@@ -7,6 +7,7 @@ import type { DriftReport } from '../plan/drift.ts';
 import { parsePlanFile } from '../plan/plan-file.ts';
 import { renderDriftMarkdown } from '../render/drift.ts';
 import { targetsWithCredentials } from '../github/available-targets.ts';
+import { credentialVariables } from '../registry.ts';
 import { createGithubClient } from '../github/client.ts';
 import { readGithubContext, readPullRequestContext, type GithubContext, type PullRequestContext } from '../github/context.ts';
 import { syncDriftIssues } from '../github/drift-issues.ts';
@@ -106,7 +107,7 @@ export function intendedTargets(options: ProjectOptions, env?: NodeJS.ProcessEnv
   const { config } = readConfig(options.config ?? 'apiproducts.yaml', options.cwd);
   let targets = config?.targets ?? [];
   if (options.targets.length) targets = targets.filter((t) => options.targets.includes(t.name));
-  if (env) targets = targetsWithCredentials(targets, env).targets;
+  if (env) targets = targetsWithCredentials(targets, env, credentialVariables).targets;
   return targets.length ? targets.map((t) => t.name) : options.targets;
 }
 

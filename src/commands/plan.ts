@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../model/diagnostic.ts';
 import { printAnnotations } from '../github/annotations.ts';
 import { targetsWithCredentials } from '../github/available-targets.ts';
+import { credentialVariables } from '../registry.ts';
 import { GithubApiError } from '../github/client.ts';
 import { readPullRequestContext, type PullRequestContext } from '../github/context.ts';
 import { renderPlanJson } from '../render/plan-json.ts';
@@ -68,7 +69,7 @@ async function plan(options: PlanOptions, io: Io, github: PullRequestContext | u
 /** `--skip-missing-credentials`: drop the targets without credentials, each with a warning in the plan. */
 function narrowToCredentials(project: ValidProject, options: PlanOptions, io: Io): ValidProject {
   if (!options.skipMissingCredentials) return project;
-  const { targets, skipped } = targetsWithCredentials(project.targets, io.env);
+  const { targets, skipped } = targetsWithCredentials(project.targets, io.env, credentialVariables);
   return { ...project, targets, warnings: [...project.warnings, ...skipped] };
 }
 

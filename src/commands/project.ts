@@ -3,7 +3,7 @@ import { hasErrors, UserError, type Diagnostic } from '../model/diagnostic.ts';
 import type { ProductSet } from '../model/product.ts';
 import type { Config, TargetConfig } from '../model/target.ts';
 import { loadProject } from '../load/load-project.ts';
-import { getProviderKind } from '../providers/index.ts';
+import { getProviderKind } from '../registry.ts';
 
 /** Options every command that reads the project accepts. */
 export interface ProjectOptions {

@@ -1,5 +1,6 @@
 import { UserError } from '../model/diagnostic.ts';
 import type { FaultOptions, FaultPhase } from '../sandbox/faults.ts';
+import { sandboxFor } from '../registry.ts';
 import { resetSandbox, startSandbox } from '../sandbox/index.ts';
 import type { Io } from './io.ts';
 import { loadValidProject, type ProjectOptions } from './project.ts';
@@ -14,7 +15,7 @@ function sandboxTargets(options: ProjectOptions) {
 /** `apiproducts sandbox reset`: reseed every selected sandbox with its realistic starting portal. */
 export function runSandboxReset(options: ProjectOptions, io: Io): number {
   for (const target of sandboxTargets(options)) {
-    resetSandbox(target, sandboxStateDir(options.cwd));
+    resetSandbox(sandboxFor(target), target, sandboxStateDir(options.cwd));
     io.out(`Reset sandbox ${target.name} (${target.provider}).\n`);
   }
   return 0;
@@ -24,7 +25,7 @@ export function runSandboxReset(options: ProjectOptions, io: Io): number {
 export async function runSandboxServe(options: ProjectOptions, io: Io, until: Promise<void>, faults?: FaultOptions): Promise<number> {
   const running = [];
   for (const target of sandboxTargets(options)) {
-    const sandbox = await startSandbox(target, sandboxStateDir(options.cwd), faults);
+    const sandbox = await startSandbox(sandboxFor(target), target, sandboxStateDir(options.cwd), faults);
     running.push({ target, sandbox });
     io.out(`${target.name} (${target.provider}) listening on ${sandbox.endpoint.url}\n  token: ${sandbox.endpoint.secret}\n`);
   }

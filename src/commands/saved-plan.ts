@@ -6,7 +6,7 @@ import { observeTargets } from '../observe/read-live.ts';
 import { identityMismatch, parsePlanFile } from '../plan/plan-file.ts';
 import { findStaleObjects } from '../plan/stale.ts';
 import { formatValue } from '../render/style.ts';
-import { getProviderKind } from '../providers/index.ts';
+import { getProviderKind } from '../registry.ts';
 import type { ValidProject } from './project.ts';
 import type { OpenTargets } from './session.ts';
 

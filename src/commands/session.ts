@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { TargetConfig } from '../model/target.ts';
-import { getProviderKind } from '../providers/index.ts';
-import type { Endpoint, Provider, ProviderKind } from '../providers/provider.ts';
+import { getProviderKind, sandboxFor } from '../registry.ts';
+import type { Provider, ProviderKind } from '../providers/provider.ts';
+import type { Endpoint } from '../model/target.ts';
 import { startSandbox } from '../sandbox/index.ts';
 
 /** A target ready for use: its offline knowledge and a connected provider. */
@@ -32,7 +33,7 @@ export async function openTargets(targets: readonly TargetConfig[], cwd: string)
       if (!kind) throw new Error(`target ${config.name}: unknown provider "${config.provider}"`);
       let endpoint: Endpoint = { url: config.url ?? '' };
       if (config.sandbox) {
-        const sandbox = await startSandbox(config, sandboxStateDir(cwd));
+        const sandbox = await startSandbox(sandboxFor(config), config, sandboxStateDir(cwd));
         closers.push(sandbox.close);
         endpoint = sandbox.endpoint;
       }

@@ -1,15 +1,13 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { TargetConfig } from '../model/target.ts';
 
-/** The settings that name a credential's environment variable, whatever the provider. */
-const CREDENTIAL_SETTINGS = ['tokenEnv', 'usernameEnv', 'passwordEnv'];
+/** The environment variables a target names for its credentials (its provider knows which settings). */
+export type CredentialVariables = (target: TargetConfig) => string[];
 
 /** The credential variables a target names that are unset or empty (none for sandbox targets). */
-export function missingCredentials(target: TargetConfig, env: NodeJS.ProcessEnv): string[] {
+export function missingCredentials(target: TargetConfig, env: NodeJS.ProcessEnv, variables: CredentialVariables): string[] {
   if (target.sandbox) return [];
-  return CREDENTIAL_SETTINGS.map((setting) => target.settings[setting])
-    .filter((name): name is string => typeof name === 'string' && name.length > 0)
-    .filter((name) => !env[name]);
+  return variables(target).filter((name) => !env[name]);
 }
 
 /**
@@ -17,11 +15,15 @@ export function missingCredentials(target: TargetConfig, env: NodeJS.ProcessEnv)
  * warning for each one left out. In a pull request from a fork, or a workflow that maps only some
  * secrets, the plan covers what it can and says what it could not.
  */
-export function targetsWithCredentials(targets: readonly TargetConfig[], env: NodeJS.ProcessEnv): { targets: TargetConfig[]; skipped: Diagnostic[] } {
+export function targetsWithCredentials(
+  targets: readonly TargetConfig[],
+  env: NodeJS.ProcessEnv,
+  variables: CredentialVariables,
+): { targets: TargetConfig[]; skipped: Diagnostic[] } {
   const kept: TargetConfig[] = [];
   const skipped: Diagnostic[] = [];
   for (const target of targets) {
-    const missing = missingCredentials(target, env);
+    const missing = missingCredentials(target, env, variables);
     if (missing.length === 0) {
       kept.push(target);
       continue;

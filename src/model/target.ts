@@ -37,3 +37,10 @@ export interface TargetIdentity {
   portal?: string;
   org?: string;
 }
+
+/** How to reach a target: the management API root and, for sandboxes, the secret to use. */
+export interface Endpoint {
+  url: string;
+  /** Given only for embedded sandboxes; real targets read credentials from their env vars. */
+  secret?: string;
+}

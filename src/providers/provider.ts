@@ -1,19 +1,20 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { DesiredObject, ImportedProduct, LiveObject } from '../model/objects.ts';
 import type { EffectiveProduct } from '../model/product.ts';
+import type { VendorSchema } from '../model/vendor-schema.ts';
 import type { Change } from '../model/plan.ts';
-import type { TargetConfig, TargetIdentity } from '../model/target.ts';
-
-/** How to reach a target: the management API root and, for sandboxes, the secret to use. */
-export interface Endpoint {
-  url: string;
-  /** Given only for embedded sandboxes; real targets read credentials from their env vars. */
-  secret?: string;
-}
+import type { Endpoint, TargetConfig, TargetIdentity } from '../model/target.ts';
+import type { ConnectOptions } from './transport/connect-options.ts';
+import type { Attempted } from './transport/retry.ts';
+import type { Traffic } from './transport/traffic.ts';
 
 /** Offline knowledge of one kind of target: no network, no credentials. */
 export interface ProviderKind {
   readonly kind: string;
+  /** What the kind is, for messages and the schema (e.g. `API7 Enterprise`). */
+  readonly title: string;
+  /** Its keys in apiproducts.yaml and binding blocks: merged into schemas/*.json, checked offline. */
+  readonly schema: VendorSchema;
   /** Provider-specific keys of a target entry (`portal`, `org`, credential env var names). */
   validateTarget(target: TargetConfig): Diagnostic[];
   /** Rules the vendor enforces that the neutral schema cannot express. */
@@ -40,7 +41,8 @@ export interface ProviderKind {
   readonly hiddenWhileDraft?: readonly string[];
   /** What unpublishing does to consumers, shown as the high-risk reason. */
   readonly unpublishConsequence: string;
-  connect(target: TargetConfig, endpoint: Endpoint): Provider;
+  /** `options` tune the transport (retries, waits, the gate): tests and benchmarks set them. */
+  connect(target: TargetConfig, endpoint: Endpoint, options?: ConnectOptions): Provider;
 }
 
 /** A connected target. Every method costs list calls, never one request per product. */
@@ -49,24 +51,11 @@ export interface Provider {
   observe(): Promise<LiveObject[]>;
   /** Checks, with list calls, that what the changes link to exists on the target. */
   preflight(changes: readonly Change[]): Promise<Diagnostic[]>;
-  /** Performs one change; throws ProviderError when the target refuses it. */
-  apply(change: Change): Promise<void>;
-}
-
-/**
- * A target answered with an error or could not be reached. The message is one line, names the
- * HTTP status and the product, and never contains a credential.
- */
-export class ProviderError extends Error {
-  constructor(
-    message: string,
-    readonly status?: number,
-    /** Whether retrying the same request may succeed (429, 5xx, network). */
-    readonly retryable: boolean = false,
-    /** Seconds the server asked us to wait (`Retry-After`). */
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-    this.name = 'ProviderError';
-  }
+  /**
+   * Performs one change, its requests retried by the transport (never the change as a whole), and
+   * says how many tries it took; `error` (a ProviderError) when the target refused it.
+   */
+  apply(change: Change): Promise<Attempted<void>>;
+  /** The target's gate: every request to it passes there, and its counters go into the apply report. */
+  readonly traffic: Traffic;
 }

@@ -1,9 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyPlan } from '../../src/apply/apply-plan.ts';
-import { withRetry } from '../../src/apply/retry.ts';
+import { withRetry } from '../../src/providers/transport/retry.ts';
+import { Traffic } from '../../src/providers/transport/traffic.ts';
 import type { Change } from '../../src/model/plan.ts';
-import { ProviderError, type Provider } from '../../src/providers/provider.ts';
+import { type Provider } from '../../src/providers/provider.ts';
+import { ProviderError } from '../../src/providers/transport/provider-error.ts';
 import { desired, live, planFor } from '../fixtures/plan-cases.ts';
 
 /** A provider double that records calls and fails the changes it is told to: the executor's contract only. */
@@ -21,18 +23,17 @@ function recordingProvider(failures: Record<string, ProviderError[]> = {}) {
       inFlight -= 1;
       calls.push(change.id);
       const next = failures[change.id]?.shift();
-      if (next) throw next;
+      return next ? { error: next, attempts: 1, waitedMs: 0 } : { attempts: 1, waitedMs: 0 };
     },
+    traffic: new Traffic(8),
   };
   return { provider, calls, peak: () => peak };
 }
 
-const noWait = { attempts: 3, baseDelayMs: 0, maxDelayMs: 0 };
-
 test('applies every change in plan order and reports each as applied', async () => {
   const plan = planFor([desired('a', 'published'), desired('b', 'published', { description: 'new' })], [live('b', 'published')]);
   const { provider, calls } = recordingProvider();
-  const report = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 4, dryRun: false, allowDestructive: false, retry: noWait });
+  const report = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 4, dryRun: false, allowDestructive: false });
   assert.equal(calls, ['sandbox-api7/b/update', 'sandbox-api7/a/create']);
   assert.equal(report.results.map((r) => r.outcome), ['applied', 'applied']);
 });
@@ -40,7 +41,7 @@ test('applies every change in plan order and reports each as applied', async () 
 test('a failed step skips the steps that depend on it, and says which one blocked them', async () => {
   const plan = planFor([desired('d', 'published', { description: 'x' })], [live('d', 'draft')]);
   const { provider } = recordingProvider({ 'sandbox-api7/d/update': [new ProviderError('d: HTTP 400 from PUT: bad', 400)] });
-  const report = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 2, dryRun: false, allowDestructive: false, retry: noWait });
+  const report = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 2, dryRun: false, allowDestructive: false });
   assert.equal(report.results.map((r) => [r.outcome, r.message]), [
     ['failed', 'd: HTTP 400 from PUT: bad'],
     ['skipped', 'skipped because sandbox-api7/d/update did not apply'],
@@ -50,10 +51,10 @@ test('a failed step skips the steps that depend on it, and says which one blocke
 test('high-risk changes are skipped without --allow-destructive and protected ones even with it', async () => {
   const plan = planFor([desired('p', 'draft', {}, true), desired('q', 'draft')], [live('p', 'published'), live('q', 'published')]);
   const { provider, calls } = recordingProvider();
-  const cautious = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 2, dryRun: false, allowDestructive: false, retry: noWait });
+  const cautious = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 2, dryRun: false, allowDestructive: false });
   assert.equal(cautious.results.map((r) => r.outcome), ['skipped', 'skipped']);
   assert.equal(calls, []);
-  const destructive = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 2, dryRun: false, allowDestructive: true, retry: noWait });
+  const destructive = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 2, dryRun: false, allowDestructive: true });
   assert.equal(destructive.results.map((r) => [r.key, r.outcome]), [['p', 'skipped'], ['q', 'applied']]);
   assert.match(destructive.results[0]!.message!, /protected/);
 });
@@ -61,25 +62,32 @@ test('high-risk changes are skipped without --allow-destructive and protected on
 test('a dry run writes nothing and reports what would apply', async () => {
   const plan = planFor([desired('d', 'published', { description: 'x' })], [live('d', 'draft')]);
   const { provider, calls } = recordingProvider();
-  const report = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 2, dryRun: true, allowDestructive: false, retry: noWait });
+  const report = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 2, dryRun: true, allowDestructive: false });
   assert.equal(calls, []);
   assert.equal(report.results.map((r) => r.outcome), ['would-apply', 'would-apply']);
 });
 
-test('retryable errors are retried and the attempts recorded; others fail at once', async () => {
+test('the executor runs each change once and reports the tries its requests took', async () => {
   const plan = planFor([desired('a', 'published'), desired('b', 'published')], []);
-  const { provider } = recordingProvider({
-    'sandbox-api7/a/create': [new ProviderError('HTTP 429', 429, true), new ProviderError('HTTP 503', 503, true)],
-    'sandbox-api7/b/create': [new ProviderError('HTTP 409', 409, false)],
-  });
-  const report = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 2, dryRun: false, allowDestructive: false, retry: noWait });
-  assert.equal(report.results.map((r) => [r.key, r.outcome, r.attempts]), [['a', 'applied', 3], ['b', 'failed', 1]]);
+  const calls: string[] = [];
+  const provider: Provider = {
+    observe: async () => [],
+    preflight: async () => [],
+    apply: async (change) => {
+      calls.push(change.id);
+      return change.key === 'a' ? { attempts: 3, waitedMs: 1250.4 } : { error: new ProviderError('HTTP 409', 409), attempts: 1, waitedMs: 0 };
+    },
+    traffic: new Traffic(8),
+  };
+  const report = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 2, dryRun: false, allowDestructive: false });
+  assert.equal(calls.sort(), ['sandbox-api7/a/create', 'sandbox-api7/b/create']);
+  assert.equal(report.results.map((r) => [r.key, r.outcome, r.attempts, r.waitMs]), [['a', 'applied', 3, 1250], ['b', 'failed', 1, undefined]]);
 });
 
 test('writes in flight never exceed the configured concurrency', async () => {
   const many = Array.from({ length: 20 }, (_, i) => desired(`p${i}`, 'published'));
   const { provider, peak } = recordingProvider();
-  await applyPlan(planFor(many, []), new Map([['sandbox-api7', provider]]), { concurrency: 3, dryRun: false, allowDestructive: false, retry: noWait });
+  await applyPlan(planFor(many, []), new Map([['sandbox-api7', provider]]), { concurrency: 3, dryRun: false, allowDestructive: false });
   assert.is(peak(), 3);
 });
 

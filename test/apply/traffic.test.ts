@@ -1,9 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyPlan } from '../../src/apply/apply-plan.ts';
-import { withRetry } from '../../src/apply/retry.ts';
-import { attachTraffic, Traffic } from '../../src/apply/traffic.ts';
-import { ProviderError, type Provider } from '../../src/providers/provider.ts';
+import { tallyTries, withRetry } from '../../src/providers/transport/retry.ts';
+import { Traffic } from '../../src/providers/transport/traffic.ts';
+import { sendWithRetry } from '../../src/providers/transport/uncertain-writes.ts';
+import { type Provider } from '../../src/providers/provider.ts';
+import { ProviderError } from '../../src/providers/transport/provider-error.ts';
 import { desired, planFor } from '../fixtures/plan-cases.ts';
 
 /** Acquires `n` slots without waiting; returns how many were granted at once. */
@@ -103,29 +105,26 @@ test('at one request in flight, a 429 with Retry-After pauses every request that
 test('the executor reports per target: requests, retries, waits, 429s, concurrency; a dry run reports none', async () => {
   const traffic = new Traffic(8);
   let calls = 0;
+  const sleeps: number[] = [];
+  const layer = { policy: { attempts: 3, baseDelayMs: 10, maxDelayMs: 10 }, sleep: async (ms: number) => void sleeps.push(ms), onWait: (ms: number) => traffic.noteRetry(ms) };
+  // Each change is one PUT through the transport's retry layer; the first two answers are 429s.
+  const send = async (): Promise<void> => {
+    const ticket = await traffic.acquire();
+    calls++;
+    if (calls <= 2) {
+      traffic.release(ticket, { rateLimited: true, retryAfterMs: 0 });
+      throw new ProviderError('HTTP 429', 429, true, 0);
+    }
+    traffic.release(ticket);
+  };
   const provider: Provider = {
     observe: async () => [],
     preflight: async () => [],
-    apply: async () => {
-      const ticket = await traffic.acquire();
-      calls++;
-      if (calls <= 2) {
-        traffic.release(ticket, { rateLimited: true, retryAfterMs: 0 });
-        throw new ProviderError('HTTP 429', 429, true, 0);
-      }
-      traffic.release(ticket);
-    },
+    apply: () => tallyTries(() => sendWithRetry('PUT', send, {}, layer)),
+    traffic,
   };
-  attachTraffic(provider, traffic);
   const plan = planFor([desired('a', 'published'), desired('b', 'published')], []);
-  const sleeps: number[] = [];
-  const report = await applyPlan(plan, new Map([['sandbox-api7', provider]]), {
-    concurrency: 4,
-    dryRun: false,
-    allowDestructive: false,
-    retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 10 },
-    sleep: async (ms) => void sleeps.push(ms),
-  });
+  const report = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 4, dryRun: false, allowDestructive: false });
   assert.equal(report.results.map((r) => r.outcome), ['applied', 'applied']);
   assert.equal(report.traffic, [{ target: 'sandbox-api7', requests: 4, retries: 2, waitMs: Math.round(sleeps[0]!) + Math.round(sleeps[1]!), rateLimited: 2, concurrency: { configured: 4, lowest: 1 } }]);
   assert.ok(report.results.some((r) => (r.waitMs ?? 0) > 0));

@@ -6,7 +6,7 @@ import { loadProject } from '../../src/load/load-project.ts';
 import { readConfig } from '../../src/load/read-config.ts';
 import { MAX_FILE_BYTES } from '../../src/load/read-text.ts';
 import { formatDiagnostic } from '../../src/model/diagnostic.ts';
-import { getProviderKind } from '../../src/providers/index.ts';
+import { getProviderKind } from '../../src/registry.ts';
 import { fakeKinds } from '../validate/fake-provider.ts';
 import { tempProject } from './temp-project.ts';
 

@@ -6,7 +6,7 @@ import { loadProject, sortDiagnostics } from '../../src/load/load-project.ts';
 import { formatDiagnostic, type Diagnostic } from '../../src/model/diagnostic.ts';
 import { createFakeKind } from '../validate/fake-provider.ts';
 import { tempProject } from './temp-project.ts';
-import { getProviderKind } from '../../src/providers/index.ts';
+import { getProviderKind } from '../../src/registry.ts';
 import type { ProviderKind } from '../../src/providers/provider.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -12,7 +12,7 @@ import { loadProject } from '../../src/load/load-project.ts';
 import { api7 } from '../../src/providers/api7/index.ts';
 import { createDirectory, toLiveObject, toProductBody, type Api7Directory } from '../../src/providers/api7/mapping.ts';
 import type { Api7Product } from '../../src/providers/api7/wire.ts';
-import { getProviderKind } from '../../src/providers/index.ts';
+import { getProviderKind } from '../../src/registry.ts';
 import type { ImportedProduct, LiveObject } from '../../src/model/objects.ts';
 import { parseProductBody } from '../../src/sandbox/api7/product-body.ts';
 import { seedApi7State } from '../../src/sandbox/api7/state.ts';

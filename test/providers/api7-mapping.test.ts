@@ -17,7 +17,7 @@ import {
 import { api7 } from '../../src/providers/api7/index.ts';
 import { parseProductBody } from '../../src/sandbox/api7/product-body.ts';
 import { seedApi7State } from '../../src/sandbox/api7/state.ts';
-import { ProviderError } from '../../src/providers/provider.ts';
+import { ProviderError } from '../../src/providers/transport/provider-error.ts';
 import { exampleProduct, sandboxTarget } from './api7-fixtures.ts';
 
 const EXAMPLES = ['identity', 'loyalty', 'orders', 'payments', 'weather'];

@@ -1,3 +1,4 @@
+import { applyChange } from '../helpers/apply-change.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { canonicalJson } from '../../src/model/fingerprint.ts';
@@ -5,7 +6,8 @@ import type { Diagnostic } from '../../src/model/diagnostic.ts';
 import type { Change } from '../../src/model/plan.ts';
 import { api7 } from '../../src/providers/api7/index.ts';
 import type { Api7Product } from '../../src/providers/api7/wire.ts';
-import { ProviderError, type Provider } from '../../src/providers/provider.ts';
+import { type Provider } from '../../src/providers/provider.ts';
+import { ProviderError } from '../../src/providers/transport/provider-error.ts';
 import { type DesiredObject, type LiveObject } from '../../src/model/objects.ts';
 import { startApi7Emulator, type Api7Emulator } from '../../src/sandbox/api7/server.ts';
 import { seedApi7State, type Api7State } from '../../src/sandbox/api7/state.ts';
@@ -131,10 +133,10 @@ test('create, observe, update, unpublish, publish, delete: each write round-trip
     for (const name of ['payments', 'identity', 'loyalty', 'weather']) {
       const desired = desiredOf(name);
       assert.equal(await provider.preflight([changeFor('create', desired)]), [], name);
-      await provider.apply(changeFor('create', desired));
+      await applyChange(provider, changeFor('create', desired));
     }
     const orders = desiredOf('orders');
-    await provider.apply(changeFor('update', orders, byKey(before, 'orders')));
+    await applyChange(provider, changeFor('update', orders, byKey(before, 'orders')));
 
     const after = await provider.observe();
     for (const name of ['payments', 'identity', 'loyalty', 'weather', 'orders']) {
@@ -145,12 +147,12 @@ test('create, observe, update, unpublish, publish, delete: each write round-trip
       assert.is(live!.status, desired.status, name);
     }
     const payments = byKey(after, 'payments')!;
-    await provider.apply(changeFor('unpublish', desiredOf('payments'), payments, 'draft'));
+    await applyChange(provider, changeFor('unpublish', desiredOf('payments'), payments, 'draft'));
     assert.is(byKey(await provider.observe(), 'payments')!.status, 'draft');
-    await provider.apply(changeFor('publish', desiredOf('payments'), payments, 'published'));
+    await applyChange(provider, changeFor('publish', desiredOf('payments'), payments, 'published'));
     assert.is(byKey(await provider.observe(), 'payments')!.status, 'published');
 
-    await provider.apply(changeFor('delete', undefined, payments));
+    await applyChange(provider, changeFor('delete', undefined, payments));
     const remaining = await provider.observe();
     assert.is(byKey(remaining, 'payments'), undefined);
     assert.ok(byKey(remaining, 'legacy-billing'), 'unowned product untouched');
@@ -162,8 +164,8 @@ test('create, observe, update, unpublish, publish, delete: each write round-trip
 test('apply from a saved plan works without observe (lookups listed once)', async () => {
   await withEmulator(async (emulator) => {
     const provider = connect(emulator);
-    await provider.apply(changeFor('create', desiredOf('payments')));
-    await provider.apply(changeFor('create', desiredOf('loyalty')));
+    await applyChange(provider, changeFor('create', desiredOf('payments')));
+    await applyChange(provider, changeFor('create', desiredOf('loyalty')));
     assert.is(emulator.requests.filter((r) => r.path === '/api/gateway_groups').length, 1);
   });
 });
@@ -174,7 +176,7 @@ test('changing auth on a published product is a one-line 400 naming the product'
     const orders = byKey(await provider.observe(), 'orders')!;
     const desired = desiredOf('orders');
     const changed = { ...desired, state: { ...desired.state, auth: ['key-auth'] } };
-    const error = await failure(provider.apply(changeFor('update', changed, orders)));
+    const error = await failure(applyChange(provider, changeFor('update', changed, orders)));
     assert.is(error.status, 400);
     assert.not.ok(error.retryable);
     assert.match(error.message, /^orders: HTTP 400 from PUT \/api\/api_products\/prod-orders: the authentication of a published api product cannot be changed/);
@@ -187,7 +189,7 @@ test('apply refuses an update or delete without the live id', async () => {
     const provider = connect(emulator);
     for (const action of ['update', 'delete', 'publish'] as const) {
       const change: Change = changeFor(action, desiredOf('orders'));
-      const error = await failure(provider.apply(change));
+      const error = await failure(applyChange(provider, change));
       assert.match(error.message, `orders: cannot ${action} without the id`);
     }
     assert.is(emulator.requests.filter((r) => r.method !== 'GET').length, 0);

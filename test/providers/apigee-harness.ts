@@ -6,7 +6,8 @@
 import * as assert from 'uvu/assert';
 import type { TargetConfig } from '../../src/model/target.ts';
 import { apigee } from '../../src/providers/apigee/index.ts';
-import { ProviderError, type Provider } from '../../src/providers/provider.ts';
+import { type Provider } from '../../src/providers/provider.ts';
+import { ProviderError } from '../../src/providers/transport/provider-error.ts';
 import { type LiveObject } from '../../src/model/objects.ts';
 import { startApigeeEmulator, type ApigeeCredentials, type ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
 import { seedApigeeState, type ApigeeState } from '../../src/sandbox/apigee/state.ts';

@@ -19,7 +19,7 @@ import { importApigeeObject, importApigeeObjects } from '../../src/providers/api
 import { apigee } from '../../src/providers/apigee/index.ts';
 import { toLiveObject, toProductBody } from '../../src/providers/apigee/mapping.ts';
 import type { ApigeeProduct } from '../../src/providers/apigee/wire.ts';
-import { getProviderKind } from '../../src/providers/index.ts';
+import { getProviderKind } from '../../src/registry.ts';
 import type { DesiredObject, ImportedProduct, LiveObject } from '../../src/model/objects.ts';
 import { startApigeeEmulator, type ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
 import { seedApigeeState, type ApigeeStoredProduct } from '../../src/sandbox/apigee/state.ts';

@@ -1,3 +1,4 @@
+import { applyChange } from '../helpers/apply-change.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fingerprint } from '../../src/model/fingerprint.ts';
@@ -61,10 +62,10 @@ for (const flavour of FLAVOURS) {
       const provider = connect(emulator, flavour);
       const before = await provider.observe();
       for (const name of EXAMPLES.filter((n) => n !== 'orders')) {
-        for (const desired of desiredOf(name, flavour)) await provider.apply(changeFor('create', desired));
+        for (const desired of desiredOf(name, flavour)) await applyChange(provider, changeFor('create', desired));
       }
       const [orders] = desiredOf('orders', flavour);
-      await provider.apply(changeFor('update', orders, byKey(before, 'orders')));
+      await applyChange(provider, changeFor('update', orders, byKey(before, 'orders')));
 
       const after = await provider.observe();
       const everything = EXAMPLES.flatMap((name) => desiredOf(name, flavour));
@@ -78,16 +79,16 @@ for (const flavour of FLAVOURS) {
       }
 
       const free = byKey(after, 'payments-free')!;
-      await provider.apply(changeFor('unpublish', undefined, free));
+      await applyChange(provider, changeFor('unpublish', undefined, free));
       const unpublished = byKey(await provider.observe(), 'payments-free')!;
       assert.is(unpublished.status, 'draft');
       const [freeDesired] = desiredOf('payments', flavour);
-      await provider.apply(changeFor('publish', freeDesired, unpublished, 'published'));
+      await applyChange(provider, changeFor('publish', freeDesired, unpublished, 'published'));
       const republished = byKey(await provider.observe(), 'payments-free')!;
       assert.is(republished.status, 'published');
       assert.equal(compareStates(republished.state, freeDesired!.state), []);
 
-      await provider.apply(changeFor('delete', undefined, republished));
+      await applyChange(provider, changeFor('delete', undefined, republished));
       const remaining = await provider.observe();
       assert.is(byKey(remaining, 'payments-free'), undefined);
       assert.ok(byKey(remaining, 'legacy-billing-product'), 'unowned product untouched');
@@ -107,15 +108,15 @@ for (const flavour of FLAVOURS) {
     await withEmulator(flavour, async (emulator) => {
       const provider = connect(emulator, flavour);
       const [free] = desiredOf('payments', flavour);
-      await provider.apply(changeFor('create', free));
-      const duplicate = await failure(provider.apply(changeFor('create', free)));
+      await applyChange(provider, changeFor('create', free));
+      const duplicate = await failure(applyChange(provider, changeFor('create', free)));
       assert.is(duplicate.message, `payments-free: HTTP 409 from POST ${PRODUCTS_PATH}: API Product [payments-free] already exists for tenant [${ORG}]`);
       assert.is(duplicate.status, 409);
       assert.not.ok(duplicate.retryable);
-      const missing = await failure(provider.apply(changeFor('delete', undefined, { key: 'gone', owned: true, product: 'gone', status: 'draft', state: {}, ref: { name: 'gone' } })));
+      const missing = await failure(applyChange(provider, changeFor('delete', undefined, { key: 'gone', owned: true, product: 'gone', status: 'draft', state: {}, ref: { name: 'gone' } })));
       assert.is(missing.message, `gone: HTTP 404 from DELETE ${PRODUCTS_PATH}/gone: API Product [gone] does not exist for tenant [${ORG}]`);
       const unknownProxy = { ...free!, key: 'payments-other', state: { ...free!.state, proxies: ['nowhere-v1'] } };
-      const refused = await failure(provider.apply(changeFor('create', unknownProxy)));
+      const refused = await failure(applyChange(provider, changeFor('create', unknownProxy)));
       assert.match(refused.message, /^payments-other: HTTP 400 from POST \S+: API proxy \[nowhere-v1\] does not exist/);
     });
   });
@@ -124,7 +125,7 @@ for (const flavour of FLAVOURS) {
     await withEmulator(flavour, async (emulator) => {
       const provider = connect(emulator, flavour);
       const [identity] = desiredOf('identity', flavour);
-      await provider.apply(changeFor('create', identity));
+      await applyChange(provider, changeFor('create', identity));
       const written = byKey(await provider.observe(), 'identity')!;
       assert.is(written.lastApplied, fingerprint({ status: written.status, state: written.state }));
       emulator.state.products['identity']!.description = 'Edited in the Apigee UI.';
@@ -134,7 +135,7 @@ for (const flavour of FLAVOURS) {
       const legacy = byKey(await provider.observe(), 'legacy-billing-product')!;
       assert.not.ok(legacy.owned);
       const adopted: DesiredObject = { ...identity!, key: legacy.key, product: legacy.key, state: legacy.state, adopt: true };
-      await provider.apply({ ...changeFor('update', adopted, legacy), adopts: true });
+      await applyChange(provider, { ...changeFor('update', adopted, legacy), adopts: true });
       const owned = byKey(await provider.observe(), 'legacy-billing-product')!;
       assert.ok(owned.owned);
       assert.is(owned.product, 'legacy-billing-product');
@@ -176,8 +177,8 @@ test('names are URL-encoded in paths (Apigee allows space, $ and %)', async () =
     const provider = connect(emulator, 'edge');
     const live = byKey(await provider.observe(), odd)!;
     assert.ok(live.owned);
-    await provider.apply(changeFor('update', { key: odd, product: 'orders', status: 'published', state: live.state, protected: false, locate: () => ({ file: 'p', line: 1, column: 1 }) }, live));
-    await provider.apply(changeFor('delete', undefined, live));
+    await applyChange(provider, changeFor('update', { key: odd, product: 'orders', status: 'published', state: live.state, protected: false, locate: () => ({ file: 'p', line: 1, column: 1 }) }, live));
+    await applyChange(provider, changeFor('delete', undefined, live));
     assert.equal(writes(emulator), [`PUT ${PRODUCTS_PATH}/old%20pay%24%20100%25 200`, `DELETE ${PRODUCTS_PATH}/old%20pay%24%20100%25 200`]);
     assert.is(byKey(await provider.observe(), odd), undefined);
   }, { state });

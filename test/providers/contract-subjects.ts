@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { ProductSource } from '../../src/model/product.ts';
 import type { TargetConfig } from '../../src/model/target.ts';
 import type { Api7Product } from '../../src/providers/api7/wire.ts';
-import { getProviderKind } from '../../src/providers/index.ts';
+import { getProviderKind } from '../../src/registry.ts';
 import type { Provider, ProviderKind } from '../../src/providers/provider.ts';
 import type { LiveObject } from '../../src/model/objects.ts';
 import { seedApi7State } from '../../src/sandbox/api7/state.ts';

@@ -3,6 +3,7 @@
  * HTTP against its emulator, through the real pipeline (toDesired → observe → buildPlan →
  * applyPlan → observe). Subjects and their example products are in contract-subjects.ts.
  */
+import { applyChange } from '../helpers/apply-change.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyPlan } from '../../src/apply/apply-plan.ts';
@@ -12,12 +13,12 @@ import { desiredObjects } from '../../src/load/desired-objects.ts';
 import type { ApplyReport, Change, ChangeAction, Plan } from '../../src/model/plan.ts';
 import type { ProductSource } from '../../src/model/product.ts';
 import { buildPlan } from '../../src/plan/build-plan.ts';
-import { ProviderError, type Provider } from '../../src/providers/provider.ts';
+import { type Provider } from '../../src/providers/provider.ts';
+import { ProviderError } from '../../src/providers/transport/provider-error.ts';
 import { type LiveObject } from '../../src/model/objects.ts';
 import { assertNoSecrets, byKey } from './apigee-harness.ts';
 import { productSource, SUBJECTS, type ProductDoc, type Running, type Subject } from './contract-subjects.ts';
 
-const NO_DELAY = { attempts: 3, baseDelayMs: 0, maxDelayMs: 0 };
 /** Every error message the suite saw, checked for credentials at the end. */
 const messages: string[] = [];
 
@@ -55,7 +56,7 @@ async function planFor(subject: Subject, provider: Provider, sources: readonly P
 }
 
 function apply(subject: Subject, provider: Provider, plan: Plan): Promise<ApplyReport> {
-  return applyPlan(plan, new Map([[subject.target.name, provider]]), { concurrency: 4, dryRun: false, allowDestructive: true, retry: NO_DELAY });
+  return applyPlan(plan, new Map([[subject.target.name, provider]]), { concurrency: 4, dryRun: false, allowDestructive: true });
 }
 
 function assertApplied(report: ApplyReport, what: string): void {
@@ -251,7 +252,7 @@ for (const subject of SUBJECTS) {
       assert.match(result!.message!, new RegExp(`^clash: HTTP ${subject.conflictStatus} from POST \\S+: \\S`));
       assert.not.match(result!.message!, '\n');
 
-      const error = await providerError(provider.apply(plan.changes[0] as Change));
+      const error = await providerError(applyChange(provider, plan.changes[0] as Change));
       assert.is(error.status, subject.conflictStatus);
       assert.not.ok(error.retryable);
       assert.is(error.message, result!.message);
@@ -269,7 +270,7 @@ for (const subject of SUBJECTS) {
 
       const sources = sourcesOf(subject, [{ name: 'locked-out', binding: subject.binding(0) }]);
       const { plan } = await planFor(subject, subject.connect(running), sources);
-      const written = await providerError(provider.apply(plan.changes[0]!));
+      const written = await providerError(applyChange(provider, plan.changes[0]!));
       assert.is(written.status, 401);
       assert.match(written.message, /^locked-out: HTTP 401 from /);
       assertNoSecrets([observed.message, written.message], [wrong, running.secret]);

@@ -2,10 +2,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Traffic } from '../../src/apply/traffic.ts';
-import { createHttpClient, oneLine, type HttpClientOptions } from '../../src/providers/http.ts';
-import { expectPage, fetchAllPages } from '../../src/providers/paging.ts';
-import { ProviderError } from '../../src/providers/provider.ts';
+import { Traffic } from '../../src/providers/transport/traffic.ts';
+import { createHttpClient, oneLine, type HttpClientOptions } from '../../src/providers/transport/http.ts';
+import { expectPage, fetchAllPages } from '../../src/providers/transport/paging.ts';
+import { ProviderError } from '../../src/providers/transport/provider-error.ts';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -59,7 +59,7 @@ test('GETs are retried on 429 and 5xx, honouring Retry-After, through the gate; 
   });
   try {
     const traffic = new Traffic(4);
-    const http = client(server.url, { readRetry: FAST, traffic });
+    const http = client(server.url, { retry: FAST, traffic });
     assert.equal(await http.request('GET', '/list'), { ok: true });
     assert.equal({ ...traffic.snapshot(), waitMs: 0 }, { requests: 3, retries: 2, waitMs: 0, rateLimited: 1, lowestLimit: 1, limit: 2, ceiling: 4 });
     const write = await failure(http.request('POST', '/list', { body: {} }));
@@ -73,7 +73,7 @@ test('GETs are retried on 429 and 5xx, honouring Retry-After, through the gate; 
 test('a GET that keeps failing gives up after its attempts with the last error', async () => {
   const server = await serve((_q, response) => void response.writeHead(502, { 'content-type': 'text/html' }).end('<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>'));
   try {
-    const error = await failure(client(server.url, { readRetry: FAST }).request('GET', '/api/x'));
+    const error = await failure(client(server.url, { retry: FAST }).request('GET', '/api/x'));
     assert.is(error.message, "HTTP 502 from GET /api/x: 502 Bad Gateway (an HTML page, not the API's JSON: a proxy or load balancer answered)");
     assert.is(server.hits(), 3);
   } finally {
@@ -99,7 +99,7 @@ test('bodies over the cap are refused: streamed, or announced by Content-Length;
     response.end('x'.repeat(5000));
   });
   try {
-    const http = client(server.url, { maxBodyBytes: 1000, readRetry: FAST });
+    const http = client(server.url, { maxBodyBytes: 1000, retry: FAST });
     for (const path of ['/streamed', '/declared']) {
       const error = await failure(http.request('GET', path));
       assert.match(error.message, new RegExp(`^GET ${path}: the answer from 127\\.0\\.0\\.1:\\d+ is larger than 1000 bytes; refused without reading it$`));

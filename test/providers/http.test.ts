@@ -2,9 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHttpClient, parseRetryAfter, type HttpClient } from '../../src/providers/http.ts';
-import { fetchAllPages } from '../../src/providers/paging.ts';
-import { ProviderError } from '../../src/providers/provider.ts';
+import { createHttpClient, parseRetryAfter, type HttpClient } from '../../src/providers/transport/http.ts';
+import { fetchAllPages } from '../../src/providers/transport/paging.ts';
+import { ProviderError } from '../../src/providers/transport/provider-error.ts';
 
 const SECRET = 'a7ee-SENTINEL-http-secret-77';
 

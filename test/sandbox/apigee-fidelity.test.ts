@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { getProviderKind } from '../../src/providers/index.ts';
+import { getProviderKind } from '../../src/registry.ts';
 import type { ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
 import { apigeeTarget } from '../providers/apigee-fixtures.ts';
 import { basic, call, edgeCode, emulatorPool, ORG, ORG_PATH, PASSWORD, product, PRODUCTS, TOKEN, USER } from './apigee-harness.ts';

@@ -6,8 +6,13 @@ import * as assert from 'uvu/assert';
 import type { TargetConfig } from '../../src/model/target.ts';
 import { seedApi7State, type Api7State } from '../../src/sandbox/api7/state.ts';
 import { seedApigeeState, type ApigeeState } from '../../src/sandbox/apigee/state.ts';
+import { sandboxFor } from '../../src/registry.ts';
 import { resetSandbox, startSandbox, type RunningSandbox } from '../../src/sandbox/index.ts';
 import { loadStateFile, saveStateFile } from '../../src/sandbox/state-file.ts';
+
+/** The sandbox of a target's provider, as the CLI starts and resets it. */
+const startFor = (config: TargetConfig, stateDir: string): Promise<RunningSandbox> => startSandbox(sandboxFor(config), config, stateDir);
+const resetFor = (config: TargetConfig, stateDir: string): void => resetSandbox(sandboxFor(config), config, stateDir);
 
 // The sandbox registry and its state files, through the public entry points.
 const stateDir = mkdtempSync(join(tmpdir(), 'apiproducts-sandbox-'));
@@ -30,7 +35,7 @@ function target(name: string, settings: Record<string, unknown> = {}, provider =
 }
 
 async function start(config: TargetConfig): Promise<RunningSandbox> {
-  const sandbox = await startSandbox(config, stateDir);
+  const sandbox = await startFor(config, stateDir);
   running.push(sandbox);
   return sandbox;
 }
@@ -69,7 +74,7 @@ test('every change is saved and survives a restart; reset reseeds', async () => 
   assert.is(listed.total, 1);
   await restarted.close();
 
-  resetSandbox(config, stateDir);
+  resetFor(config, stateDir);
   assert.equal(readState('survive'), seedApi7State());
 });
 
@@ -83,24 +88,24 @@ test('the seeded portal is named after settings.portal', async () => {
 test('a corrupt state file is a clear error that names the file and the fix', async () => {
   writeFileSync(join(stateDir, 'broken.json'), '{"portals": [');
   try {
-    await startSandbox(target('broken'), stateDir);
+    await startFor(target('broken'), stateDir);
     assert.unreachable('a corrupt file must not be served');
   } catch (error) {
     assert.match((error as Error).message, join(stateDir, 'broken.json'));
     assert.match((error as Error).message, 'apiproducts sandbox reset');
   }
-  resetSandbox(target('broken'), stateDir);
+  resetFor(target('broken'), stateDir);
   assert.equal(readState('broken'), seedApi7State());
 });
 
 test('an unknown provider kind has no sandbox', async () => {
   try {
-    await startSandbox(target('elsewhere', {}, 'kong'), stateDir);
+    await startFor(target('elsewhere', {}, 'kong'), stateDir);
     assert.unreachable('kong has no sandbox');
   } catch (error) {
     assert.match((error as Error).message, 'no sandbox exists for provider "kong"');
   }
-  assert.throws(() => resetSandbox(target('elsewhere', {}, 'kong'), stateDir), /no sandbox exists for provider "kong"/);
+  assert.throws(() => resetFor(target('elsewhere', {}, 'kong'), stateDir), /no sandbox exists for provider "kong"/);
 });
 
 /** An Apigee sandbox request: the Endpoint secret is a bearer token on both flavours. */
@@ -125,7 +130,7 @@ test('apigee: settings.flavour and settings.org pick the emulator and its seed',
   const listed = await apigee(sandbox, 'GET', '/v1/organizations/acme/apiproducts');
   assert.equal(listed.body, { apiProduct: [{ name: 'legacy-billing-product' }, { name: 'orders' }] });
   assert.is((await apigee(sandbox, 'GET', '/v1/organizations/sandbox/apiproducts')).status, 403);
-  assert.throws(() => resetSandbox(target('apigee-bad', { flavour: 'hybrid' }, 'apigee'), stateDir), /flavour must be one of edge, x, got "hybrid"/);
+  assert.throws(() => resetFor(target('apigee-bad', { flavour: 'hybrid' }, 'apigee'), stateDir), /flavour must be one of edge, x, got "hybrid"/);
 });
 
 test('apigee: every change is saved and survives a restart; reset reseeds', async () => {
@@ -137,7 +142,7 @@ test('apigee: every change is saved and survives a restart; reset reseeds', asyn
   const restarted = await start(config);
   assert.equal((await apigee(restarted, 'GET', '/v1/organizations/acme/apiproducts')).body, ['orders']);
   await restarted.close();
-  resetSandbox(config, stateDir);
+  resetFor(config, stateDir);
   assert.equal(readState<ApigeeState>('apigee-survive'), seedApigeeState('acme'));
 });
 

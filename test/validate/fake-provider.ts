@@ -13,6 +13,8 @@ export function createFakeKind(kind = 'api7') {
   const calls = { targets: [] as TargetConfig[], bindings: [] as { product: EffectiveProduct; target: TargetConfig }[] };
   const fake: ProviderKind = {
     kind,
+    title: 'Fake',
+    schema: { target: {}, credentials: {}, binding: {} },
     validateTarget(target) {
       calls.targets.push(target);
       return [];

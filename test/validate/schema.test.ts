@@ -115,8 +115,8 @@ concurrency: 65
     'f.yaml:2:51 error [schema/pattern] targets.a.tokenEnv must be the NAME of an environment variable (upper-case letters, digits and _), such as API7_TOKEN\n  fix: put the credential in an environment variable and write only its name here',
     'f.yaml:3:17 error [schema/enum] targets.b.provider must be one of api7, apigee',
     'f.yaml:3:28 error [schema/format] targets.b.url must be an absolute URL such as https://example.com/path',
-    'f.yaml:4:34 error [schema/enum] targets.c.flavour must be one of edge, x',
     'f.yaml:4:51 error [schema/type] targets.c.sandbox must be true or false, not a string\n  fix: write true or false, without quotes',
+    'f.yaml:4:34 error [schema/enum] targets.c.flavour must be one of edge, x',
     'f.yaml:5:14 error [schema/maximum] concurrency must be at most 64',
   ]);
 });

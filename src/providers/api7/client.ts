@@ -3,10 +3,12 @@
  * Lists always read every page with a few concurrent requests; nothing here GETs one product.
  */
 import type { TargetConfig } from '../../model/target.ts';
-import { Traffic } from '../../apply/traffic.ts';
-import { createHttpClient, transportFor, type ConnectOptions, type HttpClient, type QueryValue } from '../http.ts';
-import { expectPage, fetchAllPages, shapeOf } from '../paging.ts';
-import { ProviderError, type Endpoint } from '../provider.ts';
+import { Traffic } from '../transport/traffic.ts';
+import { createHttpClient, type HttpClient, type QueryValue } from '../transport/http.ts';
+import { transportFor, type ConnectOptions } from '../transport/connect-options.ts';
+import { expectPage, fetchAllPages, shapeOf } from '../transport/paging.ts';
+import { type Endpoint } from '../../model/target.ts';
+import { ProviderError } from '../transport/provider-error.ts';
 import type {
   Api7DcrProvider,
   Api7ErrorBody,
@@ -35,7 +37,8 @@ export interface Api7Client {
   listGatewayGroups(): Promise<Api7GatewayGroup[]>;
   listServices(gatewayGroupId: string): Promise<Api7Service[]>;
   listDcrProviders(): Promise<Api7DcrProvider[]>;
-  createProduct(body: Api7ProductBody): Promise<Api7Product>;
+  /** `confirm` tells, after a lost answer, whether that try created it (uncertain-writes.ts). */
+  createProduct(body: Api7ProductBody, confirm: () => Promise<boolean>): Promise<void>;
   replaceProduct(id: string, body: Api7ProductBody): Promise<Api7Product>;
   deleteProduct(id: string): Promise<void>;
 }
@@ -134,9 +137,9 @@ export function createApi7Client(target: TargetConfig, endpoint: Endpoint, optio
     listGatewayGroups: () => listAll<Api7GatewayGroup>('/api/gateway_groups'),
     listServices: (gatewayGroupId) => listAll<Api7Service>('/apisix/admin/services', { gateway_group_id: gatewayGroupId }),
     listDcrProviders: () => listAll<Api7DcrProvider>('/api/dcr_providers'),
-    async createProduct(body) {
+    async createProduct(body, confirm) {
       const query = { portal_id: await portalId() };
-      return (await http.request<Api7Item<Api7Product> | undefined>('POST', '/api/api_products', { query, body }))?.value as Api7Product;
+      await http.request<unknown>('POST', '/api/api_products', { query, body, confirm });
     },
     async replaceProduct(id, body) {
       const query = { portal_id: await portalId() };

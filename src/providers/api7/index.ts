@@ -3,19 +3,21 @@
  * connected Provider (observe, preflight, apply) over the Admin API.
  */
 import pLimit from 'p-limit';
-import { attachTraffic } from '../../apply/traffic.ts';
 import { objectFingerprint } from '../../model/fingerprint.ts';
 import { UserError, type Diagnostic } from '../../model/diagnostic.ts';
 import type { Change } from '../../model/plan.ts';
 import type { TargetConfig } from '../../model/target.ts';
-import type { ConnectOptions } from '../http.ts';
-import { UncertainWrites } from '../uncertain-writes.ts';
-import { ProviderError, type Endpoint, type Provider, type ProviderKind } from '../provider.ts';
+import type { ConnectOptions } from '../transport/connect-options.ts';
+import { tallyTries } from '../transport/retry.ts';
+import { type Provider, type ProviderKind } from '../provider.ts';
+import { type Endpoint } from '../../model/target.ts';
+import { ProviderError } from '../transport/provider-error.ts';
 import { type LiveObject } from '../../model/objects.ts';
 import { createApi7Client, portalName, type Api7Client } from './client.ts';
 import { createDirectory, toDesiredObject, toLiveObject, toProductBody, type Api7Directory } from './mapping.ts';
 import { importApi7Object } from './import-product.ts';
 import { checkLinks } from './preflight.ts';
+import { API7_SCHEMA } from './schema.ts';
 import { openapiDisplayPath, readOpenapiText, validateApi7Binding } from './validate-binding.ts';
 import { isOwned, lastAppliedOf } from './ownership.ts';
 import { NAME_LABEL, type Api7Product, type Api7Service } from './wire.ts';
@@ -58,6 +60,8 @@ function validateTarget(target: TargetConfig): Diagnostic[] {
 
 export const api7: ProviderKind = {
   kind: 'api7',
+  title: 'API7 Enterprise',
+  schema: API7_SCHEMA,
   // API7 refuses auth changes on a published product (reference §3).
   lockedWhilePublished: ['auth'],
   unpublishConsequence: 'unpublishing cancels every subscription and removes the auth rules from the linked services',
@@ -73,7 +77,7 @@ export const api7: ProviderKind = {
   },
   importObjects: (live, target) => live.map((object) => importApi7Object(object, target)),
   identify: (target) => ({ url: target.sandbox ? `sandbox://${target.name}` : (target.url ?? ''), portal: portalName(target) }),
-  connect: (target, endpoint) => createApi7Provider(target, endpoint),
+  connect: (target, endpoint, options) => createApi7Provider(target, endpoint, options),
 };
 
 /** What one observation listed: products and the lookups preflight and apply need. */
@@ -98,7 +102,6 @@ function aboutProduct(change: Change, error: unknown): unknown {
 
 export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, options: ConnectOptions = {}): Provider {
   const client = createApi7Client(target, endpoint, options);
-  const writes = new UncertainWrites();
   let snapshot: Snapshot | undefined;
   // Apply from a saved plan may run without observe(): list the lookups once, lazily.
   let directory: Promise<Api7Directory> | undefined;
@@ -129,6 +132,8 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, opt
   };
 
   const provider: Provider = {
+    traffic: client.traffic,
+
     async observe(): Promise<LiveObject[]> {
       const { products, directory: lookups } = await observeSnapshot();
       return products.map((product) => toLiveObject(product, lookups));
@@ -147,12 +152,12 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, opt
     },
 
     async apply(change) {
-      try {
+      const attempted = await tallyTries(async () => {
         if (change.action !== 'create' && !change.ref?.id) {
           throw new ProviderError(`cannot ${change.action} without the id of the live product (the change has no ref.id)`);
         }
         if (change.action === 'delete') {
-          await writes.delete(change, () => client.deleteProduct(change.ref!.id!));
+          await client.deleteProduct(change.ref!.id!);
           return;
         }
         if (!change.after) throw new ProviderError(`cannot ${change.action}: the change does not say what the product becomes`);
@@ -161,12 +166,10 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, opt
           await client.replaceProduct(change.ref!.id!, body);
           return;
         }
-        await writes.create(change, async () => void (await client.createProduct(body)), () => alreadyCreated(change));
-      } catch (error) {
-        throw aboutProduct(change, error);
-      }
+        await client.createProduct(body, () => alreadyCreated(change));
+      });
+      return attempted.error === undefined ? attempted : { ...attempted, error: aboutProduct(change, attempted.error) };
     },
   };
-  attachTraffic(provider, client.traffic);
   return provider;
 }

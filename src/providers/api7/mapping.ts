@@ -23,7 +23,7 @@ import { isOwned, lastAppliedOf, ownershipLabels, withoutOwnership } from './own
 import type { ObjectAfter, ObjectState } from '../../model/plan.ts';
 import type { AuthMethod, EffectiveProduct } from '../../model/product.ts';
 import type { DesiredObject, LiveObject } from '../../model/objects.ts';
-import { ProviderError } from '../provider.ts';
+import { ProviderError } from '../transport/provider-error.ts';
 import {
   NAME_LABEL,
   type Api7Auth,

@@ -3,10 +3,12 @@
  * client. Products are listed with `expand=true` in pages of 1000, never one GET per product.
  */
 import type { TargetConfig } from '../../model/target.ts';
-import { Traffic } from '../../apply/traffic.ts';
-import { createHttpClient, oneLine, transportFor, type ConnectOptions, type HttpClient } from '../http.ts';
-import { MAX_LIST_PAGES, shapeOf } from '../paging.ts';
-import { ProviderError, type Endpoint } from '../provider.ts';
+import { Traffic } from '../transport/traffic.ts';
+import { createHttpClient, oneLine, type HttpClient } from '../transport/http.ts';
+import { transportFor, type ConnectOptions } from '../transport/connect-options.ts';
+import { MAX_LIST_PAGES, shapeOf } from '../transport/paging.ts';
+import { type Endpoint } from '../../model/target.ts';
+import { ProviderError } from '../transport/provider-error.ts';
 import {
   FLAVOURS,
   PAGE_SIZE,
@@ -30,7 +32,8 @@ export interface ApigeeClient {
   listEnvironments(): Promise<string[]>;
   /** One product by name, or undefined when there is none (to check a create whose answer was lost). */
   getProduct(name: string): Promise<ApigeeProduct | undefined>;
-  createProduct(body: ApigeeProductBody): Promise<void>;
+  /** `confirm` tells, after a lost answer, whether that try created it (uncertain-writes.ts). */
+  createProduct(body: ApigeeProductBody, confirm: () => Promise<boolean>): Promise<void>;
   /** A full replace: fields missing from `body` are cleared. */
   replaceProduct(name: string, body: ApigeeProductBody): Promise<void>;
   deleteProduct(name: string): Promise<void>;
@@ -191,8 +194,8 @@ export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, opt
         throw error;
       }
     },
-    async createProduct(body) {
-      await http.request<unknown>('POST', orgPath('/apiproducts'), { body });
+    async createProduct(body, confirm) {
+      await http.request<unknown>('POST', orgPath('/apiproducts'), { body, confirm });
     },
     async replaceProduct(name, body) {
       await http.request<unknown>('PUT', productPath(name), { body });

@@ -2,24 +2,28 @@
  * Apigee (Edge and X): the offline ProviderKind (validation, desired objects, identity) and the
  * connected Provider (observe, preflight, apply) over the management API.
  */
-import { attachTraffic } from '../../apply/traffic.ts';
 import { objectFingerprint } from '../../model/fingerprint.ts';
 import type { Change } from '../../model/plan.ts';
 import type { TargetConfig } from '../../model/target.ts';
-import type { ConnectOptions } from '../http.ts';
-import { UncertainWrites } from '../uncertain-writes.ts';
-import { ProviderError, type Endpoint, type Provider, type ProviderKind } from '../provider.ts';
+import type { ConnectOptions } from '../transport/connect-options.ts';
+import { tallyTries } from '../transport/retry.ts';
+import { type Provider, type ProviderKind } from '../provider.ts';
+import { type Endpoint } from '../../model/target.ts';
+import { ProviderError } from '../transport/provider-error.ts';
 import { type LiveObject } from '../../model/objects.ts';
 import { createApigeeClient, orgOf, type ApigeeClient } from './client.ts';
 import { toDesiredObjects, toLiveObject, toProductBody } from './mapping.ts';
 import { isOwnedBy, lastAppliedOf } from './ownership.ts';
 import { checkReferences, needsDirectory, type ApigeeDirectory } from './preflight.ts';
 import { importApigeeObjects } from './import-product.ts';
+import { APIGEE_SCHEMA } from './schema.ts';
 import { validateApigeeBinding } from './validate-binding.ts';
 import { validateApigeeTarget } from './validate-target.ts';
 
 export const apigee: ProviderKind = {
   kind: 'apigee',
+  title: 'Apigee Edge or X',
+  schema: APIGEE_SCHEMA,
   // Apigee locks nothing while a product is listed: every field can be replaced in place.
   lockedWhilePublished: [],
   hiddenWhileDraft: ['visibility'],
@@ -32,7 +36,7 @@ export const apigee: ProviderKind = {
   toDesired: (product) => toDesiredObjects(product),
   importObjects: importApigeeObjects,
   identify: (target) => ({ url: target.sandbox ? `sandbox://${target.name}` : (target.url ?? ''), org: orgOf(target) ?? '' }),
-  connect: (target, endpoint) => createApigeeProvider(target, endpoint),
+  connect: (target, endpoint, options) => createApigeeProvider(target, endpoint, options),
 };
 
 /** One line naming the Apigee product, keeping status and retry hints for the executor. */
@@ -48,7 +52,6 @@ async function listDirectory(client: ApigeeClient): Promise<ApigeeDirectory> {
 
 export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, options: ConnectOptions = {}): Provider {
   const client = createApigeeClient(target, endpoint, options);
-  const writes = new UncertainWrites();
   // Proxies and environments change rarely: listed once per run, and only if a change needs them.
   let directory: Promise<ApigeeDirectory> | undefined;
   const currentDirectory = (): Promise<ApigeeDirectory> => {
@@ -74,6 +77,8 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
   };
 
   const provider: Provider = {
+    traffic: client.traffic,
+
     async observe(): Promise<LiveObject[]> {
       return (await client.listProducts()).map(toLiveObject);
     },
@@ -92,9 +97,9 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     async apply(change) {
       // The key is the Apigee name; `ref.name` (what observe saw) is preferred when the plan has it.
       const name = change.ref?.name ?? change.key;
-      try {
+      const attempted = await tallyTries(async () => {
         if (change.action === 'delete') {
-          await writes.delete(change, () => client.deleteProduct(name));
+          await client.deleteProduct(name);
           return;
         }
         if (!change.after) throw new ProviderError(`cannot ${change.action}: the change does not say what the product becomes`);
@@ -103,12 +108,10 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
           await client.replaceProduct(name, body);
           return;
         }
-        await writes.create(change, () => client.createProduct(body), () => alreadyCreated(change, name));
-      } catch (error) {
-        throw aboutProduct(change, error);
-      }
+        await client.createProduct(body, () => alreadyCreated(change, name));
+      });
+      return attempted.error === undefined ? attempted : { ...attempted, error: aboutProduct(change, attempted.error) };
     },
   };
-  attachTraffic(provider, client.traffic);
   return provider;
 }

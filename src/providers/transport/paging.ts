@@ -2,7 +2,7 @@
  * Reading `{list, total}` endpoints in O(pages) requests, bounded whatever the server says. Shared
  * by every provider whose API pages that way; Apigee's `startKey` paging lives in its client.
  */
-import { ProviderError } from './provider.ts';
+import { ProviderError } from './provider-error.ts';
 
 export interface Page<T> {
   list: T[];

@@ -1,4 +1,5 @@
-import { ProviderError } from '../providers/provider.ts';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ProviderError } from './provider-error.ts';
 
 export interface RetryPolicy {
   /** Total tries when failing with a 5xx, a timeout or a network error, the first included. */
@@ -30,6 +31,29 @@ export interface Attempted<T> {
   waitedMs: number;
 }
 
+/** The tries of every request made for one change: the most any request needed, and the waits. */
+interface Tally {
+  attempts: number;
+  waitedMs: number;
+}
+
+const tallies = new AsyncLocalStorage<Tally>();
+
+/**
+ * Runs one change's requests and reports the tries they took: the most tries any one request
+ * needed (1 when none was retried) and the total wait. The retries themselves happen per request,
+ * in the transport, once: the change is never re-run around requests that already retried.
+ */
+export async function tallyTries(change: () => Promise<void>): Promise<Attempted<void>> {
+  const tally: Tally = { attempts: 1, waitedMs: 0 };
+  try {
+    await tallies.run(tally, change);
+    return { attempts: tally.attempts, waitedMs: tally.waitedMs };
+  } catch (error) {
+    return { error, attempts: tally.attempts, waitedMs: tally.waitedMs };
+  }
+}
+
 export interface RetryHooks {
   /** Called before each wait: how long, and the error that caused it. */
   onWait?: (ms: number, error: ProviderError, attempt: number) => void;
@@ -59,20 +83,26 @@ export async function withRetry<T>(
   let failures = 0;
   let refusals = 0;
   let waitedMs = 0;
+  const tally = tallies.getStore();
+  const done = <R extends Attempted<T>>(result: R): R => {
+    if (tally) tally.attempts = Math.max(tally.attempts, result.attempts);
+    return result;
+  };
   for (let attempt = 1; ; attempt++) {
     try {
-      return { value: await operation(), attempts: attempt, waitedMs };
+      return done({ value: await operation(), attempts: attempt, waitedMs });
     } catch (error) {
-      if (!(error instanceof ProviderError) || !error.retryable) return { error, attempts: attempt, waitedMs };
+      if (!(error instanceof ProviderError) || !error.retryable) return done({ error, attempts: attempt, waitedMs });
       if (isRateLimited(error)) refusals++;
       else failures++;
-      if (failures >= policy.attempts || refusals >= rateLimitedAttempts) return { error, attempts: attempt, waitedMs };
+      if (failures >= policy.attempts || refusals >= rateLimitedAttempts) return done({ error, attempts: attempt, waitedMs });
       const asked = (error.retryAfterSeconds ?? 0) * 1000;
-      if (asked > maxRetryAfterMs) return { error, attempts: attempt, waitedMs };
+      if (asked > maxRetryAfterMs) return done({ error, attempts: attempt, waitedMs });
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)) * random();
       const wait = Math.max(Math.min(policy.maxDelayMs, backoff), asked);
       hooks.onWait?.(wait, error, attempt);
       waitedMs += wait;
+      if (tally) tally.waitedMs += wait;
       await sleep(wait);
       hooks.beforeRetry?.(attempt + 1);
     }

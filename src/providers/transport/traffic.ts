@@ -16,7 +16,7 @@
  * the limit with concurrency alone (each wave of 429s left every write sleeping its 1 s
  * Retry-After), and at 93% paced.
  */
-import type { Provider } from '../providers/provider.ts';
+import type { Provider } from '../provider.ts';
 
 /** Counters since the gate was made; an apply reports the difference between two snapshots. */
 export interface TrafficCounts {

@@ -7,14 +7,13 @@
  * Not `fetch`: Node's fetch cannot be given a private CA without importing undici, and node:https
  * takes `ca` directly (DESIGN §4: TLS verification on, `caFile` for private CAs).
  */
-import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../apply/retry.ts';
-import type { Traffic } from '../apply/traffic.ts';
-import type { TargetConfig } from '../model/target.ts';
-import { ProviderError } from './provider.ts';
+import type { RetryPolicy } from './retry.ts';
+import type { Traffic } from './traffic.ts';
+import { ProviderError } from './provider-error.ts';
+import { sendWithRetry, type WriteSafety } from './uncertain-writes.ts';
 
 export type QueryValue = string | number | boolean | undefined;
 
@@ -34,15 +33,17 @@ export interface HttpClientOptions {
   ca?: () => string;
   /** Longest body read; a longer answer is refused (default 64 MiB). */
   maxBodyBytes?: number;
-  /** Retries of GET requests on 429, 5xx, timeouts and network errors; none when absent. */
-  readRetry?: RetryPolicy;
+  /** Retries of every request on 429, 5xx, timeouts and network errors (uncertain-writes.ts); none when absent. */
+  retry?: RetryPolicy;
+  /** Waits between tries (tests pass a clock's). */
+  sleep?: (ms: number) => Promise<void>;
   /** The target's gate: adaptive concurrency and the counters of the apply report. */
   traffic?: Traffic;
   /** Where the timeout comes from, for its message (e.g. `timeout of target api7-prod`). */
   timeoutSource?: string;
 }
 
-export interface RequestOptions {
+export interface RequestOptions extends WriteSafety {
   query?: Record<string, QueryValue>;
   body?: unknown;
 }
@@ -68,7 +69,7 @@ class Abandoned extends Error {
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const { baseUrl, headers, timeoutMs = DEFAULT_TIMEOUT_MS, describeError, maxBodyBytes = MAX_BODY_BYTES, readRetry, traffic } = options;
+  const { baseUrl, headers, timeoutMs = DEFAULT_TIMEOUT_MS, describeError, maxBodyBytes = MAX_BODY_BYTES, retry, traffic } = options;
   const root = new URL(baseUrl);
   const secure = root.protocol === 'https:';
   let agent: HttpAgent | undefined;
@@ -125,13 +126,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
 
   return {
-    async request<T>(method: string, path: string, requestOptions: RequestOptions = {}): Promise<T> {
-      if (!readRetry || (method !== 'GET' && method !== 'HEAD')) return once<T>(method, path, requestOptions);
-      const result = await withRetry(() => once<T>(method, path, requestOptions), readRetry, undefined, undefined, {
-        onWait: (ms) => traffic?.noteRetry(ms),
-      });
-      if (result.error !== undefined) throw result.error;
-      return result.value as T;
+    request<T>(method: string, path: string, requestOptions: RequestOptions = {}): Promise<T> {
+      const send = (): Promise<T> => once<T>(method, path, requestOptions);
+      if (!retry) return send();
+      return sendWithRetry(method, send, requestOptions, { policy: retry, sleep: options.sleep, onWait: (ms) => traffic?.noteRetry(ms) });
     },
   };
 }
@@ -280,48 +278,4 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, Math.ceil((at - now) / 1000));
-}
-
-/** How a provider connects, beyond its target: tests and benchmarks tune these. */
-export interface ConnectOptions {
-  /** Overrides the target's `timeout`. */
-  timeoutMs?: number;
-  /** Retries of list reads (default DEFAULT_RETRY). */
-  readRetry?: RetryPolicy;
-  maxBodyBytes?: number;
-  /** A gate to share; a new one per provider by default. */
-  traffic?: Traffic;
-}
-
-/** The transport settings of a target: its timeout and CA file, the read retries, the gate. */
-export function transportFor(
-  target: TargetConfig,
-  traffic: Traffic,
-  options: ConnectOptions = {},
-): Pick<HttpClientOptions, 'timeoutMs' | 'ca' | 'maxBodyBytes' | 'readRetry' | 'traffic' | 'timeoutSource'> {
-  const caFile = target.caFile;
-  let ca: string | undefined;
-  return {
-    timeoutMs: options.timeoutMs ?? target.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    timeoutSource:
-      target.timeoutMs === undefined || options.timeoutMs !== undefined
-        ? `the default timeout; set timeout: on target ${target.name} in apiproducts.yaml to change it`
-        : `timeout: of target ${target.name} in apiproducts.yaml`,
-    readRetry: options.readRetry ?? DEFAULT_RETRY,
-    traffic,
-    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
-    ...(caFile === undefined
-      ? {}
-      : {
-          ca: () => {
-            if (ca !== undefined) return ca;
-            try {
-              ca = readFileSync(caFile, 'utf8');
-            } catch (error) {
-              throw new ProviderError(`cannot read caFile ${caFile} of target ${target.name} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
-            }
-            return ca;
-          },
-        }),
-  };
 }

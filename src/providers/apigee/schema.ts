@@ -1,0 +1,24 @@
+import type { VendorSchema } from '../../model/vendor-schema.ts';
+
+/** Apigee's keys in apiproducts.yaml and in binding blocks (mapping in mapping.ts, rules in validate-binding.ts). */
+export const APIGEE_SCHEMA: VendorSchema = {
+  target: {
+    org: { type: 'string', minLength: 1, description: 'Apigee: organization name.' },
+    flavour: { enum: ['edge', 'x'], description: 'Apigee: edge (Apigee Edge / Private Cloud) or x (Apigee X / hybrid).' },
+  },
+  credentials: {
+    tokenEnv: 'Name of the environment variable holding the API token (e.g. API7_TOKEN); never the token itself.',
+    usernameEnv: 'Apigee Edge basic auth: name of the environment variable holding the user name.',
+    passwordEnv: 'Apigee Edge basic auth: name of the environment variable holding the password.',
+  },
+  binding: {
+    proxies: { $ref: '#/$defs/stringList', description: 'Apigee: API proxies bundled in the product.' },
+    environments: { $ref: '#/$defs/stringList', description: 'Apigee: environments the product is available in.' },
+    resources: { $ref: '#/$defs/stringList', description: 'Apigee: resource paths (e.g. /charges/**) the product allows.' },
+    scopes: { $ref: '#/$defs/stringList', description: 'Apigee: OAuth scopes the product grants.' },
+    unbounded: {
+      type: 'boolean',
+      description: 'Apigee: allow a product with no proxies and no resources on purpose: it grants access to every API proxy in the organization.',
+    },
+  },
+};

@@ -1,0 +1,15 @@
+/**
+ * `schemas/*.json` as the registered vendors make them: the neutral schemas plus each vendor's
+ * keys. `npm run schemas` writes them; a test fails when the committed files differ.
+ */
+import { VENDORS } from './registry.ts';
+import { buildSchemas } from './validate/build-schemas.ts';
+
+/** File name under schemas/ → its exact text. */
+export function schemaFiles(): Record<string, string> {
+  const built = buildSchemas(VENDORS.map(({ kind }) => ({ kind: kind.kind, title: kind.title, schema: kind.schema })));
+  return {
+    'product.schema.json': JSON.stringify(built.product, null, 2) + '\n',
+    'targets.schema.json': JSON.stringify(built.targets, null, 2) + '\n',
+  };
+}
