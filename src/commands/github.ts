@@ -19,6 +19,8 @@ import type { Io } from './io.ts';
 import type { ProjectOptions } from './project.ts';
 import { tool } from './tool-info.ts';
 
+const userAgent = `${tool.name}/${tool.version}`;
+
 export interface GithubOptions extends ProjectOptions {
   /** `--plan FILE`: a plan file to comment. */
   plan?: string;
@@ -62,7 +64,7 @@ export async function postPlanComment(plan: Plan, context: PullRequestContext, p
     const elsewhere = planFile ? `the plan file ${escapeMarkdown(planFile)} (the run's artifact) has every change` : 'run `apiproducts plan --out plan.json` for every change';
     appendStepSummary(context.stepSummary, planSummaryChunks(plan, 'apiproducts plan'), elsewhere);
   }
-  const result = await upsertStickyComment(await createGithubClient(context), context, comment.marker, comment.body);
+  const result = await upsertStickyComment(await createGithubClient(context, userAgent), context, comment.marker, comment.body);
   const size = `${comment.body.length.toLocaleString('en-US')} characters${comment.truncated ? ', shortened: the full plan is in the step summary' : ''}`;
   say(`${result.action === 'created' ? 'Commented the plan on' : 'Updated the plan comment on'} pull request #${context.pr} (${size}): ${result.url}\n`);
 }
@@ -70,7 +72,7 @@ export async function postPlanComment(plan: Plan, context: PullRequestContext, p
 /** The plan was not run (a fork's pull request, no credentials): the comment says so and why. */
 export async function postSkippedComment(targets: string[], reason: string, context: PullRequestContext, say: (text: string) => void): Promise<void> {
   const body = buildSkippedComment(targets, reason, { tool, ...facts(context) });
-  const result = await upsertStickyComment(await createGithubClient(context), context, planMarker(targets), body);
+  const result = await upsertStickyComment(await createGithubClient(context, userAgent), context, planMarker(targets), body);
   say(`${result.action === 'created' ? 'Commented on' : 'Updated the comment on'} pull request #${context.pr} (plan skipped): ${result.url}\n`);
 }
 
@@ -78,7 +80,7 @@ export async function postSkippedComment(targets: string[], reason: string, cont
 export async function postFailureComment(targets: string[], error: UserError, context: PullRequestContext, say: (text: string) => void): Promise<void> {
   const body = buildFailureComment(targets, error.message, error.diagnostics, { tool, ...facts(context) });
   try {
-    const result = await upsertStickyComment(await createGithubClient(context), context, planMarker(targets), body);
+    const result = await upsertStickyComment(await createGithubClient(context, userAgent), context, planMarker(targets), body);
     say(`Reported the failed plan on pull request #${context.pr}: ${result.url}\n`);
   } catch (commentError) {
     say(`Could not report the failed plan on the pull request: ${(commentError as Error).message}\n`);
@@ -91,7 +93,7 @@ export async function postDriftIssues(report: DriftReport, context: GithubContex
     const chunks = ['## apiproducts drift\n\n', ...renderDriftMarkdown(report).split('\n').map((line) => line + '\n')];
     appendStepSummary(context.stepSummary, chunks, 'run `apiproducts drift` for the whole report');
   }
-  const outcomes = await syncDriftIssues(await createGithubClient(context), context, report, { tool, ...facts(context) });
+  const outcomes = await syncDriftIssues(await createGithubClient(context, userAgent), context, report, { tool, ...facts(context) });
   for (const outcome of outcomes) {
     const issue = outcome.number ? ` issue #${outcome.number}: ${outcome.url}` : '';
     const what = { opened: `drift: opened${issue}`, updated: `drift: updated${issue}`, closed: `no drift: closed${issue}`, none: 'no drift, no open issue' }[outcome.action];

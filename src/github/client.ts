@@ -1,17 +1,17 @@
 import type { Octokit } from '@octokit/rest';
 import { UserError } from '../model/diagnostic.ts';
-import { tool } from '../commands/tool-info.ts';
 import type { GithubContext } from './context.ts';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** An Octokit client for the context's API URL; it is the only holder of the token. Loaded only by GitHub commands. */
-export async function createGithubClient(context: GithubContext): Promise<Octokit> {
+/** `userAgent`: GitHub asks every client to name itself (`apiproducts/<version>`). */
+export async function createGithubClient(context: GithubContext, userAgent: string): Promise<Octokit> {
   const { Octokit } = await import('@octokit/rest');
   return new Octokit({
     auth: context.token,
     baseUrl: context.apiUrl,
-    userAgent: `${tool.name}/${tool.version}`,
+    userAgent,
     log: quiet,
   });
 }

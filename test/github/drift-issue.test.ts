@@ -38,7 +38,7 @@ test.before.each(() => {
 
 async function sync(r: DriftReport) {
   const context = readGithubContext(githubEnv(fake, { pr: null }));
-  return syncDriftIssues(await createGithubClient(context), context, r, { tool: TOOL, runUrl: RUN_URL });
+  return syncDriftIssues(await createGithubClient(context, 'apiproducts/test'), context, r, { tool: TOOL, runUrl: RUN_URL });
 }
 
 test('the issue body for one target matches its golden file and escapes live values', () => {

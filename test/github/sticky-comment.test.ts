@@ -20,7 +20,7 @@ async function withFake(options: { login?: string; maxPerPage?: number; prefix?:
 
 async function upsert(fake: FakeGithub, text: string, marker = MARKER) {
   const context = readPullRequestContext(githubEnv(fake));
-  return upsertStickyComment(await createGithubClient(context), context, marker, `${marker}\n${text}`);
+  return upsertStickyComment(await createGithubClient(context, 'apiproducts/test'), context, marker, `${marker}\n${text}`);
 }
 
 test('first run creates the comment; the second updates it in place', () =>
