@@ -3,7 +3,7 @@ import type { Diagnostic } from '../model/diagnostic.ts';
 import type { ProductSet } from '../model/product.ts';
 import type { Config } from '../model/target.ts';
 import type { ProviderKind } from '../providers/provider.ts';
-import { sanitizeDiagnostic } from '../validate/display.ts';
+import { sanitizeDiagnostic } from '../model/display.ts';
 import { checkDuplicateNames } from '../validate/rules.ts';
 import { validateProject } from '../validate/validate-project.ts';
 import { displayPath, readConfig } from './read-config.ts';

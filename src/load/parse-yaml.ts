@@ -1,9 +1,10 @@
 import { Composer, CST, isAlias, isScalar, LineCounter, Parser, visit, type Document } from 'yaml';
 import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
-import { showValue } from '../validate/display.ts';
+import { showValue } from '../model/display.ts';
 import { createFastLocator } from './fast-locator.ts';
 import { readPlainYaml } from './plain-yaml.ts';
-import { createLocator, type DocumentLocator } from './positions.ts';
+import type { DocumentLocator } from '../model/positions.ts';
+import { createLocator } from './locator.ts';
 import { explainYamlError, firstLine, type YamlProblem } from './yaml-errors.ts';
 import { findExcessiveAliases, findExcessiveNesting, MAX_ALIAS_COUNT, MAX_NESTING, scanFlowNesting, shortTag } from './yaml-limits.ts';
 

@@ -3,13 +3,13 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
 import type { Config, TargetConfig } from '../model/target.ts';
 import { checkCharacters } from '../validate/characters.ts';
-import { showValue } from '../validate/display.ts';
+import { showValue } from '../model/display.ts';
 import { checkSecretLiterals } from '../validate/rules.ts';
 import { validateSchema } from '../validate/schema.ts';
-import { collectSecrets } from '../validate/secrets.ts';
+import { collectSecrets } from '../model/secrets.ts';
 import { parseYamlFile } from './parse-yaml.ts';
 import { readTextFile } from './read-text.ts';
-import type { DocumentLocator } from './positions.ts';
+import type { DocumentLocator } from '../model/positions.ts';
 
 export const CONFIG_DEFAULTS = { prune: false, concurrency: 8 } as const;
 

@@ -6,7 +6,7 @@ import { checkCharacters } from '../validate/characters.ts';
 import { realTarget, type ProjectRoots } from '../validate/openapi-path.ts';
 import { checkSecretLiterals } from '../validate/rules.ts';
 import { validateSchema } from '../validate/schema.ts';
-import { collectSecrets } from '../validate/secrets.ts';
+import { collectSecrets } from '../model/secrets.ts';
 import { parseYamlFile } from './parse-yaml.ts';
 import { displayPath } from './read-config.ts';
 import { readTextFile } from './read-text.ts';

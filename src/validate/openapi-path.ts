@@ -2,7 +2,7 @@ import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { ProductSource } from '../model/product.ts';
-import { showValue } from './display.ts';
+import { showValue } from '../model/display.ts';
 
 /**
  * `product/openapi-outside-project`: an `openapi:` path must name a file inside the project.

@@ -2,8 +2,8 @@ import type { Diagnostic } from '../model/diagnostic.ts';
 import type { ProductSet } from '../model/product.ts';
 import type { Config } from '../model/target.ts';
 import type { ProviderKind } from '../providers/provider.ts';
-import { resolveEffective } from '../load/effective-product.ts';
-import { locateKeyOf } from '../load/positions.ts';
+import { resolveEffective } from '../model/effective-product.ts';
+import { locateKeyOf } from '../model/positions.ts';
 import { checkOpenapiPaths, refusedKey } from './openapi-path.ts';
 import { checkDuplicateNames, checkUnknownTargets } from './rules.ts';
 

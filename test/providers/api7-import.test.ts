@@ -7,7 +7,7 @@ import { importApi7Object } from '../../src/providers/api7/import-product.ts';
 import * as assert from 'uvu/assert';
 import { canonicalJson } from '../../src/diff/canonical.ts';
 import { renderProductYaml } from '../../src/commands/import.ts';
-import { resolveEffective } from '../../src/load/effective-product.ts';
+import { resolveEffective } from '../../src/model/effective-product.ts';
 import { loadProject } from '../../src/load/load-project.ts';
 import { api7 } from '../../src/providers/api7/index.ts';
 import { createDirectory, toLiveObject, toProductBody, type Api7Directory } from '../../src/providers/api7/mapping.ts';

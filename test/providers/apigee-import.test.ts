@@ -11,7 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderProductYaml } from '../../src/commands/import.ts';
 import { canonicalJson } from '../../src/diff/canonical.ts';
-import { resolveEffective } from '../../src/load/effective-product.ts';
+import { resolveEffective } from '../../src/model/effective-product.ts';
 import { loadProject } from '../../src/load/load-project.ts';
 import { readConfig } from '../../src/load/read-config.ts';
 import type { Diagnostic } from '../../src/model/diagnostic.ts';
