@@ -1,6 +1,6 @@
 import { load, type State } from 'js-yaml';
 import { LineCounter, parseDocument } from 'yaml';
-import { PLAIN_LOAD_OPTIONS } from './plain-yaml.ts';
+import { VALUE_OPTIONS } from './yaml-values.ts';
 import { sequenceIndex, type DocumentLocator, type PathSegment } from '../model/positions.ts';
 import { createLocator, pathLocator, type PathStep } from './locator.ts';
 
@@ -80,7 +80,7 @@ function buildTree(content: string): TreeNode | undefined {
     else root = node;
   };
   load(content, {
-    ...PLAIN_LOAD_OPTIONS,
+    ...VALUE_OPTIONS,
     listener(event: 'open' | 'close', state: State) {
       if (event === 'open') {
         frames.push({ openedAt: state.position, children: [] });
