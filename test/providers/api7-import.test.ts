@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { canonicalJson } from '../../src/diff/canonical.ts';
 import { renderProductYaml } from '../../src/commands/import.ts';
 import { resolveEffective } from '../../src/model/effective-product.ts';
-import { loadProject } from '../../src/load/load-project.ts';
+import { loadAndValidate } from '../load/load-and-validate.ts';
 import { api7 } from '../../src/providers/api7/index.ts';
 import { createDirectory, toLiveObject, toProductBody, type Api7Directory } from '../../src/providers/api7/mapping.ts';
 import type { Api7Product } from '../../src/providers/api7/wire.ts';
@@ -45,7 +45,7 @@ function roundTrip(imported: ImportedProduct) {
   const files: Record<string, string> = { 'apiproducts.yaml': CONFIG, [`products/${imported.spec.name}.yaml`]: renderProductYaml(imported.spec) };
   for (const [path, content] of Object.entries(imported.files)) files[`products/${path}`] = content;
   const cwd = tempProject(files);
-  const loaded = loadProject({ cwd, kinds: getProviderKind });
+  const loaded = loadAndValidate({ cwd, kinds: getProviderKind });
   assert.equal(loaded.diagnostics, [], 'the imported document validates');
   const [source] = loaded.products.products;
   assert.ok(source && loaded.config);
