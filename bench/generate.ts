@@ -11,7 +11,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { desiredObjects } from '../src/load/desired-objects.ts';
+import { desiredObjects } from '../src/commands/desired-objects.ts';
 import { loadValidProject, type ValidProject } from '../src/commands/project.ts';
 import { createDirectory, toProductBody as api7Body } from '../src/providers/api7/mapping.ts';
 import type { Api7GatewayGroup, Api7Product, Api7Service } from '../src/providers/api7/wire.ts';

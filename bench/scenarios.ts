@@ -24,7 +24,7 @@ import { renderPlanJson } from '../src/render/plan-json.ts';
 import { renderPlanMarkdown } from '../src/render/plan-markdown.ts';
 import { renderPlanText } from '../src/render/plan-text.ts';
 import { plainStyle } from '../src/render/style.ts';
-import { validateProject } from '../src/validate/validate-project.ts';
+import { checkProjectRules } from '../src/validate/project-rules.ts';
 import { baselineProvider } from './baseline.ts';
 import { desiredOf, loadProject } from './generate.ts';
 import type { ProviderName } from './options.ts';
@@ -227,9 +227,9 @@ async function pure(spec: Extract<ScenarioSpec, { kind: 'pure' }>): Promise<Scen
   const output = renderPlanText(made, plainStyle).length + renderPlanMarkdown(made).length + renderPlanJson(made).length;
   const ended = now();
   if (output === 0) throw new Error('empty plan output');
-  // Apportions load + validate: the validation alone, once more on what was loaded.
+  // Apportions load + validate: the cross-file and provider rules alone, once more on what was validated.
   const validateStarted = now();
-  validateProject(project.config, project.products, getProviderKind);
+  checkProjectRules(project.config, project.products, getProviderKind);
   const validateMs = now() - validateStarted;
   const loadValidate = loaded - started;
   return {

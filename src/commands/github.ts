@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../model/diagnostic.ts';
 import type { Plan } from '../model/plan.ts';
 import { readConfig } from '../load/read-config.ts';
+import { checkConfig } from '../validate/config.ts';
 import type { DriftReport } from '../plan/drift.ts';
 import { parsePlanFile } from '../plan/plan-file.ts';
 import { renderDriftMarkdown } from '../render/drift.ts';
@@ -106,7 +107,7 @@ export async function postDriftIssues(report: DriftReport, context: GithubContex
  * validation): what the comment's marker names when no plan could be made.
  */
 export function intendedTargets(options: ProjectOptions, env?: NodeJS.ProcessEnv): string[] {
-  const { config } = readConfig(options.config ?? 'apiproducts.yaml', options.cwd);
+  const { config } = checkConfig(readConfig(options.config ?? 'apiproducts.yaml', options.cwd), options.cwd);
   let targets = config?.targets ?? [];
   if (options.targets.length) targets = targets.filter((t) => options.targets.includes(t.name));
   if (env) targets = targetsWithCredentials(targets, env, credentialVariables).targets;

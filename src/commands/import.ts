@@ -6,7 +6,7 @@ import type { ProductSpec } from '../model/product.ts';
 import type { TargetConfig } from '../model/target.ts';
 import { displayPath } from '../load/read-config.ts';
 import { observeTargets } from '../observe/read-live.ts';
-import { desiredObjects } from '../load/desired-objects.ts';
+import { desiredObjects } from './desired-objects.ts';
 import type { ProviderKind } from '../providers/provider.ts';
 import type { ImportedProduct, LiveObject } from '../model/objects.ts';
 import type { Io } from './io.ts';

@@ -1,6 +1,6 @@
 import { hasErrors, UserError } from '../model/diagnostic.ts';
 import type { Plan } from '../model/plan.ts';
-import { desiredObjects } from '../load/desired-objects.ts';
+import { desiredObjects } from './desired-objects.ts';
 import { observeTargets } from '../observe/read-live.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import type { ValidProject } from './project.ts';

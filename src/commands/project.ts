@@ -3,6 +3,7 @@ import { hasErrors, UserError, type Diagnostic } from '../model/diagnostic.ts';
 import type { ProductSet } from '../model/product.ts';
 import type { Config, TargetConfig } from '../model/target.ts';
 import { loadProject } from '../load/load-project.ts';
+import { validateProject } from '../validate/validate-project.ts';
 import { getProviderKind } from '../registry.ts';
 
 /** Options every command that reads the project accepts. */
@@ -25,19 +26,15 @@ export interface ValidProject {
   digest: string;
 }
 
-/** Loads and validates everything; any error becomes one UserError listing all of them. */
+/** Loads, then validates everything; any error becomes one UserError listing all of them. */
 export function loadValidProject(options: ProjectOptions): ValidProject {
-  const loaded = loadProject({
-    cwd: options.cwd,
-    configPath: options.config,
-    productsDir: options.products,
-    kinds: getProviderKind,
-  });
-  if (!loaded.config || hasErrors(loaded.diagnostics)) {
-    const count = loaded.diagnostics.filter((d) => d.severity === 'error').length;
-    throw new UserError(`validation failed with ${count} error${count === 1 ? '' : 's'}`, loaded.diagnostics);
+  const loaded = loadProject({ cwd: options.cwd, configPath: options.config, productsDir: options.products });
+  const validated = validateProject(loaded, getProviderKind, options.cwd);
+  if (!validated.config || hasErrors(validated.diagnostics)) {
+    const count = validated.diagnostics.filter((d) => d.severity === 'error').length;
+    throw new UserError(`validation failed with ${count} error${count === 1 ? '' : 's'}`, validated.diagnostics);
   }
-  const config = loaded.config;
+  const config = validated.config;
   const unknown = options.targets.filter((name) => !config.targets.some((t) => t.name === name));
   if (unknown.length) {
     throw new UserError(
@@ -49,9 +46,9 @@ export function loadValidProject(options: ProjectOptions): ValidProject {
   for (const file of [...loaded.files].sort((a, b) => (a.path < b.path ? -1 : 1))) hash.update(`${file.path}\n${file.content}\n`);
   return {
     config,
-    products: loaded.products,
+    products: validated.products,
     targets,
-    warnings: loaded.diagnostics,
+    warnings: validated.diagnostics,
     digest: 'sha256:' + hash.digest('hex'),
   };
 }

@@ -1,7 +1,8 @@
 import { load, type State } from 'js-yaml';
 import { LineCounter, parseDocument } from 'yaml';
-import { PLAIN_LOAD_OPTIONS } from './plain-yaml.ts';
-import { createLocator, pathLocator, sequenceIndex, type DocumentLocator, type PathSegment, type PathStep } from './positions.ts';
+import { VALUE_OPTIONS } from './yaml-values.ts';
+import { sequenceIndex, type DocumentLocator, type PathSegment } from '../model/positions.ts';
+import { createLocator, pathLocator, type PathStep } from './locator.ts';
 
 /**
  * The locator of a file the fast path read (plain-yaml.ts), with the full parser's answers
@@ -79,7 +80,7 @@ function buildTree(content: string): TreeNode | undefined {
     else root = node;
   };
   load(content, {
-    ...PLAIN_LOAD_OPTIONS,
+    ...VALUE_OPTIONS,
     listener(event: 'open' | 'close', state: State) {
       if (event === 'open') {
         frames.push({ openedAt: state.position, children: [] });

@@ -1,11 +1,9 @@
-import { Composer, CST, isAlias, isScalar, LineCounter, Parser, visit, type Document } from 'yaml';
-import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
-import { showValue } from '../validate/display.ts';
+import type { Diagnostic } from '../model/diagnostic.ts';
+import type { DocumentLocator } from '../model/positions.ts';
 import { createFastLocator } from './fast-locator.ts';
 import { readPlainYaml } from './plain-yaml.ts';
-import { createLocator, type DocumentLocator } from './positions.ts';
-import { explainYamlError, firstLine, type YamlProblem } from './yaml-errors.ts';
-import { findExcessiveAliases, findExcessiveNesting, MAX_ALIAS_COUNT, MAX_NESTING, scanFlowNesting, shortTag } from './yaml-limits.ts';
+import { API_DESCRIPTION_KEYS, checkYaml, positionIn } from './yaml-check.ts';
+import { readYamlValue } from './yaml-values.ts';
 
 /** One YAML document of a file, parsed without errors and not empty. */
 export interface ParsedDocument {
@@ -26,177 +24,37 @@ export interface ParsedFile {
 }
 
 /**
- * Parses every document of a file, keeping positions. Syntax errors and duplicate keys become
- * diagnostics (one line, no stack, no source excerpt); a document with errors is left out rather
- * than guessed at. `<<` merge keys are allowed: sharing one binding between targets is natural.
- * Hostile input is refused with a message, never expanded: nesting deeper than MAX_NESTING,
- * aliases expanding more than MAX_ALIAS_COUNT times ("billion laughs"), and tags (`!!python/…`).
- * Plain data (nearly every file) is read by the fast path, plain-yaml.ts; the rest by parseFullYaml.
+ * Every document of a file: values from js-yaml (yaml-values.ts), whatever the text. Plain text
+ * (plain-yaml.ts, nearly every file) is read as it is; the rest is first checked by the `yaml`
+ * library (yaml-check.ts), which refuses hostile input and explains every syntax error, and is
+ * then read document by document. Positions are found when one is asked for.
  */
 export function parseYamlFile(content: string, file: string): ParsedFile {
   const plain = readPlainYaml(content);
-  if (!plain) return parseFullYaml(content, file);
+  if (!plain) return parseCheckedYaml(content, file);
   const { value } = plain;
-  // `null`, `~` or nothing but comments: no document, as the full parser sees it.
+  // `null`, `~` or nothing but comments: no document, as the check sees it.
   if (value === null) return { documents: [], apiDescription: false, diagnostics: [] };
-  const apiDescription = typeof value === 'object' && !Array.isArray(value) && API_DESCRIPTION_KEYS.some((key) => Object.hasOwn(value, key));
-  return { documents: [{ value, locator: createFastLocator(content, file), index: 0 }], apiDescription, diagnostics: [] };
+  return { documents: [{ value, locator: createFastLocator(content, file), index: 0 }], apiDescription: isApiDescription(value), diagnostics: [] };
 }
 
-const API_DESCRIPTION_KEYS = ['openapi', 'swagger'];
-
-/** The full parser: every file can be read with it, and every problem is explained. */
-export function parseFullYaml(content: string, file: string): ParsedFile {
-  const lineCounter = new LineCounter();
-  const at = (offset: number): SourcePosition => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line, column: col };
-  };
-  const tooDeep = (offset: number, source: SourcePosition): Diagnostic => ({
-    severity: 'error',
-    rule: 'yaml/too-deep',
-    message: `lists and mappings are nested more than ${MAX_NESTING} levels deep here; the file is not read further`,
-    fix: 'look for unclosed or repeated [ and { (a product file needs a handful of levels)',
-    source,
-  });
-  const early = scanFlowNesting(content);
-  if (early !== undefined) return { documents: [], apiDescription: false, diagnostics: [tooDeep(early, positionIn(content, early, file))] };
-  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(content));
-  const apiDescription = tokens.flatMap(topLevelKeysOf).some((key) => API_DESCRIPTION_KEYS.includes(key));
-  const deep = findExcessiveNesting(tokens);
-  if (deep !== undefined) return { documents: [], apiDescription, diagnostics: [tooDeep(deep, at(deep))] };
-  for (const token of tokens) {
-    const alias = token.type === 'document' ? findExcessiveAliases(token) : undefined;
-    if (alias === undefined) continue;
-    const diagnostic: Diagnostic = {
-      severity: 'error',
-      rule: 'yaml/alias-bomb',
-      message: `a document uses more than ${MAX_ALIAS_COUNT} aliases (*name); the file is refused as a possible "billion laughs" attack`,
-      fix: 'write the values out: a product file needs a few aliases at most (<<: *shared)',
-      source: at(alias),
-    };
-    return { documents: [], apiDescription, diagnostics: [diagnostic] };
-  }
-  // Repeated keys are found below in linear time: the library's own check compares every key
-  // with every other one (40,000 labels: 20 s).
-  // logLevel: the library would otherwise print some warnings (a mapping used as a key) itself,
-  // with the text of the file, straight to stderr.
-  const docs: Document[] = Array.from(new Composer({ merge: true, uniqueKeys: false, logLevel: 'error' }).compose(tokens));
-  const diagnostics: Diagnostic[] = [];
+/** The check, then the values of the documents it passed: the path of text that is not plain. */
+export function parseCheckedYaml(content: string, file: string): ParsedFile {
+  const checked = checkYaml(content, file);
+  const diagnostics = [...checked.diagnostics];
   const documents: ParsedDocument[] = [];
-  docs.forEach((doc, index) => {
-    // After the first syntax error the parser's further complaints are mostly its own confusion
-    // (an unclosed `[` also "unclosed" every enclosing `{`): report the first; duplicate keys are independent.
-    const syntax = doc.errors.slice(0, 1);
-    const duplicates = findDuplicateKeys(doc);
-    const tags = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');
-    for (const error of syntax) {
-      const explained = explainYamlError(error, tokens, content);
-      const diagnostic: Diagnostic = { severity: 'error', rule: 'yaml/syntax', message: explained.message, source: at(explained.offset) };
-      if (explained.fix) diagnostic.fix = explained.fix;
-      diagnostics.push(diagnostic);
+  for (const document of checked.documents) {
+    const read = readYamlValue(content.slice(document.start, document.end));
+    if ('error' in read) {
+      // The two libraries disagree on this text: js-yaml's refusal, where it gave up.
+      diagnostics.push({ severity: 'error', rule: 'yaml/syntax', message: read.error.message, source: positionIn(content, document.start + read.error.offset, file) });
+    } else if (read.value !== null) {
+      documents.push({ value: read.value, locator: document.locator, index: document.index });
     }
-    for (const duplicate of duplicates) {
-      diagnostics.push({
-        severity: 'error',
-        rule: 'yaml/duplicate-key',
-        message: `key ${showValue(duplicate.key, { identity: true })} appears twice in the same mapping`,
-        fix: 'keep one of the two: YAML does not merge repeated keys',
-        source: at(duplicate.offset),
-      });
-    }
-    for (const warning of doc.warnings) diagnostics.push(yamlDiagnostic(warning, 'warning', at(warning.pos[0])));
-    if (doc.errors.length > 0 || duplicates.length > 0 || tags.length > 0) return;
-    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return; // comments only, or a stray `---`
-    try {
-      documents.push({ value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), locator: createLocator(doc, lineCounter, file), index });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (/alias count/i.test(message)) {
-        diagnostics.push({
-          severity: 'error',
-          rule: 'yaml/alias-bomb',
-          message: `aliases (*name) in this document expand to more than ${MAX_ALIAS_COUNT} copies; it is refused as a possible "billion laughs" attack`,
-          fix: 'write the values out, or use fewer aliases of aliases',
-          source: at(firstAliasOffset(doc) ?? doc.range?.[0] ?? 0),
-        });
-      } else if (/^Unresolved alias/.test(message)) {
-        const name = message.replace(/^.*:\s*/, '');
-        diagnostics.push({
-          severity: 'error',
-          rule: 'yaml/unknown-alias',
-          message: `alias ${showValue(`*${name}`, { identity: true })} refers to no anchor ${showValue(`&${name}`, { identity: true })} defined before it`,
-          fix: `mark the value to repeat with &${name} above the alias, or write the value out`,
-          source: at(firstAliasOffset(doc, name) ?? doc.range?.[0] ?? 0),
-        });
-      } else {
-        diagnostics.push({ severity: 'error', rule: 'yaml/syntax', message: firstLine(message), source: at(doc.range?.[0] ?? 0) });
-      }
-    }
-  });
-  return { documents, apiDescription, diagnostics };
-}
-
-function yamlDiagnostic(problem: YamlProblem, severity: 'error' | 'warning', source: SourcePosition): Diagnostic {
-  if (problem.code === 'TAG_RESOLVE_FAILED') {
-    const tag = shortTag(problem.message.replace(/^Unresolved tag:\s*/, '').split(/\s/)[0] ?? '');
-    return {
-      severity: 'error',
-      rule: 'yaml/unsupported-tag',
-      message: `tag ${showValue(tag, { identity: true })} is not supported: these files hold plain values (text, numbers, true/false, lists, mappings)`,
-      fix: 'remove the tag',
-      source,
-    };
   }
-  return { severity, rule: severity === 'error' ? 'yaml/syntax' : 'yaml/warning', message: firstLine(problem.message), source };
+  return { documents, apiDescription: checked.apiDescription, diagnostics };
 }
 
-/** Keys repeated in one mapping (compared by value, as YAML does), at the second occurrence. */
-function findDuplicateKeys(doc: Document): { key: string; offset: number }[] {
-  const found: { key: string; offset: number }[] = [];
-  visit(doc, {
-    Map(_, map) {
-      const seen = new Set<unknown>();
-      for (const pair of map.items) {
-        if (!isScalar(pair.key)) continue; // a mapping or list as a key equals nothing else
-        if (seen.has(pair.key.value)) found.push({ key: String(pair.key.value), offset: pair.key.range?.[0] ?? 0 });
-        seen.add(pair.key.value);
-      }
-    },
-  });
-  return found.sort((a, b) => a.offset - b.offset);
-}
-
-/** Line and column of an offset, counted by hand (before the parser has counted the lines). */
-function positionIn(content: string, offset: number, file: string): SourcePosition {
-  const before = content.slice(0, offset);
-  const lineStart = before.lastIndexOf('\n') + 1;
-  return { file, line: before.split('\n').length, column: offset - lineStart + 1 };
-}
-
-/** Where the first alias (of `name`, when given) is. */
-function firstAliasOffset(doc: Document, name?: string): number | undefined {
-  let offset: number | undefined;
-  visit(doc, {
-    Alias(_, node) {
-      if (!isAlias(node) || !node.range || (name !== undefined && node.source !== name)) return undefined;
-      offset = node.range[0];
-      return visit.BREAK;
-    },
-  });
-  return offset;
-}
-
-/** Keys at the top of a document, read from the token stream (so also for documents not built). */
-function topLevelKeysOf(token: CST.Token): string[] {
-  if (token.type !== 'document' || !token.value) return [];
-  const value = token.value;
-  const isMapping = value.type === 'block-map' || (value.type === 'flow-collection' && value.start.source === '{');
-  if (!isMapping) return []; // `[openapi: 3]` is a list, not an API description
-  return value.items.flatMap((item) => {
-    const key = item.key;
-    if (!key || !CST.isScalar(key)) return [];
-    const resolved = CST.resolveAsScalar(key, true, () => undefined); // errors are reported when the document is built
-    return resolved ? [resolved.value] : [];
-  });
+function isApiDescription(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && API_DESCRIPTION_KEYS.some((key) => Object.hasOwn(value, key));
 }

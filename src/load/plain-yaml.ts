@@ -1,33 +1,26 @@
-import { FAILSAFE_SCHEMA, load, Type } from 'js-yaml';
 import { MAX_NESTING } from './yaml-limits.ts';
+import { readYamlValue } from './yaml-values.ts';
 
 /**
- * The fast path of the loader. Nearly every product file is plain data: one document of
- * mappings, lists and scalars, with no anchors, aliases, tags, merge keys or directives. js-yaml
- * reads such a file about ten times faster than the `yaml` library (10,000 product files: 0.15 s
- * instead of 1.5 s), but the two differ at the edges (what `0b101` or `~:` means, which mistakes
- * are errors or warnings). So only text without those edges takes this path, with the scalars of
- * YAML 1.2's core schema exactly as the `yaml` library resolves them; anything else returns
- * undefined, and the full parser (parse-yaml.ts) reads the file and explains every problem.
- * test/load/plain-yaml.test.ts checks, on every fixture, that what this path accepts means the
- * same to both. Positions are not kept here: fast-locator.ts finds them when one is needed.
+ * Plain text: one document of mappings, lists and scalars, with no anchors, aliases, tags, merge
+ * keys or directives, and none of the shapes where the `yaml` library and js-yaml were found to
+ * disagree on what is an error. Nearly every product file is plain. Its value comes from js-yaml
+ * (yaml-values.ts), as the value of every other file does; what plainness saves is the `yaml`
+ * library's check (yaml-check.ts, 2 s for 10,000 files), which has nothing to refuse or explain
+ * in such text. test/load/plain-yaml.test.ts checks that on every fixture: what this accepts, the
+ * check accepts too, with the same value and the same positions. Undefined: run the check.
  */
 export function readPlainYaml(content: string): { value: unknown } | undefined {
   // The layout first: it bounds lines and brackets, which keeps every pattern below linear.
   if (!plainLayout(content) || NOT_PLAIN.some((pattern) => pattern.test(content))) return undefined;
-  let warned = false;
-  let value: unknown;
-  try {
-    value = load(content, { ...PLAIN_LOAD_OPTIONS, onWarning: () => (warned = true) });
-  } catch {
-    return undefined; // a syntax error, a repeated key, several documents, nesting too deep
-  }
-  if (warned || depthOf(value) > MAX_NESTING) return undefined;
-  return { value: value ?? null };
+  const read = readYamlValue(content);
+  // An error (a repeated key, several documents, nesting too deep) is explained by the check.
+  if ('error' in read || read.warned || depthOf(read.value) > MAX_NESTING) return undefined;
+  return { value: read.value };
 }
 
 /**
- * Text the fast path leaves to the full parser: what plain data never needs, and every place
+ * Text that is checked by the `yaml` library before its value is taken: what plain data never needs, and every place
  * where the two parsers were found to differ (test/load/plain-yaml.test.ts). Each pattern may
  * also match inside a string (`**bold**` in a description): that costs a slower read of that
  * file, never a different result.
@@ -88,34 +81,3 @@ function depthOf(value: unknown): number {
   }
   return deepest;
 }
-
-// YAML 1.2 core schema scalars, with the `yaml` library's patterns (yaml/dist/schema/core).
-const nullType = new Type('tag:yaml.org,2002:null', {
-  kind: 'scalar',
-  resolve: (text: string) => /^(?:~|[Nn]ull|NULL)?$/.test(text),
-  construct: () => null,
-});
-const boolType = new Type('tag:yaml.org,2002:bool', {
-  kind: 'scalar',
-  resolve: (text: string) => /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(text),
-  construct: (text: string) => text[0] === 't' || text[0] === 'T',
-});
-const intType = new Type('tag:yaml.org,2002:int', {
-  kind: 'scalar',
-  resolve: (text: string) => /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(text),
-  construct: (text: string) =>
-    text.startsWith('0o') ? parseInt(text.slice(2), 8) : text.startsWith('0x') ? parseInt(text.slice(2), 16) : parseInt(text, 10),
-});
-const floatType = new Type('tag:yaml.org,2002:float', {
-  kind: 'scalar',
-  resolve: (text: string) =>
-    /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/.test(text),
-  construct: (text: string) => {
-    if (/nan$/i.test(text)) return Number.NaN;
-    if (/inf$/i.test(text)) return text[0] === '-' ? -Infinity : Infinity;
-    return parseFloat(text);
-  },
-});
-
-/** The schema and limits of the fast path (maxDepth is an option of js-yaml 4.2+, not yet in its type definitions). */
-export const PLAIN_LOAD_OPTIONS = { schema: FAILSAFE_SCHEMA.extend({ implicit: [nullType, boolType, intType, floatType] }), maxDepth: MAX_NESTING + 1 };

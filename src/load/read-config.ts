@@ -1,29 +1,20 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
-import type { Config, TargetConfig } from '../model/target.ts';
-import { checkCharacters } from '../validate/characters.ts';
-import { showValue } from '../validate/display.ts';
-import { checkSecretLiterals } from '../validate/rules.ts';
-import { validateSchema } from '../validate/schema.ts';
-import { collectSecrets } from '../validate/secrets.ts';
-import { parseYamlFile } from './parse-yaml.ts';
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Diagnostic } from '../model/diagnostic.ts';
+import { showValue } from '../model/display.ts';
+import { parseYamlFile, type ParsedDocument } from './parse-yaml.ts';
 import { readTextFile } from './read-text.ts';
-import type { DocumentLocator } from './positions.ts';
-
-export const CONFIG_DEFAULTS = { prune: false, concurrency: 8 } as const;
 
 export interface ReadConfigResult {
-  /**
-   * Present when the file parsed and matches the schema (its shape can be trusted), even if
-   * other checks (insecure url, missing url) failed; absent otherwise.
-   */
-  config?: Config;
+  /** As shown in diagnostics, relative to the working directory. */
+  file: string;
+  absolutePath: string;
+  /** Its one document, when the file could be read and parsed; validation makes a Config of it. */
+  document?: ParsedDocument;
+  /** Problems of reading and parsing: the file, its text, its YAML, several documents. */
   diagnostics: Diagnostic[];
   /** The file's text, when it could be read: part of the config digest. */
   content?: string;
-  /** Strings that look like credentials (values or keys): kept out of every message. */
-  secrets?: string[];
 }
 
 /** `a/b.yaml` relative to cwd with forward slashes: the one spelling used in every diagnostic. */
@@ -31,12 +22,14 @@ export function displayPath(absolutePath: string, cwd: string): string {
   return relative(cwd, absolutePath).split(sep).join('/') || '.';
 }
 
-/** Reads and checks `apiproducts.yaml` (DESIGN §4); every problem is reported, nothing thrown. */
+/** Reads and parses `apiproducts.yaml` (DESIGN §4); every problem is reported, nothing thrown. */
 export function readConfig(file: string, cwd: string): ReadConfigResult {
   const absolute = isAbsolute(file) ? file : resolve(cwd, file);
   const shown = displayPath(absolute, cwd);
   if (existsSync(absolute) && statSync(absolute).isDirectory()) {
     return {
+      file: shown,
+      absolutePath: absolute,
       diagnostics: [
         {
           severity: 'error',
@@ -49,6 +42,8 @@ export function readConfig(file: string, cwd: string): ReadConfigResult {
   }
   if (!existsSync(absolute) || !statSync(absolute).isFile()) {
     return {
+      file: shown,
+      absolutePath: absolute,
       diagnostics: [
         {
           severity: 'error',
@@ -61,7 +56,7 @@ export function readConfig(file: string, cwd: string): ReadConfigResult {
   }
   const text = readTextFile(absolute, shown, 'apiproducts.yaml', 'apiproducts.yaml holds only targets and settings: remove what does not belong there');
   const content = text.content;
-  if (content === undefined) return { diagnostics: text.diagnostics };
+  if (content === undefined) return { file: shown, absolutePath: absolute, diagnostics: text.diagnostics };
   const parsed = parseYamlFile(content, shown);
   const diagnostics = [...parsed.diagnostics];
   const document = parsed.documents[0];
@@ -78,208 +73,7 @@ export function readConfig(file: string, cwd: string): ReadConfigResult {
     if (parsed.diagnostics.length === 0) {
       diagnostics.push({ severity: 'error', rule: 'config/empty', message: `${shown} is empty`, fix: 'declare at least one target under `targets:`', source: { file: shown, line: 1, column: 1 } });
     }
-    return { diagnostics, content };
+    return { file: shown, absolutePath: absolute, diagnostics, content };
   }
-  const { locate, locateKey } = document.locator;
-  const secretStrings = collectSecrets(document.value);
-  const secrets = checkSecretLiterals(document.value, locate, [], locateKey);
-  const schema = validateSchema('targets', document.value, document.locator);
-  // A token written into tokenEnv also fails its pattern; the secret message is the useful one.
-  const secretAt = new Set(secrets.map((d) => positionKey(d.source)));
-  const schemaAt = new Set(schema.diagnostics.map((d) => positionKey(d.source)));
-  diagnostics.push(...secrets, ...schema.diagnostics.filter((d) => !secretAt.has(positionKey(d.source))));
-  diagnostics.push(...checkCharacters(document.value, locate, locateKey).filter((d) => !schemaAt.has(positionKey(d.source))));
-  // The url checks run even when the schema failed, so that every problem shows in one run.
-  const raw = document.value as { targets?: unknown; prune?: boolean; concurrency?: number };
-  const entries = isRecord(raw) && isRecord(raw.targets) ? Object.entries(raw.targets) : [];
-  const targets = entries.flatMap(([name, entry]) => (isRecord(entry) ? [buildTarget(name, entry, document.locator, diagnostics, absolute, cwd)] : []));
-  dropSecretsAtUrlCredentials(diagnostics);
-  if (!schema.valid || parsed.diagnostics.some((d) => d.severity === 'error')) return { diagnostics, content, secrets: secretStrings };
-
-  const config: Config = {
-    file: shown,
-    targets,
-    prune: raw.prune ?? CONFIG_DEFAULTS.prune,
-    concurrency: raw.concurrency ?? CONFIG_DEFAULTS.concurrency,
-  };
-  return { config, diagnostics, content, secrets: secretStrings };
-}
-
-/** `config/url-credentials` says more about a password in a url than the generic `secret/literal`. */
-function dropSecretsAtUrlCredentials(diagnostics: Diagnostic[]): void {
-  const at = new Set(diagnostics.filter((d) => d.rule === 'config/url-credentials').map((d) => positionKey(d.source)));
-  for (let i = diagnostics.length - 1; i >= 0; i--) {
-    const d = diagnostics[i];
-    if (d?.rule === 'secret/literal' && at.has(positionKey(d.source))) diagnostics.splice(i, 1);
-  }
-}
-
-/**
- * `https://user:password@host`: credentials in a url travel in logs, shell history and error
- * messages; apiproducts takes them only from environment variables. Neither part is echoed.
- */
-function urlCredentials(url: string): 'password' | 'user' | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return undefined;
-  }
-  return parsed.password !== '' ? 'password' : parsed.username !== '' ? 'user' : undefined;
-}
-
-function buildTarget(
-  name: string,
-  entry: Record<string, unknown>,
-  locator: DocumentLocator,
-  diagnostics: Diagnostic[],
-  configFile: string,
-  cwd: string,
-): TargetConfig {
-  const sandbox = entry['sandbox'] === true;
-  const insecure = entry['insecure'] === true;
-  const url = typeof entry['url'] === 'string' ? entry['url'] : undefined;
-  const target: TargetConfig = {
-    name,
-    provider: String(entry['provider']),
-    sandbox,
-    insecure,
-    ignore: Array.isArray(entry['ignore']) ? entry['ignore'].map(String) : [],
-    settings: entry,
-    source: locator.locateKey(['targets', name]),
-  };
-  readTransport(target, entry, locator, diagnostics, configFile, cwd);
-  if (sandbox) {
-    if (url !== undefined) {
-      diagnostics.push({
-        severity: 'warning',
-        rule: 'config/sandbox-url',
-        message: `targets.${name}.url is ignored: sandbox targets run an embedded emulator on 127.0.0.1`,
-        fix: 'remove url, or remove sandbox: true to use the real management API',
-        source: locator.locate(['targets', name, 'url']),
-        target: name,
-      });
-    }
-    return target;
-  }
-  if (url === undefined) {
-    diagnostics.push({
-      severity: 'error',
-      rule: 'config/missing-url',
-      message: `target "${name}" has no url and is not a sandbox`,
-      fix: 'set url to the root of the management API (e.g. https://api7.example.com:7443), or sandbox: true',
-      source: target.source,
-      target: name,
-    });
-    return target;
-  }
-  const credentials = urlCredentials(url);
-  if (credentials) {
-    diagnostics.push({
-      severity: 'error',
-      rule: 'config/url-credentials',
-      message: credentials === 'password'
-        ? `targets.${name}.url contains a user name and password (user:…@host); credentials in a url end up in logs and Git history`
-        : `targets.${name}.url contains a user name (user@host); apiproducts does not send credentials from a url`,
-      fix: credentials === 'password'
-        ? 'remove user:password@ from the url, revoke the password (it may already be in Git history), and name the environment variable that holds the credential in tokenEnv'
-        : 'remove user@ from the url; credentials come from the environment variable named by tokenEnv',
-      source: locator.locate(['targets', name, 'url']),
-      target: name,
-    });
-  }
-  if (isPlainHttpToRemoteHost(url) && !insecure) {
-    diagnostics.push({
-      severity: 'error',
-      rule: 'config/insecure-url',
-      message: `targets.${name}.url uses plain http:// to a host that is not loopback; credentials would travel unencrypted`,
-      fix: 'use https://, or set insecure: true on this target if the network is trusted',
-      source: locator.locate(['targets', name, 'url']),
-      target: name,
-    });
-  }
-  target.url = url;
-  return target;
-}
-
-const TIMEOUT = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
-const TIMEOUT_RANGE_MS = { min: 100, max: 600_000 } as const;
-
-/** `timeout: 30s | 1500ms | 2m | 30` → milliseconds; undefined when absent or not parsable (the schema reports it). */
-export function parseTimeout(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value * 1000 : undefined;
-  if (typeof value !== 'string') return undefined;
-  const match = TIMEOUT.exec(value.trim());
-  return match ? Number(match[1]) * UNIT_MS[match[2]!]! : undefined;
-}
-
-/** `timeout` and `caFile` (DESIGN §4 additions for reliability): checked here, where positions are known. */
-function readTransport(target: TargetConfig, entry: Record<string, unknown>, locator: DocumentLocator, diagnostics: Diagnostic[], configFile: string, cwd: string): void {
-  const name = target.name;
-  const timeoutMs = parseTimeout(entry['timeout']);
-  if (timeoutMs !== undefined) {
-    if (timeoutMs < TIMEOUT_RANGE_MS.min || timeoutMs > TIMEOUT_RANGE_MS.max) {
-      diagnostics.push({
-        severity: 'error',
-        rule: 'config/timeout',
-        message: `targets.${name}.timeout must be between 100ms and 10m, got ${JSON.stringify(entry['timeout'])}`,
-        fix: 'write e.g. timeout: 30s',
-        source: locator.locate(['targets', name, 'timeout']),
-        target: name,
-      });
-    } else {
-      target.timeoutMs = timeoutMs;
-    }
-  }
-  const caFile = entry['caFile'];
-  if (typeof caFile !== 'string' || caFile === '' || target.sandbox) return;
-  const path = isAbsolute(caFile) ? caFile : resolve(dirname(configFile), caFile);
-  let text: string | undefined;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    diagnostics.push({
-      severity: 'error',
-      rule: 'config/ca-file',
-      message: `targets.${name}.caFile: cannot read ${displayPath(path, cwd)} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
-      fix: 'point caFile at the PEM file of your private CA, relative to apiproducts.yaml',
-      source: locator.locate(['targets', name, 'caFile']),
-      target: name,
-    });
-    return;
-  }
-  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
-    diagnostics.push({
-      severity: 'error',
-      rule: 'config/ca-file',
-      message: `targets.${name}.caFile: ${displayPath(path, cwd)} holds no PEM certificate (no -----BEGIN CERTIFICATE----- line)`,
-      fix: 'export the CA certificate in PEM format (openssl x509 -in ca.der -inform der -out ca.pem)',
-      source: locator.locate(['targets', name, 'caFile']),
-      target: name,
-    });
-    return;
-  }
-  target.caFile = path;
-}
-
-/** Loopback (localhost, 127.0.0.0/8, ::1) is exempt: nothing leaves the machine. */
-function isPlainHttpToRemoteHost(url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false; // the schema's format check reports unparsable URLs
-  }
-  if (parsed.protocol !== 'http:') return false;
-  const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  return !(host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function positionKey(source: SourcePosition | undefined): string {
-  return source ? `${source.file}:${source.line}:${source.column}` : '';
+  return { file: shown, absolutePath: absolute, document, diagnostics, content };
 }

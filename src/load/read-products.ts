@@ -1,14 +1,11 @@
 import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
-import type { ProductSet, ProductSource, ProductSpec } from '../model/product.ts';
-import { checkCharacters } from '../validate/characters.ts';
-import { realTarget, type ProjectRoots } from '../validate/openapi-path.ts';
-import { checkSecretLiterals } from '../validate/rules.ts';
-import { validateSchema } from '../validate/schema.ts';
-import { collectSecrets } from '../validate/secrets.ts';
-import { parseYamlFile } from './parse-yaml.ts';
+import type { Diagnostic } from '../model/diagnostic.ts';
+import type { ReferencedFile } from '../model/referenced-file.ts';
+import { realTarget } from './openapi-path.ts';
+import { parseYamlFile, type ParsedDocument } from './parse-yaml.ts';
 import { displayPath } from './read-config.ts';
+import { readReferencedFiles } from './referenced-files.ts';
 import { readTextFile } from './read-text.ts';
 
 /** A file that went into the run, with its exact text: the config digest is computed from these. */
@@ -18,14 +15,23 @@ export interface ProjectFile {
   content: string;
 }
 
+/** A product file and the documents parsed from it, not validated yet. */
+export interface LoadedProductFile {
+  /** Relative to the working directory, as shown in diagnostics. */
+  file: string;
+  absolutePath: string;
+  documents: ParsedDocument[];
+  /** The files its documents refer to (`openapi:`), by the path as written, each read once. */
+  referenced?: Record<string, ReferencedFile>;
+}
+
 export interface ReadProductsResult {
-  /** Documents that parsed and match the product schema; the others are reported, not returned. */
-  products: ProductSet;
+  /** Every product file with the documents that parsed (API descriptions left out), in path order. */
+  products: LoadedProductFile[];
   /** Every product file read (also those with errors), in path order. */
   files: ProjectFile[];
+  /** Problems of reading and parsing: the file, its text, its YAML. */
   diagnostics: Diagnostic[];
-  /** Strings that look like credentials (values or keys): kept out of every message. */
-  secrets: string[];
 }
 
 /**
@@ -40,17 +46,18 @@ const SKIPPED_DIRECTORIES = new Set(['specs', 'node_modules']);
 const TOO_LARGE_FIX = 'split it: one product per file (a product file is a few KiB)';
 
 /**
- * Reads every product document under `dir` (recursively, in sorted path order). Never throws for
- * bad input. The project is `cwd` and the products directory: a product file that is a symbolic
- * link to a file outside both is not read, and `openapi:` paths may not leave them either.
+ * Reads every product document under `dir` (recursively, in sorted path order), and the files they
+ * refer to. Never throws for bad input. The project is `cwd` and the products directory: a product
+ * file that is a symbolic link to a file outside both is not read, and `openapi:` paths may not
+ * leave them either.
  */
 export function readProducts(dir: string, cwd: string): ReadProductsResult {
   const root = isAbsolute(dir) ? dir : resolve(cwd, dir);
   const shownRoot = displayPath(root, cwd);
   const diagnostics: Diagnostic[] = [];
-  const products: ProductSource[] = [];
+  const products: LoadedProductFile[] = [];
   const files: ProjectFile[] = [];
-  const secrets: string[] = [];
+  const specs = new Map<string, ReferencedFile>();
   const projectRoots = [resolve(cwd), root];
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     diagnostics.push({
@@ -59,7 +66,7 @@ export function readProducts(dir: string, cwd: string): ReadProductsResult {
       message: `products directory ${shownRoot}/ not found`,
       fix: 'run in the directory that holds products/, or point at it with --products DIR',
     });
-    return { products: { products }, files, diagnostics, secrets };
+    return { products, files, diagnostics };
   }
   const listed = listYamlFiles(root);
   for (const { path: absolutePath, isLink } of listed) {
@@ -91,29 +98,12 @@ export function readProducts(dir: string, cwd: string): ReadProductsResult {
         source: { file, line: 1, column: 1 },
       });
     }
+    const product: LoadedProductFile = { file, absolutePath, documents: parsed.documents };
     for (const document of parsed.documents) {
-      const { locate, locateKey } = document.locator;
-      // Secrets first and regardless of the schema: a token must be reported even in a broken file.
-      const literals = checkSecretLiterals(document.value, locate, [], locateKey);
-      diagnostics.push(...literals);
-      // The same detector: a document with no finding has nothing to mask, and scanning twice is half the load time.
-      if (literals.length > 0) secrets.push(...collectSecrets(document.value));
-      const schema = validateSchema('product', document.value, document.locator);
-      // A name the schema refuses is reported once, by the schema, with the character shown.
-      const schemaAt = new Set(schema.diagnostics.map((d) => positionKey(d.source)));
-      diagnostics.push(...checkCharacters(document.value, locate, locateKey).filter((d) => !schemaAt.has(positionKey(d.source))));
-      diagnostics.push(...schema.diagnostics);
-      if (!schema.valid) continue;
-      const source: ProductSource & ProjectRoots & { locateKey: ProductSource['locate'] } = {
-        spec: document.value as ProductSpec,
-        file,
-        absolutePath,
-        locate,
-        locateKey,
-        projectRoots,
-      };
-      products.push(source);
+      const referenced = readReferencedFiles(document.value, product, projectRoots, specs);
+      if (referenced) product.referenced = { ...product.referenced, ...referenced };
     }
+    products.push(product);
   }
   if (listed.length === 0) {
     diagnostics.push({
@@ -123,7 +113,7 @@ export function readProducts(dir: string, cwd: string): ReadProductsResult {
       fix: 'add a product file, or point at the right directory with --products DIR',
     });
   }
-  return { products: { products }, files, diagnostics, secrets };
+  return { products, files, diagnostics };
 }
 
 /** A symbolic link (the file or a directory on its way) whose real location is outside every root. */
@@ -139,10 +129,6 @@ function linksOutside(file: string, roots: readonly string[]): boolean {
   } catch {
     return false; // gone since it was listed: reading it reports the problem
   }
-}
-
-function positionKey(source: SourcePosition | undefined): string {
-  return source ? `${source.file}:${source.line}:${source.column}` : '';
 }
 
 /** Sorted by code point, not locale, so every machine reads files in the same order. */

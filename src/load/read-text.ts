@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Diagnostic } from '../model/diagnostic.ts';
-import { describeChar } from '../validate/display.ts';
+import { describeChar } from '../model/display.ts';
 
 /**
  * Product files and apiproducts.yaml are small: a real product file is a few KiB, one with a

@@ -1,4 +1,5 @@
 import type { SourcePosition } from './diagnostic.ts';
+import type { ReferencedFile } from './referenced-file.ts';
 
 export type ProductStatus = 'draft' | 'published';
 export type Visibility = 'public' | 'logged-in' | 'unlisted' | 'private' | 'internal';
@@ -57,6 +58,8 @@ export interface ProductSource {
   /** Absolute path of the file, for resolving relative paths such as `openapi:`. */
   absolutePath: string;
   locate: Locate;
+  /** The files its bindings refer to (`openapi:`), by the path as written; absent: it refers to none. */
+  referenced?: Readonly<Record<string, ReferencedFile>>;
 }
 
 /** Every product document found under `products/`. */

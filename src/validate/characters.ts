@@ -1,8 +1,8 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { Locate } from '../model/product.ts';
-import { describeChar, escapeText, showValue } from './display.ts';
+import { describeChar, escapeText, showValue } from '../model/display.ts';
 import { fieldName } from './schema-messages.ts';
-import { detectSecret } from './secrets.ts';
+import { detectSecret } from '../model/secrets.ts';
 
 /**
  * Characters that have no business in product metadata, wherever they are written:

@@ -1,56 +1,13 @@
-import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
-import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { ProductSource } from '../model/product.ts';
-import { showValue } from './display.ts';
 
 /**
  * `product/openapi-outside-project`: an `openapi:` path must name a file inside the project.
  * A product file is reviewed as metadata; it must not be a way to read (and send to a portal)
- * `/etc/passwd`, `~/.ssh/id_rsa` or `../../other-repo/secrets.yaml`. Refused: absolute paths,
- * `~` (never expanded), URLs, paths whose `..` leave the project, and symbolic links (the file
- * or a directory on the way) that point outside it. Checked before any provider reads the file.
+ * `/etc/passwd`, `~/.ssh/id_rsa` or `../../other-repo/secrets.yaml`. The loader refuses to read
+ * such a path (load/openapi-path.ts); this reports it, whichever provider the target has.
  */
 export const OPENAPI_PATH_RULE = 'product/openapi-outside-project';
-
-const FIX = 'keep the OpenAPI file inside the project and write its path relative to the product file, e.g. ./specs/weather.yaml';
-
-/** The loader attaches the directories a product may read from (the project and its products directory). */
-export interface ProjectRoots {
-  projectRoots?: readonly string[];
-}
-
-export type OpenapiLocation = { absolute: string } | { problem: string; fix: string };
-
-/**
- * Where `openapi` (as written in the binding of `source`) points, or why it may not be read.
- * Without roots from the loader, the project is the working directory the source path is relative to.
- */
-export function locateOpenapi(source: ProductSource & ProjectRoots, openapi: string): OpenapiLocation {
-  const shown = showValue(openapi);
-  if (openapi.startsWith('~')) {
-    return { problem: `openapi path ${shown} starts with ~, which is not expanded: a home directory is outside the project`, fix: FIX };
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(openapi)) {
-    return { problem: `openapi ${shown} is a URL; it must be the path of a file in the project`, fix: FIX };
-  }
-  if (path.isAbsolute(openapi) || /^[A-Za-z]:[\\/]|^\\\\/.test(openapi)) {
-    return { problem: `openapi path ${shown} is absolute; it must be relative to the product file and stay inside the project`, fix: FIX };
-  }
-  const roots = source.projectRoots ?? [inferRoot(source)];
-  const absolute = path.resolve(path.dirname(source.absolutePath), openapi);
-  if (!roots.some((root) => inside(absolute, root))) {
-    return { problem: `openapi path ${shown} leads outside the project directory`, fix: FIX };
-  }
-  const real = realTarget(absolute);
-  if (real !== undefined && !roots.some((root) => inside(real, realOrSelf(root)))) {
-    return {
-      problem: `openapi path ${shown} is a symbolic link to a file outside the project directory`,
-      fix: 'copy the OpenAPI file into the project instead of linking to it',
-    };
-  }
-  return { absolute };
-}
 
 /** Every binding's `openapi` that may not be read, with the (product, target) pairs to keep away from providers. */
 export function checkOpenapiPaths(products: readonly ProductSource[]): { diagnostics: Diagnostic[]; refused: Set<string> } {
@@ -59,15 +16,14 @@ export function checkOpenapiPaths(products: readonly ProductSource[]): { diagnos
   for (const product of products) {
     for (const [target, binding] of Object.entries(product.spec.targets)) {
       const openapi = (binding as Record<string, unknown> | undefined)?.['openapi'];
-      if (typeof openapi !== 'string' || openapi === '') continue;
-      const location = locateOpenapi(product, openapi);
-      if ('absolute' in location) continue;
+      const file = typeof openapi === 'string' ? product.referenced?.[openapi] : undefined;
+      if (!file || file.status !== 'outside-project') continue;
       refused.add(refusedKey(product, target));
       diagnostics.push({
         severity: 'error',
         rule: OPENAPI_PATH_RULE,
-        message: location.problem,
-        fix: location.fix,
+        message: file.problem,
+        fix: file.fix,
         source: product.locate(['targets', target, 'openapi']),
         product: product.spec.name,
         target,
@@ -79,38 +35,4 @@ export function checkOpenapiPaths(products: readonly ProductSource[]): { diagnos
 
 export function refusedKey(product: ProductSource, target: string): string {
   return `${product.file}\u0000${product.spec.name}\u0000${target}`;
-}
-
-function inside(file: string, root: string): boolean {
-  const relative = path.relative(root, file);
-  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
-}
-
-/** `products/a.yaml` relative to cwd, `/cwd/products/a.yaml` absolute → `/cwd`. */
-function inferRoot(source: ProductSource): string {
-  const segments = source.file.split('/').filter((s) => s !== '.');
-  if (segments.includes('..') || path.isAbsolute(source.file)) return path.dirname(source.absolutePath);
-  return path.resolve(source.absolutePath, ...segments.map(() => '..'));
-}
-
-/**
- * The real location of `file` with every symbolic link resolved, also when the last link dangles
- * (its target is then resolved by hand), or undefined when nothing on the way is a link or exists.
- */
-export function realTarget(file: string): string | undefined {
-  try {
-    if (existsSync(file)) return realpathSync(file);
-    if (lstatSync(file).isSymbolicLink()) return path.resolve(realOrSelf(path.dirname(file)), readlinkSync(file));
-  } catch {
-    // a path that does not exist: the provider reports it as missing
-  }
-  return undefined;
-}
-
-function realOrSelf(dir: string): string {
-  try {
-    return realpathSync(dir);
-  } catch {
-    return dir;
-  }
 }

@@ -1,13 +1,13 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { Locate, ProductSource } from '../model/product.ts';
 import type { Config } from '../model/target.ts';
-import { locateKeyOf } from '../load/positions.ts';
-import { showValue } from './display.ts';
+import { locateKeyOf } from '../model/positions.ts';
+import { showValue } from '../model/display.ts';
 import { fieldName } from './schema-messages.ts';
-import { detectSecret } from './secrets.ts';
+import { detectSecret } from '../model/secrets.ts';
 import { suggestNearest } from './suggest.ts';
 
-export { detectSecret } from './secrets.ts';
+export { detectSecret } from '../model/secrets.ts';
 
 /**
  * Cross-file rules: what no single file's schema can see. Each returns every problem it finds,

@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
-import { pointerToPath } from '../load/positions.ts';
-import { firstOffender, showChar, showValue } from './display.ts';
-import { detectSecret } from './secrets.ts';
+import { pointerToPath } from '../model/positions.ts';
+import { firstOffender, showChar, showValue } from '../model/display.ts';
+import { detectSecret } from '../model/secrets.ts';
 import { suggestNearest } from './suggest.ts';
 
 /** One schema problem in plain English, before it is given a file position. */

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Diagnostic } from '../model/diagnostic.ts';
-import type { DocumentLocator } from '../load/positions.ts';
+import type { DocumentLocator } from '../model/positions.ts';
 import { explainSchemaErrors } from './schema-messages.ts';
 
 /** The two JSON Schemas under `schemas/`: product files and `apiproducts.yaml`. */

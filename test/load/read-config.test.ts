@@ -1,12 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readConfig } from '../../src/load/read-config.ts';
+import { readCheckedConfig } from './load-and-validate.ts';
 import { formatDiagnostic } from '../../src/model/diagnostic.ts';
 import { tempProject } from './temp-project.ts';
 
 test('defaults: prune false, concurrency 8; settings is the raw entry; no url for sandboxes', () => {
   const cwd = tempProject({ 'apiproducts.yaml': 'targets:\n  sandbox-api7:\n    provider: api7\n    sandbox: true\n    portal: default\n' });
-  const { config, diagnostics } = readConfig('apiproducts.yaml', cwd);
+  const { config, diagnostics } = readCheckedConfig('apiproducts.yaml', cwd);
   assert.equal(diagnostics, []);
   assert.equal(config, {
     file: 'apiproducts.yaml',
@@ -30,7 +30,7 @@ test('a real target keeps its url; prune and concurrency as written', () => {
   const cwd = tempProject({
     'conf/targets.yaml': 'targets:\n  api7-prod: {provider: api7, url: "https://api7.example.com:7443", tokenEnv: API7_TOKEN}\nprune: true\nconcurrency: 2\n',
   });
-  const { config, diagnostics } = readConfig('conf/targets.yaml', cwd);
+  const { config, diagnostics } = readCheckedConfig('conf/targets.yaml', cwd);
   assert.equal(diagnostics, []);
   assert.is(config?.file, 'conf/targets.yaml');
   assert.is(config?.prune, true);
@@ -50,13 +50,13 @@ test('plain http is fine to loopback, and elsewhere only with insecure: true', (
       '',
     ].join('\n'),
   });
-  const { config, diagnostics } = readConfig('apiproducts.yaml', cwd);
+  const { config, diagnostics } = readCheckedConfig('apiproducts.yaml', cwd);
   assert.equal(diagnostics.map((d) => `${d.rule} ${d.target}`), ['config/insecure-url e']);
   assert.ok(config, 'the shape is valid, so the config is still returned');
 });
 
 test('a missing file names --config', () => {
-  const { config, diagnostics } = readConfig('nope.yaml', tempProject({}));
+  const { config, diagnostics } = readCheckedConfig('nope.yaml', tempProject({}));
   assert.is(config, undefined);
   assert.equal(diagnostics.map(formatDiagnostic), [
     'error [config/missing] nope.yaml not found\n  fix: run in the directory that holds apiproducts.yaml, or point at the file with --config FILE',
@@ -67,7 +67,7 @@ test('schema errors: no config, every problem reported, url checks still run', (
   const cwd = tempProject({
     'apiproducts.yaml': 'targets:\n  prod:\n    provider: api8\n    url: http://api7.example.com\n    tokenEnv: api7_token\nconcurrency: 0\n',
   });
-  const { config, diagnostics } = readConfig('apiproducts.yaml', cwd);
+  const { config, diagnostics } = readCheckedConfig('apiproducts.yaml', cwd);
   assert.is(config, undefined);
   assert.equal(
     diagnostics.map((d) => `${d.source?.line}:${d.source?.column} ${d.rule}`).sort(),
@@ -77,8 +77,8 @@ test('schema errors: no config, every problem reported, url checks still run', (
 
 test('an empty file and a file of several documents are errors', () => {
   const cwd = tempProject({ 'empty.yaml': '# nothing yet\n', 'two.yaml': 'targets:\n  a: {provider: api7, sandbox: true}\n---\nprune: true\n' });
-  assert.equal(readConfig('empty.yaml', cwd).diagnostics.map((d) => d.rule), ['config/empty']);
-  assert.equal(readConfig('two.yaml', cwd).diagnostics.map((d) => `${d.rule} ${d.source?.line}`), ['config/multiple-documents 4']);
+  assert.equal(readCheckedConfig('empty.yaml', cwd).diagnostics.map((d) => d.rule), ['config/empty']);
+  assert.equal(readCheckedConfig('two.yaml', cwd).diagnostics.map((d) => `${d.rule} ${d.source?.line}`), ['config/multiple-documents 4']);
 });
 
 test.run();

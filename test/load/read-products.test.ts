@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readProducts } from '../../src/load/read-products.ts';
+import { readCheckedProducts } from './load-and-validate.ts';
 import { formatDiagnostic } from '../../src/model/diagnostic.ts';
 import { tempProject } from './temp-project.ts';
 
@@ -13,7 +13,7 @@ test('every *.yaml / *.yml under the directory, recursively, in path order', () 
     'products/alpha.yaml': product('alpha'),
     'products/README.md': '# not a product',
   });
-  const { products, files, diagnostics } = readProducts('products', cwd);
+  const { products, files, diagnostics } = readCheckedProducts('products', cwd);
   assert.equal(diagnostics, []);
   assert.equal(files.map((f) => f.path), ['products/alpha.yaml', 'products/team-b/beta.yaml', 'products/zeta.yml']);
   assert.equal(products.products.map((p) => p.spec.name), ['alpha', 'beta', 'zeta']);
@@ -28,7 +28,7 @@ test('OpenAPI documents are not products: specs/ directories and files with open
     'products/legacy-api.yaml': 'swagger: "2.0"\ninfo: {title: L, version: "1"}\npaths: {}\n',
     'products/v3.yaml': 'openapi: 3.1.0\ninfo: {title: V, version: "1"}\n',
   });
-  const { products, files, diagnostics } = readProducts('products', cwd);
+  const { products, files, diagnostics } = readCheckedProducts('products', cwd);
   assert.equal(diagnostics, []);
   assert.equal(files.map((f) => f.path), ['products/weather.yaml']);
   assert.equal(products.products.map((p) => p.spec.name), ['weather']);
@@ -36,7 +36,7 @@ test('OpenAPI documents are not products: specs/ directories and files with open
 
 test('several documents per file; empty documents are ignored; locate points into the right document', () => {
   const cwd = tempProject({ 'products/all.yaml': `# header\n---\n${product('one')}---\n---\n${product('two')}` });
-  const { products, diagnostics } = readProducts('products', cwd);
+  const { products, diagnostics } = readCheckedProducts('products', cwd);
   assert.equal(diagnostics, []);
   assert.equal(products.products.map((p) => p.spec.name), ['one', 'two']);
   assert.equal(products.products[1]?.locate(['name']), { file: 'products/all.yaml', line: 8, column: 7 });
@@ -44,7 +44,7 @@ test('several documents per file; empty documents are ignored; locate points int
 
 test('a document with a syntax error is reported and left out; the others in the file still load', () => {
   const cwd = tempProject({ 'products/p.yaml': `${product('good')}---\nname: bad\ntargets: {a: [}\n` });
-  const { products, diagnostics } = readProducts('products', cwd);
+  const { products, diagnostics } = readCheckedProducts('products', cwd);
   assert.equal(products.products.map((p) => p.spec.name), ['good']);
   assert.is(diagnostics.length, 1, "the first syntax error only: the rest is the parser's confusion");
   for (const d of diagnostics) {
@@ -56,17 +56,17 @@ test('a document with a syntax error is reported and left out; the others in the
 
 test('a product that fails the schema is reported and not returned', () => {
   const cwd = tempProject({ 'products/p.yaml': 'name: p\nstatus: live\ntargets: {a: {}}\n' });
-  const { products, diagnostics } = readProducts('products', cwd);
+  const { products, diagnostics } = readCheckedProducts('products', cwd);
   assert.equal(products.products, []);
   assert.equal(diagnostics.map((d) => d.rule), ['schema/enum']);
 });
 
 test('a missing directory names --products; an empty one warns', () => {
   const cwd = tempProject({ 'other/x.txt': '' });
-  assert.equal(readProducts('products', cwd).diagnostics.map(formatDiagnostic), [
+  assert.equal(readCheckedProducts('products', cwd).diagnostics.map(formatDiagnostic), [
     'error [products/missing] products directory products/ not found\n  fix: run in the directory that holds products/, or point at it with --products DIR',
   ]);
-  assert.equal(readProducts('other', cwd).diagnostics.map((d) => `${d.severity} ${d.rule}`), ['warning products/none']);
+  assert.equal(readCheckedProducts('other', cwd).diagnostics.map((d) => `${d.severity} ${d.rule}`), ['warning products/none']);
 });
 
 test.run();

@@ -8,8 +8,9 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { Change, ChangeAction } from '../../src/model/plan.ts';
 import type { EffectiveProduct, ProductSource, ProductSpec } from '../../src/model/product.ts';
 import type { TargetConfig } from '../../src/model/target.ts';
-import { resolveEffective } from '../../src/load/effective-product.ts';
-import { createLocator } from '../../src/load/positions.ts';
+import { resolveEffective } from '../../src/model/effective-product.ts';
+import { createLocator } from '../../src/load/locator.ts';
+import { readReferencedFiles } from '../../src/load/referenced-files.ts';
 import type { DesiredObject, LiveObject } from '../../src/model/objects.ts';
 
 export const TARGET = 'sandbox-api7';
@@ -32,7 +33,10 @@ export function sourceFromText(text: string, file: string, absolutePath = path.r
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   const { locate } = createLocator(doc, lineCounter, file);
-  return { spec: doc.toJS() as ProductSpec, file, absolutePath, locate };
+  const spec = doc.toJS() as ProductSpec;
+  // The loader reads what the product refers to; the project here is the product file's directory and the working directory.
+  const referenced = readReferencedFiles(spec, { file, absolutePath }, [path.dirname(absolutePath), process.cwd()], new Map());
+  return { spec, file, absolutePath, locate, ...(referenced ? { referenced } : {}) };
 }
 
 export function exampleSource(name: string): ProductSource {

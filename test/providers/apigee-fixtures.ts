@@ -9,8 +9,8 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { Change, ChangeAction } from '../../src/model/plan.ts';
 import type { EffectiveProduct, ProductSource, ProductSpec } from '../../src/model/product.ts';
 import type { TargetConfig } from '../../src/model/target.ts';
-import { resolveEffective } from '../../src/load/effective-product.ts';
-import { createLocator } from '../../src/load/positions.ts';
+import { resolveEffective } from '../../src/model/effective-product.ts';
+import { createLocator } from '../../src/load/locator.ts';
 import type { DesiredObject, LiveObject } from '../../src/model/objects.ts';
 
 export const TARGET = 'sandbox-apigee';

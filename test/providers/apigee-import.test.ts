@@ -11,9 +11,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderProductYaml } from '../../src/commands/import.ts';
 import { canonicalJson } from '../../src/model/fingerprint.ts';
-import { resolveEffective } from '../../src/load/effective-product.ts';
-import { loadProject } from '../../src/load/load-project.ts';
-import { readConfig } from '../../src/load/read-config.ts';
+import { resolveEffective } from '../../src/model/effective-product.ts';
+import { loadAndValidate, readCheckedConfig } from '../load/load-and-validate.ts';
 import type { Diagnostic } from '../../src/model/diagnostic.ts';
 import { importApigeeObject, importApigeeObjects } from '../../src/providers/apigee/import-product.ts';
 import { apigee } from '../../src/providers/apigee/index.ts';
@@ -112,7 +111,7 @@ targets:
 function load(documents: readonly ImportedProduct[]) {
   const files: Record<string, string> = { 'apiproducts.yaml': CONFIG };
   for (const document of documents) files[`products/${document.spec.name}.yaml`] = renderProductYaml(document.spec);
-  return loadProject({ cwd: tempProject(files), kinds: getProviderKind });
+  return loadAndValidate({ cwd: tempProject(files), kinds: getProviderKind });
 }
 
 /** The desired objects of imported documents, which must validate without a diagnostic. */
@@ -557,7 +556,7 @@ for (const flavour of FLAVOURS) {
 
     // Ours starts from nothing: observe through the provider, import everything together.
     const ours = projectFor(emulator, flavour);
-    const { config } = readConfig('apiproducts.yaml', ours.cwd);
+    const { config } = readCheckedConfig('apiproducts.yaml', ours.cwd);
     assert.ok(config);
     const live = await apigee.connect(config.targets[0]!, { url: emulator.url, secret: TOKEN }).observe();
     assert.equal(live.map((l) => l.key).sort(), ['identity', 'legacy-billing-product', 'loyalty-standard', 'metrics', 'metrics-premium', 'orders', 'payments-free', 'payments-premium']);

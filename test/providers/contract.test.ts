@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { applyPlan } from '../../src/apply/apply-plan.ts';
 import { fingerprint } from '../../src/model/fingerprint.ts';
 import { compareStates } from '../../src/diff/compare.ts';
-import { desiredObjects } from '../../src/load/desired-objects.ts';
+import { desiredObjects } from '../../src/commands/desired-objects.ts';
 import type { ApplyReport, Change, ChangeAction, Plan } from '../../src/model/plan.ts';
 import type { ProductSource } from '../../src/model/product.ts';
 import { buildPlan } from '../../src/plan/build-plan.ts';

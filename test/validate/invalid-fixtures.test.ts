@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadProject } from '../../src/load/load-project.ts';
+import { loadAndValidate } from '../load/load-and-validate.ts';
 import { formatDiagnostic } from '../../src/model/diagnostic.ts';
 import { fakeKinds } from './fake-provider.ts';
 import { expectedDiagnostics as expected, secretFragments } from '../fixtures/invalid-expected.ts';
@@ -20,7 +20,7 @@ const outputs = new Map<string, string>();
 for (const [defect, lines] of Object.entries(expected)) {
   test(`invalid/${defect}`, () => {
     const started = Date.now();
-    const project = loadProject({ cwd: join(fixtures, defect), kinds: fakeKinds });
+    const project = loadAndValidate({ cwd: join(fixtures, defect), kinds: fakeKinds });
     const ms = Date.now() - started;
     const shown = project.diagnostics.map(formatDiagnostic);
     assert.equal(shown, lines);

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LineCounter, parseDocument } from 'yaml';
-import { createLocator } from '../../src/load/positions.ts';
+import { createLocator } from '../../src/load/locator.ts';
 import { formatDiagnostic } from '../../src/model/diagnostic.ts';
 import { validateSchema, type SchemaName } from '../../src/validate/schema.ts';
 import { editDistance, suggestNearest } from '../../src/validate/suggest.ts';

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ProductSource, ProductSpec } from '../../src/model/product.ts';
 import type { Config, TargetConfig } from '../../src/model/target.ts';
-import { validateProject } from '../../src/validate/validate-project.ts';
+import { checkProjectRules } from '../../src/validate/project-rules.ts';
 import { createFakeKind } from './fake-provider.ts';
 
 const at = (line: number) => ({ file: 'apiproducts.yaml', line, column: 3 });
@@ -36,7 +36,7 @@ test('each target goes to its kind once; each binding as an effective product wi
     product({ name: 'a', visibility: 'public', targets: { 'sandbox-api7': { visibility: 'logged-in', type: 'gateway' } } }),
     product({ name: 'b', targets: { 'sandbox-api7': {} } }),
   ];
-  const diagnostics = validateProject(config, { products }, (kind) => (kind === 'api7' ? fake : undefined));
+  const diagnostics = checkProjectRules(config, { products }, (kind) => (kind === 'api7' ? fake : undefined));
   assert.equal(calls.targets.map((t) => t.name), ['sandbox-api7']);
   assert.equal(calls.bindings.map((c) => [c.product.name, c.product.visibility, c.product.binding, c.target.name]), [
     ['a', 'logged-in', { type: 'gateway' }, 'sandbox-api7'],
@@ -48,7 +48,7 @@ test('each target goes to its kind once; each binding as an effective product wi
 
 test('provider diagnostics without a position get the binding position, target and product', () => {
   const { fake } = createFakeKind();
-  const diagnostics = validateProject(config, { products: [product({ name: 'c', visibility: 'internal', targets: { 'sandbox-api7': {} } })] }, (kind) =>
+  const diagnostics = checkProjectRules(config, { products: [product({ name: 'c', visibility: 'internal', targets: { 'sandbox-api7': {} } })] }, (kind) =>
     kind === 'api7' || kind === 'apigee' ? fake : undefined,
   );
   assert.equal(diagnostics, [
@@ -65,7 +65,7 @@ test('provider diagnostics without a position get the binding position, target a
 
 test('bindings to unknown targets or unsupported providers are not handed to a provider', () => {
   const { fake, calls } = createFakeKind();
-  const diagnostics = validateProject(
+  const diagnostics = checkProjectRules(
     config,
     { products: [product({ name: 'd', targets: { 'sandbox-apigee': {}, nowhere: {} } }), product({ name: 'd', targets: { 'sandbox-api7': {} } })] },
     (kind) => (kind === 'api7' ? fake : undefined),

@@ -3,14 +3,10 @@
  * API7 accepts, what a gateway and an external binding must and must not carry, and whether an
  * external product's OpenAPI file exists and parses. Every problem is reported, none thrown.
  */
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, Parser } from 'yaml';
-import { readPlainYaml } from '../../load/plain-yaml.ts';
-import { findExcessiveNesting } from '../../load/yaml-limits.ts';
-import { locateOpenapi } from '../../validate/openapi-path.ts';
 import type { Diagnostic, Severity } from '../../model/diagnostic.ts';
 import { OVERRIDABLE_FIELDS, type EffectiveProduct } from '../../model/product.ts';
+import type { ReferencedFile } from '../../model/referenced-file.ts';
 import { APPLIED_LABEL } from './ownership.ts';
 import { NAME_LABEL, OWNER_LABEL } from './wire.ts';
 
@@ -34,44 +30,16 @@ export function openapiDisplayPath(product: EffectiveProduct): string | undefine
   return typeof openapi === 'string' ? path.join(path.dirname(product.source.file), openapi) : undefined;
 }
 
-/** Where the spec is, or undefined when there is none or it may not be read (outside the project). */
-export function openapiAbsolutePath(product: EffectiveProduct): string | undefined {
+/** The spec of an external product as the loader read it (once, for validation and desired objects alike). */
+function openapiFile(product: EffectiveProduct): ReferencedFile | undefined {
   const openapi = product.binding.openapi;
-  if (typeof openapi !== 'string' || openapi === '') return undefined;
-  const location = locateOpenapi(product.source, openapi);
-  return 'absolute' in location ? location.absolute : undefined;
-}
-
-/** OpenAPI documents of large APIs run to a few MiB; beyond this one is refused before it is read. */
-export const MAX_OPENAPI_BYTES = 16 * 1024 * 1024;
-
-type SpecFile = { text: string } | { problem: string; fix: string };
-
-/** Reads the spec of an external product, or says why it cannot be (never throws). */
-function readOpenapiFile(product: EffectiveProduct): SpecFile {
-  const openapi = typeof product.binding.openapi === 'string' ? product.binding.openapi : '';
-  const location = locateOpenapi(product.source, openapi);
-  if (!('absolute' in location)) return location;
-  const shown = openapiDisplayPath(product) ?? '';
-  try {
-    const stat = statSync(location.absolute);
-    if (stat.isDirectory()) return { problem: `OpenAPI file ${shown} is a directory`, fix: 'point openapi at the OpenAPI document itself, e.g. ./specs/weather.yaml' };
-    if (!stat.isFile()) return { problem: `OpenAPI file ${shown} is not a regular file`, fix: 'point openapi at an OpenAPI document in the project' };
-    if (stat.size > MAX_OPENAPI_BYTES) {
-      return { problem: `OpenAPI file ${shown} is ${(stat.size / 1024 / 1024).toFixed(1)} MiB; at most 16 MiB is read`, fix: 'split the API, or remove what the portal does not need (examples, vendor extensions)' };
-    }
-    return { text: readFileSync(location.absolute, 'utf8') };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { problem: `OpenAPI file ${shown} does not exist`, fix: 'fix the path: it is resolved relative to the product file' };
-    return { problem: `OpenAPI file ${shown} cannot be read (${code})`, fix: 'check the file permissions' };
-  }
+  return typeof openapi === 'string' ? product.source.referenced?.[openapi] : undefined;
 }
 
 /** The spec text of an external product, or undefined when there is none to read. */
 export function readOpenapiText(product: EffectiveProduct): string | undefined {
-  const file = readOpenapiFile(product);
-  return 'text' in file ? file.text : undefined;
+  const file = openapiFile(product);
+  return file?.status === 'read' ? file.text : undefined;
 }
 
 export function validateApi7Binding(product: EffectiveProduct): Diagnostic[] {
@@ -179,42 +147,6 @@ export function validateApi7Binding(product: EffectiveProduct): Diagnostic[] {
 
 type Report = (severity: Severity, rule: string, at: (string | number)[], message: string, fix: string) => void;
 
-/**
- * Parses a spec: JSON and plain YAML quickly; anything else with the loader's limits: no deep
- * nesting (which would overflow the stack), at most 100 alias expansions, nothing logged; the
- * first error with its line and column. A JSON spec with a repeated key is read as JSON parsers
- * (and the portal) read it: the last one wins.
- */
-function parseSpec(text: string): { value: unknown } | { reason: string } {
-  const plain = parseJson(text) ?? readPlainYaml(text);
-  if (plain) return plain;
-  const lineCounter = new LineCounter();
-  const where = (offset: number): string => {
-    const { line, col } = lineCounter.linePos(offset);
-    return `line ${line}, column ${col}`;
-  };
-  const deep = findExcessiveNesting(Array.from(new Parser(lineCounter.addNewLine).parse(text)));
-  if (deep !== undefined) return { reason: `nested more than 64 levels deep at ${where(deep)}` };
-  const doc = parseDocument(text, { prettyErrors: false, logLevel: 'error' }); // nothing printed by the library
-  const error = doc.errors[0];
-  if (error) return { reason: `${(error.message.split('\n')[0] ?? '').trim()} at ${where(error.pos[0])}` };
-  try {
-    return { value: doc.toJS({ maxAliasCount: 100 }) };
-  } catch (caught) {
-    return { reason: (caught instanceof Error ? caught.message : String(caught)).split('\n')[0] ?? 'unreadable' };
-  }
-}
-
-/** Most specs are JSON: JSON is YAML, and JSON.parse reads it fastest. */
-function parseJson(text: string): { value: unknown } | undefined {
-  if (!/^\s*[{[]/.test(text)) return undefined;
-  try {
-    return { value: JSON.parse(text) as unknown };
-  } catch {
-    return undefined;
-  }
-}
-
 function checkServiceEntries(services: unknown[], report: Report, at: (string | number)[]): void {
   const seen = new Set<string>();
   services.forEach((entry, index) => {
@@ -239,18 +171,12 @@ function checkServiceEntries(services: unknown[], report: Report, at: (string | 
 
 function checkOpenapiFile(product: EffectiveProduct, report: Report, at: (string | number)[]): void {
   const shown = openapiDisplayPath(product) ?? '';
-  const file = readOpenapiFile(product);
-  if (!('text' in file)) {
-    report('error', /does not exist$/.test(file.problem) ? 'openapi-missing' : 'openapi-unreadable', at, file.problem, file.fix);
+  const file = openapiFile(product) ?? { status: 'missing', problem: `OpenAPI file ${shown} was not read`, fix: 'load the product with the project loader' };
+  if (file.status !== 'read') {
+    report('error', file.status === 'missing' ? 'openapi-missing' : file.status === 'invalid' ? 'openapi-invalid' : 'openapi-unreadable', at, file.problem, file.fix);
     return;
   }
-  const parsed = parseSpec(file.text);
-  if ('reason' in parsed) {
-    report('error', 'openapi-invalid', at, `OpenAPI file ${shown} is not valid YAML or JSON: ${parsed.reason}`,
-      'fix the syntax of the file');
-    return;
-  }
-  const document = parsed.value;
+  const document = file.value;
   const isObject = document !== null && typeof document === 'object' && !Array.isArray(document);
   if (!isObject || !('openapi' in (document as object) || 'swagger' in (document as object))) {
     report('error', 'openapi-invalid', at, `OpenAPI file ${shown} has no "openapi" or "swagger" version key`,

@@ -6,7 +6,7 @@ import {
   type ProductSource,
   type ProductStatus,
   type Visibility,
-} from '../model/product.ts';
+} from './product.ts';
 
 /**
  * Defaults for fields a product leaves out. They lean to the safe side, so nothing is exposed by

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../model/diagnostic.ts';
+import type { Diagnostic } from './diagnostic.ts';
 import { detectSecret } from './secrets.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { resolveEffective } from '../../src/load/effective-product.ts';
+import { resolveEffective } from '../../src/model/effective-product.ts';
 import type { ProductSource, ProductSpec } from '../../src/model/product.ts';
 
 const source = (spec: ProductSpec): ProductSource => ({

@@ -1,19 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { SourcePosition } from '../model/diagnostic.ts';
-import type { Locate } from '../model/product.ts';
-
-/** Finds the line and column of any path inside one parsed YAML document. */
-export interface DocumentLocator {
-  /** The node at `path` (its value), or the nearest ancestor that exists. */
-  locate: Locate;
-  /**
-   * The KEY of the last path segment, e.g. `['targets','sandbox','visiblity']` points at
-   * `visiblity:` itself: that is what is wrong for an unknown field, not its value.
-   */
-  locateKey: Locate;
-}
-
-export type PathSegment = string | number;
+import { sequenceIndex, type DocumentLocator, type PathSegment } from '../model/positions.ts';
 
 /**
  * One step down a path: the child node, where its value starts (undefined for an empty value,
@@ -60,11 +47,6 @@ export function pathLocator<N>(
       return at(found.keyOffset ?? found.valueOffset);
     },
   };
-}
-
-/** The list index a path segment names, or -1 (ajv's pointers give indexes as strings). */
-export function sequenceIndex(segment: PathSegment): number {
-  return typeof segment === 'number' ? segment : /^\d+$/.test(segment) ? Number(segment) : -1;
 }
 
 export function createLocator(doc: Document, lineCounter: LineCounter, file: string): DocumentLocator {
@@ -122,21 +104,4 @@ function rangeStart(node: unknown): number | undefined {
   if (node === null || typeof node !== 'object') return undefined;
   const range = (node as Partial<Node>).range;
   return range ? range[0] : undefined;
-}
-
-/** `/targets/sandbox-api7/services/0` (a JSON pointer, as ajv reports it) → path segments. */
-export function pointerToPath(pointer: string): string[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-/**
- * ProductSource (a model contract) has only `locate`; the loader also attaches `locateKey`.
- * Rules that point at a key use this, and fall back to the value for sources built elsewhere.
- */
-export function locateKeyOf(source: { locate: Locate; locateKey?: Locate }, path: readonly PathSegment[]): SourcePosition {
-  return (source.locateKey ?? source.locate)(path);
 }

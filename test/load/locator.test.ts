@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LineCounter, parseDocument } from 'yaml';
-import { createLocator, pointerToPath } from '../../src/load/positions.ts';
+import { createLocator } from '../../src/load/locator.ts';
+import { pointerToPath } from '../../src/model/positions.ts';
 
 const source = `# a comment
 name: payments

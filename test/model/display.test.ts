@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { escapeText, sanitizeDiagnostic, showValue } from '../../src/validate/display.ts';
+import { escapeText, sanitizeDiagnostic, showValue } from '../../src/model/display.ts';
 
 test('escapeText: control, format and separator characters become \\u escapes; the rest stays', () => {
   assert.is(escapeText('a\u0000b\u001b[2J\u202Ec\u200Dd\u2028e\u00A0f'), 'a\\u0000b\\u001B[2J\\u202Ec\\u200Dd\\u2028e\\u00A0f');

@@ -1,0 +1,71 @@
+import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { showValue } from '../model/display.ts';
+
+/**
+ * `product/openapi-outside-project`: an `openapi:` path must name a file inside the project.
+ * A product file is reviewed as metadata; it must not be a way to read (and send to a portal)
+ * `/etc/passwd`, `~/.ssh/id_rsa` or `../../other-repo/secrets.yaml`. Refused: absolute paths,
+ * `~` (never expanded), URLs, paths whose `..` leave the project, and symbolic links (the file
+ * or a directory on the way) that point outside it. Checked before the loader reads the file.
+ */
+
+const FIX = 'keep the OpenAPI file inside the project and write its path relative to the product file, e.g. ./specs/weather.yaml';
+
+export type OpenapiLocation = { absolute: string } | { problem: string; fix: string };
+
+/**
+ * Where `openapi` (as written in a binding of the product file at `productFile`, absolute) points, or why it may not
+ * be read. `roots`: the directories a product may read from (the project and its products directory).
+ */
+export function locateOpenapi(productFile: string, openapi: string, roots: readonly string[]): OpenapiLocation {
+  const shown = showValue(openapi);
+  if (openapi.startsWith('~')) {
+    return { problem: `openapi path ${shown} starts with ~, which is not expanded: a home directory is outside the project`, fix: FIX };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(openapi)) {
+    return { problem: `openapi ${shown} is a URL; it must be the path of a file in the project`, fix: FIX };
+  }
+  if (path.isAbsolute(openapi) || /^[A-Za-z]:[\\/]|^\\\\/.test(openapi)) {
+    return { problem: `openapi path ${shown} is absolute; it must be relative to the product file and stay inside the project`, fix: FIX };
+  }
+  const absolute = path.resolve(path.dirname(productFile), openapi);
+  if (!roots.some((root) => inside(absolute, root))) {
+    return { problem: `openapi path ${shown} leads outside the project directory`, fix: FIX };
+  }
+  const real = realTarget(absolute);
+  if (real !== undefined && !roots.some((root) => inside(real, realOrSelf(root)))) {
+    return {
+      problem: `openapi path ${shown} is a symbolic link to a file outside the project directory`,
+      fix: 'copy the OpenAPI file into the project instead of linking to it',
+    };
+  }
+  return { absolute };
+}
+
+function inside(file: string, root: string): boolean {
+  const relative = path.relative(root, file);
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+}
+
+/**
+ * The real location of `file` with every symbolic link resolved, also when the last link dangles
+ * (its target is then resolved by hand), or undefined when nothing on the way is a link or exists.
+ */
+export function realTarget(file: string): string | undefined {
+  try {
+    if (existsSync(file)) return realpathSync(file);
+    if (lstatSync(file).isSymbolicLink()) return path.resolve(realOrSelf(path.dirname(file)), readlinkSync(file));
+  } catch {
+    // a path that does not exist: the provider reports it as missing
+  }
+  return undefined;
+}
+
+function realOrSelf(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}

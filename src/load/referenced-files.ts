@@ -1,0 +1,84 @@
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { ReferencedFile } from '../model/referenced-file.ts';
+import { locateOpenapi } from './openapi-path.ts';
+import { parseYamlFile } from './parse-yaml.ts';
+
+/** OpenAPI documents of large APIs run to a few MiB; beyond this one is refused before it is read. */
+export const MAX_OPENAPI_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads the files a product document's bindings refer to (`targets.<t>.openapi`), by the path as
+ * written. `cache` (by absolute path) is shared by the whole load: a spec that several products
+ * use is read and parsed once. The document is not schema-checked yet, so any shape is expected.
+ */
+export function readReferencedFiles(
+  value: unknown,
+  product: { file: string; absolutePath: string },
+  roots: readonly string[],
+  cache: Map<string, ReferencedFile>,
+): Record<string, ReferencedFile> | undefined {
+  const targets = isRecord(value) && isRecord(value['targets']) ? Object.values(value['targets']) : [];
+  let found: Record<string, ReferencedFile> | undefined;
+  for (const binding of targets) {
+    const openapi = isRecord(binding) ? binding['openapi'] : undefined;
+    if (typeof openapi !== 'string' || openapi === '' || (found && Object.hasOwn(found, openapi))) continue;
+    found ??= {};
+    const location = locateOpenapi(product.absolutePath, openapi, roots);
+    if (!('absolute' in location)) {
+      found[openapi] = { status: 'outside-project', problem: location.problem, fix: location.fix };
+      continue;
+    }
+    let file = cache.get(location.absolute);
+    if (!file) {
+      file = readOpenapiFile(location.absolute, path.join(path.dirname(product.file), openapi));
+      cache.set(location.absolute, file);
+    }
+    found[openapi] = file;
+  }
+  return found;
+}
+
+/** Reads and parses an OpenAPI document (JSON or YAML), or says why it cannot be used; never throws. */
+function readOpenapiFile(absolute: string, shown: string): ReferencedFile {
+  let text: string;
+  try {
+    const stat = statSync(absolute);
+    if (stat.isDirectory()) return { status: 'unreadable', problem: `OpenAPI file ${shown} is a directory`, fix: 'point openapi at the OpenAPI document itself, e.g. ./specs/weather.yaml' };
+    if (!stat.isFile()) return { status: 'unreadable', problem: `OpenAPI file ${shown} is not a regular file`, fix: 'point openapi at an OpenAPI document in the project' };
+    if (stat.size > MAX_OPENAPI_BYTES) {
+      return { status: 'unreadable', problem: `OpenAPI file ${shown} is ${(stat.size / 1024 / 1024).toFixed(1)} MiB; at most 16 MiB is read`, fix: 'split the API, or remove what the portal does not need (examples, vendor extensions)' };
+    }
+    text = readFileSync(absolute, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 'missing', problem: `OpenAPI file ${shown} does not exist`, fix: 'fix the path: it is resolved relative to the product file' };
+    return { status: 'unreadable', problem: `OpenAPI file ${shown} cannot be read (${code})`, fix: 'check the file permissions' };
+  }
+  const parsed = parseSpec(text, shown);
+  if ('reason' in parsed) return { status: 'invalid', problem: `OpenAPI file ${shown} is not valid YAML or JSON: ${parsed.reason}`, fix: 'fix the syntax of the file' };
+  return { status: 'read', text, value: parsed.value };
+}
+
+/**
+ * Most specs are JSON, which JSON.parse reads fastest (a repeated key: the last one wins, as the
+ * portal reads it); the rest with the loader's YAML reader and its limits. The first error, with
+ * its line and column.
+ */
+function parseSpec(text: string, shown: string): { value: unknown } | { reason: string } {
+  if (/^\s*[{[]/.test(text)) {
+    try {
+      return { value: JSON.parse(text) as unknown };
+    } catch {
+      // not JSON after all: YAML explains where it goes wrong
+    }
+  }
+  const parsed = parseYamlFile(text, shown);
+  const error = parsed.diagnostics.find((d) => d.severity === 'error');
+  if (error) return { reason: `${error.message}${error.source ? ` at line ${error.source.line}, column ${error.source.column}` : ''}` };
+  return { value: parsed.documents[0]?.value ?? null };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

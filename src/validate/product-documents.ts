@@ -1,0 +1,44 @@
+import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
+import type { ProductSource, ProductSpec } from '../model/product.ts';
+import { collectSecrets } from '../model/secrets.ts';
+import type { LoadedProductFile } from '../load/read-products.ts';
+import { checkCharacters } from './characters.ts';
+import { checkSecretLiterals } from './rules.ts';
+import { validateSchema } from './schema.ts';
+
+export interface CheckedProducts {
+  /** Documents that match the product schema; the others are reported, not returned. */
+  products: ProductSource[];
+  diagnostics: Diagnostic[];
+  /** Strings that look like credentials (values or keys): kept out of every message. */
+  secrets: string[];
+}
+
+/** Every loaded product document: secrets, schema, characters; the schema-valid ones become products. */
+export function checkProductDocuments(files: readonly LoadedProductFile[]): CheckedProducts {
+  const diagnostics: Diagnostic[] = [];
+  const products: ProductSource[] = [];
+  const secrets: string[] = [];
+  for (const { file, absolutePath, documents, referenced } of files) {
+    for (const document of documents) {
+      const { locate, locateKey } = document.locator;
+      // Secrets first and regardless of the schema: a token must be reported even in a broken file.
+      const literals = checkSecretLiterals(document.value, locate, [], locateKey);
+      diagnostics.push(...literals);
+      // The same detector: a document with no finding has nothing to mask, and scanning twice is half the load time.
+      if (literals.length > 0) secrets.push(...collectSecrets(document.value));
+      const schema = validateSchema('product', document.value, document.locator);
+      // A name the schema refuses is reported once, by the schema, with the character shown.
+      const schemaAt = new Set(schema.diagnostics.map((d) => positionKey(d.source)));
+      diagnostics.push(...checkCharacters(document.value, locate, locateKey).filter((d) => !schemaAt.has(positionKey(d.source))));
+      diagnostics.push(...schema.diagnostics);
+      if (!schema.valid) continue;
+      products.push({ spec: document.value as ProductSpec, file, absolutePath, locate, locateKey, referenced } as ProductSource);
+    }
+  }
+  return { products, diagnostics, secrets };
+}
+
+export function positionKey(source: SourcePosition | undefined): string {
+  return source ? `${source.file}:${source.line}:${source.column}` : '';
+}

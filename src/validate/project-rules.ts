@@ -1,0 +1,64 @@
+import type { Diagnostic } from '../model/diagnostic.ts';
+import type { ProductSet } from '../model/product.ts';
+import type { Config } from '../model/target.ts';
+import type { ProviderKind } from '../providers/provider.ts';
+import { resolveEffective } from '../model/effective-product.ts';
+import { locateKeyOf } from '../model/positions.ts';
+import { checkOpenapiPaths, refusedKey } from './openapi-path.ts';
+import { checkDuplicateNames, checkUnknownTargets } from './rules.ts';
+
+/**
+ * Everything that needs more than one file: the cross-file rules, then each target's provider
+ * (`validateTarget`), then every product on every target it binds (`validateBinding`, on the
+ * effective product). Expects schema-valid input, which is what validateProject passes; secret
+ * scanning is not here because it runs on raw documents at load time (also on invalid ones).
+ * Provider diagnostics without a position are given the binding's (or the target's) position.
+ * A binding whose `openapi:` points outside the project is reported here and never handed to its
+ * provider, which would read the file.
+ */
+export function checkProjectRules(config: Config, products: ProductSet, kinds: (kind: string) => ProviderKind | undefined): Diagnostic[] {
+  const openapi = checkOpenapiPaths(products.products);
+  const diagnostics: Diagnostic[] = [
+    ...checkDuplicateNames(products.products),
+    ...checkUnknownTargets(products.products, config),
+    ...openapi.diagnostics,
+  ];
+  const kindOf = new Map<string, ProviderKind>();
+  for (const target of config.targets) {
+    const kind = kinds(target.provider);
+    if (!kind) {
+      diagnostics.push({
+        severity: 'error',
+        rule: 'config/unknown-provider',
+        message: `target "${target.name}" uses provider "${target.provider}", which this version of apiproducts does not support`,
+        fix: 'use a supported provider, or remove the target until its provider is available',
+        source: target.source,
+        target: target.name,
+      });
+      continue;
+    }
+    kindOf.set(target.name, kind);
+    diagnostics.push(...kind.validateTarget(target).map((d) => withDefaults(d, { source: target.source, target: target.name })));
+  }
+  for (const product of products.products) {
+    for (const targetName of Object.keys(product.spec.targets)) {
+      const target = config.targets.find((t) => t.name === targetName);
+      const kind = kindOf.get(targetName);
+      if (!target || !kind) continue; // reported above: unknown target or unsupported provider
+      if (openapi.refused.has(refusedKey(product, targetName))) continue;
+      const found = kind.validateBinding(resolveEffective(product, targetName), target);
+      if (found.length === 0) continue; // positions cost a parse: only for products with problems
+      const at = { source: locateKeyOf(product, ['targets', targetName]), target: targetName, product: product.spec.name };
+      diagnostics.push(...found.map((d) => withDefaults(d, at)));
+    }
+  }
+  return diagnostics;
+}
+
+function withDefaults(diagnostic: Diagnostic, defaults: Pick<Diagnostic, 'source' | 'target' | 'product'>): Diagnostic {
+  const filled: Diagnostic = { ...diagnostic };
+  if (!filled.source && defaults.source) filled.source = defaults.source;
+  if (!filled.target && defaults.target) filled.target = defaults.target;
+  if (!filled.product && defaults.product) filled.product = defaults.product;
+  return filled;
+}
