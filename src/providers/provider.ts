@@ -11,7 +11,9 @@ import type { Traffic } from './transport/traffic.ts';
 /** Offline knowledge of one kind of target: no network, no credentials. */
 export interface ProviderKind {
   readonly kind: string;
-  /** What the kind is, for messages and the schema (e.g. `API7 Enterprise`). */
+  /** How messages name the vendor (e.g. `API7`). */
+  readonly name: string;
+  /** What the kind is, in full, for the schema (e.g. `API7 Enterprise`). */
   readonly title: string;
   /** Its keys in apiproducts.yaml and binding blocks: merged into schemas/*.json, checked offline. */
   readonly schema: VendorSchema;

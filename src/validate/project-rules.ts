@@ -4,13 +4,14 @@ import type { Config } from '../model/target.ts';
 import type { ProviderKind } from '../providers/provider.ts';
 import { resolveEffective } from '../model/effective-product.ts';
 import { locateKeyOf } from '../model/positions.ts';
+import { checkBindingKeys } from './binding-keys.ts';
 import { checkOpenapiPaths, refusedKey } from './openapi-path.ts';
 import { checkDuplicateNames, checkUnknownTargets } from './rules.ts';
 
 /**
  * Everything that needs more than one file: the cross-file rules, then each target's provider
- * (`validateTarget`), then every product on every target it binds (`validateBinding`, on the
- * effective product). Expects schema-valid input, which is what validateProject passes; secret
+ * (`validateTarget`), then every product on every target it binds (its binding keys against the
+ * vendors' schema keys, then `validateBinding`, on the effective product). Expects schema-valid input, which is what validateProject passes; secret
  * scanning is not here because it runs on raw documents at load time (also on invalid ones).
  * Provider diagnostics without a position are given the binding's (or the target's) position.
  * A binding whose `openapi:` points outside the project is reported here and never handed to its
@@ -46,7 +47,8 @@ export function checkProjectRules(config: Config, products: ProductSet, kinds: (
       const kind = kindOf.get(targetName);
       if (!target || !kind) continue; // reported above: unknown target or unsupported provider
       if (openapi.refused.has(refusedKey(product, targetName))) continue;
-      const found = kind.validateBinding(resolveEffective(product, targetName), target);
+      const effective = resolveEffective(product, targetName);
+      const found = [...checkBindingKeys(effective, kind, [...kindOf.values()]), ...kind.validateBinding(effective, target)];
       if (found.length === 0) continue; // positions cost a parse: only for products with problems
       const at = { source: locateKeyOf(product, ['targets', targetName]), target: targetName, product: product.spec.name };
       diagnostics.push(...found.map((d) => withDefaults(d, at)));

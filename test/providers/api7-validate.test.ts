@@ -5,10 +5,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { formatDiagnostic, type Diagnostic } from '../../src/model/diagnostic.ts';
 import { api7 } from '../../src/providers/api7/index.ts';
+import { apigee } from '../../src/providers/apigee/index.ts';
+import { checkBindingKeys } from '../../src/validate/binding-keys.ts';
 import { effective, exampleProduct, sandboxTarget, sourceFromText, TARGET } from './api7-fixtures.ts';
 
+/** What validation reports for one API7 binding: its keys against the vendors' schema keys, then API7's rules. */
 function check(yaml: string, file = 'products/x.yaml', absolutePath?: string): Diagnostic[] {
-  return api7.validateBinding(effective(sourceFromText(yaml, file, absolutePath)), sandboxTarget());
+  const product = effective(sourceFromText(yaml, file, absolutePath));
+  return [...checkBindingKeys(product, api7, [api7, apigee]), ...api7.validateBinding(product, sandboxTarget())];
 }
 
 const rules = (diagnostics: Diagnostic[]): string[] => diagnostics.map((d) => `${d.severity} ${d.rule}`);

@@ -2,12 +2,16 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatDiagnostic, type Diagnostic } from '../../src/model/diagnostic.ts';
 import type { TargetConfig } from '../../src/model/target.ts';
+import { api7 } from '../../src/providers/api7/index.ts';
 import { apigee } from '../../src/providers/apigee/index.ts';
+import { checkBindingKeys } from '../../src/validate/binding-keys.ts';
 import { resourcePathProblem } from '../../src/providers/apigee/validate-binding.ts';
 import { apigeeProduct, apigeeTarget, EXAMPLES, productFromText, TARGET } from './apigee-fixtures.ts';
 
+/** What validation reports for one Apigee binding: its keys against the vendors' schema keys, then Apigee's rules. */
 function check(yaml: string): Diagnostic[] {
-  return apigee.validateBinding(productFromText(yaml), apigeeTarget());
+  const product = productFromText(yaml);
+  return [...checkBindingKeys(product, apigee, [api7, apigee]), ...apigee.validateBinding(product, apigeeTarget())];
 }
 
 const rules = (diagnostics: Diagnostic[]): string[] => diagnostics.map((d) => `${d.severity} ${d.rule}`);

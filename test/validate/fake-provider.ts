@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../src/model/diagnostic.ts';
 import type { EffectiveProduct } from '../../src/model/product.ts';
 import type { TargetConfig } from '../../src/model/target.ts';
+import { API7_SCHEMA } from '../../src/providers/api7/schema.ts';
 import type { ProviderKind } from '../../src/providers/provider.ts';
 import type { ImportedProduct } from '../../src/model/objects.ts';
 
@@ -13,8 +14,10 @@ export function createFakeKind(kind = 'api7') {
   const calls = { targets: [] as TargetConfig[], bindings: [] as { product: EffectiveProduct; target: TargetConfig }[] };
   const fake: ProviderKind = {
     kind,
+    name: 'Fake',
     title: 'Fake',
-    schema: { target: {}, credentials: {}, binding: {} },
+    // API7's own keys: the fake stands in for an API7 target in loader tests.
+    schema: API7_SCHEMA,
     validateTarget(target) {
       calls.targets.push(target);
       return [];

@@ -60,6 +60,7 @@ function validateTarget(target: TargetConfig): Diagnostic[] {
 
 export const api7: ProviderKind = {
   kind: 'api7',
+  name: 'API7',
   title: 'API7 Enterprise',
   schema: API7_SCHEMA,
   // API7 refuses auth changes on a published product (reference §3).

@@ -5,13 +5,11 @@
  */
 import path from 'node:path';
 import type { Diagnostic, Severity } from '../../model/diagnostic.ts';
-import { OVERRIDABLE_FIELDS, type EffectiveProduct } from '../../model/product.ts';
+import type { EffectiveProduct } from '../../model/product.ts';
 import type { ReferencedFile } from '../../model/referenced-file.ts';
 import { APPLIED_LABEL } from './ownership.ts';
 import { NAME_LABEL, OWNER_LABEL } from './wire.ts';
 
-const BINDING_KEYS = new Set<string>(['type', 'services', 'openapi', 'serverUrls', 'adopt', ...OVERRIDABLE_FIELDS]);
-const APIGEE_ONLY_KEYS = ['proxies', 'environments', 'resources', 'scopes', 'unbounded'];
 const VISIBILITIES = ['public', 'logged-in'];
 
 /** The binding block as written (EffectiveProduct.binding has the overridden fields removed). */
@@ -75,15 +73,6 @@ export function validateApi7Binding(product: EffectiveProduct): Diagnostic[] {
     if (key === OWNER_LABEL || key === NAME_LABEL || key === APPLIED_LABEL) {
       report('error', 'reserved-label', key in bindingLabels ? [...bindingPath('labels'), key] : ['labels', key],
         `label "${key}" is reserved: apiproducts marks the products it manages with it`, `remove the label "${key}"`);
-    }
-  }
-  for (const key of Object.keys(written)) {
-    if (APIGEE_ONLY_KEYS.includes(key)) {
-      report('error', 'apigee-only', bindingPath(key), `"${key}" is an Apigee setting; API7 products do not have it`,
-        `remove "${key}" from targets.${product.target}`);
-    } else if (!BINDING_KEYS.has(key)) {
-      report('error', 'unknown-key', bindingPath(key), `"${key}" is not an API7 binding key`,
-        `use only ${[...BINDING_KEYS].join(', ')}`);
     }
   }
 

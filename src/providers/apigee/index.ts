@@ -22,6 +22,7 @@ import { validateApigeeTarget } from './validate-target.ts';
 
 export const apigee: ProviderKind = {
   kind: 'apigee',
+  name: 'Apigee',
   title: 'Apigee Edge or X',
   schema: APIGEE_SCHEMA,
   // Apigee locks nothing while a product is listed: every field can be replaced in place.

@@ -4,15 +4,12 @@
  * quota a plan can become, and the 18-attribute cap. Every problem is reported, none thrown.
  */
 import type { Diagnostic, Severity } from '../../model/diagnostic.ts';
-import { OVERRIDABLE_FIELDS, type EffectiveProduct } from '../../model/product.ts';
+import type { EffectiveProduct } from '../../model/product.ts';
 import { objectKey, RESERVED_ATTRIBUTES, desiredState } from './mapping.ts';
 import { OWNERSHIP_ATTRIBUTES } from './ownership.ts';
 import { coarsestLimit, isLimitAttribute } from './plan-limits.ts';
 import { MAX_ATTRIBUTES, TEAM_ATTRIBUTE } from './wire.ts';
 
-const APIGEE_KEYS = ['proxies', 'environments', 'resources', 'scopes', 'unbounded', 'adopt'];
-const BINDING_KEYS = new Set<string>([...APIGEE_KEYS, ...OVERRIDABLE_FIELDS]);
-const API7_ONLY_KEYS = ['type', 'services', 'openapi', 'serverUrls'];
 /** Characters Apigee allows in a product name (reference §2), checked on `<name>-<plan>`. */
 const APIGEE_NAME = /^[A-Za-z0-9._\-$ %]+$/;
 /** Attributes every object carries besides state: `access` and the ownership attributes. */
@@ -63,14 +60,6 @@ export function validateApigeeBinding(product: EffectiveProduct): Diagnostic[] {
     report('error', 'visibility', fieldPath(product, 'visibility'),
       'visibility "logged-in" is not available on Apigee: its portals list a product to everyone (public) or to nobody (private, internal)',
       `set visibility to public, private or internal (in targets.${product.target} to keep logged-in for other targets)`);
-  }
-  for (const key of Object.keys(written)) {
-    if (API7_ONLY_KEYS.includes(key)) {
-      report('error', 'api7-only', bindingPath(key), `"${key}" is an API7 setting; Apigee products do not have it`,
-        `remove "${key}" from targets.${product.target}`);
-    } else if (!BINDING_KEYS.has(key)) {
-      report('error', 'unknown-key', bindingPath(key), `"${key}" is not an Apigee binding key`, `use only ${[...BINDING_KEYS].join(', ')}`);
-    }
   }
   // `auth` is not an error or warning here: one product file serves API7 (where auth is the
   // product's) and Apigee (where proxies enforce keys with VerifyAPIKey/OAuthV2), and warning on
