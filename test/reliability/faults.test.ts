@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseFaultFlags } from '../../src/commands/sandbox.ts';
+import { parseFaultFlags } from '../../src/commands/fault-flags.ts';
 import { UserError } from '../../src/model/diagnostic.ts';
 import { startApi7Emulator, type Api7Emulator } from '../../src/sandbox/api7/server.ts';
 import { seedApi7State } from '../../src/sandbox/api7/state.ts';
