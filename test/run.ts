@@ -32,8 +32,9 @@ const started = process.hrtime.bigint();
 const totals = { total: 0, passed: 0, skipped: 0, failedFiles: [] as string[] };
 let printed = 0;
 
-function report(file: string, result: FileResult): void {
-  process.stdout.write((printed++ ? '\n' : '') + paint('1;4;37', file) + '\n' + result.output);
+function report(file: string, result: FileResult, ms: number): void {
+  // The file's own time, to see which files a faster suite has to start with.
+  process.stdout.write((printed++ ? '\n' : '') + paint('1;4;37', file) + paint('2', ` ${(ms / 1000).toFixed(1)} s`) + '\n' + result.output);
   totals.total += result.total;
   totals.passed += result.passed;
   totals.skipped += result.skipped;
@@ -50,22 +51,24 @@ function work(queue: string[]): Promise<void> {
     });
     let current: string | undefined;
     let guard: NodeJS.Timeout | undefined;
+    let since = 0;
     const next = (): void => {
       clearTimeout(guard);
       current = queue.shift();
       if (current === undefined) return void child.send({ exit: true });
       guard = setTimeout(() => child.kill('SIGKILL'), HANG_MS);
+      since = performance.now();
       child.send({ file: join(root, current) });
     };
     child.on('message', (result: FileResult) => {
-      if (current !== undefined) report(current, result);
+      if (current !== undefined) report(current, result, performance.now() - since);
       next();
     });
     child.on('exit', (code, signal) => {
       clearTimeout(guard);
       if (current === undefined) return done();
       const why = signal === 'SIGKILL' ? `hung for more than ${HANG_MS / 1000} s` : `its worker exited (${signal ?? code}) before the file finished`;
-      report(current, { output: `\n  ${paint('1;41', ' FAIL ')} ${current}: ${why}\n`, total: 1, passed: 0, skipped: 0, failed: true });
+      report(current, { output: `\n  ${paint('1;41', ' FAIL ')} ${current}: ${why}\n`, total: 1, passed: 0, skipped: 0, failed: true }, performance.now() - since);
       void work(queue).then(done);
     });
     next();

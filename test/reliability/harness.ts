@@ -16,7 +16,7 @@ import { startApi7Emulator, type Api7Emulator } from '../../src/sandbox/api7/ser
 import { seedApi7State } from '../../src/sandbox/api7/state.ts';
 import { startApigeeEmulator, type ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
 import { seedApigeeState, type ApigeeFlavour } from '../../src/sandbox/apigee/state.ts';
-import type { FaultOptions } from '../../src/sandbox/faults.ts';
+import type { FaultClock, FaultOptions } from '../../src/sandbox/faults.ts';
 import { repoRoot } from '../helpers/project.ts';
 
 /** Sentinel credentials: none may ever show in any output. */
@@ -34,13 +34,14 @@ Object.assign(process.env, ENV);
 export const ORG = 'acme';
 export const API7_PORTAL = 'portal-default';
 
-export function startApi7(faults?: FaultOptions): Promise<Api7Emulator> {
-  return startApi7Emulator({ token: SECRETS.api7, state: seedApi7State(), ...(faults ? { faults } : {}) });
+/** `faultClock`: the time the faults run on (test/helpers/clock.ts); real time when absent. */
+export function startApi7(faults?: FaultOptions, faultClock?: FaultClock): Promise<Api7Emulator> {
+  return startApi7Emulator({ token: SECRETS.api7, state: seedApi7State(), ...(faults ? { faults } : {}), ...(faultClock ? { faultClock } : {}) });
 }
 
-export function startApigee(flavour: ApigeeFlavour, faults?: FaultOptions, basic = false): Promise<ApigeeEmulator> {
+export function startApigee(flavour: ApigeeFlavour, faults?: FaultOptions, basic = false, faultClock?: FaultClock): Promise<ApigeeEmulator> {
   const credentials = basic ? { username: SECRETS.user, password: SECRETS.password } : { token: SECRETS.apigee };
-  return startApigeeEmulator({ flavour, org: ORG, credentials, state: seedApigeeState(ORG), ...(faults ? { faults } : {}) });
+  return startApigeeEmulator({ flavour, org: ORG, credentials, state: seedApigeeState(ORG), ...(faults ? { faults } : {}), ...(faultClock ? { faultClock } : {}) });
 }
 
 export type Emulator = Api7Emulator | ApigeeEmulator;
