@@ -1,5 +1,5 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../helpers/temp.ts';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -78,7 +78,7 @@ interface Case {
 
 /** A copy of the fixture whose sandbox already holds the seeded portal, so "nothing changed" is observable. */
 function seededCopy(fixture: string, provider: Provider): { cwd: string; stateFile: string; before: string } {
-  const cwd = mkdtempSync(join(tmpdir(), 'apiproducts-invalid-'));
+  const cwd = tempDir('apiproducts-invalid-');
   cpSync(fixture, cwd, { recursive: true });
   const stateFile = join(cwd, '.apiproducts', 'sandbox', `sandbox-${provider}.json`);
   saveStateFile(stateFile, provider === 'api7' ? seedApi7State() : seedApigeeState('sandbox'));

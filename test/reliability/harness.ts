@@ -3,8 +3,8 @@
  * to real (non-sandbox) targets that read sentinel credentials from the environment, commands run
  * in this process (fast) or through the built CLI, and checks of the live state.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../helpers/temp.ts';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runApply } from '../../src/commands/apply.ts';
 import type { Io } from '../../src/commands/io.ts';
@@ -101,7 +101,7 @@ export interface LoadProject {
 
 /** A project of `count` generated products bound to every target. */
 export function writeLoadProject(targets: TargetSpec[], count: number, options: { concurrency?: number } = {}): LoadProject {
-  const cwd = mkdtempSync(join(tmpdir(), 'apiproducts-reliability-'));
+  const cwd = tempDir('apiproducts-reliability-');
   mkdirSync(join(cwd, 'products', 'specs'), { recursive: true });
   writeFileSync(join(cwd, 'products', 'specs', 'weather.yaml'), readFileSync(join(repoRoot, 'products', 'specs', 'weather.yaml')));
   const config = ['targets:', ...targets.map((t) => targetYaml(t).trimEnd()), `concurrency: ${options.concurrency ?? 8}`];
