@@ -8,11 +8,17 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..'
 /** The built binary, exactly what `npx apiproducts` runs (npm test builds it first). */
 export const cliPath = join(repoRoot, 'dist', 'src', 'cli.js');
 
-/** A fresh copy of the shipped example project (apiproducts.yaml + products/) in a temp dir. */
+/**
+ * A copy of the shipped example project (apiproducts.yaml + products/ with specs) kept for the
+ * tests, so that a user's edit of the working tree's products/ cannot break `npm test`.
+ */
+export const exampleProject = join(repoRoot, 'test', 'fixtures', 'example-project');
+
+/** A fresh copy of the example project fixture in a temp dir. */
 export function copyExampleProject(): string {
   const dir = tempDir('apiproducts-cli-');
-  cpSync(join(repoRoot, 'apiproducts.yaml'), join(dir, 'apiproducts.yaml'));
-  cpSync(join(repoRoot, 'products'), join(dir, 'products'), { recursive: true });
+  cpSync(join(exampleProject, 'apiproducts.yaml'), join(dir, 'apiproducts.yaml'));
+  cpSync(join(exampleProject, 'products'), join(dir, 'products'), { recursive: true });
   return dir;
 }
 

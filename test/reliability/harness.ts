@@ -17,7 +17,7 @@ import { seedApi7State } from '../../src/sandbox/api7/state.ts';
 import { startApigeeEmulator, type ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
 import { seedApigeeState, type ApigeeFlavour } from '../../src/sandbox/apigee/state.ts';
 import type { FaultClock, FaultOptions } from '../../src/sandbox/faults.ts';
-import { repoRoot } from '../helpers/project.ts';
+import { exampleProject } from '../helpers/project.ts';
 
 /** Sentinel credentials: none may ever show in any output. */
 export const SECRETS = {
@@ -103,7 +103,7 @@ export interface LoadProject {
 export function writeLoadProject(targets: TargetSpec[], count: number, options: { concurrency?: number } = {}): LoadProject {
   const cwd = tempDir('apiproducts-reliability-');
   mkdirSync(join(cwd, 'products', 'specs'), { recursive: true });
-  writeFileSync(join(cwd, 'products', 'specs', 'weather.yaml'), readFileSync(join(repoRoot, 'products', 'specs', 'weather.yaml')));
+  writeFileSync(join(cwd, 'products', 'specs', 'weather.yaml'), readFileSync(join(exampleProject, 'products', 'specs', 'weather.yaml')));
   const config = ['targets:', ...targets.map((t) => targetYaml(t).trimEnd()), `concurrency: ${options.concurrency ?? 8}`];
   writeFileSync(join(cwd, 'apiproducts.yaml'), config.join('\n') + '\n');
   const edit = (i: number, overrides: { status?: string; description?: string }): void =>
