@@ -72,6 +72,23 @@ export interface FaultOptions {
   rules?: FaultRule[];
 }
 
+/**
+ * The time the fault layer runs on: the token bucket and HTTP-date `Retry-After` read `now()`,
+ * latency and slow answers `sleep()`. Real time by default (`sandbox serve`, the benchmark);
+ * tests pass their own so that a 429 or a refill happens on the same request on any machine.
+ */
+export interface FaultClock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms` (or at once when `signal` aborts: the emulator is closing). */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export const realClock: FaultClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => delay(ms, undefined, { signal }).catch(() => undefined),
+};
+
 /** What the emulator saw and did: for tests and the benchmark. */
 export interface FaultCounters {
   /** Every request received. */
@@ -144,7 +161,7 @@ export class FaultInjector {
 
   constructor(
     options: FaultOptions = {},
-    private readonly clock: () => number = Date.now,
+    private readonly clock: FaultClock = realClock,
   ) {
     // Every pending wait listens to this signal: hundreds at once under load are expected.
     setMaxListeners(0, this.closing.signal);
@@ -157,7 +174,7 @@ export class FaultInjector {
     this.options = options;
     this.random = seeded(options.seed ?? 1);
     this.tokens = this.burst();
-    this.refilledAt = this.clock();
+    this.refilledAt = this.clock.now();
     this.ruleHits = (options.rules ?? []).map(() => 0);
   }
 
@@ -224,7 +241,7 @@ export class FaultInjector {
   }
 
   private wait(ms: number): Promise<void> {
-    return delay(ms, undefined, { signal: this.closing.signal }).catch(() => undefined);
+    return this.clock.sleep(ms, this.closing.signal).catch(() => undefined);
   }
 
   private burst(): number {
@@ -289,7 +306,7 @@ export class FaultInjector {
   private takeToken(): Decision['reject'] | undefined {
     const limit = this.options.rateLimit;
     if (!limit) return undefined;
-    const now = this.clock();
+    const now = this.clock.now();
     this.tokens = Math.min(this.burst(), this.tokens + ((now - this.refilledAt) / 1000) * limit.perSecond);
     this.refilledAt = now;
     if (this.tokens >= 1) {
@@ -303,7 +320,7 @@ export class FaultInjector {
   private retryAfterHeader(seconds: number): Record<string, string> {
     const form = this.options.rateLimit?.retryAfter ?? 'seconds';
     if (form === 'none') return {};
-    if (form === 'http-date') return { 'retry-after': new Date(this.clock() + seconds * 1000).toUTCString() };
+    if (form === 'http-date') return { 'retry-after': new Date(this.clock.now() + seconds * 1000).toUTCString() };
     return { 'retry-after': String(seconds) };
   }
 }

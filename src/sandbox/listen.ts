@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { FaultCounters, FaultInjector, FaultOptions } from './faults.ts';
+import type { FaultClock, FaultCounters, FaultInjector, FaultOptions } from './faults.ts';
 
 export interface ListenOptions {
   /** Defaults to 127.0.0.1. */
@@ -18,6 +18,8 @@ export interface EmulatorRunOptions extends ListenOptions {
   latencyMs?: number;
   /** Latency, rate limit, 5xx, dropped connections, slow answers (src/sandbox/faults.ts); none by default. */
   faults?: FaultOptions;
+  /** The time faults run on (src/sandbox/faults.ts `FaultClock`); real time by default. */
+  faultClock?: FaultClock;
 }
 
 /** One request as the emulator answered it. */

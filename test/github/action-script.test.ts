@@ -1,6 +1,6 @@
+import { tempDir } from '../helpers/temp.ts';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,7 +14,7 @@ const script: string = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8'))
 const STUB = `console.log(JSON.stringify(process.argv.slice(2))); console.log('apply <report> & done'); process.exit(Number(process.env.STUB_EXIT ?? 0));`;
 
 function runAction(command: string, args: string, exit = 0) {
-  const dir = mkdtempSync(join(tmpdir(), 'apiproducts-action-'));
+  const dir = tempDir('apiproducts-action-');
   writeFileSync(join(dir, 'cli.mjs'), STUB);
   writeFileSync(join(dir, 'step.sh'), script);
   const env = {

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { escapeData, escapeProperty, printAnnotations, renderAnnotations } from '../../src/github/annotations.ts';
 import type { Diagnostic } from '../../src/model/diagnostic.ts';
-import { repoRoot, runCli } from '../helpers/project.ts';
+import { copyExampleProject, repoRoot, runCli } from '../helpers/project.ts';
 
 const at = (line: number, column: number, file = 'products/payments.yaml') => ({ file, line, column });
 const error = (n: number): Diagnostic => ({ severity: 'error', rule: 'schema/enum', message: `problem ${n}`, source: at(n, 3) });
@@ -83,7 +83,7 @@ test('the CLI annotates every validation error in GitHub Actions, and only there
 });
 
 test('a UserError without diagnostics is annotated too', async () => {
-  const result = await runCli(['github', 'comment', '--plan', 'plan.json'], { cwd: repoRoot, env: { GITHUB_ACTIONS: 'true' } });
+  const result = await runCli(['github', 'comment', '--plan', 'plan.json'], { cwd: copyExampleProject(), env: { GITHUB_ACTIONS: 'true' } });
   assert.is(result.code, 1);
   assert.match(result.stderr, /^::error title=apiproducts error::GITHUB_TOKEN is not set/m);
 });

@@ -1,5 +1,5 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../helpers/temp.ts';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,7 +11,7 @@ import { bigPlan } from './helpers/big-plan.ts';
 import { FakeGithub } from './helpers/fake-github.ts';
 import { githubEnv, GITHUB_TOKEN, RUN_URL } from './helpers/github-env.ts';
 
-const tempFile = (name: string) => join(mkdtempSync(join(tmpdir(), 'apiproducts-summary-')), name);
+const tempFile = (name: string) => join(tempDir('apiproducts-summary-'), name);
 
 let fake: FakeGithub;
 test.before(async () => {
@@ -54,7 +54,7 @@ test('a step summary already full gets nothing rather than an over-cap file', ()
 
 for (const [creates, risky, fits] of [[250, 3, true], [4000, 20, false]] as const) {
   test(`github comment --plan with ${creates} products: a shortened comment, the full plan in the step summary`, async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'apiproducts-big-'));
+    const cwd = tempDir('apiproducts-big-');
     const plan = bigPlan(creates, risky, 500);
     writeFileSync(join(cwd, 'plan.json'), serialisePlanFile(plan));
     const env = githubEnv(fake, { pr: creates });

@@ -1,6 +1,6 @@
+import { tempDir } from './temp.ts';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,11 +8,17 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..'
 /** The built binary, exactly what `npx apiproducts` runs (npm test builds it first). */
 export const cliPath = join(repoRoot, 'dist', 'src', 'cli.js');
 
-/** A fresh copy of the shipped example project (apiproducts.yaml + products/) in a temp dir. */
+/**
+ * A copy of the shipped example project (apiproducts.yaml + products/ with specs) kept for the
+ * tests, so that a user's edit of the working tree's products/ cannot break `npm test`.
+ */
+export const exampleProject = join(repoRoot, 'test', 'fixtures', 'example-project');
+
+/** A fresh copy of the example project fixture in a temp dir. */
 export function copyExampleProject(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'apiproducts-cli-'));
-  cpSync(join(repoRoot, 'apiproducts.yaml'), join(dir, 'apiproducts.yaml'));
-  cpSync(join(repoRoot, 'products'), join(dir, 'products'), { recursive: true });
+  const dir = tempDir('apiproducts-cli-');
+  cpSync(join(exampleProject, 'apiproducts.yaml'), join(dir, 'apiproducts.yaml'));
+  cpSync(join(exampleProject, 'products'), join(dir, 'products'), { recursive: true });
   return dir;
 }
 
@@ -24,7 +30,7 @@ export function onlyApi7Binding(productYaml: string): string {
 
 /** Writes `{relative path: content}` into a new temp dir. */
 export function writeProject(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'apiproducts-fixture-'));
+  const dir = tempDir('apiproducts-fixture-');
   for (const [path, content] of Object.entries(files)) {
     const file = join(dir, path);
     mkdirSync(dirname(file), { recursive: true });

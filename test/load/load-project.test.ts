@@ -10,7 +10,8 @@ import { tempProject } from './temp-project.ts';
 import { getProviderKind } from '../../src/registry.ts';
 import type { ProviderKind } from '../../src/providers/provider.ts';
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The example project fixture (test/fixtures/example-project), not the working tree's products/. */
+const exampleProject = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'example-project');
 
 test('the shipped example project loads with no diagnostics at all, through the real providers', () => {
   const bindings: string[] = [];
@@ -18,7 +19,7 @@ test('the shipped example project loads with no diagnostics at all, through the 
     const kind = getProviderKind(name);
     return kind && { ...kind, validateBinding: (product, target) => (bindings.push(`${product.name}@${target.name}`), kind.validateBinding(product, target)) };
   };
-  const project = loadAndValidate({ cwd: repoRoot, kinds: counted });
+  const project = loadAndValidate({ cwd: exampleProject, kinds: counted });
   assert.equal(project.diagnostics.map(formatDiagnostic), []);
   assert.equal(project.config?.targets.map((t) => t.name), ['sandbox-api7', 'sandbox-apigee']);
   assert.equal(project.products.products.map((p) => p.spec.name), ['identity', 'loyalty', 'orders', 'payments', 'weather']);

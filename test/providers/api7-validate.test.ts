@@ -1,7 +1,7 @@
+import { tempDir } from '../helpers/temp.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { formatDiagnostic, type Diagnostic } from '../../src/model/diagnostic.ts';
 import { api7 } from '../../src/providers/api7/index.ts';
@@ -108,7 +108,7 @@ test('a missing OpenAPI file is named by its path resolved against the product f
 });
 
 test('an OpenAPI file must parse and carry an openapi or swagger key', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'apiproducts-api7-'));
+  const dir = tempDir('apiproducts-api7-');
   writeFileSync(path.join(dir, 'broken.yaml'), 'openapi: [3.0\n  paths: {');
   writeFileSync(path.join(dir, 'plain.yaml'), 'title: not a spec\n');
   writeFileSync(path.join(dir, 'swagger.json'), '{"swagger": "2.0", "paths": {}}');
@@ -120,7 +120,7 @@ test('an OpenAPI file must parse and carry an openapi or swagger key', () => {
 });
 
 test('OpenAPI files in JSON, plain YAML and YAML with anchors are all read (fast path or full parser)', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'apiproducts-api7-'));
+  const dir = tempDir('apiproducts-api7-');
   writeFileSync(path.join(dir, 'pretty.json'), JSON.stringify({ openapi: '3.0.3', info: { title: 'x', version: '1' }, paths: {} }, null, 2));
   writeFileSync(path.join(dir, 'anchors.yaml'), 'openapi: 3.0.3\ninfo: &info {title: x, version: "1"}\nx-copy: *info\npaths: {}\n');
   writeFileSync(path.join(dir, 'broken.json'), '{"openapi": "3.0.3",\n  "paths": {\n');

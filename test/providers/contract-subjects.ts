@@ -4,8 +4,8 @@
  * products bound to that target, and ways to change the emulator behind the provider's back
  * (plant products straight into its state, edit one over its HTTP API as a dashboard user would).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../helpers/temp.ts';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ProductSource } from '../../src/model/product.ts';
 import type { TargetConfig } from '../../src/model/target.ts';
@@ -77,7 +77,7 @@ export const DEFAULT_FIELDS: Readonly<Record<string, string>> = {
 };
 
 // Product files live in one temp dir, so that external products find their OpenAPI file.
-const PRODUCT_DIR = mkdtempSync(path.join(tmpdir(), 'apiproducts-contract-'));
+const PRODUCT_DIR = tempDir('apiproducts-contract-');
 writeFileSync(path.join(PRODUCT_DIR, 'spec.yaml'), 'openapi: 3.0.3\ninfo: {title: Contract, version: "1"}\npaths: {}\n');
 process.once('exit', () => rmSync(PRODUCT_DIR, { recursive: true, force: true }));
 

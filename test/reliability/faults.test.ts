@@ -7,13 +7,14 @@
 import { spawn } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseFaultFlags } from '../../src/commands/sandbox.ts';
+import { parseFaultFlags } from '../../src/commands/fault-flags.ts';
 import { UserError } from '../../src/model/diagnostic.ts';
 import { startApi7Emulator, type Api7Emulator } from '../../src/sandbox/api7/server.ts';
 import { seedApi7State } from '../../src/sandbox/api7/state.ts';
 import { startApigeeEmulator, type ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
 import { seedApigeeState } from '../../src/sandbox/apigee/state.ts';
-import { FaultInjector, type FaultOptions } from '../../src/sandbox/faults.ts';
+import { FaultInjector, realClock, type FaultClock, type FaultOptions } from '../../src/sandbox/faults.ts';
+import { CLOCK_START, manualClock, until } from '../helpers/clock.ts';
 import { cliPath, copyExampleProject, runCli } from '../helpers/project.ts';
 
 const TOKEN = 'faults-test-token-0001';
@@ -23,14 +24,14 @@ test.after(async () => {
   await Promise.all(open.map((e) => e.close()));
 });
 
-async function api7(faults?: FaultOptions): Promise<Api7Emulator> {
-  const emulator = await startApi7Emulator({ token: TOKEN, state: seedApi7State(), ...(faults ? { faults } : {}) });
+async function api7(faults?: FaultOptions, faultClock?: FaultClock): Promise<Api7Emulator> {
+  const emulator = await startApi7Emulator({ token: TOKEN, state: seedApi7State(), ...(faults ? { faults } : {}), ...(faultClock ? { faultClock } : {}) });
   open.push(emulator);
   return emulator;
 }
 
-async function apigee(flavour: 'edge' | 'x', faults?: FaultOptions): Promise<ApigeeEmulator> {
-  const emulator = await startApigeeEmulator({ flavour, org: 'acme', credentials: { token: TOKEN }, state: seedApigeeState('acme'), ...(faults ? { faults } : {}) });
+async function apigee(flavour: 'edge' | 'x', faults?: FaultOptions, faultClock?: FaultClock): Promise<ApigeeEmulator> {
+  const emulator = await startApigeeEmulator({ flavour, org: 'acme', credentials: { token: TOKEN }, state: seedApigeeState('acme'), ...(faults ? { faults } : {}), ...(faultClock ? { faultClock } : {}) });
   open.push(emulator);
   return emulator;
 }
@@ -72,30 +73,31 @@ test('no faults: every request answered at once and counted, nothing refused', a
 });
 
 test('rate limit: the bucket empties, 429 with Retry-After in seconds or as an HTTP-date, in each emulator\'s error body', async () => {
-  const a = await api7({ rateLimit: { perSecond: 1, burst: 3 } });
+  // On a manual clock: no time passes between the requests unless the test says so.
+  const clock = manualClock();
+  const a = await api7({ rateLimit: { perSecond: 1, burst: 3 } }, clock);
   const statuses = [];
   for (let i = 0; i < 5; i++) statuses.push(await call(a.url, 'GET', API7_PRODUCTS));
   assert.equal(statuses.map((s) => s.status), [200, 200, 200, 429, 429]);
   assert.is(statuses[3]!.retryAfter, '1');
   assert.equal(statuses[3]!.body, { error_msg: 'rate limit exceeded: at most 1 requests per second' });
   assert.is(a.counters.rateLimited, 2);
+  // Retry-After said one second: after it, exactly one request is granted.
+  await clock.advance(1000);
+  assert.equal([(await call(a.url, 'GET', API7_PRODUCTS)).status, (await call(a.url, 'GET', API7_PRODUCTS)).status], [200, 429]);
 
-  const x = await apigee('x', { rateLimit: { perSecond: 0.5, burst: 1, retryAfter: 'http-date' } });
+  const x = await apigee('x', { rateLimit: { perSecond: 0.5, burst: 1, retryAfter: 'http-date' } }, manualClock());
   await call(x.url, 'GET', '/v1/organizations/acme/apiproducts');
   const limited = await call(x.url, 'GET', '/v1/organizations/acme/apiproducts');
   assert.is(limited.status, 429);
-  const wait = (Date.parse(limited.retryAfter!) - Date.now()) / 1000;
-  assert.ok(wait > 0.5 && wait <= 2.1, `Retry-After ${limited.retryAfter}`);
+  // An empty bucket at 0.5/s has its next token in 2 s: the date is the clock's now + 2 s.
+  assert.is(limited.retryAfter, new Date(CLOCK_START + 2000).toUTCString());
   assert.is(limited.body.error.status, 'RESOURCE_EXHAUSTED');
-  const edge = await apigee('edge', { rateLimit: { perSecond: 1, burst: 1, retryAfter: 'none' } });
-  await call(edge.url, 'GET', '/v1/organizations/acme/apis');
-  const bare = await call(edge.url, 'GET', '/v1/organizations/acme/apis');
-  assert.equal([bare.status, bare.retryAfter, bare.body.code], [429, null, 'messaging.runtime.rate_limit_exceeded']);
 });
 
 test('the token bucket refills at its rate (fake clock)', () => {
   let now = 0;
-  const injector = new FaultInjector({ rateLimit: { perSecond: 10, burst: 2 } }, () => now);
+  const injector = new FaultInjector({ rateLimit: { perSecond: 10, burst: 2 } }, { now: () => now, sleep: realClock.sleep });
   const take = () => (injector as unknown as { takeToken(): unknown }).takeToken() === undefined;
   assert.equal([take(), take(), take()], [true, true, false]);
   now += 100;
@@ -130,21 +132,27 @@ test('dropped connections: before processing nothing changes; after processing t
 });
 
 test('slow answers outlast a client timeout; closing the emulator does not wait for them', async () => {
-  const a = await api7({ slowRate: 1, slowMs: 30_000 });
-  const started = Date.now();
+  // A manual clock that is never advanced: the slow answer would never come; close() must end it.
+  const clock = manualClock();
+  const a = await api7({ slowRate: 1, slowMs: 30_000 }, clock);
   assert.is((await call(a.url, 'GET', API7_PRODUCTS, undefined, 100)).status, -1);
   assert.is(a.counters.slowed, 1);
-  await a.close();
-  assert.ok(Date.now() - started < 2000);
+  assert.is(clock.sleeping, 1, 'the answer is held back');
+  await a.close(); // resolves only because the pending wait was ended (else the runner's hang guard fails the file)
+  assert.is(a.counters.inFlight, 0);
 });
 
-test('latency: fixed, or random within its range', async () => {
-  const a = await api7({ latencyMs: { min: 40, max: 80 } });
+test('latency: fixed, or random within its range (on a manual clock)', async () => {
+  const clock = manualClock();
+  const a = await api7({ latencyMs: { min: 40, max: 80 } }, clock);
   for (let i = 0; i < 3; i++) {
-    const started = Date.now();
-    await call(a.url, 'GET', API7_PRODUCTS);
-    const took = Date.now() - started;
-    assert.ok(took >= 38 && took < 300, `${took} ms`);
+    let answered = false;
+    const answer = call(a.url, 'GET', API7_PRODUCTS).then((r) => ((answered = true), r));
+    await until(() => clock.sleeping === 1);
+    await clock.advance(39);
+    assert.is(answered, false, `request ${i + 1} answered before the least latency`);
+    await clock.advance(41);
+    assert.is((await answer).status, 200, `request ${i + 1} not answered by the most latency`);
   }
 });
 

@@ -3,8 +3,8 @@
  * to real (non-sandbox) targets that read sentinel credentials from the environment, commands run
  * in this process (fast) or through the built CLI, and checks of the live state.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../helpers/temp.ts';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runApply } from '../../src/commands/apply.ts';
 import type { Io } from '../../src/commands/io.ts';
@@ -16,8 +16,8 @@ import { startApi7Emulator, type Api7Emulator } from '../../src/sandbox/api7/ser
 import { seedApi7State } from '../../src/sandbox/api7/state.ts';
 import { startApigeeEmulator, type ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
 import { seedApigeeState, type ApigeeFlavour } from '../../src/sandbox/apigee/state.ts';
-import type { FaultOptions } from '../../src/sandbox/faults.ts';
-import { repoRoot } from '../helpers/project.ts';
+import type { FaultClock, FaultOptions } from '../../src/sandbox/faults.ts';
+import { exampleProject } from '../helpers/project.ts';
 
 /** Sentinel credentials: none may ever show in any output. */
 export const SECRETS = {
@@ -34,13 +34,14 @@ Object.assign(process.env, ENV);
 export const ORG = 'acme';
 export const API7_PORTAL = 'portal-default';
 
-export function startApi7(faults?: FaultOptions): Promise<Api7Emulator> {
-  return startApi7Emulator({ token: SECRETS.api7, state: seedApi7State(), ...(faults ? { faults } : {}) });
+/** `faultClock`: the time the faults run on (test/helpers/clock.ts); real time when absent. */
+export function startApi7(faults?: FaultOptions, faultClock?: FaultClock): Promise<Api7Emulator> {
+  return startApi7Emulator({ token: SECRETS.api7, state: seedApi7State(), ...(faults ? { faults } : {}), ...(faultClock ? { faultClock } : {}) });
 }
 
-export function startApigee(flavour: ApigeeFlavour, faults?: FaultOptions, basic = false): Promise<ApigeeEmulator> {
+export function startApigee(flavour: ApigeeFlavour, faults?: FaultOptions, basic = false, faultClock?: FaultClock): Promise<ApigeeEmulator> {
   const credentials = basic ? { username: SECRETS.user, password: SECRETS.password } : { token: SECRETS.apigee };
-  return startApigeeEmulator({ flavour, org: ORG, credentials, state: seedApigeeState(ORG), ...(faults ? { faults } : {}) });
+  return startApigeeEmulator({ flavour, org: ORG, credentials, state: seedApigeeState(ORG), ...(faults ? { faults } : {}), ...(faultClock ? { faultClock } : {}) });
 }
 
 export type Emulator = Api7Emulator | ApigeeEmulator;
@@ -100,9 +101,9 @@ export interface LoadProject {
 
 /** A project of `count` generated products bound to every target. */
 export function writeLoadProject(targets: TargetSpec[], count: number, options: { concurrency?: number } = {}): LoadProject {
-  const cwd = mkdtempSync(join(tmpdir(), 'apiproducts-reliability-'));
+  const cwd = tempDir('apiproducts-reliability-');
   mkdirSync(join(cwd, 'products', 'specs'), { recursive: true });
-  writeFileSync(join(cwd, 'products', 'specs', 'weather.yaml'), readFileSync(join(repoRoot, 'products', 'specs', 'weather.yaml')));
+  writeFileSync(join(cwd, 'products', 'specs', 'weather.yaml'), readFileSync(join(exampleProject, 'products', 'specs', 'weather.yaml')));
   const config = ['targets:', ...targets.map((t) => targetYaml(t).trimEnd()), `concurrency: ${options.concurrency ?? 8}`];
   writeFileSync(join(cwd, 'apiproducts.yaml'), config.join('\n') + '\n');
   const edit = (i: number, overrides: { status?: string; description?: string }): void =>

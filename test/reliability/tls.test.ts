@@ -3,9 +3,9 @@
  * (a CA and a server certificate made by `openssl` at test time, served by the API7 emulator over
  * https); plain http:// to a non-loopback host needs `insecure: true`; `timeout` is validated.
  */
+import { tempDir } from '../helpers/temp.ts';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -27,7 +27,7 @@ function hasOpenssl(): boolean {
 
 /** A private CA, a server certificate it signed for 127.0.0.1, and an unrelated CA: PEM files in a temp dir. */
 function makeCertificates(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'apiproducts-tls-'));
+  const dir = tempDir('apiproducts-tls-');
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   for (const ca of ['ca', 'other-ca']) {

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { manualClock, until } from '../helpers/clock.ts';
 import { seedApi7State } from '../../src/sandbox/api7/state.ts';
 import { call, emulatorPool, gatewayBody, PRODUCTS, product } from './api7-harness.ts';
 
@@ -170,11 +171,16 @@ test('onMutation sees the state after each successful change only', async () => 
   assert.equal(seen, [3, 2]);
 });
 
-test('latencyMs delays every response', async () => {
-  const emulator = await pool.start({ latencyMs: 40 });
-  const started = performance.now();
-  await call(emulator, 'GET', '/api/version');
-  assert.ok(performance.now() - started >= 35);
+test('latencyMs delays every response (on a manual clock: not answered at 39 ms, answered at 40)', async () => {
+  const clock = manualClock();
+  const emulator = await pool.start({ latencyMs: 40, faultClock: clock });
+  let answered = false;
+  const answer = call(emulator, 'GET', '/api/version').then((a) => ((answered = true), a));
+  await until(() => clock.sleeping === 1);
+  await clock.advance(39);
+  assert.is(answered, false, 'answered before its latency');
+  await clock.advance(1);
+  assert.is((await answer).status, 200);
 });
 
 test.run();

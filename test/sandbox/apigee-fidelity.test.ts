@@ -9,11 +9,10 @@
  * a token stash there), proxy variables are cleared, and every socket opened during the suite
  * must go to 127.0.0.1; anything else is refused and fails the suite.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tempDir } from '../helpers/temp.ts';
+import { readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getProviderKind } from '../../src/registry.ts';
@@ -50,7 +49,7 @@ let edge: EdgeJs;
 test.before(() => {
   for (const name of ['HOME', ...PROXY_VARIABLES]) savedEnv.set(name, process.env[name]);
   for (const name of PROXY_VARIABLES) delete process.env[name];
-  home = mkdtempSync(path.join(tmpdir(), 'apiproducts-edgejs-home-'));
+  home = tempDir('apiproducts-edgejs-home-');
   process.env.HOME = home;
   net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
     // net.connect() hands over its normalised arguments as one array: [options, callback].

@@ -1,5 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../helpers/temp.ts';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,7 +15,7 @@ const startFor = (config: TargetConfig, stateDir: string): Promise<RunningSandbo
 const resetFor = (config: TargetConfig, stateDir: string): void => resetSandbox(sandboxFor(config), config, stateDir);
 
 // The sandbox registry and its state files, through the public entry points.
-const stateDir = mkdtempSync(join(tmpdir(), 'apiproducts-sandbox-'));
+const stateDir = tempDir('apiproducts-sandbox-');
 const running: RunningSandbox[] = [];
 test.after(async () => {
   await Promise.all(running.map((sandbox) => sandbox.close()));

@@ -37,7 +37,7 @@ export async function startApi7Emulator(options: Api7EmulatorOptions): Promise<A
   const state = options.state ?? seedApi7State();
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const requests: RecordedRequest[] = [];
-  const faults = new FaultInjector({ ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), ...options.faults });
+  const faults = new FaultInjector({ ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), ...options.faults }, options.faultClock);
 
   /** Status and body for one request; a thrown Api7HttpError becomes its status and `{error_msg}`. */
   function answer(request: IncomingMessage, pathname: string, query: URLSearchParams, body: string): EmulatorAnswer {

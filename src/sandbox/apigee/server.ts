@@ -49,7 +49,7 @@ export async function startApigeeEmulator(options: ApigeeEmulatorOptions): Promi
   const state = options.state ?? seedApigeeState(org);
   const now = options.now ?? Date.now;
   const requests: RecordedRequest[] = [];
-  const faults = new FaultInjector({ ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), ...options.faults });
+  const faults = new FaultInjector({ ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), ...options.faults }, options.faultClock);
 
   /** Status and body for one request; a thrown ApigeeHttpError becomes its status and the flavour's error body. */
   function answer(request: IncomingMessage, url: URL, body: string): Answer {

@@ -1,5 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../../helpers/temp.ts';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FakeGithub } from './fake-github.ts';
 
@@ -11,7 +11,7 @@ export const HEAD_SHA = '0123456789abcdef0123456789abcdef01234567';
  * event payload is written to a temp file, the step summary is a temp file too.
  */
 export function githubEnv(fake: FakeGithub, options: { pr?: number | null; token?: string | null; summary?: string; extra?: Record<string, string> } = {}): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'apiproducts-gh-'));
+  const dir = tempDir('apiproducts-gh-');
   const env: Record<string, string> = {
     GITHUB_ACTIONS: 'true',
     GITHUB_REPOSITORY: `${fake.owner}/${fake.repo}`,

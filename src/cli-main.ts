@@ -1,0 +1,187 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ExitCode, formatDiagnostic, UserError } from './model/diagnostic.ts';
+import { printAnnotations } from './github/annotations.ts';
+import { HELP } from './commands/help.ts';
+import type { Io, OutputFormat } from './commands/io.ts';
+import type { ProjectOptions } from './commands/project.ts';
+import { FAULT_FLAGS, parseFaultFlags } from './commands/fault-flags.ts';
+import { ProviderError } from './providers/transport/provider-error.ts';
+
+/**
+ * The CLI without its process: arguments, output, working directory and the stop signal come in,
+ * the exit code goes out. Each command's module is imported only when that command runs, so that
+ * `--version`, `help` and `validate` do not load Octokit, the providers or the emulators.
+ */
+const OPTIONS = {
+  config: { type: 'string' },
+  products: { type: 'string' },
+  target: { type: 'string', multiple: true },
+  chdir: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  product: { type: 'string', multiple: true },
+  'detailed-exitcode': { type: 'boolean' },
+  prune: { type: 'boolean' },
+  'auto-approve': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  'allow-destructive': { type: 'boolean' },
+  'github-comment': { type: 'boolean' },
+  'github-issue': { type: 'boolean' },
+  'skip-missing-credentials': { type: 'boolean' },
+  plan: { type: 'string' },
+  report: { type: 'string' },
+  pr: { type: 'string' },
+  skipped: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  // sandbox serve: fault injection (src/sandbox/faults.ts)
+  latency: { type: 'string' },
+  'rate-limit': { type: 'string' },
+  burst: { type: 'string' },
+  'retry-after': { type: 'string' },
+  'fail-rate': { type: 'string' },
+  'fail-status': { type: 'string' },
+  'fail-phase': { type: 'string' },
+  'drop-rate': { type: 'string' },
+  'drop-phase': { type: 'string' },
+  'slow-rate': { type: 'string' },
+  'slow-ms': { type: 'string' },
+  seed: { type: 'string' },
+} as const;
+
+/** Which options each command accepts besides the common ones; anything else is a usage error. */
+const ACCEPTS: Record<string, string[]> = {
+  validate: [],
+  plan: ['format', 'out', 'detailed-exitcode', 'prune', 'github-comment', 'skip-missing-credentials'],
+  apply: ['format', 'auto-approve', 'dry-run', 'allow-destructive', 'prune'],
+  drift: ['format', 'github-issue'],
+  github: ['plan', 'skipped', 'report', 'pr'],
+  import: ['product', 'out'],
+  sandbox: [...FAULT_FLAGS],
+};
+const COMMON = ['config', 'products', 'target', 'chdir', 'help'];
+/** What a run takes from its process; the CLI passes the real one, tests their own. */
+export interface RunContext {
+  /** The directory relative paths (`--chdir`, `--config`, …) are resolved against. */
+  cwd: string;
+  /** Resolves when `sandbox serve` should stop (SIGINT/SIGTERM for the real process). */
+  until: () => Promise<void>;
+}
+
+/** The project directory of a run, once known: diagnostic paths are relative to it (for GitHub annotations). */
+interface RunState {
+  projectDir: string;
+}
+
+async function main(argv: string[], io: Io, context: RunContext, state: RunState): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const [command, ...rest] = positionals;
+  if (values.version) {
+    const { tool } = await import('./commands/tool-info.ts');
+    io.out(`${tool.name} ${tool.version}\n`);
+    return 0;
+  }
+  if (!command || command === 'help') {
+    io.out((HELP[rest[0] ?? 'main'] ?? HELP.main) + '\n');
+    return command || values.help ? 0 : ExitCode.error;
+  }
+  const accepted = ACCEPTS[command];
+  if (!accepted) throw new UserError(`unknown command "${command}"; run \`apiproducts --help\` for the list`);
+  if (values.help) {
+    io.out(HELP[command] + '\n');
+    return 0;
+  }
+  const stray = Object.keys(values).filter((name) => !COMMON.includes(name) && !accepted.includes(name));
+  if (stray.length) throw new UserError(`${command} does not take --${stray.join(', --')}; see \`apiproducts ${command} --help\``);
+  const project: ProjectOptions = {
+    cwd: resolve(context.cwd, values.chdir ?? '.'),
+    config: values.config,
+    products: values.products,
+    targets: values.target ?? [],
+  };
+  state.projectDir = project.cwd;
+  const format = parseFormat(values.format, command === 'apply' ? ['text', 'json'] : ['text', 'json', 'markdown']);
+  switch (command) {
+    case 'validate':
+      if (rest.length) throw new UserError(`validate takes no arguments, got "${rest.join(' ')}"`);
+      return (await import('./commands/validate.ts')).runValidate(project, io);
+    case 'plan':
+      return (await import('./commands/plan.ts')).runPlan(
+        {
+          ...project,
+          format,
+          out: values.out,
+          detailedExitCode: Boolean(values['detailed-exitcode']),
+          prune: Boolean(values.prune),
+          githubComment: Boolean(values['github-comment']),
+          skipMissingCredentials: Boolean(values['skip-missing-credentials']),
+        },
+        io,
+      );
+    case 'apply':
+      if (rest.length > 1) throw new UserError(`apply takes at most one plan file, got ${rest.length}`);
+      return (await import('./commands/apply.ts')).runApply(
+        {
+          ...project,
+          planFile: rest[0],
+          format,
+          autoApprove: Boolean(values['auto-approve']),
+          dryRun: Boolean(values['dry-run']),
+          allowDestructive: Boolean(values['allow-destructive']),
+          prune: Boolean(values.prune),
+        },
+        io,
+      );
+    case 'drift':
+      return (await import('./commands/drift.ts')).runDrift({ ...project, format, githubIssue: Boolean(values['github-issue']) }, io);
+    case 'github':
+      if (rest.length > 1) throw new UserError(`github takes one subcommand, got "${rest.join(' ')}"`);
+      return (await import('./commands/github.ts')).runGithub(rest[0], { ...project, plan: values.plan, skipped: values.skipped, report: values.report, pr: values.pr }, io);
+    case 'import':
+      if (rest.length) throw new UserError(`import takes no arguments, got "${rest.join(' ')}"; name products with --product NAME`);
+      return (await import('./commands/import.ts')).runImport({ ...project, select: values.product ?? [], out: values.out }, io);
+    case 'sandbox':
+      if (rest[0] === 'reset') {
+        if (parseFaultFlags(values)) throw new UserError('fault flags (--latency, --rate-limit, …) go with `sandbox serve`, not reset');
+        return (await import('./commands/sandbox.ts')).runSandboxReset(project, io);
+      }
+      if (rest[0] === 'serve') return (await import('./commands/sandbox.ts')).runSandboxServe(project, io, context.until(), parseFaultFlags(values));
+      throw new UserError(`sandbox needs a subcommand: reset or serve (got ${rest[0] ? `"${rest[0]}"` : 'none'})`);
+  }
+  return ExitCode.error;
+}
+
+function parseFormat(value: string | undefined, allowed: OutputFormat[]): OutputFormat {
+  if (value === undefined) return 'text';
+  if ((allowed as string[]).includes(value)) return value as OutputFormat;
+  throw new UserError(`--format must be ${allowed.join(', ').replace(/, ([^,]+)$/, ' or $1')}, got "${value}"`);
+}
+
+/** The only place that turns errors into exit codes: a UserError never shows a stack trace. */
+export async function runCli(argv: string[], io: Io, context: RunContext): Promise<number> {
+  const state: RunState = { projectDir: context.cwd };
+  try {
+    return await main(argv, io, context, state);
+  } catch (error) {
+    if (error instanceof UserError) {
+      for (const diagnostic of error.diagnostics) io.err(formatDiagnostic(diagnostic) + '\n');
+      io.err(io.style.red('Error: ') + error.message + '\n');
+      // In GitHub Actions, also as annotations on the YAML lines (the error itself when there are none).
+      const annotated = error.diagnostics.length ? error.diagnostics : [{ severity: 'error' as const, rule: 'error', message: error.message }];
+      printAnnotations(annotated, io.env, state.projectDir, io.err);
+      return error.exitCode;
+    }
+    if (error instanceof ProviderError) {
+      // A target's error that escaped a command's own reporting: still one line, never a stack.
+      io.err(io.style.red('Error: ') + error.message.split('\n')[0] + '\n');
+      return ExitCode.error;
+    }
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      io.err(io.style.red('Error: ') + error.message + '; run `apiproducts --help`\n');
+      return ExitCode.error;
+    }
+    io.err('Internal error (please report it with the output below):\n' + (error instanceof Error ? error.stack : String(error)) + '\n');
+    return ExitCode.error;
+  }
+}
