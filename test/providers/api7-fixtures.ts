@@ -12,6 +12,7 @@ import { resolveEffective } from '../../src/model/effective-product.ts';
 import { createLocator } from '../../src/load/locator.ts';
 import { readReferencedFiles } from '../../src/load/referenced-files.ts';
 import type { DesiredObject, LiveObject } from '../../src/model/objects.ts';
+import { exampleProject } from '../helpers/project.ts';
 
 export const TARGET = 'sandbox-api7';
 export const TOKEN = 'a7ee-SENTINEL-token-3f9c2d71';
@@ -29,7 +30,7 @@ export function sandboxTarget(settings: Record<string, unknown> = {}): TargetCon
 }
 
 /** A product document from text, as the loader would give it (file path shown relative). */
-export function sourceFromText(text: string, file: string, absolutePath = path.resolve(file)): ProductSource {
+export function sourceFromText(text: string, file: string, absolutePath = path.resolve(exampleProject, file)): ProductSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   const { locate } = createLocator(doc, lineCounter, file);
@@ -41,7 +42,7 @@ export function sourceFromText(text: string, file: string, absolutePath = path.r
 
 export function exampleSource(name: string): ProductSource {
   const file = `products/${name}.yaml`;
-  return sourceFromText(readFileSync(file, 'utf8'), file);
+  return sourceFromText(readFileSync(path.join(exampleProject, file), 'utf8'), file);
 }
 
 export function effective(source: ProductSource, target = TARGET): EffectiveProduct {

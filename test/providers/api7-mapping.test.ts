@@ -2,6 +2,8 @@ import { test } from 'uvu';
 import { fingerprint } from '../../src/model/fingerprint.ts';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exampleProject } from '../helpers/project.ts';
 import { canonicalJson } from '../../src/model/fingerprint.ts';
 import type { Api7Product } from '../../src/providers/api7/wire.ts';
 import {
@@ -95,7 +97,7 @@ test('auth and hosts are sorted and de-duplicated; services sorted by group then
 });
 
 test('weather: external state carries the spec digest and the text travels as an attachment', () => {
-  const text = readFileSync('products/specs/weather.yaml', 'utf8');
+  const text = readFileSync(join(exampleProject, 'products/specs/weather.yaml'), 'utf8');
   const desired = toDesiredObject(exampleProduct('weather'), text);
   assert.equal(desired.state, {
     type: 'external',

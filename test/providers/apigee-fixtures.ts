@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { exampleProject } from '../helpers/project.ts';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Change, ChangeAction } from '../../src/model/plan.ts';
 import type { EffectiveProduct, ProductSource, ProductSpec } from '../../src/model/product.ts';
@@ -72,11 +73,11 @@ export function sourceFromText(text: string, file: string): ProductSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   const { locate } = createLocator(doc, lineCounter, file);
-  return { spec: doc.toJS() as ProductSpec, file, absolutePath: path.resolve(file), locate };
+  return { spec: doc.toJS() as ProductSpec, file, absolutePath: path.resolve(exampleProject, file), locate };
 }
 
 export function exampleText(name: string): string {
-  return `${readFileSync(`products/${name}.yaml`, 'utf8')}  ${TARGET}:\n${APIGEE_BINDINGS[name] ?? ''}`;
+  return `${readFileSync(path.join(exampleProject, 'products', `${name}.yaml`), 'utf8')}  ${TARGET}:\n${APIGEE_BINDINGS[name] ?? ''}`;
 }
 
 export function apigeeSource(name: string): ProductSource {
