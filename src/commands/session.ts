@@ -24,14 +24,15 @@ export function sandboxStateDir(cwd: string): string {
 }
 
 /** Starts the embedded sandboxes the targets need and connects a provider to every target. */
-export async function openTargets(targets: readonly TargetConfig[], cwd: string): Promise<OpenTargets> {
+/** `env`: the command's environment, where real targets' credential variables are read. */
+export async function openTargets(targets: readonly TargetConfig[], cwd: string, env: Endpoint['env']): Promise<OpenTargets> {
   const closers: (() => Promise<void>)[] = [];
   const sessions: TargetSession[] = [];
   try {
     for (const config of targets) {
       const kind = getProviderKind(config.provider);
       if (!kind) throw new Error(`target ${config.name}: unknown provider "${config.provider}"`);
-      let endpoint: Endpoint = { url: config.url ?? '' };
+      let endpoint: Endpoint = { url: config.url ?? '', env };
       if (config.sandbox) {
         const sandbox = await startSandbox(sandboxFor(config), config, sandboxStateDir(cwd));
         closers.push(sandbox.close);

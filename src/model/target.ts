@@ -43,4 +43,9 @@ export interface Endpoint {
   url: string;
   /** Given only for embedded sandboxes; real targets read credentials from their env vars. */
   secret?: string;
+  /**
+   * Where the variables named by `tokenEnv` and the like are read, when a request is made: the
+   * command's environment (default `process.env`), injected so that a run in-process reads its own.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
 }

@@ -68,7 +68,7 @@ function tokenSource(target: TargetConfig, endpoint: Endpoint): () => string {
     if (typeof variable !== 'string' || variable === '') {
       throw new ProviderError(`tokenEnv is not set (the name of the environment variable holding the API7 token)`);
     }
-    const token = process.env[variable];
+    const token = (endpoint.env ?? process.env)[variable];
     if (token === undefined || token === '') {
       throw new ProviderError(`environment variable ${variable} is not set (it must hold the API7 token)`);
     }

@@ -62,12 +62,12 @@ export function describeApigeeError(_status: number, body: string): string {
 }
 
 /** The value of the variable a setting names, read only when a request is made. */
-function readVariable(target: TargetConfig, setting: string, holds: string): string {
+function readVariable(target: TargetConfig, endpoint: Endpoint, setting: string, holds: string): string {
   const variable = target.settings[setting];
   if (typeof variable !== 'string' || variable === '') {
     throw new ProviderError(`target ${target.name}: ${setting} is not set (the name of the environment variable holding ${holds})`);
   }
-  const value = process.env[variable];
+  const value = (endpoint.env ?? process.env)[variable];
   if (value === undefined || value === '') {
     throw new ProviderError(`environment variable ${variable} is not set (it must hold ${holds})`);
   }
@@ -89,11 +89,11 @@ function readCredentials(target: TargetConfig, endpoint: Endpoint): Credentials 
   const { tokenEnv, usernameEnv, passwordEnv } = target.settings;
   const flavour = flavourOf(target);
   if (tokenEnv !== undefined || flavour === 'x' || (usernameEnv === undefined && passwordEnv === undefined)) {
-    const token = readVariable(target, 'tokenEnv', `the Apigee ${flavour === 'x' ? 'X (Google Cloud)' : 'Edge'} OAuth access token`);
+    const token = readVariable(target, endpoint, 'tokenEnv', `the Apigee ${flavour === 'x' ? 'X (Google Cloud)' : 'Edge'} OAuth access token`);
     return { header: `Bearer ${token}`, secrets: [token] };
   }
-  const username = readVariable(target, 'usernameEnv', 'the Apigee Edge user name');
-  const password = readVariable(target, 'passwordEnv', 'the Apigee Edge password');
+  const username = readVariable(target, endpoint, 'usernameEnv', 'the Apigee Edge user name');
+  const password = readVariable(target, endpoint, 'passwordEnv', 'the Apigee Edge password');
   const encoded = Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
   // The user name too: a server echoing it back must not put it in a CI log either.
   return { header: `Basic ${encoded}`, secrets: [password, encoded, username] };
