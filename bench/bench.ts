@@ -11,23 +11,9 @@
 import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { FaultOptions } from '../src/sandbox/faults.ts';
-import type { Api7State } from '../src/sandbox/api7/state.ts';
-import type { ApigeeState } from '../src/sandbox/apigee/state.ts';
-import {
-  api7State,
-  apigeeState,
-  clearProducts,
-  desiredOf,
-  layout,
-  loadProject,
-  plantApi7,
-  plantApigee,
-  writeConfig,
-  writeProject,
-  type GeneratedProject,
-} from './generate.ts';
+import { desiredOf, layout, loadProject, writeConfig, writeProject, type GeneratedProject } from './generate.ts';
 import type { BenchOptions, ProviderName } from './options.ts';
-import { countRequests, ownedProducts, startPortal, type Portal, type RequestCounts } from './portal.ts';
+import { countRequests, startPortal, type Portal, type RequestCounts } from './portal.ts';
 import { prepareChildren, runScenario, type ChildMode } from './runner.ts';
 import type { ApplyStrategy, PlanStrategy, ScenarioResult, ScenarioSpec } from './scenarios.ts';
 
@@ -116,14 +102,9 @@ const latencyOnly = (options: BenchOptions): FaultOptions => (options.latencyMs 
 
 /** A portal for `project`: its directory, and (when `plant`) the project's products as live now. */
 async function portalFor(project: GeneratedProject, options: BenchOptions, plant: boolean): Promise<Portal> {
-  const state: Api7State | ApigeeState = project.provider === 'api7' ? api7State(project) : apigeeState(project);
-  const portal = await startPortal(project.provider, state, options.flavour);
-  writeConfig(project.cwd, project.provider, portal.emulator.url, options.flavour, options.applyConcurrency);
-  if (plant) {
-    const desired = desiredOf(loadProject(project.cwd, project.productsDir), project.provider);
-    if (project.provider === 'api7') plantApi7(state as Api7State, desired, project);
-    else plantApigee(state as ApigeeState, desired, project, options.flavour);
-  }
+  const portal = await startPortal(project.provider, project, options);
+  writeConfig(project.cwd, project.provider, portal.emulator.url, options, options.applyConcurrency);
+  if (plant) portal.plant(desiredOf(loadProject(project.cwd, project.productsDir), project.provider));
   return portal;
 }
 
@@ -178,7 +159,7 @@ async function applyPart(provider: ProviderName, options: BenchOptions, out: App
     for (const { label, strategy, concurrency } of APPLY_STRATEGIES.filter((s) => options.baselines || s.strategy === 'ours')) {
       const name = `apply-${provider}-${options.creates}-${label}`;
       options.log(`  ${name}`);
-      clearProducts(provider, portal.state);
+      portal.clearProducts();
       portal.reset(faults);
       const spec: ScenarioSpec = {
         kind: 'apply',
@@ -190,7 +171,7 @@ async function applyPart(provider: ProviderName, options: BenchOptions, out: App
       };
       const result = await measure(spec, name, options);
       const requests = countRequests(portal.emulator.requests);
-      const onPortal = ownedProducts(portal);
+      const onPortal = portal.ownedProducts();
       if (result.changes !== l.managedObjects) throw new Error(`${name}: the plan has ${result.changes} creates, expected ${l.managedObjects}`);
       if (onPortal !== result.applied) throw new Error(`${name}: ${result.applied} creates applied but ${onPortal} products on the portal`);
       const perSecond = (result.applied ?? 0) / (result.wallMs / 1000);

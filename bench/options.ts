@@ -4,8 +4,12 @@
 import { parseArgs } from 'node:util';
 import type { ApigeeFlavour } from '../src/sandbox/apigee/state.ts';
 import type { ChildMode } from './runner.ts';
+import { BENCH_PROFILES } from './vendors/index.ts';
 
-export type ProviderName = 'api7' | 'apigee';
+/** A provider kind with a bench profile (bench/vendors/index.ts). */
+export type ProviderName = string;
+
+const PROVIDERS = BENCH_PROFILES.map((profile) => profile.kind);
 export type Part = 'plan' | 'apply' | 'pure';
 
 export interface BenchOptions {
@@ -51,7 +55,7 @@ export interface BenchOptions {
 export const DEFAULTS: Omit<BenchOptions, 'log'> = {
   sizes: [1000, 10000],
   latencyMs: 50,
-  providers: ['api7', 'apigee'],
+  providers: PROVIDERS,
   flavour: 'x',
   changeShare: 0.1,
   creates: 2000,
@@ -75,7 +79,7 @@ export const USAGE = `Usage: npm run bench -- [options]
 
   --n 1000,10000      products on the portal for the plan scenarios (default 1000,10000)
   --latency 50        ms the emulators add to every answer (default 50)
-  --providers api7,apigee
+  --providers ${PROVIDERS.join(',')}
   --flavour x         Apigee flavour: edge or x (default x)
   --changes 0.1       share of products edited for the "changes" plan (default 0.1)
   --creates 2000      creates in the apply scenario (default 2000)
@@ -140,7 +144,7 @@ export function parseBenchArgs(argv: readonly string[], log: (line: string) => v
     if (options.sizes.length === 0) throw new Error('--n: expected at least one size');
   }
   if (values.latency !== undefined) options.latencyMs = positive(values.latency, '--latency', false);
-  if (values.providers !== undefined) options.providers = list(values.providers, ['api7', 'apigee'] as const, '--providers');
+  if (values.providers !== undefined) options.providers = list(values.providers, PROVIDERS, '--providers');
   if (values.flavour !== undefined) options.flavour = list(values.flavour, ['edge', 'x'] as const, '--flavour')[0]!;
   if (values.changes !== undefined) {
     options.changeShare = positive(values.changes, '--changes', false);

@@ -3,34 +3,37 @@
  * generated portal, with the fault options of src/sandbox/faults.ts (latency, token bucket), and
  * their request logs summed up by endpoint.
  */
-import { startApi7Emulator, type Api7Emulator } from '../src/sandbox/api7/server.ts';
-import { startApigeeEmulator, type ApigeeEmulator } from '../src/sandbox/apigee/server.ts';
+import type { DesiredObject } from '../src/model/objects.ts';
 import type { FaultOptions } from '../src/sandbox/faults.ts';
-import type { Api7State } from '../src/sandbox/api7/state.ts';
-import type { ApigeeFlavour, ApigeeState } from '../src/sandbox/apigee/state.ts';
-import { API7_TOKEN, APIGEE_TOKEN, ORG } from './generate.ts';
+import type { RunningEmulator } from '../src/sandbox/listen.ts';
 import type { ProviderName } from './options.ts';
-
-export type Emulator = Api7Emulator | ApigeeEmulator;
+import { BENCH_PROFILES, benchProfile } from './vendors/index.ts';
+import type { PortalLayout, PortalSettings } from './vendors/profile.ts';
 
 export interface Portal {
   provider: ProviderName;
-  emulator: Emulator;
-  state: Api7State | ApigeeState;
+  emulator: RunningEmulator<unknown>;
+  /** Puts the project's products on the portal as live now. */
+  plant(desired: readonly DesiredObject[]): void;
+  /** Empties the portal (for each apply run), keeping its directory. */
+  clearProducts(): void;
+  /** Owned products on the portal now (apply checks: each product exactly once). */
+  ownedProducts(): number;
   /** Forgets the requests and counters so far and sets the faults for what comes next. */
   reset(faults: FaultOptions): void;
   close(): Promise<void>;
 }
 
-export async function startPortal(provider: ProviderName, state: Api7State | ApigeeState, flavour: ApigeeFlavour): Promise<Portal> {
-  const emulator: Emulator =
-    provider === 'api7'
-      ? await startApi7Emulator({ token: API7_TOKEN, state: state as Api7State })
-      : await startApigeeEmulator({ flavour, org: ORG, credentials: { token: APIGEE_TOKEN }, state: state as ApigeeState });
+/** A vendor's portal for a generated project: its directory seeded, served, no products yet. */
+export async function startPortal(provider: ProviderName, l: PortalLayout, settings: PortalSettings): Promise<Portal> {
+  const state = benchProfile(provider).portal(l, settings);
+  const emulator = await state.start();
   return {
     provider,
     emulator,
-    state,
+    plant: (desired) => state.plant(desired),
+    clearProducts: () => state.clearProducts(),
+    ownedProducts: () => state.ownedProducts(),
     reset(faults) {
       emulator.requests.length = 0;
       emulator.faults.configure(faults);
@@ -59,19 +62,13 @@ export interface RequestCounts {
   succeeded: number;
 }
 
-const API7_PRODUCT = /^\/api\/api_products\/[^/]+$/;
-const APIGEE_ORG = /^\/v1\/organizations\/[^/]+/;
-const APIGEE_PRODUCT = /^\/v1\/organizations\/\{org\}\/apiproducts\/[^/]+$/;
-
-/** `/api/api_products/prod-x` → `/api/api_products/{id}`; `/v1/organizations/acme/apiproducts/x` → `…/{org}/apiproducts/{name}`. */
+/** `/api/api_products/prod-x` → `/api/api_products/{id}`, and the like for every vendor (its profile's foldPath). */
 export function endpointOf(method: string, path: string): string {
-  let shown = path.replace(API7_PRODUCT, '/api/api_products/{id}').replace(APIGEE_ORG, '/v1/organizations/{org}');
-  shown = shown.replace(APIGEE_PRODUCT, '/v1/organizations/{org}/apiproducts/{name}');
-  return `${method} ${shown}`;
+  return `${method} ${BENCH_PROFILES.reduce((shown, profile) => profile.foldPath(shown), path)}`;
 }
 
-const PRODUCT_LISTS = new Set(['GET /api/api_products', 'GET /v1/organizations/{org}/apiproducts']);
-const PRODUCT_GETS = new Set(['GET /api/api_products/{id}', 'GET /v1/organizations/{org}/apiproducts/{name}']);
+const PRODUCT_LISTS = new Set(BENCH_PROFILES.map((profile) => profile.productList));
+const PRODUCT_GETS = new Set(BENCH_PROFILES.map((profile) => profile.productGet));
 
 export function countRequests(requests: readonly { method: string; path: string; status: number }[]): RequestCounts {
   const counts: RequestCounts = { byEndpoint: {}, total: 0, productLists: 0, productGets: 0, writes: 0, lookups: 0, rateLimited: 0, succeeded: 0 };
@@ -87,16 +84,4 @@ export function countRequests(requests: readonly { method: string; path: string;
     if (request.status >= 200 && request.status < 300) counts.succeeded++;
   }
   return counts;
-}
-
-/** Owned products on the portal now (apply checks: each product exactly once). */
-export function ownedProducts(portal: Portal): number {
-  if (portal.provider === 'api7') {
-    return Object.values((portal.state as Api7State).products)
-      .flat()
-      .filter((product) => product.labels?.['managed-by'] === 'apiproducts').length;
-  }
-  return Object.values((portal.state as ApigeeState).products).filter((product) =>
-    product.attributes.some((attribute) => attribute.name === 'managed-by' && attribute.value === 'apiproducts'),
-  ).length;
 }

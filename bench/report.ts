@@ -3,12 +3,10 @@
  * requests, RSS, machine, date), the targets of issue 8 with met / missed and why, the requests by
  * endpoint, and how the figures were taken.
  */
-import { MAX_PAGE_SIZE as APIGEE_MAX_PAGE } from '../src/sandbox/apigee/products.ts';
 import type { ApplyMeasure, BenchResult, Machine, PlanCase, PlanMeasure, PureMeasure } from './bench.ts';
+import { thousands } from './format.ts';
 import type { ProviderName } from './options.ts';
-
-/** The largest `page_size` the API7 emulator accepts (src/sandbox/api7/http.ts MAX_PAGE_SIZE, not exported). */
-export const API7_MAX_PAGE = 500;
+import { BENCH_PROFILES, benchProfile } from './vendors/index.ts';
 
 export const TARGETS = {
   planMs: 3000,
@@ -22,22 +20,12 @@ export const TARGETS = {
 
 /** Product list requests the targets allow: ⌈N / largest page⌉. */
 export function targetListRequests(provider: ProviderName, n: number): number {
-  return Math.max(1, Math.ceil(n / (provider === 'api7' ? API7_MAX_PAGE : APIGEE_MAX_PAGE)));
+  return Math.max(1, Math.ceil(n / benchProfile(provider).maxPageSize));
 }
 
-/**
- * The fewest Apigee list requests that can read N products: `startKey` is inclusive, so every page
- * after the first repeats the last name of the one before and brings at most 999 new ones, and
- * only a short page tells the list is over.
- */
-export function leastApigeeListRequests(n: number): number {
-  return n < APIGEE_MAX_PAGE ? 1 : 1 + Math.ceil((n + 1 - APIGEE_MAX_PAGE) / (APIGEE_MAX_PAGE - 1));
-}
-
-const PROVIDER_NAME: Record<ProviderName, string> = { api7: 'API7', apigee: 'Apigee' };
+const displayName = (provider: ProviderName): string => benchProfile(provider).displayName;
 const CASE_NAME: Record<PlanCase, string> = { 'no-change': 'no changes', changes: 'changes' };
 
-const thousands = (n: number): string => n.toLocaleString('en-US');
 const seconds = (ms: number): string => (ms >= 100_000 ? `${Math.round(ms / 1000)} s` : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 1000).toFixed(2)} s`);
 const mb = (kb: number | undefined): string => (kb === undefined ? 'n/a' : `${Math.round(kb / 1024)} MB`);
 const percent = (share: number): string => `${Math.round(share * 100)}%`;
@@ -94,7 +82,7 @@ function headline(result: BenchResult): string[] {
         if (!ours) continue;
         const what = planCase === 'changes' ? `${thousands(ours.expectedChanges)} changes` : 'no changes';
         rows.push(
-          `| plan, ${PROVIDER_NAME[provider]}, ${thousands(n)} products, ${what} | ${seconds(ours.result.wallMs)} | ${baseline ? seconds(baseline.result.wallMs) : '—'} | ` +
+          `| plan, ${displayName(provider)}, ${thousands(n)} products, ${what} | ${seconds(ours.result.wallMs)} | ${baseline ? seconds(baseline.result.wallMs) : '—'} | ` +
             `${baseline ? `${times(baseline.result.wallMs / ours.result.wallMs)} faster` : '—'} | ${planRequests(ours)} / ${baseline ? planRequests(baseline) : '—'} | ` +
             `${mb(ours.result.maxRssKb)} / ${baseline ? mb(baseline.result.maxRssKb) : '—'} | ${machine} | ${date} |`,
         );
@@ -104,7 +92,7 @@ function headline(result: BenchResult): string[] {
     const baselines = result.apply.filter((m) => m.provider === provider && m.strategy !== 'ours');
     if (ours && baselines.length === 0) {
       rows.push(
-        `| apply, ${PROVIDER_NAME[provider]}, ${thousands(ours.creates)} creates, ${result.settings.ratePerSecond} req/s bucket | ${applyCell(ours)} | — | — | ` +
+        `| apply, ${displayName(provider)}, ${thousands(ours.creates)} creates, ${result.settings.ratePerSecond} req/s bucket | ${applyCell(ours)} | — | — | ` +
           `${thousands(ours.requests.total)} / — | ${mb(ours.result.maxRssKb)} / — | ${machine} | ${date} |`,
       );
     }
@@ -112,14 +100,14 @@ function headline(result: BenchResult): string[] {
       if (!ours) continue;
       const concurrency = baseline.strategy.replace('fixed-', '');
       rows.push(
-        `| apply, ${PROVIDER_NAME[provider]}, ${thousands(ours.creates)} creates, ${result.settings.ratePerSecond} req/s bucket; baseline: fixed concurrency ${concurrency}, no backoff | ` +
+        `| apply, ${displayName(provider)}, ${thousands(ours.creates)} creates, ${result.settings.ratePerSecond} req/s bucket; baseline: fixed concurrency ${concurrency}, no backoff | ` +
           `${applyCell(ours)} | ${applyCell(baseline)} | ${applyRatio(ours, baseline)} | ` +
           `${thousands(ours.requests.total)} / ${thousands(baseline.requests.total)} | ${mb(ours.result.maxRssKb)} / ${mb(baseline.result.maxRssKb)} | ${machine} | ${date} |`,
       );
     }
     for (const pure of result.pure.filter((m) => m.provider === provider)) {
       rows.push(
-        `| pure stages, ${PROVIDER_NAME[provider]}, ${thousands(pure.n)} products (load, validate, diff, plan, render; no network) | ${seconds(pure.result.wallMs)} | — | — | 0 | ` +
+        `| pure stages, ${displayName(provider)}, ${thousands(pure.n)} products (load, validate, diff, plan, render; no network) | ${seconds(pure.result.wallMs)} | — | — | 0 | ` +
           `${mb(pure.result.maxRssKb)} | ${machine} | ${date} |`,
       );
     }
@@ -140,26 +128,20 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
   for (const m of result.plan.filter((p) => p.strategy === 'ours' && p.case === 'no-change')) {
     const allowed = targetListRequests(m.provider, m.n);
     const lists = m.requests.productLists;
-    const pageSize = Math.round(m.n / Math.max(1, lists));
     const check: TargetCheck = {
-      target: `${PROVIDER_NAME[m.provider]} plan of ${thousands(m.n)}, no changes: ⌈N / ${m.provider === 'api7' ? API7_MAX_PAGE : APIGEE_MAX_PAGE}⌉ = ${allowed} product list requests + preflight, no GET per product`,
+      target: `${displayName(m.provider)} plan of ${thousands(m.n)}, no changes: ⌈N / ${benchProfile(m.provider).maxPageSize}⌉ = ${allowed} product list requests + preflight, no GET per product`,
       measured: `${lists} list + ${m.requests.lookups} lookup (preflight) + ${m.requests.productGets} GET`,
       met: lists <= allowed && m.requests.productGets === 0,
     };
-    if (!check.met && m.provider === 'apigee' && lists <= leastApigeeListRequests(m.n) && m.requests.productGets === 0) {
-      check.note =
-        `${leastApigeeListRequests(m.n)} is the fewest possible: startKey is inclusive, so every page after the first repeats one product and brings at most 999 new ones, ` +
-        `and only a short page ends the list: ${thousands(m.n)} products take 1 + ⌈(N + 1 − 1,000) / 999⌉ = ${leastApigeeListRequests(m.n)} pages`;
-    } else if (!check.met && m.provider === 'api7') {
-      check.note = `pages of ~${pageSize} products: the client asks for page_size ${pageSize} while the API accepts ${API7_MAX_PAGE}`;
-    }
+    const note = check.met ? undefined : benchProfile(m.provider).missedListsNote(m.n, lists, m.requests.productGets);
+    if (note) check.note = note;
     checks.push(check);
   }
   const largest = Math.max(...result.settings.sizes);
   if (largest >= TARGETS.planSize) {
     for (const m of result.plan.filter((p) => p.strategy === 'ours' && p.n === largest)) {
       checks.push({
-        target: `${PROVIDER_NAME[m.provider]} plan of ${thousands(m.n)} (${CASE_NAME[m.case]}) at ${result.settings.latencyMs} ms latency under ${TARGETS.planMs / 1000} s`,
+        target: `${displayName(m.provider)} plan of ${thousands(m.n)} (${CASE_NAME[m.case]}) at ${result.settings.latencyMs} ms latency under ${TARGETS.planMs / 1000} s`,
         measured: `${seconds(m.result.wallMs)} (load + validate ${seconds(m.result.stages.loadValidate ?? 0)}, observe + plan + preflight ${seconds(m.result.stages.observePlanPreflight ?? 0)}, render ${seconds(m.result.stages.render ?? 0)})`,
         met: m.result.wallMs < TARGETS.planMs,
         ...(result.settings.latencyMs !== TARGETS.planLatencyMs ? { note: `measured at ${result.settings.latencyMs} ms, not ${TARGETS.planLatencyMs} ms` } : {}),
@@ -168,14 +150,14 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
   }
   for (const m of result.plan.filter((p) => p.strategy === 'ours' && p.n >= TARGETS.planSize && p.result.maxRssKb !== undefined)) {
     checks.push({
-      target: `${PROVIDER_NAME[m.provider]} plan of ${thousands(m.n)} (${CASE_NAME[m.case]}) under ${TARGETS.pureRssMb} MB RSS (DESIGN §10)`,
+      target: `${displayName(m.provider)} plan of ${thousands(m.n)} (${CASE_NAME[m.case]}) under ${TARGETS.pureRssMb} MB RSS (DESIGN §10)`,
       measured: mb(m.result.maxRssKb),
       met: m.result.maxRssKb! / 1024 < TARGETS.pureRssMb,
     });
   }
   for (const m of result.apply.filter((a) => a.strategy === 'ours')) {
     checks.push({
-      target: `${PROVIDER_NAME[m.provider]} apply of ${thousands(m.creates)} creates at ≥ ${percent(TARGETS.applyShare)} of ${result.settings.ratePerSecond} req/s, 0 failures`,
+      target: `${displayName(m.provider)} apply of ${thousands(m.creates)} creates at ≥ ${percent(TARGETS.applyShare)} of ${result.settings.ratePerSecond} req/s, 0 failures`,
       measured: `${percent(m.shareOfLimit)} (${Math.round(m.perSecond)} creates/s), ${m.result.failed} failed, ${m.requests.rateLimited} × 429, writes in flight ${m.result.concurrency ? `${m.result.concurrency.configured} → lowest ${m.result.concurrency.lowest}` : 'n/a'}`,
       met: m.shareOfLimit >= TARGETS.applyShare && m.result.failed === 0,
     });
@@ -183,7 +165,7 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
   for (const m of result.pure) {
     const rssMb = m.result.maxRssKb === undefined ? undefined : m.result.maxRssKb / 1024;
     checks.push({
-      target: `${PROVIDER_NAME[m.provider]} pure stages of ${thousands(m.n)} under ${TARGETS.pureMs / 1000} s and ${TARGETS.pureRssMb} MB RSS`,
+      target: `${displayName(m.provider)} pure stages of ${thousands(m.n)} under ${TARGETS.pureMs / 1000} s and ${TARGETS.pureRssMb} MB RSS`,
       measured:
         `${seconds(m.result.wallMs)}, ${rssMb === undefined ? 'RSS n/a (in-process)' : `${Math.round(rssMb)} MB`} ` +
         `(${Object.entries(m.result.stages).map(([stage, ms]) => `${stage} ${seconds(ms)}`).join(', ')})`,
@@ -202,7 +184,7 @@ function endpointTables(result: BenchResult): string[] {
   }
   for (const measures of groups.values()) {
     const first = measures[0]!;
-    lines.push(`**plan, ${PROVIDER_NAME[first.provider]}, ${thousands(first.n)} products, ${CASE_NAME[first.case]}**`, '');
+    lines.push(`**plan, ${displayName(first.provider)}, ${thousands(first.n)} products, ${CASE_NAME[first.case]}**`, '');
     lines.push('| Endpoint | Ours | Baseline |', '|---|---|---|');
     const endpoints = [...new Set(measures.flatMap((m) => Object.keys(m.requests.byEndpoint)))].sort();
     const of = (strategy: string, endpoint: string) => measures.find((m) => m.strategy === strategy)?.requests.byEndpoint[endpoint] ?? 0;
@@ -211,7 +193,7 @@ function endpointTables(result: BenchResult): string[] {
   }
   for (const provider of [...new Set(result.apply.map((m) => m.provider))]) {
     const measures = result.apply.filter((m) => m.provider === provider);
-    lines.push(`**apply, ${PROVIDER_NAME[provider]}, ${thousands(measures[0]!.creates)} creates** (429 answers in brackets)`, '');
+    lines.push(`**apply, ${displayName(provider)}, ${thousands(measures[0]!.creates)} creates** (429 answers in brackets)`, '');
     lines.push(`| Endpoint | ${measures.map((m) => m.strategy).join(' | ')} |`, `|---|${measures.map(() => '---').join('|')}|`);
     const endpoints = [...new Set(measures.flatMap((m) => Object.keys(m.requests.byEndpoint)))].sort();
     for (const endpoint of endpoints) lines.push(`| \`${endpoint}\` | ${measures.map((m) => thousands(m.requests.byEndpoint[endpoint] ?? 0)).join(' | ')} |`);
@@ -229,7 +211,7 @@ function stageTable(result: BenchResult): string[] {
   const lines = [`| Provider | ${stages.join(' | ')} | total | heap at end | peak RSS |`, `|---|${stages.map(() => '---').join('|')}|---|---|---|`];
   for (const m of result.pure as PureMeasure[]) {
     lines.push(
-      `| ${PROVIDER_NAME[m.provider]} (${thousands(m.n)}) | ${stages.map((s) => `${Math.round(m.result.stages[s] ?? 0)} ms`).join(' | ')} | ${Math.round(m.result.wallMs)} ms | ${m.result.heapUsedMb} MB | ${mb(m.result.maxRssKb)} |`,
+      `| ${displayName(m.provider)} (${thousands(m.n)}) | ${stages.map((s) => `${Math.round(m.result.stages[s] ?? 0)} ms`).join(' | ')} | ${Math.round(m.result.wallMs)} ms | ${m.result.heapUsedMb} MB | ${mb(m.result.maxRssKb)} |`,
     );
   }
   return lines;
@@ -251,7 +233,7 @@ export function renderResults(result: BenchResult): string {
     ...headline(result),
     '',
     'Ratio: baseline wall time over ours (plan, and apply when the baseline applied everything); otherwise the creates the baseline failed. ' +
-      'Requests are what the emulator logged; "lookup" is the portal, gateway groups, services and DCR providers (API7) or proxies and environments (Apigee): preflight.' +
+      `Requests are what the emulator logged; "lookup" is ${BENCH_PROFILES.map((p) => `${p.lookups} (${p.displayName})`).join(' or ')}: preflight.` +
       (result.floorRssKb === undefined ? '' : ` Peak RSS is per child process; a child that only loads the modules peaks at ${mb(result.floorRssKb)}.`),
     '',
     '## Targets (issue 8)',
@@ -271,8 +253,8 @@ export function renderResults(result: BenchResult): string {
     '',
     '- The emulators (src/sandbox) run in the benchmark\'s process with the fault options of src/sandbox/faults.ts: a fixed latency before every answer and, for apply, a token bucket answering 429 with `Retry-After`. ' +
       'Each scenario\'s client runs in a child process of its own, so that its peak RSS (`process.resourceUsage().maxRSS`) is its own; wall time is measured inside the child from the first file read to the rendered plan (Node start-up and module loading excluded).',
-    '- Products are generated as YAML files (one per file, by team) and loaded through the real loader and validator. N counts products on the portal: 2% are not managed by apiproducts; on Apigee every fifth Git product has two plans (two Apigee products). ' +
-      'API7 products link a gateway service of their own (or are external, with an OpenAPI file); Apigee products bind proxies, environments, resources and scopes. The portal is seeded with what the provider\'s own create body becomes in the emulator, so the no-change plan must show 0 changes and the changes plan exactly the edited objects; the benchmark fails otherwise.',
+    `- Products are generated as YAML files (one per file, by team) and loaded through the real loader and validator. N counts products on the portal: 2% are not managed by apiproducts${BENCH_PROFILES.flatMap((p) => p.portalObjectsNote ?? []).map((note) => `; ${note}`).join('')}. ` +
+      `${BENCH_PROFILES.map((p) => p.productsNote).join('; ')}. The portal is seeded with what the provider's own create body becomes in the emulator, so the no-change plan must show 0 changes and the changes plan exactly the edited objects; the benchmark fails otherwise.`,
     '- **Ours** is `apiproducts plan` (load, validate, observe, diff, plan, preflight, text render) against a real (non-sandbox) target. ' +
       `**Baseline** is the same pipeline with the read the peers do: list the names page by page, then one GET per product with ${s.baselineParallelism} in flight (Terraform's default -parallelism); the same HTTP client, lookups, mapping, diff and render.`,
     '- **Apply**: a plan of creates on an empty portal, run by our executor (adaptive concurrency, retries honouring `Retry-After`), against plain loops calling `provider.apply` at fixed concurrency 1 and 10 with no gate and no retry (a 429 fails the change, as a tool without backoff does). ' +

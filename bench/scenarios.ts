@@ -15,8 +15,6 @@ import { fingerprint } from '../src/model/fingerprint.ts';
 import type { Change, Plan } from '../src/model/plan.ts';
 import type { TargetConfig } from '../src/model/target.ts';
 import { buildPlan } from '../src/plan/build-plan.ts';
-import { createApi7Provider } from '../src/providers/api7/index.ts';
-import { createApigeeProvider } from '../src/providers/apigee/index.ts';
 import { getProviderKind } from '../src/registry.ts';
 import type { Provider, ProviderKind } from '../src/providers/provider.ts';
 import type { DesiredObject, LiveObject } from '../src/model/objects.ts';
@@ -25,9 +23,9 @@ import { renderPlanMarkdown } from '../src/render/plan-markdown.ts';
 import { renderPlanText } from '../src/render/plan-text.ts';
 import { plainStyle } from '../src/render/style.ts';
 import { checkProjectRules } from '../src/validate/project-rules.ts';
-import { baselineProvider } from './baseline.ts';
 import { desiredOf, loadProject } from './generate.ts';
 import type { ProviderName } from './options.ts';
+import { benchProfile } from './vendors/index.ts';
 
 export type PlanStrategy = 'ours' | 'baseline';
 /** `fixed`: a plain loop of `concurrency` workers, each change tried once, no gate, no backoff. */
@@ -75,7 +73,7 @@ async function plan(spec: Extract<ScenarioSpec, { kind: 'plan' }>): Promise<Scen
   const project = loadProject(spec.cwd, spec.productsDir);
   const loaded = now();
   const open = session(project, (target, kind) =>
-    spec.strategy === 'ours' ? kind.connect(target, { url: target.url! }) : baselineProvider(target, kind, target.url!, spec.parallelism),
+    spec.strategy === 'ours' ? kind.connect(target, { url: target.url! }) : benchProfile(kind.kind).baseline(target, kind, target.url!, spec.parallelism),
   );
   const made = await makePlan(project, open, { prune: false });
   const planned = now();
@@ -95,7 +93,7 @@ function createPlan(project: ValidProject): Plan {
   const config = project.targets[0]!;
   const kind = getProviderKind(config.provider)!;
   return buildPlan({
-    targets: [observation(config, kind, desiredOf(project, config.provider as ProviderName), [])],
+    targets: [observation(config, kind, desiredOf(project, config.provider), [])],
     prune: false,
     tool,
     createdAt: new Date().toISOString(),
@@ -172,7 +170,7 @@ async function apply(spec: Extract<ScenarioSpec, { kind: 'apply' }>): Promise<Sc
     };
   }
   const options = { traffic: new NoGate(), retry: NO_RETRY };
-  const provider = config.provider === 'api7' ? createApi7Provider(config, endpoint, options) : createApigeeProvider(config, endpoint, options);
+  const provider = getProviderKind(config.provider)!.connect(config, endpoint, options);
   const { applied, failures } = await fixedLoop(made.changes, provider, spec.concurrency);
   const ended = now();
   return {

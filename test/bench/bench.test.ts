@@ -11,8 +11,9 @@ import { runBench, type BenchResult } from '../../bench/bench.ts';
 import { layout } from '../../bench/generate.ts';
 import { DEFAULTS, parseBenchArgs, type BenchOptions } from '../../bench/options.ts';
 import { countRequests, endpointOf } from '../../bench/portal.ts';
-import { checkTargets, leastApigeeListRequests, renderResults, targetListRequests } from '../../bench/report.ts';
+import { checkTargets, renderResults, targetListRequests } from '../../bench/report.ts';
 import { runScenario } from '../../bench/runner.ts';
+import { leastListRequests as leastApigeeListRequests } from '../../bench/vendors/apigee/profile.ts';
 
 const N = 50;
 const CREATES = 40;
