@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Api7Emulator } from '../../src/sandbox/api7/server.ts';
-import { copyExampleProject, runCli, writeProject } from '../helpers/project.ts';
+import { copyExampleProject, writeProject } from '../helpers/project.ts';
+// In-process: what the CLI says is tested here; the process contract is in test/cli/cli.test.ts.
+import { runCliInProcess as runCli } from '../helpers/cli-in-process.ts';
 import { exampleAgainstEmulator, TARGET_ENV } from '../helpers/real-target.ts';
 
 const SANDBOX_ONLY = 'targets:\n  sandbox-api7:\n    provider: api7\n    sandbox: true\n    portal: default\n';

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Api7Emulator } from '../../src/sandbox/api7/server.ts';
-import { runCli } from '../helpers/project.ts';
+// In-process: what the CLI says is tested here; the process contract is in test/cli/cli.test.ts.
+import { runCliInProcess as runCli } from '../helpers/cli-in-process.ts';
 import { exampleAgainstEmulator, otherClient, TARGET_ENV } from '../helpers/real-target.ts';
 
 const PORTAL = 'portal-default';

@@ -5,7 +5,9 @@ import * as assert from 'uvu/assert';
 import { buildPlanComment } from '../../src/github/plan-comment.ts';
 import { parsePlanFile } from '../../src/plan/plan-file.ts';
 import { assertGolden } from '../helpers/golden.ts';
-import { copyExampleProject, runCli, type CliResult } from '../helpers/project.ts';
+import { copyExampleProject, type CliResult } from '../helpers/project.ts';
+// In-process: what the CLI says is tested here; the process contract is in test/cli/cli.test.ts.
+import { runCliInProcess as runCli } from '../helpers/cli-in-process.ts';
 import { FakeGithub } from './helpers/fake-github.ts';
 import { githubEnv, GITHUB_TOKEN, HEAD_SHA, RUN_URL } from './helpers/github-env.ts';
 

@@ -23,7 +23,9 @@ import type { DesiredObject, ImportedProduct, LiveObject } from '../../src/model
 import { startApigeeEmulator, type ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
 import { seedApigeeState, type ApigeeStoredProduct } from '../../src/sandbox/apigee/state.ts';
 import { renderProduct } from '../../src/sandbox/apigee/view.ts';
-import { runCli, writeProject } from '../helpers/project.ts';
+import { writeProject } from '../helpers/project.ts';
+// In-process: what the CLI says is tested here; the process contract is in test/cli/cli.test.ts.
+import { runCliInProcess as runCli } from '../helpers/cli-in-process.ts';
 import { tempProject } from '../load/temp-project.ts';
 import { apigeeTarget, FLAVOURS, ORG, productFromText, TARGET, TOKEN, type Flavour } from './apigee-fixtures.ts';
 

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ApplyReport, Plan } from '../../src/model/plan.ts';
-import { runCli } from '../helpers/project.ts';
+// In-process: what the CLI says is tested here; the process contract is in test/cli/cli.test.ts.
+import { runCliInProcess as runCli } from '../helpers/cli-in-process.ts';
 import { exampleAgainstEmulator, TARGET_ENV } from '../helpers/real-target.ts';
 import { closeAll, ENV, ownedOn, startApigee, writeLoadProject, type Emulator } from './harness.ts';
 
