@@ -181,13 +181,35 @@ test('the body re-attaches ownership, turns names into ids and omits hosts meani
       'apiproducts-name': 'identity',
       'apiproducts-applied': fingerprint({ status: 'draft', state: desired.state }).slice('sha256:'.length),
     },
-    can_view_unsubscribed: true,
     subscription_auto_approval: false,
     auth: { dcr: { dcr_provider_id: 'dcr-corp-idp' } },
     linked_gateway_services: [{ gateway_group_id: 'gg-production', service_id: 'svc-identity', linked_hosts: ['id.example.com'] }],
   });
   const loyalty = toProductBody({ status: 'draft', state: toDesiredObject(exampleProduct('loyalty')).state }, 'loyalty', directory);
   assert.equal(loyalty.linked_gateway_services, [{ gateway_group_id: 'gg-production', service_id: 'svc-loyalty' }]);
+});
+
+test('an update body is the live product with only what Git describes replaced', () => {
+  const directory = seededDirectory();
+  const desired = toDesiredObject(exampleProduct('orders'));
+  const live = {
+    ...seededProduct('prod-orders'),
+    can_view_unsubscribed: false,
+    logo: 'https://logo',
+    raw_openapis: ['derived'],
+    x_future: { a: 1 },
+    auth: { 'key-auth': { header: 'X-Key', query: 'k', hide_credentials: true }, 'jwt-auth': { future: true } },
+  } as Api7Product;
+  const state = { ...(desired.state as Record<string, unknown>), auth: ['key-auth'] };
+  const body = toProductBody({ status: 'published', state: state as never }, 'orders', directory, live) as unknown as Record<string, unknown>;
+  assert.is(body.logo, 'https://logo');
+  assert.is(body.can_view_unsubscribed, false);
+  assert.equal(body.x_future, { a: 1 });
+  assert.equal(body.auth, { 'key-auth': { header: 'X-Key', query: 'k', hide_credentials: true }, 'jwt-auth': { future: true } });
+  for (const field of ['id', 'created_at', 'updated_at', 'raw_openapis']) assert.not.ok(field in body, field);
+  assert.is(body.desc, (desired.state as { description: string }).description);
+  const none = toProductBody({ status: 'draft', state: { ...state, auth: [] } as never }, 'orders', directory);
+  assert.not.ok('auth' in none, 'no auth in Git: no auth key, never auth: {}');
 });
 
 test('an unknown name in the body is a ProviderError, not a broken request', () => {

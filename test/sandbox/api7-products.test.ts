@@ -18,7 +18,7 @@ test('POST creates with 200 {value}, a server id and integer timestamps', async 
   const emulator = await pool.start();
   const created = await call(emulator, 'POST', PRODUCTS, { body: gatewayBody({ id: 'mine', created_at: 1 }) });
   assert.is(created.status, 200);
-  assert.equal(created.body.value, { id: 'prod-payments-api', ...gatewayBody(), created_at: NOW, updated_at: NOW });
+  assert.equal(created.body.value, { id: 'prod-payments-api', ...gatewayBody(), can_view_unsubscribed: true, created_at: NOW, updated_at: NOW });
   assert.equal(await call(emulator, 'GET', product('prod-payments-api')), created);
   assert.is(emulator.state.subscriptions['prod-payments-api'], 0);
   const again = await call(emulator, 'POST', PRODUCTS, { body: externalBody({ name: 'Payments API' }) });
@@ -29,7 +29,7 @@ test('POST defaults status to draft and visibility to public, and stores only wh
   const emulator = await pool.start();
   const body = { name: 'Loyalty', type: 'gateway' };
   const created = await call(emulator, 'POST', PRODUCTS, { body });
-  assert.equal(created.body.value, { id: 'prod-loyalty', ...body, visibility: 'public', status: 'draft', created_at: NOW, updated_at: NOW });
+  assert.equal(created.body.value, { id: 'prod-loyalty', ...body, visibility: 'public', status: 'draft', can_view_unsubscribed: true, created_at: NOW, updated_at: NOW });
 });
 
 test('POST accepts an external product', async () => {
@@ -46,7 +46,7 @@ test('GET of an unknown product id is 404', async () => {
   }
 });
 
-test('PUT replaces every writable field, keeps id and created_at, bumps updated_at', async () => {
+test('PUT replaces every writable field, keeps id and created_at, bumps updated_at; what it leaves out is gone', async () => {
   let clock = NOW;
   const emulator = await pool.start({ now: () => clock });
   const before = (await call(emulator, 'GET', product('prod-orders'))).body.value;
@@ -54,7 +54,7 @@ test('PUT replaces every writable field, keeps id and created_at, bumps updated_
   const body = { name: 'Orders API', type: 'gateway', status: 'published', auth: { 'basic-auth': {} }, visibility: 'logged_in' };
   const replaced = await call(emulator, 'PUT', product('prod-orders'), { body: { ...body, id: 'other', updated_at: 5 } });
   assert.is(replaced.status, 200);
-  assert.equal(replaced.body.value, { id: 'prod-orders', ...body, created_at: before.created_at, updated_at: NOW + 60 });
+  assert.equal(replaced.body.value, { id: 'prod-orders', ...body, can_view_unsubscribed: true, created_at: before.created_at, updated_at: NOW + 60 });
   assert.equal((await call(emulator, 'GET', product('prod-orders'))).body, replaced.body);
   assert.is(emulator.state.subscriptions['prod-orders'], 3, 'staying published keeps subscriptions');
 });
@@ -76,8 +76,10 @@ test('validation: name and type are required, enums are checked', async () => {
   await expect400(gatewayBody({ status: 'live' }), /^status must be one of draft, published/);
 });
 
-test('validation: unknown fields and wrongly typed fields are refused', async () => {
-  await expect400(gatewayBody({ description: 'x' }), 'unknown field "description"');
+test('validation: wrongly typed fields and an empty auth are refused', async () => {
+  await expect400(gatewayBody({ auth: {} }), /^invalid request body: auth: must have at least 1 property/);
+  await expect400(gatewayBody({ logo: 1 }), /^logo must be a string/);
+  await expect400(gatewayBody({ auth: { 'key-auth': { hide_credentials: 'yes' } } }), /^auth.key-auth.hide_credentials must be a boolean/);
   await expect400(gatewayBody({ labels: { tier: 1 } }), /^labels/);
   await expect400(gatewayBody({ subscription_auto_approval: 'yes' }), /^subscription_auto_approval/);
   await expect400(gatewayBody({ auth: { oauth: {} } }), /unknown authentication method "oauth"/);
@@ -86,7 +88,23 @@ test('validation: unknown fields and wrongly typed fields are refused', async ()
 
 test('validation: PUT checks the body like POST', async () => {
   await expect400(gatewayBody({ type: undefined }), /^type is required/, 'PUT', product('prod-legacy-billing'));
-  await expect400(gatewayBody({ status: 'draft', extra: true }), 'unknown field "extra"', 'PUT', product('prod-legacy-billing'));
+  await expect400(gatewayBody({ status: 'draft', auth: {} }), /^invalid request body: auth/, 'PUT', product('prod-legacy-billing'));
+});
+
+test('fields the emulator does not know are kept and returned, like a newer server', async () => {
+  const emulator = await pool.start();
+  const created = await call(emulator, 'POST', PRODUCTS, { body: gatewayBody({ x_future: { a: 1 }, logo: 'https://l' }) });
+  assert.is(created.status, 200);
+  assert.equal(created.body.value.x_future, { a: 1 });
+  assert.is(created.body.value.logo, 'https://l');
+  const listed = (await call(emulator, 'GET', PRODUCTS)).body.list.find((p: { id: string }) => p.id === created.body.value.id);
+  assert.equal(listed.x_future, { a: 1 });
+});
+
+test('the seed has a dashboard logo and a key-auth with a custom header', async () => {
+  const legacy = (await call(await pool.start(), 'GET', product('prod-legacy-billing'))).body.value;
+  assert.ok(legacy.logo);
+  assert.equal(legacy.auth, { 'key-auth': { header: 'X-Billing-Key' } });
 });
 
 test('validation: linked gateway groups and services must exist', async () => {
@@ -141,7 +159,9 @@ test('auth is locked while a product stays published', async () => {
   const withoutAuth = await call(emulator, 'PUT', product('prod-legacy-billing'), { body: { ...body, auth: undefined } });
   assert.is(withoutAuth.status, 400, 'removing auth is a change too');
   const unchanged = await call(emulator, 'GET', product('prod-legacy-billing'));
-  assert.equal(unchanged.body.value.auth, { 'key-auth': {} });
+  assert.equal(unchanged.body.value.auth, { 'key-auth': { header: 'X-Billing-Key' } });
+  const defaultsOverCustom = await call(emulator, 'PUT', product('prod-legacy-billing'), { body: { ...body, auth: { 'key-auth': {} } } });
+  assert.is(defaultsOverCustom.status, 400, 'dropping the custom header is an auth change');
 });
 
 test('unpublish, change auth, republish: allowed, and unpublishing cancels every subscription', async () => {

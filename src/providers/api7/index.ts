@@ -84,6 +84,8 @@ export const api7: ProviderKind = {
 /** What one observation listed: products and the lookups preflight and apply need. */
 interface Snapshot {
   products: Api7Product[];
+  /** The raw products as read, by id: the base of every update (read, merge, write). */
+  byId: Map<string, Api7Product>;
   directory: Api7Directory;
 }
 
@@ -116,8 +118,18 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, opt
   };
   const observeSnapshot = async (): Promise<Snapshot> => {
     const [products, listed] = await Promise.all([client.listProducts(), listDirectory(client)]);
-    snapshot = { products, directory: listed };
+    snapshot = { products, byId: new Map(products.map((product) => [product.id, product])), directory: listed };
     return snapshot;
+  };
+
+  /**
+   * The product as last read, every field the server sent. Apply from a saved plan re-observes in
+   * its stale check, so the snapshot is there; without one, the list is read once.
+   */
+  const liveProduct = async (id: string): Promise<Api7Product> => {
+    const found = (snapshot ?? (await observeSnapshot())).byId.get(id);
+    if (!found) throw new ProviderError(`product ${id} is no longer on the target; run plan again`);
+    return found;
   };
 
   /**
@@ -162,12 +174,16 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, opt
           return;
         }
         if (!change.after) throw new ProviderError(`cannot ${change.action}: the change does not say what the product becomes`);
-        const body = toProductBody(change.after, change.product, await currentDirectory());
         if (change.action !== 'create') {
-          await client.replaceProduct(change.ref!.id!, body);
+          // Read, merge, write: the PUT body starts from the product as observed (mapping.ts).
+          const live = await liveProduct(change.ref!.id!);
+          const written = await client.replaceProduct(live.id, toProductBody(change.after, change.product, await currentDirectory(), live));
+          // A later change to the same product (republish after an auth change) starts from this.
+          if (written?.id === live.id) snapshot?.byId.set(live.id, written);
           return;
         }
-        await client.createProduct(body, () => alreadyCreated(change));
+        // A create with no auth in Git sends no `auth` key (the server refuses `auth: {}`).
+        await client.createProduct(toProductBody(change.after, change.product, await currentDirectory()), () => alreadyCreated(change));
       });
       return attempted.error === undefined ? attempted : { ...attempted, error: aboutProduct(change, attempted.error) };
     },

@@ -66,9 +66,13 @@ export interface Api7DcrProvider {
   name: string;
 }
 
+/**
+ * `additionalProperties: false, minProperties: 1`: send no `auth` rather than `{}` (reference
+ * Round 2, [OAS]). key-auth options default to `apikey` / `apikey` / false on the server.
+ */
 export type Api7Auth = {
-  'key-auth'?: { header?: string };
-  'basic-auth'?: Record<string, never>;
+  'key-auth'?: { header?: string; query?: string; hide_credentials?: boolean };
+  'basic-auth'?: { hide_credentials?: boolean };
   dcr?: { dcr_provider_id: string };
 };
 
@@ -92,7 +96,10 @@ export interface Api7ProductBody {
   status?: Api7Status;
   labels?: Record<string, string>;
   subscription_auto_approval?: boolean;
+  /** Server default `true`; a full PUT without it resets it (reference Round 2, [OAS]). Not modelled. */
   can_view_unsubscribed?: boolean;
+  /** Set in the dashboard; a full PUT without it drops it (reference Round 2, [OAS]). Not modelled. */
+  logo?: string;
   auth?: Api7Auth;
   linked_gateway_services?: Api7LinkedService[];
   /** External products: the OpenAPI document, YAML or JSON text. */
@@ -100,12 +107,21 @@ export interface Api7ProductBody {
   server_urls?: string[];
 }
 
-/** An API product as the server returns it. */
+/**
+ * An API product as the server returns it. The parsed JSON keeps every field the server sent,
+ * including ones this file does not name; an update writes those back untouched (mapping.ts).
+ */
 export interface Api7Product extends Api7ProductBody {
   id: string;
   created_at: number;
   updated_at: number;
 }
+
+/**
+ * Fields the server owns: never sent back in a PUT body. `id` and the timestamps (reference §3,
+ * §1 "Timestamps"); `raw_openapis` and `tags` are read-side, derived fields (reference §3).
+ */
+export const READ_ONLY_PRODUCT_FIELDS: readonly string[] = ['id', 'created_at', 'updated_at', 'raw_openapis', 'tags'];
 
 /** Labels that mark a product as managed by apiproducts (DESIGN §5). */
 export const OWNER_LABEL = 'managed-by';

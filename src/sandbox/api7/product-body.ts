@@ -17,6 +17,7 @@ const WRITABLE_FIELDS = [
   'labels',
   'subscription_auto_approval',
   'can_view_unsubscribed',
+  'logo',
   'auth',
   'linked_gateway_services',
   'raw_openapi',
@@ -71,29 +72,45 @@ function parseLabels(value: unknown): Record<string, string> | undefined {
   return value as Record<string, string>;
 }
 
+const KEY_AUTH_OPTIONS: Record<string, 'string' | 'boolean'> = { header: 'string', query: 'string', hide_credentials: 'boolean' };
+const BASIC_AUTH_OPTIONS: Record<string, 'string' | 'boolean'> = { hide_credentials: 'boolean' };
+
+/** Options of one method, type-checked; stored as sent (absent options keep the server defaults). */
+function authOptions(method: string, config: Json, options: Record<string, 'string' | 'boolean'>): Json {
+  for (const [option, kind] of Object.entries(options)) {
+    if (config[option] !== undefined && typeof config[option] !== kind) throw badRequest(`auth.${method}.${option} must be a ${kind}`);
+  }
+  return { ...config };
+}
+
+/**
+ * `auth` has `additionalProperties: false` and `minProperties: 1` in the Admin API schema
+ * (reference Round 2, [OAS]): an empty object is refused like the server's schema check does.
+ */
 function parseAuth(value: unknown): Api7Auth | undefined {
   if (value === undefined) return undefined;
   if (!isObject(value)) throw badRequest('auth must be an object keyed by authentication method');
-  const auth: Api7Auth = {};
+  if (Object.keys(value).length === 0) {
+    throw badRequest('invalid request body: auth: must have at least 1 property (minProperties: 1); omit auth when there is none');
+  }
+  const auth: Json = {};
   for (const [method, config] of Object.entries(value)) {
     if (!isObject(config)) throw badRequest(`auth.${method} must be an object`);
     if (method === 'key-auth') {
-      const header = config.header;
-      if (header !== undefined && typeof header !== 'string') throw badRequest('auth.key-auth.header must be a string');
-      auth['key-auth'] = header === undefined ? {} : { header };
+      auth[method] = authOptions(method, config, KEY_AUTH_OPTIONS);
     } else if (method === 'basic-auth') {
-      auth['basic-auth'] = {};
+      auth[method] = authOptions(method, config, BASIC_AUTH_OPTIONS);
     } else if (method === 'dcr') {
       const providerId = config.dcr_provider_id;
       if (typeof providerId !== 'string' || providerId === '') {
         throw badRequest('auth.dcr.dcr_provider_id is required');
       }
-      auth.dcr = { dcr_provider_id: providerId };
+      auth.dcr = { ...config };
     } else {
       throw badRequest(`unknown authentication method "${method}" (expected key-auth, basic-auth or dcr)`);
     }
   }
-  return auth;
+  return auth as Api7Auth;
 }
 
 function parseLinkedServices(value: unknown): Api7LinkedService[] | undefined {
@@ -122,8 +139,8 @@ function requireTypeSpecificFields(product: Api7ProductBody): void {
   if (!product.server_urls?.length) {
     throw badRequest('server_urls must list at least one URL for external api products');
   }
-  // An empty object or list says nothing, so only a configured method or link is refused.
-  if (product.auth && Object.keys(product.auth).length > 0) {
+  // An empty list says nothing, so only a configured link is refused (`auth: {}` is refused anyway).
+  if (product.auth) {
     throw badRequest('external api products do not support auth');
   }
   if (product.linked_gateway_services?.length) {
@@ -132,15 +149,18 @@ function requireTypeSpecificFields(product: Api7ProductBody): void {
 }
 
 /**
- * The writable fields of a POST or PUT body, checked for shape only (what they refer to is
- * checked against the state by the caller). Absent `status` means draft. Absent `visibility`
- * means public: the real server has a default, but which one is unconfirmed (reference §3).
+ * A POST or PUT body as the server stores it: the known writable fields checked for shape (what
+ * they refer to is checked against the state by the caller), read-only fields dropped, and fields
+ * the emulator does not know kept and returned as sent, like a server newer than this emulator.
+ * A PUT replaces the whole product: what the body leaves out is gone or back at its default
+ * (reference Round 2, [OAS]). Absent `status` means draft; absent `can_view_unsubscribed` means
+ * true [OAS]. Absent `visibility` means public: the real server has a default, but which one is
+ * unconfirmed (reference §3).
  */
-export function parseProductBody(body: Json): Api7ProductBody {
-  for (const field of Object.keys(body)) {
-    if (!(WRITABLE_FIELDS as readonly string[]).includes(field) && !READ_ONLY_FIELDS.includes(field)) {
-      throw badRequest(`unknown field "${field}"`);
-    }
+export function parseProductBody(body: Json): Api7ProductBody & Json {
+  const unknown: Json = {};
+  for (const [field, value] of Object.entries(body)) {
+    if (!(WRITABLE_FIELDS as readonly string[]).includes(field) && !READ_ONLY_FIELDS.includes(field)) unknown[field] = value;
   }
   const name = body.name;
   if (typeof name !== 'string' || name.trim() === '') throw badRequest('name is required');
@@ -155,12 +175,13 @@ export function parseProductBody(body: Json): Api7ProductBody {
     status: oneOf(body, 'status', STATUSES) ?? 'draft',
     labels: parseLabels(body.labels),
     subscription_auto_approval: optionalBoolean(body, 'subscription_auto_approval'),
-    can_view_unsubscribed: optionalBoolean(body, 'can_view_unsubscribed'),
+    can_view_unsubscribed: optionalBoolean(body, 'can_view_unsubscribed') ?? true,
+    logo: optionalString(body, 'logo'),
     auth: parseAuth(body.auth),
     linked_gateway_services: parseLinkedServices(body.linked_gateway_services),
     raw_openapi: optionalString(body, 'raw_openapi'),
     server_urls: body.server_urls === undefined ? undefined : stringArray(body.server_urls, 'server_urls'),
   };
   requireTypeSpecificFields(candidate);
-  return withoutAbsentFields(candidate);
+  return { ...unknown, ...withoutAbsentFields(candidate) };
 }
