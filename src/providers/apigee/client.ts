@@ -34,8 +34,8 @@ export interface ApigeeClient {
   getProduct(name: string): Promise<ApigeeProduct | undefined>;
   /** `confirm` tells, after a lost answer, whether that try created it (uncertain-writes.ts). */
   createProduct(body: ApigeeProductBody, confirm: () => Promise<boolean>): Promise<void>;
-  /** A full replace: fields missing from `body` are cleared. */
-  replaceProduct(name: string, body: ApigeeProductBody): Promise<void>;
+  /** A full replace: fields missing from `body` are cleared (so `body` is the merged live object, mapping.ts mergeProductBody). */
+  replaceProduct(name: string, body: ApigeeProductBody & Record<string, unknown>): Promise<void>;
   deleteProduct(name: string): Promise<void>;
 }
 

@@ -12,7 +12,8 @@ import { type Endpoint } from '../../model/target.ts';
 import { ProviderError } from '../transport/provider-error.ts';
 import { type LiveObject } from '../../model/objects.ts';
 import { createApigeeClient, orgOf, type ApigeeClient } from './client.ts';
-import { toDesiredObjects, toLiveObject, toProductBody } from './mapping.ts';
+import { mergeProductBody, toDesiredObjects, toLiveObject, toProductBody } from './mapping.ts';
+import type { ApigeeProduct } from './wire.ts';
 import { isOwnedBy, lastAppliedOf } from './ownership.ts';
 import { checkReferences, needsDirectory, type ApigeeDirectory } from './preflight.ts';
 import { importApigeeObjects } from './import-product.ts';
@@ -77,11 +78,26 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     throw new ProviderError(`a product named ${name} appeared on the target while this apply ran (not written by it); run plan again`);
   };
 
+  /**
+   * The products observe() read, by name, as the server sent them: an update merges Git's fields
+   * into this object (read, merge, write), so nothing Git does not describe is lost.
+   */
+  const observed = new Map<string, ApigeeProduct>();
+  /** The live product an update starts from: the observed one, else one GET (a saved plan applied without observe). */
+  const liveProduct = async (name: string): Promise<ApigeeProduct> => {
+    const seen = observed.get(name) ?? (await client.getProduct(name));
+    if (!seen) throw new ProviderError(`product ${name} is no longer on the target (deleted since the plan was made); run plan again`);
+    return seen;
+  };
+
   const provider: Provider = {
     traffic: client.traffic,
 
     async observe(): Promise<LiveObject[]> {
-      return (await client.listProducts()).map(toLiveObject);
+      const products = await client.listProducts();
+      observed.clear();
+      for (const product of products) observed.set(product.name, product);
+      return products.map(toLiveObject);
     },
 
     async preflight(changes) {
@@ -106,7 +122,10 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
         if (!change.after) throw new ProviderError(`cannot ${change.action}: the change does not say what the product becomes`);
         const body = toProductBody(change.after, name, change.product);
         if (change.action !== 'create') {
-          await client.replaceProduct(name, body);
+          const merged = mergeProductBody(await liveProduct(name), body);
+          await client.replaceProduct(name, merged);
+          // What the server holds now, for a later change of the same product in this run.
+          observed.set(name, { ...merged, name } as ApigeeProduct);
           return;
         }
         await client.createProduct(body, () => alreadyCreated(change, name));

@@ -28,7 +28,7 @@ import type { EffectiveProduct, PlanTier, ProductStatus } from '../../model/prod
 import type { DesiredObject, LiveObject } from '../../model/objects.ts';
 import { isOwnedBy, lastAppliedOf, OWNERSHIP_ATTRIBUTES, ownershipAttributes, withoutOwnership } from './ownership.ts';
 import { mapPlanLimits, type QuotaState } from './plan-limits.ts';
-import { ACCESS_ATTRIBUTE, NAME_ATTRIBUTE, TEAM_ATTRIBUTE, type ApigeeProduct, type ApigeeProductBody } from './wire.ts';
+import { ACCESS_ATTRIBUTE, MANAGED_FIELDS, NAME_ATTRIBUTE, READ_ONLY_FIELDS, TEAM_ATTRIBUTE, type ApigeeProduct, type ApigeeProductBody } from './wire.ts';
 
 export interface ApigeeState {
   displayName: string;
@@ -227,4 +227,31 @@ export function toProductBody(after: ObjectAfter, key: string, productName: stri
     body.quotaTimeUnit = state.quota.timeUnit;
   }
   return body;
+}
+
+/** A PUT body: the managed fields of ApigeeProductBody plus every live field Git does not describe. */
+export type ApigeeUpdateBody = ApigeeProductBody & Record<string, unknown>;
+
+/**
+ * Read, merge, write. Apigee's update is a full-replace PUT (reference §4 and "Round 2": "send
+ * every required and every optional value you want to keep … omitted operation groups are at risk
+ * of being cleared"), so an update starts from the LIVE product: the read-only fields
+ * (READ_ONLY_FIELDS, reference §2) are dropped, the fields Git describes (MANAGED_FIELDS) are
+ * replaced by `desired` (toProductBody; a managed field absent there, such as a quota Git removed,
+ * is removed), and every other field (`operationGroup`, `graphqlOperationGroup`,
+ * `grpcOperationGroup`, `quotaCounterScope`, `space`, `llm*`, and fields no version of apiproducts
+ * knows yet) goes back exactly as it was read. Attributes are not merged: state holds every live
+ * attribute but `access` and the ownership ones, so the plan already shows each one Git would
+ * remove, and apply does what the plan showed.
+ */
+export function mergeProductBody(live: ApigeeProduct, desired: ApigeeProductBody): ApigeeUpdateBody {
+  const merged: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(live)) {
+    if (READ_ONLY_FIELDS.includes(field) || MANAGED_FIELDS.includes(field)) continue;
+    merged[field] = structuredClone(value);
+  }
+  for (const [field, value] of Object.entries(desired)) {
+    if (value !== undefined) merged[field] = value;
+  }
+  return merged as ApigeeUpdateBody;
 }

@@ -1,0 +1,116 @@
+/**
+ * Issue 14, Apigee: apply never destroys what Git does not describe. Over real HTTP (the X and
+ * Edge emulators on 127.0.0.1, or a node:http server), never a stubbed fetch:
+ *  - read, merge, write: an update sends the live product with only Git's fields replaced, so an X
+ *    product's operationGroup, quotaCounterScope, space and a field no one here knows come back
+ *    byte-identical after a Git edit of its description, and the next plan is empty;
+ *  - an operation-bound product is imported bounded (not `unbounded: true`) and validates;
+ *  - a target url ending in /v1 is not doubled; a Private Cloud list that ignores count/startKey
+ *    (the whole list, unpaged) is read once, correctly.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { apigee } from '../../src/providers/apigee/index.ts';
+import { startApigeeEmulator, type ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
+import { seedApigeeState, type ApigeeState, type ApigeeStoredProduct } from '../../src/sandbox/apigee/state.ts';
+import { writeProject } from '../helpers/project.ts';
+import { runCliInProcess as runCli } from '../helpers/cli-in-process.ts';
+import { apigeeTarget, ORG, TOKEN, type Flavour } from './apigee-fixtures.ts';
+
+const ENV = { APIGEE_TOKEN: TOKEN };
+const NAME = 'loyalty-console';
+/** A field a newer Apigee X server returns and no version of apiproducts or the emulator models. */
+const FUTURE = { llmFutureSetting: { mode: 'STRICT', budgets: [{ model: 'm1', tokens: '1000' }] } };
+/** The fields Git does not describe, as the server holds them. */
+const UNDESCRIBED = ['operationGroup', 'quotaCounterScope', 'space', 'unmodelled'] as const;
+
+const running: ApigeeEmulator[] = [];
+test.after(async () => {
+  await Promise.all(running.map((emulator) => emulator.close()));
+});
+
+/** The X seed (an operation-bound console product) plus a field from the future on it. */
+function xState(): ApigeeState {
+  const state = seedApigeeState(ORG, 'x');
+  state.products[NAME]!.unmodelled = structuredClone(FUTURE);
+  return state;
+}
+
+async function emulatorFor(flavour: Flavour, state: ApigeeState): Promise<ApigeeEmulator> {
+  const emulator = await startApigeeEmulator({ flavour, org: ORG, credentials: { token: TOKEN }, state });
+  running.push(emulator);
+  return emulator;
+}
+
+function projectFor(url: string, flavour: Flavour) {
+  const config = `targets:\n  apigee-prod:\n    provider: apigee\n    flavour: ${flavour}\n    url: ${url}\n    org: ${ORG}\n    tokenEnv: APIGEE_TOKEN\n`;
+  const cwd = writeProject({ 'apiproducts.yaml': config });
+  return { cwd, cli: (...args: string[]) => runCli(args, { cwd, env: ENV }) };
+}
+
+const undescribed = (product: ApigeeStoredProduct): string => JSON.stringify(UNDESCRIBED.map((field) => product[field]));
+
+test('X: an operation-bound console product goes through import, a Git edit of its description and apply; what Git does not describe is byte-identical, the next plan empty', async () => {
+  const emulator = await emulatorFor('x', xState());
+  const before = undescribed(emulator.state.products[NAME]!);
+  const { cwd, cli } = projectFor(emulator.url, 'x');
+  const imported = await cli('import');
+  assert.is(imported.code, 0, imported.stdout + imported.stderr);
+  const file = join(cwd, 'products', `${NAME}.yaml`);
+  const text = readFileSync(file, 'utf8');
+  assert.match(text, 'description: "Made in the Apigee X console: bound by operations."');
+  writeFileSync(file, text.replace('bound by operations.', 'bound by operations. Edited in Git.'));
+
+  const validate = await cli('validate');
+  assert.is(validate.code, 0, validate.stdout + validate.stderr);
+  const apply = await cli('apply', '--auto-approve');
+  assert.is(apply.code, 0, apply.stdout + apply.stderr);
+
+  const after = emulator.state.products[NAME]!;
+  assert.is(after.description, 'Made in the Apigee X console: bound by operations. Edited in Git.');
+  assert.is(undescribed(after), before);
+  assert.equal(after.unmodelled, FUTURE);
+  assert.equal(after.proxies, []);
+  assert.equal(after.apiResources, []);
+  const again = await cli('plan', '--detailed-exitcode');
+  assert.is(again.code, 0, again.stdout + again.stderr);
+  assert.match(again.stdout, 'No changes.');
+});
+
+test('X: an update from a saved plan (no observe in this provider) GETs the product once, then PUTs the merged object', async () => {
+  const emulator = await emulatorFor('x', xState());
+  const before = undescribed(emulator.state.products[NAME]!);
+  const reader = apigee.connect(apigeeTarget('x'), { url: emulator.url, secret: TOKEN });
+  const live = (await reader.observe()).find((object) => object.key === NAME)!;
+  const state = { ...(live.state as Record<string, unknown>), description: 'From a saved plan.' };
+  // A provider that never observed, as one applying a plan file may be.
+  const writer = apigee.connect(apigeeTarget('x'), { url: emulator.url, secret: TOKEN });
+  emulator.requests.length = 0;
+  const result = await writer.apply({
+    id: `sandbox-apigee/${NAME}/update`, action: 'update', target: 'sandbox-apigee', key: NAME, product: NAME, fields: [], risk: 'low',
+    reasons: [], dependsOn: [], protected: false, ref: live.ref, after: { status: live.status, state: state as never },
+    precondition: { kind: 'present', fingerprint: 'sha256:test', observed: { status: live.status, state: live.state } },
+  });
+  assert.is(result.error, undefined, String(result.error));
+  assert.equal(emulator.requests.map((r) => `${r.method} ${r.status}`), ['GET 200', 'PUT 200']);
+  assert.is(emulator.state.products[NAME]!.description, 'From a saved plan.');
+  assert.is(undescribed(emulator.state.products[NAME]!), before);
+});
+
+test('emulator: an X PUT is a full replace; an unmodelled field is kept when sent and gone when not', async () => {
+  const emulator = await emulatorFor('x', xState());
+  const path = `/v1/organizations/${ORG}/apiproducts/${NAME}`;
+  const put = async (body: unknown) => fetch(emulator.url + path, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const read = async () => (await (await fetch(emulator.url + path, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as Record<string, unknown>;
+  const served = await read();
+  assert.equal(served.llmFutureSetting, FUTURE.llmFutureSetting);
+  assert.is((await put(served)).status, 200);
+  assert.equal(await read(), { ...served, lastModifiedAt: (await read()).lastModifiedAt });
+  assert.is((await put({ name: NAME, displayName: 'Loyalty points', environments: ['prod'] })).status, 200);
+  const replaced = await read();
+  for (const field of ['operationGroup', 'quotaCounterScope', 'space', 'llmFutureSetting', 'description', 'attributes']) assert.is(replaced[field], undefined, field);
+});
+
+test.run();
