@@ -17,7 +17,7 @@ import { startApigeeEmulator, type ApigeeEmulator } from '../../src/sandbox/apig
 import { seedApigeeState, type ApigeeState, type ApigeeStoredProduct } from '../../src/sandbox/apigee/state.ts';
 import { writeProject } from '../helpers/project.ts';
 import { runCliInProcess as runCli } from '../helpers/cli-in-process.ts';
-import { apigeeTarget, ORG, TOKEN, type Flavour } from './apigee-fixtures.ts';
+import { apigeeTarget, ORG, productFromText, TARGET, TOKEN, type Flavour } from './apigee-fixtures.ts';
 
 const ENV = { APIGEE_TOKEN: TOKEN };
 const NAME = 'loyalty-console';
@@ -58,13 +58,21 @@ test('X: an operation-bound console product goes through import, a Git edit of i
   const { cwd, cli } = projectFor(emulator.url, 'x');
   const imported = await cli('import');
   assert.is(imported.code, 0, imported.stdout + imported.stderr);
+  assert.is(imported.stderr, '', 'no warnings: an operation-bound product is bounded');
   const file = join(cwd, 'products', `${NAME}.yaml`);
   const text = readFileSync(file, 'utf8');
   assert.match(text, 'description: "Made in the Apigee X console: bound by operations."');
-  writeFileSync(file, text.replace('bound by operations.', 'bound by operations. Edited in Git.'));
-
+  assert.not.match(text, 'unbounded');
+  assert.match(text, 'apiSource: loyalty-v1');
   const validate = await cli('validate');
   assert.is(validate.code, 0, validate.stdout + validate.stderr);
+  // import → plan: only the adoptions of what nobody manages yet.
+  const plan = await cli('plan', '--format', 'json');
+  assert.is(plan.code, 0, plan.stderr);
+  const changes = (JSON.parse(plan.stdout).changes as { key: string; fields: { path: string }[] }[]).map((c) => [c.key, c.fields.map((f) => f.path)]);
+  assert.equal(changes, [['legacy-billing-product', ['ownership']], [NAME, ['ownership']]]);
+
+  writeFileSync(file, text.replace('bound by operations.', 'bound by operations. Edited in Git.'));
   const apply = await cli('apply', '--auto-approve');
   assert.is(apply.code, 0, apply.stdout + apply.stderr);
 
@@ -77,6 +85,32 @@ test('X: an operation-bound console product goes through import, a Git edit of i
   const again = await cli('plan', '--detailed-exitcode');
   assert.is(again.code, 0, again.stdout + again.stderr);
   assert.match(again.stdout, 'No changes.');
+});
+
+test('X: a Git edit of the operations keeps each config\'s quota and attributes; removing every operation of an op-only product is refused', async () => {
+  const emulator = await emulatorFor('x', xState());
+  const { cwd, cli } = projectFor(emulator.url, 'x');
+  assert.is((await cli('import')).code, 0);
+  const file = join(cwd, 'products', `${NAME}.yaml`);
+  const text = readFileSync(file, 'utf8');
+  const operations = /    operations:\n(?:      .*\n)+/.exec(text)?.[0];
+  assert.ok(operations, text);
+  writeFileSync(file, text.replace(operations, `${operations}      - apiSource: loyalty-v1\n        resource: /rewards\n`));
+  const apply = await cli('apply', '--auto-approve');
+  assert.is(apply.code, 0, apply.stdout + apply.stderr);
+  const [config] = emulator.state.products[NAME]!.operationGroup!.operationConfigs as Record<string, unknown>[];
+  assert.equal(config!.quota, { limit: '100', interval: '1', timeUnit: 'minute' });
+  assert.equal(config!.attributes, [{ name: 'tier', value: 'basic' }]);
+  assert.equal(config!.operations, [{ resource: '/points', methods: ['GET'] }, { resource: '/points/**', methods: ['GET', 'POST'] }, { resource: '/rewards' }]);
+  assert.match((await cli('plan')).stdout, 'No changes.');
+
+  // A document as an older import wrote it: unbounded, no operations. The plan shows the removal; apply refuses it.
+  const before = JSON.stringify(emulator.state.products[NAME]);
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/    operations:\n(?:      .*\n)+/, '    unbounded: true\n'));
+  const refused = await cli('apply', '--auto-approve');
+  assert.is.not(refused.code, 0, refused.stdout);
+  assert.match(refused.stdout + refused.stderr, 'is bounded by its operationGroup only');
+  assert.is(JSON.stringify(emulator.state.products[NAME]), before);
 });
 
 test('X: an update from a saved plan (no observe in this provider) GETs the product once, then PUTs the merged object', async () => {
@@ -111,6 +145,14 @@ test('emulator: an X PUT is a full replace; an unmodelled field is kept when sen
   assert.is((await put({ name: NAME, displayName: 'Loyalty points', environments: ['prod'] })).status, 200);
   const replaced = await read();
   for (const field of ['operationGroup', 'quotaCounterScope', 'space', 'llmFutureSetting', 'description', 'attributes']) assert.is(replaced[field], undefined, field);
+});
+
+test('validate: operations bound a product as proxies do (no unbounded error); not together with resources', () => {
+  const rules = (binding: string, flavour: Flavour = 'x') => apigee.validateBinding(productFromText(`name: points\ntargets:\n  ${TARGET}:\n${binding}`), apigeeTarget(flavour)).map((d) => d.rule);
+  assert.equal(rules('    operations: [{apiSource: loyalty-v1, resource: /points}]\n'), []);
+  assert.equal(rules('    environments: [prod]\n'), ['apigee/unbounded']);
+  assert.equal(rules('    operations: [{apiSource: loyalty-v1}]\n    resources: [/points]\n'), ['apigee/operations-with-resources']);
+  assert.equal(rules('    operations: [{apiSource: loyalty-v1}]\n', 'edge'), ['apigee/operations-edge']);
 });
 
 test.run();

@@ -12,7 +12,8 @@ import { type Endpoint } from '../../model/target.ts';
 import { ProviderError } from '../transport/provider-error.ts';
 import { type LiveObject } from '../../model/objects.ts';
 import { createApigeeClient, orgOf, type ApigeeClient } from './client.ts';
-import { mergeProductBody, toDesiredObjects, toLiveObject, toProductBody } from './mapping.ts';
+import { mergeProductBody, toDesiredObjects, toLiveObject, toProductBody, type ApigeeState } from './mapping.ts';
+import { hasOperationConfigs } from './operations.ts';
 import type { ApigeeProduct } from './wire.ts';
 import { isOwnedBy, lastAppliedOf } from './ownership.ts';
 import { checkReferences, needsDirectory, type ApigeeDirectory } from './preflight.ts';
@@ -34,7 +35,7 @@ export const apigee: ProviderKind = {
   unpublishConsequence:
     'unpublishing sets the product\'s access attribute to internal: it disappears from every developer portal and developers can no longer add it to their apps, while apps that already hold keys for it keep calling its APIs',
   validateTarget: validateApigeeTarget,
-  validateBinding: (product) => validateApigeeBinding(product),
+  validateBinding: (product, target) => validateApigeeBinding(product, target.settings.flavour === 'edge' ? 'edge' : 'x'),
   toDesired: (product) => toDesiredObjects(product),
   importObjects: importApigeeObjects,
   identify: (target) => ({ url: target.sandbox ? `sandbox://${target.name}` : (target.url ?? ''), org: orgOf(target) ?? '' }),
@@ -122,7 +123,13 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
         if (!change.after) throw new ProviderError(`cannot ${change.action}: the change does not say what the product becomes`);
         const body = toProductBody(change.after, name, change.product);
         if (change.action !== 'create') {
-          const merged = mergeProductBody(await liveProduct(name), body);
+          const live = await liveProduct(name);
+          const merged = mergeProductBody(live, body, (change.after.state as unknown as ApigeeState).operations ?? []);
+          // Never the security regression of issue 14: a product bound only by operations left with no bounds at all.
+          const bounded = (value: unknown): boolean => Array.isArray(value) && value.length > 0;
+          if (hasOperationConfigs(live.operationGroup) && !merged.operationGroup && !bounded(merged.proxies) && !bounded(merged.apiResources)) {
+            throw new ProviderError(`${name} is bounded by its operationGroup only, and this change would remove it, leaving a product that grants every app key access to every API proxy in the organization; list its operations: in Git (apiproducts import writes them), or proxies or resources; nothing was written`);
+          }
           await client.replaceProduct(name, merged);
           // What the server holds now, for a later change of the same product in this run.
           observed.set(name, { ...merged, name } as ApigeeProduct);

@@ -43,6 +43,8 @@ export interface ApigeeProductBody {
   quota?: string;
   quotaInterval?: string;
   quotaTimeUnit?: string;
+  /** X only: sent when the binding lists `operations:` (operations.ts). */
+  operationGroup?: Record<string, unknown>;
 }
 
 /**
@@ -83,6 +85,7 @@ export const MANAGED_FIELDS: readonly string[] = [
   'name', 'displayName', 'description', 'approvalType', 'attributes',
   'apiResources', 'environments', 'proxies', 'scopes', 'quota', 'quotaInterval', 'quotaTimeUnit',
 ];
+// `operationGroup` is managed too, but merged into the live one, not replaced (operations.ts).
 
 export interface ApigeeProductList {
   apiProduct?: ApigeeProduct[];
