@@ -8,7 +8,9 @@
  *  - a target url ending in /v1 is not doubled; a Private Cloud list that ignores count/startKey
  *    (the whole list, unpaged) is read once, correctly.
  */
+import { createServer } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -145,6 +147,42 @@ test('emulator: an X PUT is a full replace; an unmodelled field is kept when sen
   assert.is((await put({ name: NAME, displayName: 'Loyalty points', environments: ['prod'] })).status, 200);
   const replaced = await read();
   for (const field of ['operationGroup', 'quotaCounterScope', 'space', 'llmFutureSetting', 'description', 'attributes']) assert.is(replaced[field], undefined, field);
+});
+
+for (const suffix of ['/v1', '/v1/']) {
+  test(`url ending in ${suffix} (Private Cloud http://ms:8080/v1, some X docs) is the management root, never /v1/v1`, async () => {
+    const emulator = await emulatorFor('edge', seedApigeeState(ORG));
+    const { cli } = projectFor(`${emulator.url}${suffix}`, 'edge');
+    const imported = await cli('import');
+    assert.is(imported.code, 0, imported.stdout + imported.stderr);
+    const plan = await cli('plan', '--format', 'json');
+    assert.is(plan.code, 0, plan.stderr);
+    assert.ok(emulator.requests.length > 0);
+    for (const request of emulator.requests) assert.ok(request.path.startsWith(`/v1/organizations/${ORG}/`), request.path);
+    assert.equal(apigee.identify({ ...apigeeTarget(), sandbox: false, url: `https://ms.example:8080${suffix}` }), apigee.identify({ ...apigeeTarget(), sandbox: false, url: 'https://ms.example:8080' }));
+  });
+}
+
+test('a Private Cloud list that ignores count and startKey (the whole list, unpaged) is read in one request', async () => {
+  const all = Array.from({ length: 1500 }, (_, index) => ({ name: `p-${String(index).padStart(4, '0')}`, displayName: `P ${index}`, approvalType: 'auto', proxies: ['orders-v2'] }));
+  const seen: string[] = [];
+  const server = createServer((request, response) => {
+    seen.push(request.url ?? '');
+    const body = JSON.stringify(request.url?.startsWith(`/v1/organizations/${ORG}/apiproducts`) ? { apiProduct: all } : { error: 'no' });
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const provider = apigee.connect(apigeeTarget('edge'), { url, secret: TOKEN });
+    const live = await provider.observe();
+    assert.is(live.length, 1500);
+    assert.is(new Set(live.map((object) => object.key)).size, 1500);
+    assert.is(seen.length, 1);
+    assert.match(seen[0]!, /^\/v1\/organizations\/sandbox\/apiproducts\?/);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 });
 
 test('validate: operations bound a product as proxies do (no unbounded error); not together with resources', () => {

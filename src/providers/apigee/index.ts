@@ -11,7 +11,7 @@ import { type Provider, type ProviderKind } from '../provider.ts';
 import { type Endpoint } from '../../model/target.ts';
 import { ProviderError } from '../transport/provider-error.ts';
 import { type LiveObject } from '../../model/objects.ts';
-import { createApigeeClient, orgOf, type ApigeeClient } from './client.ts';
+import { createApigeeClient, managementRoot, orgOf, type ApigeeClient } from './client.ts';
 import { mergeProductBody, toDesiredObjects, toLiveObject, toProductBody, type ApigeeState } from './mapping.ts';
 import { hasOperationConfigs } from './operations.ts';
 import type { ApigeeProduct } from './wire.ts';
@@ -38,7 +38,7 @@ export const apigee: ProviderKind = {
   validateBinding: (product, target) => validateApigeeBinding(product, target.settings.flavour === 'edge' ? 'edge' : 'x'),
   toDesired: (product) => toDesiredObjects(product),
   importObjects: importApigeeObjects,
-  identify: (target) => ({ url: target.sandbox ? `sandbox://${target.name}` : (target.url ?? ''), org: orgOf(target) ?? '' }),
+  identify: (target) => ({ url: target.sandbox ? `sandbox://${target.name}` : managementRoot(target.url ?? ''), org: orgOf(target) ?? '' }),
   connect: (target, endpoint, options) => createApigeeProvider(target, endpoint, options),
 };
 
