@@ -45,7 +45,7 @@ const apigeeExpected: Record<string, string[]> = {
     'products/payments.yaml:3:13 error [apigee/visibility] visibility "logged-in" is not available on Apigee: its portals list a product to everyone (public) or to nobody (private, internal)\n  fix: set visibility to public, private or internal (in targets.sandbox-apigee to keep logged-in for other targets)',
   ],
   'apigee-no-proxies-no-resources': [
-    'products/payments.yaml:6:5 error [apigee/unbounded] a product with no proxies and no resources grants its app keys access to every API in the organization\n  fix: list proxies: [<proxy>] or resources: [/path/**], or write unbounded: true if that is really intended',
+    'products/payments.yaml:6:5 error [apigee/unbounded] a product with no proxies, no resources and no operations grants its app keys access to every API in the organization\n  fix: list proxies: [<proxy>], resources: [/path/**] or operations: [{apiSource: <proxy>, resource: /path/**}], or write unbounded: true if that is really intended',
   ],
   'apigee-bad-resource-path': [
     'products/payments.yaml:8:17 error [apigee/resource-path] resource path "/charges/**/refunds" is not valid: /** may only end a path',

@@ -126,9 +126,10 @@ test('apigee: seeded on first use (edge, org sandbox by default), a fresh bearer
 
 test('apigee: settings.flavour and settings.org pick the emulator and its seed', async () => {
   const sandbox = await start(target('apigee-x', { flavour: 'x', org: 'acme' }, 'apigee'));
-  assert.equal(readState<ApigeeState>('apigee-x'), seedApigeeState('acme'));
+  assert.equal(readState<ApigeeState>('apigee-x'), seedApigeeState('acme', 'x'));
   const listed = await apigee(sandbox, 'GET', '/v1/organizations/acme/apiproducts');
-  assert.equal(listed.body, { apiProduct: [{ name: 'legacy-billing-product' }, { name: 'orders' }] });
+  // The X seed has a console-made product bound by an operationGroup.
+  assert.equal(listed.body, { apiProduct: [{ name: 'legacy-billing-product' }, { name: 'loyalty-console' }, { name: 'orders' }] });
   assert.is((await apigee(sandbox, 'GET', '/v1/organizations/sandbox/apiproducts')).status, 403);
   assert.throws(() => resetFor(target('apigee-bad', { flavour: 'hybrid' }, 'apigee'), stateDir), /flavour must be one of edge, x, got "hybrid"/);
 });

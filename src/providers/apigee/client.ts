@@ -34,8 +34,8 @@ export interface ApigeeClient {
   getProduct(name: string): Promise<ApigeeProduct | undefined>;
   /** `confirm` tells, after a lost answer, whether that try created it (uncertain-writes.ts). */
   createProduct(body: ApigeeProductBody, confirm: () => Promise<boolean>): Promise<void>;
-  /** A full replace: fields missing from `body` are cleared. */
-  replaceProduct(name: string, body: ApigeeProductBody): Promise<void>;
+  /** A full replace: fields missing from `body` are cleared (so `body` is the merged live object, mapping.ts mergeProductBody). */
+  replaceProduct(name: string, body: ApigeeProductBody & Record<string, unknown>): Promise<void>;
   deleteProduct(name: string): Promise<void>;
 }
 
@@ -133,12 +133,21 @@ function productsOf(page: unknown, what: string): ApigeeProduct[] {
   return items;
 }
 
+/**
+ * The management root the `/v1/organizations/…` routes hang off: a url written with the API
+ * version (`http://ms:8080/v1` on Private Cloud, `https://api.enterprise.apigee.com/v1`, some X
+ * docs; reference "Round 2") loses it, so requests never go to `/v1/v1/…`.
+ */
+export function managementRoot(url: string): string {
+  return url.replace(/\/+$/, '').replace(/\/v1$/i, '');
+}
+
 export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, options: ConnectOptions = {}): ApigeeClient {
   const org = orgOf(target);
   const traffic = options.traffic ?? new Traffic();
   let secrets: string[] = [];
   const http: HttpClient = createHttpClient({
-    baseUrl: endpoint.url,
+    baseUrl: managementRoot(endpoint.url),
     headers: () => {
       const credentials = readCredentials(target, endpoint);
       secrets = credentials.secrets;
@@ -167,6 +176,16 @@ export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, opt
           throw new ProviderError(`${what} answered a list of names although expand=true was asked; this server cannot be observed`);
         }
         const items = productsOf(page, what);
+        // More than a page: the server ignores count, as Private Cloud orgs without CPS do, and
+        // answers the whole list unpaged (reference "Round 2", apigee-client-php listEntitiesWithoutCps).
+        if (items.length > PAGE_SIZE) {
+          if (pages > 1) throw new ProviderError(`${what} answered ${items.length} products to count=${PAGE_SIZE} after paging ${pages - 1} page(s); refusing a list that is neither paged nor whole`);
+          for (const item of items) if (!byName.has(item.name)) byName.set(item.name, item);
+          break;
+        }
+        // Fewer than a page is the last page of a pager and the whole list of a server that does
+        // not page. Exactly PAGE_SIZE from a server that ignores startKey is ambiguous (the whole
+        // list, or the first page of a broken pager): refused below as a paging loop, never guessed.
         // startKey is inclusive: a follow-up page repeats the last item of the one before.
         const fresh = items.filter((item, index) => !(index === 0 && item.name === startKey) && !byName.has(item.name));
         for (const item of fresh) byName.set(item.name, item);

@@ -17,7 +17,8 @@
  *                               is `<name>` itself) unless it is an owned plan's product as above
  *   attribute `team`          → team; every other attribute → labels
  *   proxies, environments, apiResources, scopes → binding proxies, environments, resources, scopes
- *                               (neither proxies nor resources → `unbounded: true`, as it is)
+ *                               (neither proxies nor resources nor operations → `unbounded: true`, as it is)
+ *   operationGroup (X)        → binding operations (operations.ts); bounded, like proxies
  *   not owned                 → binding `adopt: true`
  * What a document cannot say exactly (a quota over 5 minutes, a limit attribute no plan would write,
  * an `access` attribute apiproducts does not know) is imported as close as it can be, with a warning
@@ -28,6 +29,7 @@ import type { Binding, PlanLimits, PlanTier, ProductSpec } from '../../model/pro
 import type { TargetConfig } from '../../model/target.ts';
 import type { ImportedProduct, LiveObject } from '../../model/objects.ts';
 import { DEFAULT_PLAN, type ApigeeState } from './mapping.ts';
+import { operationEntry } from './operations.ts';
 import { OWNERSHIP_ATTRIBUTES } from './ownership.ts';
 import { BURST_ATTRIBUTE, limitAttribute, type QuotaState } from './plan-limits.ts';
 import { resourcePathProblem } from './validate-binding.ts';
@@ -158,9 +160,11 @@ function readAs(live: LiveObject, name: string, planName: string): Reading {
   for (const [key, values] of [['proxies', state.proxies], ['environments', state.environments], ['resources', state.resources], ['scopes', state.scopes]] as const) {
     if (values.length > 0) binding[key] = [...values];
   }
-  if (state.proxies.length === 0 && state.resources.length === 0) {
+  const operations = state.operations ?? [];
+  if (operations.length > 0) binding.operations = operations.map(operationEntry);
+  if (state.proxies.length === 0 && state.resources.length === 0 && operations.length === 0) {
     binding.unbounded = true;
-    warn('it lists no proxies and no resources, so its app keys reach every API proxy in the organization: imported with unbounded: true, which keeps it so; list proxies or resources to narrow it');
+    warn('it lists no proxies, no resources and no operations, so its app keys reach every API proxy in the organization: imported with unbounded: true, which keeps it so; list proxies or resources to narrow it');
   }
   for (const path of state.resources) {
     const problem = resourcePathProblem(path);

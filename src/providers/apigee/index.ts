@@ -11,8 +11,10 @@ import { type Provider, type ProviderKind } from '../provider.ts';
 import { type Endpoint } from '../../model/target.ts';
 import { ProviderError } from '../transport/provider-error.ts';
 import { type LiveObject } from '../../model/objects.ts';
-import { createApigeeClient, orgOf, type ApigeeClient } from './client.ts';
-import { toDesiredObjects, toLiveObject, toProductBody } from './mapping.ts';
+import { createApigeeClient, managementRoot, orgOf, type ApigeeClient } from './client.ts';
+import { mergeProductBody, toDesiredObjects, toLiveObject, toProductBody, type ApigeeState } from './mapping.ts';
+import { hasOperationConfigs } from './operations.ts';
+import type { ApigeeProduct } from './wire.ts';
 import { isOwnedBy, lastAppliedOf } from './ownership.ts';
 import { checkReferences, needsDirectory, type ApigeeDirectory } from './preflight.ts';
 import { importApigeeObjects } from './import-product.ts';
@@ -33,10 +35,10 @@ export const apigee: ProviderKind = {
   unpublishConsequence:
     'unpublishing sets the product\'s access attribute to internal: it disappears from every developer portal and developers can no longer add it to their apps, while apps that already hold keys for it keep calling its APIs',
   validateTarget: validateApigeeTarget,
-  validateBinding: (product) => validateApigeeBinding(product),
+  validateBinding: (product, target) => validateApigeeBinding(product, target.settings.flavour === 'edge' ? 'edge' : 'x'),
   toDesired: (product) => toDesiredObjects(product),
   importObjects: importApigeeObjects,
-  identify: (target) => ({ url: target.sandbox ? `sandbox://${target.name}` : (target.url ?? ''), org: orgOf(target) ?? '' }),
+  identify: (target) => ({ url: target.sandbox ? `sandbox://${target.name}` : managementRoot(target.url ?? ''), org: orgOf(target) ?? '' }),
   connect: (target, endpoint, options) => createApigeeProvider(target, endpoint, options),
 };
 
@@ -77,11 +79,26 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     throw new ProviderError(`a product named ${name} appeared on the target while this apply ran (not written by it); run plan again`);
   };
 
+  /**
+   * The products observe() read, by name, as the server sent them: an update merges Git's fields
+   * into this object (read, merge, write), so nothing Git does not describe is lost.
+   */
+  const observed = new Map<string, ApigeeProduct>();
+  /** The live product an update starts from: the observed one, else one GET (a saved plan applied without observe). */
+  const liveProduct = async (name: string): Promise<ApigeeProduct> => {
+    const seen = observed.get(name) ?? (await client.getProduct(name));
+    if (!seen) throw new ProviderError(`product ${name} is no longer on the target (deleted since the plan was made); run plan again`);
+    return seen;
+  };
+
   const provider: Provider = {
     traffic: client.traffic,
 
     async observe(): Promise<LiveObject[]> {
-      return (await client.listProducts()).map(toLiveObject);
+      const products = await client.listProducts();
+      observed.clear();
+      for (const product of products) observed.set(product.name, product);
+      return products.map(toLiveObject);
     },
 
     async preflight(changes) {
@@ -106,7 +123,16 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
         if (!change.after) throw new ProviderError(`cannot ${change.action}: the change does not say what the product becomes`);
         const body = toProductBody(change.after, name, change.product);
         if (change.action !== 'create') {
-          await client.replaceProduct(name, body);
+          const live = await liveProduct(name);
+          const merged = mergeProductBody(live, body, (change.after.state as unknown as ApigeeState).operations ?? []);
+          // Never the security regression of issue 14: a product bound only by operations left with no bounds at all.
+          const bounded = (value: unknown): boolean => Array.isArray(value) && value.length > 0;
+          if (hasOperationConfigs(live.operationGroup) && !merged.operationGroup && !bounded(merged.proxies) && !bounded(merged.apiResources)) {
+            throw new ProviderError(`${name} is bounded by its operationGroup only, and this change would remove it, leaving a product that grants every app key access to every API proxy in the organization; list its operations: in Git (apiproducts import writes them), or proxies or resources; nothing was written`);
+          }
+          await client.replaceProduct(name, merged);
+          // What the server holds now, for a later change of the same product in this run.
+          observed.set(name, { ...merged, name } as ApigeeProduct);
           return;
         }
         await client.createProduct(body, () => alreadyCreated(change, name));

@@ -21,6 +21,8 @@
  *                the wire, numbers here); from the plan's coarsest limit (plan-limits.ts)
  *   attributes   every other attribute: `team`, labels, the plan's other limits; the ownership
  *                attributes (ownership.ts) and `access` are not state
+ *   operations   X: the operations of `operationGroup` (operations.ts), present only when there are
+ *                some; each config's quota and attributes are the portal's, kept as read
  * Read-only fields (createdAt/By, lastModifiedAt/By) never enter state and are never sent.
  */
 import type { ObjectAfter, ObjectState } from '../../model/plan.ts';
@@ -28,7 +30,8 @@ import type { EffectiveProduct, PlanTier, ProductStatus } from '../../model/prod
 import type { DesiredObject, LiveObject } from '../../model/objects.ts';
 import { isOwnedBy, lastAppliedOf, OWNERSHIP_ATTRIBUTES, ownershipAttributes, withoutOwnership } from './ownership.ts';
 import { mapPlanLimits, type QuotaState } from './plan-limits.ts';
-import { ACCESS_ATTRIBUTE, NAME_ATTRIBUTE, TEAM_ATTRIBUTE, type ApigeeProduct, type ApigeeProductBody } from './wire.ts';
+import { bindingOperations, liveOperations, mergeOperationGroup, type ApigeeOperation } from './operations.ts';
+import { ACCESS_ATTRIBUTE, MANAGED_FIELDS, NAME_ATTRIBUTE, READ_ONLY_FIELDS, TEAM_ATTRIBUTE, type ApigeeProduct, type ApigeeProductBody } from './wire.ts';
 
 export interface ApigeeState {
   displayName: string;
@@ -42,6 +45,8 @@ export interface ApigeeState {
   scopes: string[];
   quota?: QuotaState;
   attributes: Record<string, string>;
+  /** X operation group; absent when there are none. */
+  operations?: ApigeeOperation[];
 }
 
 /** Attribute names apiproducts writes itself: a label may not take them. */
@@ -107,6 +112,8 @@ export function desiredState(product: EffectiveProduct, plan?: PlanTier): Apigee
   };
   if (desiredStatus(product) === 'published') state.visibility = portalAccess(product);
   if (limits.quota) state.quota = limits.quota;
+  const operations = bindingOperations(binding.operations);
+  if (operations.length > 0) state.operations = operations;
   return state;
 }
 
@@ -175,6 +182,8 @@ export function liveState(product: ApigeeProduct): ApigeeState {
   if (liveStatus(product) === 'published') state.visibility = (access ?? 'public').trim().toLowerCase();
   const quota = liveQuota(product);
   if (quota) state.quota = quota;
+  const operations = liveOperations(product.operationGroup);
+  if (operations.length > 0) state.operations = operations;
   return state;
 }
 
@@ -226,5 +235,37 @@ export function toProductBody(after: ObjectAfter, key: string, productName: stri
     body.quotaInterval = String(state.quota.interval);
     body.quotaTimeUnit = state.quota.timeUnit;
   }
+  const group = mergeOperationGroup(undefined, state.operations ?? []);
+  if (group) body.operationGroup = group;
   return body;
+}
+
+/** A PUT body: the managed fields of ApigeeProductBody plus every live field Git does not describe. */
+export type ApigeeUpdateBody = ApigeeProductBody & Record<string, unknown>;
+
+/**
+ * Read, merge, write. Apigee's update is a full-replace PUT (reference §4 and "Round 2": "send
+ * every required and every optional value you want to keep … omitted operation groups are at risk
+ * of being cleared"), so an update starts from the LIVE product: the read-only fields
+ * (READ_ONLY_FIELDS, reference §2) are dropped, the fields Git describes (MANAGED_FIELDS) are
+ * replaced by `desired` (toProductBody; a managed field absent there, such as a quota Git removed,
+ * is removed), the live `operationGroup` gets Git's `operations` (mergeOperationGroup), and every other field (`operationGroup`, `graphqlOperationGroup`,
+ * `grpcOperationGroup`, `quotaCounterScope`, `space`, `llm*`, and fields no version of apiproducts
+ * knows yet) goes back exactly as it was read. Attributes are not merged: state holds every live
+ * attribute but `access` and the ownership ones, so the plan already shows each one Git would
+ * remove, and apply does what the plan showed.
+ */
+export function mergeProductBody(live: ApigeeProduct, desired: ApigeeProductBody, operations: readonly ApigeeOperation[] = []): ApigeeUpdateBody {
+  const merged: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(live)) {
+    if (READ_ONLY_FIELDS.includes(field) || MANAGED_FIELDS.includes(field) || field === 'operationGroup') continue;
+    merged[field] = structuredClone(value);
+  }
+  for (const [field, value] of Object.entries(desired)) {
+    if (value !== undefined && field !== 'operationGroup') merged[field] = value;
+  }
+  // Git's operations merged into the live group: each config's quota and attributes stay (operations.ts).
+  const group = mergeOperationGroup(live.operationGroup, operations);
+  if (group) merged.operationGroup = group;
+  return merged as ApigeeUpdateBody;
 }

@@ -1,4 +1,5 @@
 import type { VendorSchema } from '../../model/vendor-schema.ts';
+import { OPERATIONS_SCHEMA } from './operations.ts';
 
 /** Apigee's keys in apiproducts.yaml and in binding blocks (mapping in mapping.ts, rules in validate-binding.ts). */
 export const APIGEE_SCHEMA: VendorSchema = {
@@ -16,9 +17,10 @@ export const APIGEE_SCHEMA: VendorSchema = {
     environments: { $ref: '#/$defs/stringList', description: 'Apigee: environments the product is available in.' },
     resources: { $ref: '#/$defs/stringList', description: 'Apigee: resource paths (e.g. /charges/**) the product allows.' },
     scopes: { $ref: '#/$defs/stringList', description: 'Apigee: OAuth scopes the product grants.' },
+    operations: OPERATIONS_SCHEMA,
     unbounded: {
       type: 'boolean',
-      description: 'Apigee: allow a product with no proxies and no resources on purpose: it grants access to every API proxy in the organization.',
+      description: 'Apigee: allow a product with no proxies, no resources and no operations on purpose: it grants access to every API proxy in the organization.',
     },
   },
 };

@@ -46,7 +46,8 @@ export function resourcePathProblem(path: string): string | undefined {
   return undefined;
 }
 
-export function validateApigeeBinding(product: EffectiveProduct): Diagnostic[] {
+/** `flavour`: the target's; operations exist on X only (reference §2: operationGroup is X-only). */
+export function validateApigeeBinding(product: EffectiveProduct, flavour: 'edge' | 'x' = 'x'): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const report: Report = (severity, rule, at, message, fix) => {
     diagnostics.push({ severity, rule: `apigee/${rule}`, message, fix, source: product.source.locate(at), target: product.target, product: product.name });
@@ -65,6 +66,10 @@ export function validateApigeeBinding(product: EffectiveProduct): Diagnostic[] {
   // product's) and Apigee (where proxies enforce keys with VerifyAPIKey/OAuthV2), and warning on
   // every shared product would bury real warnings. The README mapping table says it is not used.
   checkBounds(product, report, bindingPath);
+  if (flavour === 'edge' && Array.isArray(product.binding.operations) && product.binding.operations.length > 0) {
+    report('error', 'operations-edge', bindingPath('operations'), 'operations (an operationGroup) exist on Apigee X only; Apigee Edge has no such field',
+      'list proxies: and resources: for an Edge target');
+  }
   checkPlans(product, report);
   checkAttributes(product, report);
   return diagnostics;
@@ -82,10 +87,17 @@ function checkBounds(product: EffectiveProduct, report: Report, bindingPath: (..
     }
   });
   const proxies = Array.isArray(binding.proxies) ? binding.proxies : [];
-  if (proxies.length === 0 && resources.length === 0 && binding.unbounded !== true) {
+  // X operations (operations.ts) bound a product as proxies do (reference "Round 2").
+  const operations = Array.isArray(binding.operations) ? binding.operations : [];
+  if (operations.length > 0 && resources.length > 0) {
+    report('error', 'operations-with-resources', bindingPath('resources'),
+      'Apigee X refuses apiResources together with an operationGroup (reference §4)',
+      'move the resource paths into operations: [{apiSource: <proxy>, resource: /path/**}]');
+  }
+  if (proxies.length === 0 && resources.length === 0 && operations.length === 0 && binding.unbounded !== true) {
     report('error', 'unbounded', ['targets', product.target],
-      'a product with no proxies and no resources grants its app keys access to every API in the organization',
-      'list proxies: [<proxy>] or resources: [/path/**], or write unbounded: true if that is really intended');
+      'a product with no proxies, no resources and no operations grants its app keys access to every API in the organization',
+      'list proxies: [<proxy>], resources: [/path/**] or operations: [{apiSource: <proxy>, resource: /path/**}], or write unbounded: true if that is really intended');
   }
 }
 

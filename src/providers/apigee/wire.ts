@@ -43,6 +43,8 @@ export interface ApigeeProductBody {
   quota?: string;
   quotaInterval?: string;
   quotaTimeUnit?: string;
+  /** X only: sent when the binding lists `operations:` (operations.ts). */
+  operationGroup?: Record<string, unknown>;
 }
 
 /**
@@ -67,7 +69,23 @@ export interface ApigeeProduct {
   lastModifiedAt?: number | string;
   createdBy?: string;
   lastModifiedBy?: string;
+  /**
+   * X fields apiproducts does not edit (reference "Round 2"): `operationGroup`,
+   * `graphqlOperationGroup`, `grpcOperationGroup`, `quotaCounterScope`, `space`, `llm*`, and any
+   * field a newer server adds. An update sends them back exactly as read (mapping.ts mergeProductBody).
+   */
+  [field: string]: unknown;
 }
+
+/** Response-only fields (reference §2: createdAt/lastModifiedAt read-only, createdBy/lastModifiedBy Edge-only read-only). */
+export const READ_ONLY_FIELDS: readonly string[] = ['createdAt', 'lastModifiedAt', 'createdBy', 'lastModifiedBy'];
+
+/** The fields a Git product describes: an update replaces these and only these (mapping.ts mergeProductBody). */
+export const MANAGED_FIELDS: readonly string[] = [
+  'name', 'displayName', 'description', 'approvalType', 'attributes',
+  'apiResources', 'environments', 'proxies', 'scopes', 'quota', 'quotaInterval', 'quotaTimeUnit',
+];
+// `operationGroup` is managed too, but merged into the live one, not replaced (operations.ts).
 
 export interface ApigeeProductList {
   apiProduct?: ApigeeProduct[];

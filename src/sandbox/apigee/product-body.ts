@@ -23,7 +23,8 @@ const READ_ONLY_FIELDS = ['createdAt', 'lastModifiedAt'];
 const NAME_PATTERN = /^[A-Za-z0-9._\-$ %]+$/;
 const APPROVAL_TYPES = ['auto', 'manual'];
 const QUOTA_TIME_UNITS = ['minute', 'hour', 'day', 'month'];
-const QUOTA_COUNTER_SCOPES = ['QUOTA_COUNTER_SCOPE_UNSPECIFIED', 'PROXY', 'OPERATION'];
+/** Reference "Round 2": PROXY | OPERATION | PRODUCT. */
+const QUOTA_COUNTER_SCOPES = ['QUOTA_COUNTER_SCOPE_UNSPECIFIED', 'PROXY', 'OPERATION', 'PRODUCT'];
 const OPERATION_CONFIG_TYPES = ['proxy', 'remoteservice'];
 /** Reference §2: "max 18" on Edge public cloud and X. */
 export const MAX_ATTRIBUTES = 18;
@@ -140,9 +141,11 @@ function withoutAbsentFields<T extends object>(value: T): T {
 }
 
 /**
- * The writable fields of a POST (`pathName` absent) or PUT body, checked for shape. Unknown fields
- * are refused on both flavours (X: Google's strict JSON parsing; Edge: the emulator's choice), so
- * X-only fields on Edge and createdBy on X are refused too.
+ * The writable fields of a POST (`pathName` absent) or PUT body, checked for shape. Edge refuses
+ * unknown fields (the emulator's choice), X-only fields included. X refuses the Edge-only fields
+ * (Google's strict JSON parsing: createdBy is no X field) but KEEPS any other field it does not
+ * model, stored and returned as sent: the X resource keeps growing (reference "Round 2": `llm*`,
+ * spaces), and a real server knows fields this emulator does not, which a client must send back.
  */
 export function parseProductBody(body: Json, flavour: ApigeeFlavour, pathName?: string): ApigeeProductFields {
   const known = new Set<string>([
@@ -150,9 +153,10 @@ export function parseProductBody(body: Json, flavour: ApigeeFlavour, pathName?: 
     ...READ_ONLY_FIELDS,
     ...(flavour === 'edge' ? EDGE_ONLY_FIELDS : X_ONLY_FIELDS),
   ]);
-  const unknown = Object.keys(body).find((field) => !known.has(field));
-  if (unknown !== undefined) {
-    throw invalid(flavour === 'x' ? `Invalid JSON payload received. Unknown name "${unknown}": Cannot find field.` : `unknown field "${unknown}"`);
+  const unknownFields = Object.keys(body).filter((field) => !known.has(field));
+  const refused = flavour === 'edge' ? unknownFields[0] : unknownFields.find((field) => (EDGE_ONLY_FIELDS as readonly string[]).includes(field));
+  if (refused !== undefined) {
+    throw invalid(flavour === 'x' ? `Invalid JSON payload received. Unknown name "${refused}": Cannot find field.` : `unknown field "${refused}"`);
   }
   // PUT: the name comes from the path and cannot change (reference §4).
   const name = pathName !== undefined && optional(body, 'name') === undefined ? pathName : body.name;
@@ -186,6 +190,10 @@ export function parseProductBody(body: Json, flavour: ApigeeFlavour, pathName?: 
   const quotaSet = [fields.quota, fields.quotaInterval, fields.quotaTimeUnit].filter((value) => value !== undefined).length;
   if (quotaSet !== 0 && quotaSet !== 3) throw invalid('quota, quotaInterval and quotaTimeUnit must be set together');
   if (flavour === 'x') Object.assign(fields, parseXOnlyFields(body, fields));
+  const unmodelled = unknownFields.filter((field) => body[field] !== null && body[field] !== undefined);
+  if (flavour === 'x' && unmodelled.length > 0) {
+    fields.unmodelled = Object.fromEntries(unmodelled.map((field) => [field, structuredClone(body[field])]));
+  }
   return withoutAbsentFields(fields);
 }
 

@@ -17,10 +17,13 @@ function apigeeSettings(target: TargetConfig): { flavour: ApigeeFlavour; org: st
 
 /** The Apigee emulator (Edge or X, by `flavour`) behind `sandbox: true` targets of provider apigee. */
 export const apigeeSandbox: SandboxKind = {
-  seed: (target) => seedApigeeState(apigeeSettings(target).org),
+  seed: (target) => {
+    const { flavour, org } = apigeeSettings(target);
+    return seedApigeeState(org, flavour);
+  },
   async start(target, stateFile, faults) {
     const { flavour, org } = apigeeSettings(target);
-    const state = loadStateFile<ApigeeState>(stateFile, () => seedApigeeState(org));
+    const state = loadStateFile<ApigeeState>(stateFile, () => seedApigeeState(org, flavour));
     // A new token per start, as for API7. The provider sends the Endpoint secret as
     // `Authorization: Bearer <secret>` on BOTH flavours (Edge also takes Bearer; X takes nothing else).
     const token = `apigee-sandbox-${randomBytes(16).toString('hex')}`;

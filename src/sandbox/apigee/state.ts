@@ -38,6 +38,11 @@ export interface ApigeeProductFields {
   llmQuota?: string;
   llmQuotaInterval?: string;
   llmQuotaTimeUnit?: string;
+  /**
+   * X fields the emulator does not model, kept as sent and returned at the top level (a newer
+   * server's fields; see product-body.ts parseProductBody). A PUT without them drops them.
+   */
+  unmodelled?: Record<string, unknown>;
 }
 
 /** A product as stored. */
@@ -83,8 +88,11 @@ const HOUR = 3_600_000;
  * A realistic org: five proxies, two environments, one product of ours that drifted from Git
  * (`orders`: description edited by hand and an extra environment) and one nobody manages with
  * apiproducts (`legacy-billing-product`, no ownership marker). `org` names the people who edited them.
+ * An X org also has `loyalty-console`, made in the X console as it makes products since 2023: bound by
+ * an `operationGroup`, no proxies and no apiResources (reference "Round 2"), with a
+ * `quotaCounterScope` and a `space`.
  */
-export function seedApigeeState(org = 'sandbox'): ApigeeState {
+export function seedApigeeState(org = 'sandbox', flavour: ApigeeFlavour = 'edge'): ApigeeState {
   const automation = `apiproducts@${org}.example.com`;
   const operator = `ops@${org}.example.com`;
   const orders: ApigeeStoredProduct = {
@@ -128,9 +136,40 @@ export function seedApigeeState(org = 'sandbox'): ApigeeState {
     lastModifiedAt: SEEDED_AT + 11 * HOUR,
     lastModifiedBy: operator,
   };
+  const products: Record<string, ApigeeStoredProduct> = { [legacyBilling.name]: legacyBilling, [orders.name]: orders };
+  if (flavour === 'x') {
+    products['loyalty-console'] = {
+      name: 'loyalty-console',
+      displayName: 'Loyalty points',
+      description: 'Made in the Apigee X console: bound by operations.',
+      approvalType: 'auto',
+      attributes: [{ name: 'access', value: 'public' }],
+      apiResources: [],
+      environments: ['prod'],
+      proxies: [],
+      scopes: [],
+      operationGroup: {
+        operationConfigType: 'proxy',
+        operationConfigs: [
+          {
+            apiSource: 'loyalty-v1',
+            operations: [{ resource: '/points', methods: ['GET'] }, { resource: '/points/**', methods: ['GET', 'POST'] }],
+            quota: { limit: '100', interval: '1', timeUnit: 'minute' },
+            attributes: [{ name: 'tier', value: 'basic' }],
+          },
+        ],
+      },
+      quotaCounterScope: 'OPERATION',
+      space: 'loyalty-team',
+      createdAt: SEEDED_AT + 12 * HOUR,
+      createdBy: operator,
+      lastModifiedAt: SEEDED_AT + 12 * HOUR,
+      lastModifiedBy: operator,
+    };
+  }
   return {
     proxies: ['payments-v1', 'orders-v2', 'identity-v1', 'loyalty-v1', 'legacy-billing'],
     environments: ['test', 'prod'],
-    products: { [legacyBilling.name]: legacyBilling, [orders.name]: orders },
+    products,
   };
 }

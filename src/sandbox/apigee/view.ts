@@ -36,7 +36,8 @@ function withoutEmpties(value: unknown): unknown {
  * X: timestamps as int64 strings, no createdBy/lastModifiedBy, empty fields omitted.
  */
 export function renderProduct(product: ApigeeStoredProduct, flavour: ApigeeFlavour): Json {
-  const copy: Json = { ...structuredClone(product) };
+  const { unmodelled, ...modelled } = structuredClone(product);
+  const copy: Json = { ...unmodelled, ...modelled };
   if (flavour === 'edge') {
     for (const field of X_ONLY_FIELDS) delete copy[field];
     return sortedKeys(copy);
