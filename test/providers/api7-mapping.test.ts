@@ -6,16 +6,8 @@ import { join } from 'node:path';
 import { exampleProject } from '../helpers/project.ts';
 import { canonicalJson } from '../../src/model/fingerprint.ts';
 import type { Api7Product } from '../../src/providers/api7/wire.ts';
-import {
-  createDirectory,
-  desiredState,
-  slugify,
-  specDigest,
-  toDesiredObject,
-  toLiveObject,
-  toProductBody,
-  type Api7Directory,
-} from '../../src/providers/api7/mapping.ts';
+import { createDirectory, desiredState, slugify, specDigest, toDesiredObject, toLiveObject, type Api7Directory } from '../../src/providers/api7/mapping.ts';
+import { toProductBody } from '../../src/providers/api7/request-body.ts';
 import { api7 } from '../../src/providers/api7/index.ts';
 import { parseProductBody } from '../../src/sandbox/api7/product-body.ts';
 import { seedApi7State } from '../../src/sandbox/api7/state.ts';

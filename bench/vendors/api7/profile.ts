@@ -4,7 +4,8 @@
  * planted through the provider's own create body and the emulator's own body parser.
  */
 import type { DesiredObject } from '../../../src/model/objects.ts';
-import { createDirectory, toProductBody } from '../../../src/providers/api7/mapping.ts';
+import { createDirectory } from '../../../src/providers/api7/mapping.ts';
+import { toProductBody } from '../../../src/providers/api7/request-body.ts';
 import type { Api7GatewayGroup, Api7Product, Api7Service } from '../../../src/providers/api7/wire.ts';
 import { parseProductBody } from '../../../src/sandbox/api7/product-body.ts';
 import { startApi7Emulator } from '../../../src/sandbox/api7/server.ts';
