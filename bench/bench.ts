@@ -10,7 +10,7 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { FaultOptions } from '../src/sandbox/faults.ts';
+import type { FaultOptions } from '../src/sandbox/fault-options.ts';
 import { desiredOf, layout, loadProject, writeConfig, writeProject, type GeneratedProject } from './generate.ts';
 import type { BenchOptions, ProviderName } from './options.ts';
 import { countRequests, startPortal, type Portal, type RequestCounts } from './portal.ts';

@@ -4,7 +4,7 @@
  * their request logs summed up by endpoint.
  */
 import type { DesiredObject } from '../src/model/objects.ts';
-import type { FaultOptions } from '../src/sandbox/faults.ts';
+import type { FaultOptions } from '../src/sandbox/fault-options.ts';
 import type { RunningEmulator } from '../src/sandbox/listen.ts';
 import type { ProviderName } from './options.ts';
 import { BENCH_PROFILES, benchProfile } from './vendors/index.ts';

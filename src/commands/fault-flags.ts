@@ -1,5 +1,5 @@
 import { UserError } from '../model/diagnostic.ts';
-import type { FaultOptions, FaultPhase } from '../sandbox/faults.ts';
+import type { FaultOptions, FaultPhase } from '../sandbox/fault-options.ts';
 
 // Apart from src/commands/sandbox.ts so that parsing the CLI's flags does not load the emulators.
 

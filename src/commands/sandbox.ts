@@ -1,5 +1,5 @@
 import { UserError } from '../model/diagnostic.ts';
-import type { FaultOptions } from '../sandbox/faults.ts';
+import type { FaultOptions } from '../sandbox/fault-options.ts';
 import { sandboxFor } from '../registry.ts';
 import { resetSandbox, startSandbox } from '../sandbox/index.ts';
 import type { Io } from './io.ts';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { TargetConfig } from '../model/target.ts';
 import type { Endpoint } from '../model/target.ts';
-import type { FaultCounters, FaultOptions } from './faults.ts';
+import type { FaultCounters, FaultOptions } from './fault-options.ts';
 import { saveStateFile } from './state-file.ts';
 
 /** An emulator serving one sandbox target, its state persisted after every change. */

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { FaultClock, FaultCounters, FaultInjector, FaultOptions } from './faults.ts';
+import type { FaultInjector } from './faults.ts';
+import type { FaultClock, FaultCounters, FaultOptions } from './fault-options.ts';
 
 export interface ListenOptions {
   /** Defaults to 127.0.0.1. */

@@ -1,4 +1,4 @@
-import { realClock, type FaultClock } from '../../src/sandbox/faults.ts';
+import { realClock, type FaultClock } from '../../src/sandbox/fault-options.ts';
 
 /** 2026-01-01T00:00:00Z: a fixed start, so that HTTP-dates in answers are the same on every run. */
 export const CLOCK_START = Date.UTC(2026, 0, 1);

@@ -6,7 +6,7 @@ import type { Diagnostic } from '../../src/model/diagnostic.ts';
 import type { Change } from '../../src/model/plan.ts';
 import { api7 } from '../../src/providers/api7/index.ts';
 import type { Api7Product } from '../../src/providers/api7/wire.ts';
-import { type Provider } from '../../src/providers/provider.ts';
+import type { Provider } from '../../src/providers/provider.ts';
 import { ProviderError } from '../../src/providers/transport/provider-error.ts';
 import { type DesiredObject, type LiveObject } from '../../src/model/objects.ts';
 import { startApi7Emulator, type Api7Emulator } from '../../src/sandbox/api7/server.ts';

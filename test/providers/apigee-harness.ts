@@ -6,9 +6,9 @@
 import * as assert from 'uvu/assert';
 import type { TargetConfig } from '../../src/model/target.ts';
 import { apigee } from '../../src/providers/apigee/index.ts';
-import { type Provider } from '../../src/providers/provider.ts';
+import type { Provider } from '../../src/providers/provider.ts';
 import { ProviderError } from '../../src/providers/transport/provider-error.ts';
-import { type LiveObject } from '../../src/model/objects.ts';
+import type { LiveObject } from '../../src/model/objects.ts';
 import { startApigeeEmulator, type ApigeeCredentials, type ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
 import { seedApigeeState, type ApigeeState } from '../../src/sandbox/apigee/state.ts';
 import { apigeeTarget, ORG, TOKEN, type Flavour } from './apigee-fixtures.ts';

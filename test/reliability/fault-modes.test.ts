@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { FaultOptions } from '../../src/sandbox/faults.ts';
+import type { FaultOptions } from '../../src/sandbox/fault-options.ts';
 import { tickingClock } from '../helpers/clock.ts';
 import {
   applyHere,

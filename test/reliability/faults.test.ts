@@ -13,7 +13,8 @@ import { startApi7Emulator, type Api7Emulator } from '../../src/sandbox/api7/ser
 import { seedApi7State } from '../../src/sandbox/api7/state.ts';
 import { startApigeeEmulator, type ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
 import { seedApigeeState } from '../../src/sandbox/apigee/state.ts';
-import { FaultInjector, realClock, type FaultClock, type FaultOptions } from '../../src/sandbox/faults.ts';
+import { FaultInjector } from '../../src/sandbox/faults.ts';
+import { realClock, type FaultClock, type FaultOptions } from '../../src/sandbox/fault-options.ts';
 import { CLOCK_START, manualClock, until } from '../helpers/clock.ts';
 import { cliPath, copyExampleProject, runCli } from '../helpers/project.ts';
 

@@ -16,7 +16,7 @@ import { startApi7Emulator, type Api7Emulator } from '../../src/sandbox/api7/ser
 import { seedApi7State } from '../../src/sandbox/api7/state.ts';
 import { startApigeeEmulator, type ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
 import { seedApigeeState, type ApigeeFlavour } from '../../src/sandbox/apigee/state.ts';
-import type { FaultClock, FaultOptions } from '../../src/sandbox/faults.ts';
+import type { FaultClock, FaultOptions } from '../../src/sandbox/fault-options.ts';
 import { exampleProject } from '../helpers/project.ts';
 
 /** Sentinel credentials: none may ever show in any output. */

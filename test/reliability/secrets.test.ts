@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { FaultOptions } from '../../src/sandbox/faults.ts';
+import type { FaultOptions } from '../../src/sandbox/fault-options.ts';
 import { answerWith, startHostileServer, type HostileServer } from '../helpers/hostile-server.ts';
 import { runCli, type CliResult } from '../helpers/project.ts';
 import { BASIC, closeAll, ENV, SECRETS, startApi7, startApigee, writeLoadProject, type Emulator, type TargetSpec } from './harness.ts';

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FaultInjector, readBody, type EmulatorAnswer } from '../faults.ts';
+import { FaultInjector, readBody } from '../faults.ts';
+import type { EmulatorAnswer } from '../fault-options.ts';
 import { listenEmulator, type EmulatorRunOptions, type RecordedRequest, type RunningEmulator } from '../listen.ts';
 import { Api7HttpError, type Api7Reply } from './http.ts';
 import { allowedMethods, dispatch } from './routes.ts';
