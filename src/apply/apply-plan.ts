@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { ApplyReport, Change, ChangeResult, Plan, TargetTraffic } from '../model/plan.ts';
 import type { Provider } from '../providers/provider.ts';
+import { ProviderError } from '../providers/transport/provider-error.ts';
 import { Traffic, type TrafficCounts } from '../providers/transport/traffic.ts';
 
 export interface ApplyOptions {
@@ -26,6 +27,14 @@ interface Gate {
  * failed change never stops the others. The report records every change, so a partial apply says
  * exactly what was done, and per target the requests, retries and waits it cost.
  *
+ * A failure that halts its target (ProviderError.haltsTarget: a create landed without the
+ * ownership marker) stops the creates of that target: those not started yet are skipped, naming
+ * the failure, because each would leave another product the next run does not recognise. Only
+ * creates: updates, publishes and deletes address a product that already carries the marker and
+ * make no new one, and stopping them would leave a started sequence (an auth cycle) half-way.
+ * The first create of each target in a phase runs alone, before the others, so that a target
+ * that drops the marker costs one such product, not one per write in flight.
+ *
  * Each target's HTTP requests also pass its adaptive gate (traffic.ts): after a 429 fewer writes are
  * in flight, recovering gradually, so that the run settles under the server's rate limit.
  */
@@ -47,15 +56,26 @@ export async function applyPlan(plan: Plan, providers: ReadonlyMap<string, Provi
   };
   for (const target of plan.targets) gateOf(target.name);
   const results = new Map<string, ChangeResult>();
+  /** Target → the change whose failure halted its creates. */
+  const halted = new Map<string, string>();
+  const run = (change: Change): Promise<void> => {
+    const limit = limits.get(change.target) ?? pLimit(options.concurrency);
+    return limit(async () => {
+      const result = await runChange(change, providers, results, options, halted.get(change.target));
+      results.set(change.id, result);
+      if (haltingFailures.has(result) && !halted.has(change.target)) halted.set(change.target, change.id);
+      options.onResult?.(result, change);
+    });
+  };
   for (const phase of groupIntoPhases(plan.changes)) {
+    if (phase[0]!.action !== 'create') {
+      await Promise.all(phase.map(run));
+      continue;
+    }
     await Promise.all(
-      phase.map((change) => {
-        const limit = limits.get(change.target) ?? pLimit(options.concurrency);
-        return limit(async () => {
-          const result = await runChange(change, providers, results, options);
-          results.set(change.id, result);
-          options.onResult?.(result, change);
-        });
+      [...byTarget(phase).values()].map(async ([first, ...rest]) => {
+        await run(first!);
+        await Promise.all(rest.map(run));
       }),
     );
   }
@@ -82,6 +102,17 @@ function trafficSince(target: string, { traffic, before }: Gate, configured: num
   };
 }
 
+/** A phase's changes per target, in plan order. */
+function byTarget(phase: readonly Change[]): Map<string, Change[]> {
+  const groups = new Map<string, Change[]>();
+  for (const change of phase) {
+    const group = groups.get(change.target);
+    if (group) group.push(change);
+    else groups.set(change.target, [change]);
+  }
+  return groups;
+}
+
 /** Consecutive runs of one action, in plan order: the plan already sorted them by phase. */
 function groupIntoPhases(changes: readonly Change[]): Change[][] {
   const phases: Change[][] = [];
@@ -93,14 +124,22 @@ function groupIntoPhases(changes: readonly Change[]): Change[][] {
   return phases;
 }
 
+/** Failed results whose error halts their target: kept off ChangeResult, so the report's shape stays as it is. */
+const haltingFailures = new WeakSet<ChangeResult>();
+
+/** `haltedBy`: the change whose failure halted this target's creates, if one did. */
 async function runChange(
   change: Change,
   providers: ReadonlyMap<string, Provider>,
   done: ReadonlyMap<string, ChangeResult>,
   options: ApplyOptions,
+  haltedBy: string | undefined,
 ): Promise<ChangeResult> {
   const base = { changeId: change.id, action: change.action, target: change.target, key: change.key };
   const skip = (message: string): ChangeResult => ({ ...base, outcome: 'skipped', message, attempts: 0, durationMs: 0 });
+  if (haltedBy && change.action === 'create') {
+    return skip(`not attempted: ${haltedBy} showed that ${change.target} drops apiproducts' ownership marker, so this create would leave another product the next run does not recognise`);
+  }
   const blocker = change.dependsOn.find((id) => !['applied', 'would-apply'].includes(done.get(id)?.outcome ?? ''));
   if (blocker) return skip(`skipped because ${blocker} did not apply`);
   if (change.risk === 'high' && change.protected) {
@@ -118,5 +157,8 @@ async function runChange(
   const waited = attempt.waitedMs > 0 ? { waitMs: Math.round(attempt.waitedMs) } : {};
   if (attempt.error === undefined) return { ...base, outcome: 'applied', attempts: attempt.attempts, durationMs, ...waited };
   const message = attempt.error instanceof Error ? attempt.error.message : String(attempt.error);
-  return { ...base, outcome: 'failed', message: message.split('\n')[0], attempts: attempt.attempts, durationMs, ...waited };
+  const halts = attempt.error instanceof ProviderError && attempt.error.haltsTarget;
+  const failed: ChangeResult = { ...base, outcome: 'failed', message: message.split('\n')[0], attempts: attempt.attempts, durationMs, ...waited };
+  if (halts) haltingFailures.add(failed);
+  return failed;
 }

@@ -37,8 +37,11 @@ export interface Api7Client {
   listGatewayGroups(): Promise<Api7GatewayGroup[]>;
   listServices(gatewayGroupId: string): Promise<Api7Service[]>;
   listDcrProviders(): Promise<Api7DcrProvider[]>;
-  /** `confirm` tells, after a lost answer, whether that try created it (uncertain-writes.ts). */
-  createProduct(body: Api7ProductBody, confirm: () => Promise<boolean>): Promise<void>;
+  /**
+   * `confirm` tells, after a lost answer, whether that try created it (uncertain-writes.ts). The
+   * created product as the server answered it (`value`), or undefined when the answer had none.
+   */
+  createProduct(body: Api7ProductBody, confirm: () => Promise<boolean>): Promise<Api7Product | undefined>;
   replaceProduct(id: string, body: Api7ProductBody): Promise<Api7Product>;
   deleteProduct(id: string): Promise<void>;
 }
@@ -139,7 +142,10 @@ export function createApi7Client(target: TargetConfig, endpoint: Endpoint, optio
     listDcrProviders: () => listAll<Api7DcrProvider>('/api/dcr_providers'),
     async createProduct(body, confirm) {
       const query = { portal_id: await portalId() };
-      await http.request<unknown>('POST', '/api/api_products', { query, body, confirm });
+      const answer = await http.request<Api7Item<Api7Product> | undefined>('POST', '/api/api_products', { query, body, confirm });
+      // Only an object with an id is a product: anything else counts as no answer (looked up instead).
+      const created = (answer as { value?: unknown } | undefined)?.value as Api7Product | undefined;
+      return typeof created === 'object' && created !== null && typeof created.id === 'string' ? created : undefined;
     },
     async replaceProduct(id, body) {
       const query = { portal_id: await portalId() };

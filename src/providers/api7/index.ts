@@ -11,7 +11,7 @@ import type { ConnectOptions } from '../transport/connect-options.ts';
 import { tallyTries } from '../transport/retry.ts';
 import { type Provider, type ProviderKind } from '../provider.ts';
 import { type Endpoint } from '../../model/target.ts';
-import { ProviderError } from '../transport/provider-error.ts';
+import { ownershipDropped, ProviderError } from '../transport/provider-error.ts';
 import { type LiveObject } from '../../model/objects.ts';
 import { createApi7Client, portalName, type Api7Client } from './client.ts';
 import { createDirectory, toDesiredObject, toLiveObject, type Api7Directory } from './mapping.ts';
@@ -21,7 +21,7 @@ import { checkLinks } from './preflight.ts';
 import { API7_SCHEMA } from './schema.ts';
 import { openapiDisplayPath, readOpenapiText, validateApi7Binding } from './validate-binding.ts';
 import { isOwned, lastAppliedOf } from './ownership.ts';
-import { NAME_LABEL, type Api7Product, type Api7Service } from './wire.ts';
+import { NAME_LABEL, OWNER_LABEL, type Api7Product, type Api7Service } from './wire.ts';
 
 const KNOWN_SETTINGS = new Set(['provider', 'url', 'sandbox', 'insecure', 'ignore', 'portal', 'tokenEnv', 'timeout', 'caFile']);
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -101,7 +101,7 @@ async function listDirectory(client: Api7Client): Promise<Api7Directory> {
 /** One line naming the product, keeping status and retry hints for the executor. */
 function aboutProduct(change: Change, error: unknown): unknown {
   if (!(error instanceof ProviderError)) return error;
-  return new ProviderError(`${change.product}: ${error.message}`, error.status, error.retryable, error.retryAfterSeconds);
+  return new ProviderError(`${change.product}: ${error.message}`, error.status, error.retryable, error.retryAfterSeconds, error.haltsTarget);
 }
 
 export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, options: ConnectOptions = {}): Provider {
@@ -145,6 +145,19 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, opt
     throw new ProviderError(`a product for ${change.key} appeared on the target while this apply ran (not written by it); run plan again`);
   };
 
+  /**
+   * Read after write (reference: whether 3.9 keeps `labels` on external products is unconfirmed).
+   * A product stored without our labels is, to the next run, an unmanaged product under our name:
+   * a collision, or (names may repeat) a second create. `created` is the POST answer's `value`;
+   * without one the list is read once. `confirmed`: the lost-answer lookup already found it ours.
+   */
+  const verifyOwnership = async (change: Change, created: Api7Product | undefined, confirmed: boolean): Promise<void> => {
+    if (!created && confirmed) return;
+    const ours = (product: Api7Product): boolean => isOwned(product) && product.labels?.[NAME_LABEL] === change.key;
+    const owned = created ? ours(created) : (await client.listProducts()).some(ours);
+    if (!owned) throw ownershipDropped(`labels ${OWNER_LABEL} and ${NAME_LABEL}`, target.name);
+  };
+
   const provider: Provider = {
     traffic: client.traffic,
 
@@ -184,7 +197,12 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, opt
           return;
         }
         // A create with no auth in Git sends no `auth` key (the server refuses `auth: {}`).
-        await client.createProduct(toProductBody(change.after, change.product, await currentDirectory()), () => alreadyCreated(change));
+        let confirmed = false;
+        const created = await client.createProduct(toProductBody(change.after, change.product, await currentDirectory()), async () => {
+          confirmed = await alreadyCreated(change);
+          return confirmed;
+        });
+        await verifyOwnership(change, created, confirmed);
       });
       return attempted.error === undefined ? attempted : { ...attempted, error: aboutProduct(change, attempted.error) };
     },

@@ -32,8 +32,11 @@ export interface ApigeeClient {
   listEnvironments(): Promise<string[]>;
   /** One product by name, or undefined when there is none (to check a create whose answer was lost). */
   getProduct(name: string): Promise<ApigeeProduct | undefined>;
-  /** `confirm` tells, after a lost answer, whether that try created it (uncertain-writes.ts). */
-  createProduct(body: ApigeeProductBody, confirm: () => Promise<boolean>): Promise<void>;
+  /**
+   * `confirm` tells, after a lost answer, whether that try created it (uncertain-writes.ts). The
+   * created product as the server answered it, or undefined when the answer had none.
+   */
+  createProduct(body: ApigeeProductBody, confirm: () => Promise<boolean>): Promise<ApigeeProduct | undefined>;
   /** A full replace: fields missing from `body` are cleared (so `body` is the merged live object, mapping.ts mergeProductBody). */
   replaceProduct(name: string, body: ApigeeProductBody & Record<string, unknown>): Promise<void>;
   deleteProduct(name: string): Promise<void>;
@@ -214,7 +217,9 @@ export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, opt
       }
     },
     async createProduct(body, confirm) {
-      await http.request<unknown>('POST', orgPath('/apiproducts'), { body, confirm });
+      const created = await http.request<ApigeeProduct | undefined>('POST', orgPath('/apiproducts'), { body, confirm });
+      // Only a named object is a product: anything else counts as no answer (looked up instead).
+      return typeof created === 'object' && created !== null && typeof created.name === 'string' ? created : undefined;
     },
     async replaceProduct(name, body) {
       await http.request<unknown>('PUT', productPath(name), { body });

@@ -9,12 +9,12 @@ import type { ConnectOptions } from '../transport/connect-options.ts';
 import { tallyTries } from '../transport/retry.ts';
 import { type Provider, type ProviderKind } from '../provider.ts';
 import { type Endpoint } from '../../model/target.ts';
-import { ProviderError } from '../transport/provider-error.ts';
+import { ownershipDropped, ProviderError } from '../transport/provider-error.ts';
 import { type LiveObject } from '../../model/objects.ts';
 import { createApigeeClient, managementRoot, orgOf, type ApigeeClient } from './client.ts';
 import { mergeProductBody, toDesiredObjects, toLiveObject, toProductBody, type ApigeeState } from './mapping.ts';
 import { hasOperationConfigs } from './operations.ts';
-import type { ApigeeProduct } from './wire.ts';
+import { OWNER_ATTRIBUTE, type ApigeeProduct } from './wire.ts';
 import { isOwnedBy, lastAppliedOf } from './ownership.ts';
 import { checkReferences, needsDirectory, type ApigeeDirectory } from './preflight.ts';
 import { importApigeeObjects } from './import-product.ts';
@@ -45,7 +45,7 @@ export const apigee: ProviderKind = {
 /** One line naming the Apigee product, keeping status and retry hints for the executor. */
 function aboutProduct(change: Change, error: unknown): unknown {
   if (!(error instanceof ProviderError)) return error;
-  return new ProviderError(`${change.key}: ${error.message}`, error.status, error.retryable, error.retryAfterSeconds);
+  return new ProviderError(`${change.key}: ${error.message}`, error.status, error.retryable, error.retryAfterSeconds, error.haltsTarget);
 }
 
 async function listDirectory(client: ApigeeClient): Promise<ApigeeDirectory> {
@@ -77,6 +77,18 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     const expected = objectFingerprint(change.after!);
     if (isOwnedBy(attributes) && lastAppliedOf(attributes) === expected) return true;
     throw new ProviderError(`a product named ${name} appeared on the target while this apply ran (not written by it); run plan again`);
+  };
+
+  /**
+   * Read after write: a product stored without the `managed-by` attribute is, to the next run, an
+   * unmanaged product under our name (a collision that blocks every later apply). `created` is the
+   * POST answer; without one, one GET by name. `confirmed`: the lost-answer lookup found it ours.
+   */
+  const verifyOwnership = async (name: string, created: ApigeeProduct | undefined, confirmed: boolean): Promise<void> => {
+    if (!created && confirmed) return;
+    const product = created ?? (await client.getProduct(name));
+    const attributes = Object.fromEntries((product?.attributes ?? []).map((a) => [a.name, a.value]));
+    if (!isOwnedBy(attributes)) throw ownershipDropped(`attribute ${OWNER_ATTRIBUTE}`, target.name);
   };
 
   /**
@@ -135,7 +147,12 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
           observed.set(name, { ...merged, name } as ApigeeProduct);
           return;
         }
-        await client.createProduct(body, () => alreadyCreated(change, name));
+        let confirmed = false;
+        const created = await client.createProduct(body, async () => {
+          confirmed = await alreadyCreated(change, name);
+          return confirmed;
+        });
+        await verifyOwnership(name, created, confirmed);
       });
       return attempted.error === undefined ? attempted : { ...attempted, error: aboutProduct(change, attempted.error) };
     },

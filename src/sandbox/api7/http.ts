@@ -80,6 +80,8 @@ export interface Api7Call {
   body: string;
   /** Unix seconds, for `created_at` / `updated_at`. */
   now: number;
+  /** Api7EmulatorOptions.dropExternalLabels. */
+  dropExternalLabels?: boolean;
 }
 
 /** A 200 answer; `mutated` makes the server report the new state (`onMutation`). */

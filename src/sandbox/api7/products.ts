@@ -84,8 +84,11 @@ export function getProduct(call: Api7Call): Api7Reply {
 
 export function createProduct(call: Api7Call): Api7Reply {
   const { portalId } = portalOf(call);
-  const body = parseProductBody(parseJsonObject(call.body));
-  checkReferences(call.state, body);
+  const parsed = parseProductBody(parseJsonObject(call.body));
+  checkReferences(call.state, parsed);
+  // The unconfirmed behaviour behind Api7EmulatorOptions.dropExternalLabels: labels never stored.
+  const { labels: _dropped, ...unlabelled } = parsed;
+  const body = call.dropExternalLabels && parsed.type === 'external' ? unlabelled : parsed;
   const product: Api7Product = {
     id: newProductId(call.state, body.name),
     ...body,

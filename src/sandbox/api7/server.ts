@@ -16,6 +16,12 @@ export interface Api7EmulatorOptions extends EmulatorRunOptions {
   now?: () => number;
   /** Called after every successful POST, PUT or DELETE, before the response is sent. */
   onMutation?: (state: Api7State) => void;
+  /**
+   * Store (and answer) an EXTERNAL product created by POST without its `labels`. Whether API7 3.9
+   * keeps labels on external products is unconfirmed (reference §3: the 0.11.0 write schema has
+   * none), so this is off by default; tests turn it on to show what apply does if it does not.
+   */
+  dropExternalLabels?: boolean;
 }
 
 /** A running emulator of the API7 Enterprise Admin API (src/providers/api7/wire.ts). */
@@ -46,7 +52,7 @@ export async function startApi7Emulator(options: Api7EmulatorOptions): Promise<A
     if (request.headers['x-api-key'] !== options.token) return { status: 401, body: { error_msg: UNAUTHORIZED } };
     let reply: Api7Reply;
     try {
-      reply = dispatch(method, pathname, { state, query, body, now: now() });
+      reply = dispatch(method, pathname, { state, query, body, now: now(), dropExternalLabels: options.dropExternalLabels ?? false });
     } catch (error) {
       if (!(error instanceof Api7HttpError)) throw error;
       const headers: Record<string, string> = error.status === 405 ? { allow: allowedMethods(pathname).join(', ') } : {};

@@ -95,6 +95,8 @@ export interface ApigeeCall {
   now: number;
   /** Who is calling, for createdBy / lastModifiedBy (Edge). */
   actor: string;
+  /** ApigeeEmulatorOptions.dropAttributes. */
+  dropAttributes?: boolean;
 }
 
 /** A successful answer; `mutated` makes the server report the new state (`onMutation`). */

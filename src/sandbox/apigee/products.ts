@@ -73,6 +73,8 @@ export function createProduct(call: ApigeeCall): ApigeeReply {
   checkReferences(call.state, fields);
   const product: ApigeeStoredProduct = {
     ...fields,
+    // The behaviour behind ApigeeEmulatorOptions.dropAttributes: attributes never stored.
+    ...(call.dropAttributes ? { attributes: [] } : {}),
     createdAt: call.now,
     createdBy: call.actor,
     lastModifiedAt: call.now,

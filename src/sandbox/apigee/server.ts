@@ -21,6 +21,11 @@ export interface ApigeeEmulatorOptions extends EmulatorRunOptions {
   now?: () => number;
   /** Called after every successful change, before the response is sent. */
   onMutation?: (state: ApigeeState) => void;
+  /**
+   * Store (and answer) a product created by POST without its attributes: no reference says Apigee
+   * does this, so it is off by default; tests turn it on to show what apply does if a server did.
+   */
+  dropAttributes?: boolean;
 }
 
 /** A running emulator of the Apigee management API (shared/reference/apigee-management-api.md). */
@@ -68,6 +73,7 @@ export async function startApigeeEmulator(options: ApigeeEmulatorOptions): Promi
         body,
         now: now(),
         actor,
+        dropAttributes: options.dropAttributes ?? false,
       });
     } catch (error) {
       if (!(error instanceof ApigeeHttpError)) throw error;
