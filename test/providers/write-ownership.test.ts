@@ -7,12 +7,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ApplyReport } from '../../src/model/plan.ts';
 import { startApi7Emulator, type Api7Emulator } from '../../src/sandbox/api7/server.ts';
+import { startApigeeEmulator, type ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
 import { seedApi7State } from '../../src/sandbox/api7/state.ts';
 import { writeProject } from '../helpers/project.ts';
 import { runCliInProcess as runCli } from '../helpers/cli-in-process.ts';
 import { TARGET_ENV, TOKEN } from '../helpers/real-target.ts';
 
-const running: Api7Emulator[] = [];
+const running: (Api7Emulator | ApigeeEmulator)[] = [];
 test.after(async () => {
   await Promise.all(running.map((e) => e.close()));
 });
@@ -76,6 +77,25 @@ test('API7 keeps the labels (the default): both creates apply, owned, and the ne
   const again = await cli('plan', '--detailed-exitcode');
   assert.is(again.code, 0, again.stdout + again.stderr);
   assert.match(again.stdout, 'No changes.');
+});
+
+test('Apigee drops the attributes of a created product: the first create fails naming managed-by, the second is never sent, exit 4', async () => {
+  const emulator = await startApigeeEmulator({ flavour: 'edge', org: 'acme', credentials: { token: TOKEN }, dropAttributes: true });
+  running.push(emulator);
+  const product = (name: string): string => `name: ${name}\nstatus: published\nvisibility: public\ntargets:\n  apigee-prod:\n    proxies: [orders-v2]\n`;
+  const cwd = writeProject({
+    'apiproducts.yaml': `targets:\n  apigee-prod:\n    provider: apigee\n    flavour: edge\n    url: ${emulator.url}\n    org: acme\n    tokenEnv: API7_TOKEN\n`,
+    'products/alpha.yaml': product('alpha'),
+    'products/beta.yaml': product('beta'),
+  });
+  const creates = () => emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/apiproducts')).length;
+  const apply = await runCli(['apply', '--auto-approve', '--format', 'json'], { cwd, env: TARGET_ENV });
+  assert.is(apply.code, 4, apply.stdout + apply.stderr);
+  const report = (JSON.parse(apply.stdout) as { report: ApplyReport }).report;
+  assert.equal(outcomes(report), [['alpha', 'create', 'failed'], ['beta', 'create', 'skipped']]);
+  assert.match(report.results[0]!.message!, /^alpha: the portal dropped apiproducts' ownership marker \(attribute managed-by\) from the created product/);
+  assert.is(report.results[1]!.attempts, 0);
+  assert.is(creates(), 1, 'the second create was never sent');
 });
 
 test.run();
