@@ -96,7 +96,7 @@ export function productSource(subject: Subject, doc: ProductDoc): ProductSource 
 const API7_BACKENDS = 12;
 const API7_GROUP = 'gg-production';
 const api7Service = (i: number): string => `svc-contract-${i}`;
-/** src/providers/api7/client.ts PAGE_SIZE (not exported): the page size the provider asks for. */
+/** src/providers/api7/client.ts PAGE_SIZES[0] (not exported): the page size the provider asks for first. */
 const API7_PAGE_SIZE = 500;
 
 function api7Subject(): Subject {

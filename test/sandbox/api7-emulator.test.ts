@@ -38,19 +38,25 @@ test('unknown routes are 404, other methods on known routes 405', async () => {
   assert.type(((await response.json()) as { error_msg: unknown }).error_msg, 'string');
 });
 
-test('lists are {list,total} in created_at then id order', async () => {
-  const answer = await call(await pool.start(), 'GET', '/api/gateway_groups');
+test('lists are {list,total}, updated_at desc by default like the server, or as order_by/direction ask', async () => {
+  const emulator = await pool.start();
+  const answer = await call(emulator, 'GET', '/api/gateway_groups');
   assert.is(answer.status, 200);
   assert.is(answer.body.total, 2);
   assert.equal(
     answer.body.list.map((group: { id: string }) => group.id),
+    ['gg-staging', 'gg-production'],
+  );
+  const ascending = await call(emulator, 'GET', '/api/gateway_groups?order_by=created_at&direction=asc');
+  assert.equal(
+    ascending.body.list.map((group: { id: string }) => group.id),
     ['gg-production', 'gg-staging'],
   );
 });
 
 test('paging: page and page_size pick a slice, total counts everything', async () => {
   const emulator = await pool.start();
-  const path = '/apisix/admin/services?gateway_group_id=gg-production';
+  const path = '/apisix/admin/services?gateway_group_id=gg-production&order_by=created_at&direction=asc';
   const firstPage = await call(emulator, 'GET', `${path}&page_size=2`);
   assert.equal(firstPage.body.list.map((s: { id: string }) => s.id), ['svc-payments', 'svc-orders']);
   assert.is(firstPage.body.total, 5);
@@ -104,7 +110,7 @@ test('services: gateway_group_id is required and must exist', async () => {
   assert.match(missing.body.error_msg, 'gateway_group_id');
   const unknown = await call(emulator, 'GET', '/apisix/admin/services?gateway_group_id=gg-nowhere');
   assert.equal(unknown, { status: 404, body: { error_msg: 'gateway group not found' } });
-  const staging = await call(emulator, 'GET', '/apisix/admin/services?gateway_group_id=gg-staging');
+  const staging = await call(emulator, 'GET', '/apisix/admin/services?gateway_group_id=gg-staging&order_by=created_at&direction=asc');
   assert.equal(staging.body.list[0].hosts, ['pay.staging.example.com']);
 });
 

@@ -13,12 +13,13 @@ import type { Api7State } from '../../../src/sandbox/api7/state.ts';
 import { commonFields, jsonCopy, loggedIn, nounOf, pad, productName, SEEDED_AT, title } from '../../products.ts';
 import type { BenchProfile, PortalLayout, VendorPortal } from '../profile.ts';
 import { api7Baseline } from './baseline.ts';
+import { MAX_PAGE_SIZE } from '../../../src/sandbox/api7/http.ts';
 
 const PORTAL_ID = 'portal-default';
 const TOKEN_ENV = 'BENCH_API7_TOKEN';
 const TOKEN = 'bench-api7-token-5f0c';
-/** The largest `page_size` the API7 emulator accepts (src/sandbox/api7/http.ts MAX_PAGE_SIZE, not exported). */
-const MAX_PAGE = 500;
+/** The largest `page_size` the API7 emulator accepts by default. */
+const MAX_PAGE = MAX_PAGE_SIZE;
 const GROUPS = ['production', 'staging', 'partner'];
 const DCR_PROVIDERS = ['corp-idp', 'partner-idp'];
 

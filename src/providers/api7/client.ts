@@ -6,8 +6,8 @@ import type { TargetConfig } from '../../model/target.ts';
 import { Traffic } from '../transport/traffic.ts';
 import { createHttpClient, type HttpClient, type QueryValue } from '../transport/http.ts';
 import { transportFor, type ConnectOptions } from '../transport/connect-options.ts';
-import { expectPage, fetchAllPages, shapeOf } from '../transport/paging.ts';
-import { type Endpoint } from '../../model/target.ts';
+import { expectPage, fetchAllPages, PageSizes, readFirstPage, shapeOf } from '../transport/paging.ts';
+import type { Endpoint } from '../../model/target.ts';
 import { ProviderError } from '../transport/provider-error.ts';
 import type {
   Api7DcrProvider,
@@ -20,13 +20,21 @@ import type {
   Api7Service,
 } from './wire.ts';
 
-/** The largest page the Admin API serves; fewer requests for big portals. */
 /**
- * The largest page the emulator accepts, which mirrors the documented bound we could find; the
- * real maximum is unconfirmed (reference §1). A server that caps it lower is still read whole:
- * paging trusts the size of the first page it gets, not this number.
+ * The page sizes asked for, largest first: fewer requests for big portals. No maximum `page_size`
+ * is documented (reference §2 line 335; 500 is the emulator's own cap), so a 400 to a first page
+ * steps down to the next size, and the size that worked is kept for the rest of the run. A server
+ * that caps it silently is read whole too: paging trusts the size of the first page it gets.
  */
-const PAGE_SIZE = 500;
+const PAGE_SIZES = [500, 100, 20] as const;
+
+/**
+ * A stable order for every `/api/*` list. The default, `updated_at desc`, moves an item edited
+ * during a paged read to page 1, so a concurrent edit would skip one item and repeat another
+ * (reference §1 lines 40-41 name `order_by` and `direction`; §2 line 334 warns of the default).
+ * Items created during the read land on the last page, after what was read.
+ */
+const STABLE_ORDER = { order_by: 'created_at', direction: 'asc' } as const;
 
 export interface Api7Client {
   /** The target's gate: adaptive concurrency and request counters. */
@@ -95,6 +103,8 @@ export function createApi7Client(target: TargetConfig, endpoint: Endpoint, optio
     describeError: describeApi7Error,
     ...transportFor(target, traffic, options),
   });
+  // Shared by every list of this target, so a size learnt on one list serves the others.
+  const pageSizes = new PageSizes(PAGE_SIZES);
   const listAll = <T>(path: string, query: Record<string, QueryValue> = {}): Promise<T[]> => {
     const what = `GET ${path}`;
     return fetchAllPages<T>(
@@ -103,20 +113,22 @@ export function createApi7Client(target: TargetConfig, endpoint: Endpoint, optio
         for (const item of answer.list) idOf(item, what);
         return answer;
       },
-      { pageSize: PAGE_SIZE, identify: (item) => idOf(item, what), what },
+      { pageSize: pageSizes, identify: (item) => idOf(item, what), what },
     );
   };
 
   let portal: Promise<string> | undefined;
   const resolvePortal = async (): Promise<string> => {
     const name = portalName(target);
-    const found = expectPage<Api7Portal>(
-      await http.request<unknown>('GET', '/api/portals', { query: { search: name, page_size: PAGE_SIZE } }),
-      'GET /api/portals',
+    const { page: found } = await readFirstPage(pageSizes, async (pageSize) =>
+      expectPage<Api7Portal>(
+        await http.request<unknown>('GET', '/api/portals', { query: { search: name, page_size: pageSize, ...STABLE_ORDER } }),
+        'GET /api/portals',
+      ),
     );
     const exact = found.list.find((p) => p?.name === name && typeof p.id === 'string');
     if (exact) return exact.id;
-    const all = await listAll<Api7Portal>('/api/portals');
+    const all = await listAll<Api7Portal>('/api/portals', STABLE_ORDER);
     const available = all.map((p) => p.name).sort().join(', ') || 'none';
     throw new ProviderError(`portal "${name}" does not exist (available: ${available})`);
   };
@@ -133,13 +145,15 @@ export function createApi7Client(target: TargetConfig, endpoint: Endpoint, optio
     traffic,
     portalId,
     async listProducts() {
-      const products = await listAll<Api7Product>('/api/api_products', { portal_id: await portalId() });
+      const products = await listAll<Api7Product>('/api/api_products', { portal_id: await portalId(), ...STABLE_ORDER });
       // Concurrent pages can overlap when the list moves underneath them: keep each id once.
       return [...new Map(products.map((p) => [p.id, p])).values()];
     },
-    listGatewayGroups: () => listAll<Api7GatewayGroup>('/api/gateway_groups'),
+    listGatewayGroups: () => listAll<Api7GatewayGroup>('/api/gateway_groups', STABLE_ORDER),
+    // The runtime list: no source documents `order_by` on `/apisix/admin/services` (only on the
+    // dashboard's /api/gateway_groups/{gg}/services, reference line 136), so none is sent.
     listServices: (gatewayGroupId) => listAll<Api7Service>('/apisix/admin/services', { gateway_group_id: gatewayGroupId }),
-    listDcrProviders: () => listAll<Api7DcrProvider>('/api/dcr_providers'),
+    listDcrProviders: () => listAll<Api7DcrProvider>('/api/dcr_providers', STABLE_ORDER),
     async createProduct(body, confirm) {
       const query = { portal_id: await portalId() };
       const answer = await http.request<Api7Item<Api7Product> | undefined>('POST', '/api/api_products', { query, body, confirm });

@@ -7,7 +7,7 @@ import { Traffic } from '../transport/traffic.ts';
 import { createHttpClient, oneLine, type HttpClient } from '../transport/http.ts';
 import { transportFor, type ConnectOptions } from '../transport/connect-options.ts';
 import { MAX_LIST_PAGES, shapeOf } from '../transport/paging.ts';
-import { type Endpoint } from '../../model/target.ts';
+import type { Endpoint } from '../../model/target.ts';
 import { ProviderError } from '../transport/provider-error.ts';
 import {
   FLAVOURS,

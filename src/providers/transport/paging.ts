@@ -33,8 +33,60 @@ export function shapeOf(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/**
+ * The page sizes a client tries, largest first, for servers whose maximum is undocumented: a 400
+ * to the first page of a list retries it with the next smaller size. One instance per connected
+ * target, so the size a server accepted after a refusal is kept for the rest of the run and later
+ * lists do not pay the refusals again. A 400 that no size cures changes nothing.
+ */
+export class PageSizes {
+  #current: number;
+  constructor(readonly ladder: readonly number[]) {
+    if (ladder.length === 0) throw new Error('PageSizes needs at least one size');
+    this.#current = ladder[0]!;
+  }
+  /** The size to ask for first. */
+  get current(): number {
+    return this.#current;
+  }
+  /** The next size to try after `size` was refused, if any. */
+  smallerThan(size: number): number | undefined {
+    return this.ladder.find((candidate) => candidate < size);
+  }
+  /** `size` was accepted after a refusal: ask for it from now on (the smallest wins). */
+  accept(size: number): void {
+    this.#current = Math.min(this.#current, size);
+  }
+}
+
+const refusedAsBadRequest = (error: unknown): boolean => error instanceof ProviderError && error.status === 400;
+
+/**
+ * The first page of a list and the size it was read with, stepping down `sizes` on a 400. The
+ * server's message is not matched: no wording is documented, and a 400 no size cures costs only
+ * the few smaller tries before its first error is thrown as is.
+ */
+export async function readFirstPage<P>(sizes: PageSizes, fetch: (pageSize: number) => Promise<P>): Promise<{ page: P; pageSize: number }> {
+  let pageSize = sizes.current;
+  let refusal: unknown;
+  for (;;) {
+    try {
+      const page = await fetch(pageSize);
+      if (refusal !== undefined) sizes.accept(pageSize);
+      return { page, pageSize };
+    } catch (error) {
+      if (!refusedAsBadRequest(error)) throw error;
+      refusal ??= error;
+      const smaller = sizes.smallerThan(pageSize);
+      if (smaller === undefined) throw refusal;
+      pageSize = smaller;
+    }
+  }
+}
+
 export interface PagingOptions<T = unknown> {
-  pageSize: number;
+  /** A fixed size, or sizes to step down on a 400 to the first page (`PageSizes`). */
+  pageSize: number | PageSizes;
   /** Pages in flight after the first one. */
   concurrency?: number;
   /** The most items a list may hold; a server claiming more is refused (default 200,000). */
@@ -52,16 +104,18 @@ export const MAX_LIST_PAGES = 2_000;
 
 /**
  * Every item of a `{list,total}` endpoint in O(pages) requests: page 1 tells the total and the
- * page size the server really uses (it may cap `page_size` silently), then the remaining pages
+ * page size the server really uses (it may cap `page_size` silently, or refuse it: `PageSizes`),
+ * then the remaining pages
  * are fetched concurrently, bounded. A short or empty page means the end, whatever `total` said.
  * Bounded whatever the server says: a total above `maxItems`, more pages than `maxPages`, or a
  * full page with nothing new (the server ignores `page`) is an error, never an endless loop.
  */
 export async function fetchAllPages<T>(
   fetchPage: (page: number, pageSize: number) => Promise<Page<T>>,
-  { pageSize, concurrency = 4, maxItems = MAX_LIST_ITEMS, maxPages = MAX_LIST_PAGES, identify, what = 'the list' }: PagingOptions<T>,
+  { pageSize: sizes, concurrency = 4, maxItems = MAX_LIST_ITEMS, maxPages = MAX_LIST_PAGES, identify, what = 'the list' }: PagingOptions<T>,
 ): Promise<T[]> {
-  const first = await fetchPage(1, pageSize);
+  const ladder = typeof sizes === 'number' ? new PageSizes([sizes]) : sizes;
+  const { page: first, pageSize } = await readFirstPage(ladder, (size) => fetchPage(1, size));
   const served = first.list.length;
   if (served === 0 || served >= first.total) return first.list;
   if (first.total > maxItems) {

@@ -16,7 +16,8 @@ export const badRequest = (message: string): Api7HttpError => new Api7HttpError(
 export const notFound = (message: string): Api7HttpError => new Api7HttpError(404, message);
 
 const DEFAULT_PAGE_SIZE = 10;
-const MAX_PAGE_SIZE = 500;
+/** Our own choice: no maximum `page_size` is documented (reference §2, line 335). */
+export const MAX_PAGE_SIZE = 500;
 
 function positiveInteger(query: URLSearchParams, name: string, fallback: number, max: number): number {
   const raw = query.get(name);
@@ -29,21 +30,33 @@ function positiveInteger(query: URLSearchParams, name: string, fallback: number,
   return value;
 }
 
+function oneOf<T extends string>(query: URLSearchParams, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = query.get(name);
+  if (raw === null) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw badRequest(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
 interface Listed {
   id: string;
   created_at?: number;
+  updated_at?: number;
 }
 
 /**
- * One page of a list, `{list, total}` with `total` the full count. The real server defaults to
- * `updated_at` descending; the emulator orders by `created_at` then `id` ascending instead, so
- * that updates made while a client pages through a list never move items between pages.
+ * One page of a list, `{list, total}` with `total` the full count. Ordered like the real server
+ * (reference §1 lines 37-41, §2 line 334): `order_by` `created_at`|`updated_at`, `direction`
+ * `asc`|`desc`, by default `updated_at desc`, so that an edit made while a client pages through
+ * the list moves the item to page 1, exactly the risk a client must guard against. Ties go by id.
  */
-export function paginate<T extends Listed>(items: readonly T[], query: URLSearchParams): Api7List<T> {
+export function paginate<T extends Listed>(items: readonly T[], call: Pick<Api7Call, 'query' | 'maxPageSize'>): Api7List<T> {
+  const { query } = call;
   const page = positiveInteger(query, 'page', 1, Number.MAX_SAFE_INTEGER);
-  const pageSize = positiveInteger(query, 'page_size', DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  const pageSize = positiveInteger(query, 'page_size', DEFAULT_PAGE_SIZE, call.maxPageSize);
+  const orderBy = oneOf(query, 'order_by', ['created_at', 'updated_at'] as const, 'updated_at');
+  const sign = oneOf(query, 'direction', ['asc', 'desc'] as const, 'desc') === 'asc' ? 1 : -1;
   const ordered = [...items].sort(
-    (a, b) => (a.created_at ?? 0) - (b.created_at ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    (a, b) => sign * ((a[orderBy] ?? 0) - (b[orderBy] ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
   );
   const start = (page - 1) * pageSize;
   return { list: ordered.slice(start, start + pageSize), total: ordered.length };
@@ -82,6 +95,8 @@ export interface Api7Call {
   now: number;
   /** Api7EmulatorOptions.dropExternalLabels. */
   dropExternalLabels?: boolean;
+  /** The largest `page_size` a list accepts; larger is a 400 (`Api7EmulatorOptions.maxPageSize`). */
+  maxPageSize: number;
 }
 
 /** A 200 answer; `mutated` makes the server report the new state (`onMutation`). */

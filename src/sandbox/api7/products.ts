@@ -75,7 +75,7 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 export function listProducts(call: Api7Call): Api7Reply {
-  return { body: paginate(portalOf(call).products, call.query) };
+  return { body: paginate(portalOf(call).products, call) };
 }
 
 export function getProduct(call: Api7Call): Api7Reply {

@@ -17,7 +17,7 @@ const containsIgnoringCase = (text: string, part: string): boolean => text.toLow
 function listPortals(call: Api7Call): Api7Reply {
   const search = call.query.get('search');
   const portals = call.state.portals.filter((portal) => !search || containsIgnoringCase(portal.name, search));
-  return { body: paginate(portals, call.query) };
+  return { body: paginate(portals, call) };
 }
 
 function listGatewayGroups(call: Api7Call): Api7Reply {
@@ -26,7 +26,7 @@ function listGatewayGroups(call: Api7Call): Api7Reply {
   const groups = call.state.gatewayGroups.filter(
     (group) => (!name || group.name === name) && (!search || containsIgnoringCase(group.name, search)),
   );
-  return { body: paginate(groups, call.query) };
+  return { body: paginate(groups, call) };
 }
 
 function listServices(call: Api7Call): Api7Reply {
@@ -35,7 +35,7 @@ function listServices(call: Api7Call): Api7Reply {
   if (!call.state.gatewayGroups.some((group) => group.id === groupId) || !services) {
     throw notFound('gateway group not found');
   }
-  return { body: paginate(services, call.query) };
+  return { body: paginate(services, call) };
 }
 
 /** Exactly the routes of src/providers/api7/wire.ts. */
@@ -44,7 +44,7 @@ const ROUTES: readonly Route[] = [
   { path: /^\/api\/portals$/, methods: { GET: listPortals } },
   { path: /^\/api\/gateway_groups$/, methods: { GET: listGatewayGroups } },
   { path: /^\/apisix\/admin\/services$/, methods: { GET: listServices } },
-  { path: /^\/api\/dcr_providers$/, methods: { GET: (call) => ({ body: paginate(call.state.dcrProviders, call.query) }) } },
+  { path: /^\/api\/dcr_providers$/, methods: { GET: (call) => ({ body: paginate(call.state.dcrProviders, call) }) } },
   { path: /^\/api\/api_products$/, methods: { GET: listProducts, POST: createProduct } },
   { path: /^\/api\/api_products\/([^/]+)$/, methods: { GET: getProduct, PUT: replaceProduct, DELETE: deleteProduct } },
 ];

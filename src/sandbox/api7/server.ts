@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultInjector, readBody } from '../faults.ts';
 import type { EmulatorAnswer } from '../fault-options.ts';
 import { listenEmulator, type EmulatorRunOptions, type RecordedRequest, type RunningEmulator } from '../listen.ts';
-import { Api7HttpError, type Api7Reply } from './http.ts';
+import { Api7HttpError, MAX_PAGE_SIZE, type Api7Reply } from './http.ts';
 import { allowedMethods, dispatch } from './routes.ts';
 import { seedApi7State, type Api7State } from './state.ts';
 
@@ -22,6 +22,16 @@ export interface Api7EmulatorOptions extends EmulatorRunOptions {
    * none), so this is off by default; tests turn it on to show what apply does if it does not.
    */
   dropExternalLabels?: boolean;
+  /**
+   * The largest `page_size` a list accepts (default 500); larger is a 400. No maximum is
+   * documented (reference §2), so tests lower it to play a stricter server.
+   */
+  maxPageSize?: number;
+  /**
+   * Awaited before each request is answered. Tests hold a list page here while another client
+   * writes, to interleave the two deterministically (no timing).
+   */
+  beforeAnswer?: (request: { method: string; path: string; query: URLSearchParams }) => void | Promise<void>;
 }
 
 /** A running emulator of the API7 Enterprise Admin API (src/providers/api7/wire.ts). */
@@ -52,7 +62,11 @@ export async function startApi7Emulator(options: Api7EmulatorOptions): Promise<A
     if (request.headers['x-api-key'] !== options.token) return { status: 401, body: { error_msg: UNAUTHORIZED } };
     let reply: Api7Reply;
     try {
-      reply = dispatch(method, pathname, { state, query, body, now: now(), dropExternalLabels: options.dropExternalLabels ?? false });
+      reply = dispatch(method, pathname, {
+        state, query, body, now: now(),
+        dropExternalLabels: options.dropExternalLabels ?? false,
+        maxPageSize: options.maxPageSize ?? MAX_PAGE_SIZE,
+      });
     } catch (error) {
       if (!(error instanceof Api7HttpError)) throw error;
       const headers: Record<string, string> = error.status === 405 ? { allow: allowedMethods(pathname).join(', ') } : {};
@@ -67,6 +81,7 @@ export async function startApi7Emulator(options: Api7EmulatorOptions): Promise<A
     const record: RecordedRequest = { method: request.method ?? 'GET', path: url.pathname, status: 500 };
     try {
       const body = await readBody(request);
+      await options.beforeAnswer?.({ method: record.method, path: url.pathname, query: url.searchParams });
       await faults.serve(response, {
         method: record.method,
         path: url.pathname,
