@@ -1,6 +1,8 @@
 /**
  * `npm test`'s runner: every test/**\/*.test.ts file, in worker processes (test/run-worker.ts, one
- * per core, at least 2) that each take the next file when they finish one. Each file's output is
+ * more than the cores, at least 3: many files wait on spawned CLIs and emulator sockets, so one
+ * worker per core left a core idle; 57 s → 44–49 s on 2 cores) that each take the next file when
+ * they finish one. Each file's output is
  * printed whole when the file is done, so that two files never interleave, and the run ends with
  * ONE summary in uvu's own format (`Total:`, `Passed:`, `Skipped:`, `Duration:`): .ci/run reads
  * those lines. Exit 1 when a test fails, a file does not load, or a worker dies or hangs.
@@ -76,7 +78,7 @@ function work(queue: string[]): Promise<void> {
 }
 
 const queue = [...files];
-const workers = Math.max(2, availableParallelism());
+const workers = Math.max(3, availableParallelism() + 1);
 await Promise.all(Array.from({ length: Math.min(workers, files.length) }, () => work(queue)));
 
 const failed = totals.failedFiles.length > 0 || files.length === 0;
