@@ -45,21 +45,6 @@ const ALLOWED: Record<string, readonly string[]> = {
   root: ['*'],
 };
 
-/**
- * Listed debts, each one an edge the rule otherwise refuses: the API7 emulator still shares the
- * provider's wire types, mapping and ownership labels, so a misreading of the vendor in the
- * provider is also the emulator's (issue 14 rewrites it from the vendor facts alone). A debt that
- * is paid must leave the list, so it only shrinks.
- */
-const KNOWN_DEBTS: readonly string[] = [
-  'src/sandbox/api7/http.ts (sandbox-vendor) imports src/providers/api7/wire.ts (vendor)',
-  'src/sandbox/api7/product-body.ts (sandbox-vendor) imports src/providers/api7/wire.ts (vendor)',
-  'src/sandbox/api7/products.ts (sandbox-vendor) imports src/providers/api7/wire.ts (vendor)',
-  'src/sandbox/api7/state.ts (sandbox-vendor) imports src/providers/api7/mapping.ts (vendor)',
-  'src/sandbox/api7/state.ts (sandbox-vendor) imports src/providers/api7/ownership.ts (vendor)',
-  'src/sandbox/api7/state.ts (sandbox-vendor) imports src/providers/api7/wire.ts (vendor)',
-];
-
 /** Node built-ins the pure core may use: hashing is computation, not I/O. */
 const CORE = new Set(['model', 'diff', 'plan', 'render']);
 const CORE_BUILTINS = new Set(['node:crypto']);
@@ -120,13 +105,9 @@ function violations(): string[] {
   return found.sort();
 }
 
+// No exceptions: the last ones (the API7 emulator sharing the provider's types) are paid.
 test('every import under src/ follows the layer order, and the core does no I/O', () => {
-  assert.equal(violations().filter((edge) => !KNOWN_DEBTS.includes(edge)), []);
-});
-
-test('every listed debt is still there: a paid one leaves the list', () => {
-  const found = violations();
-  assert.equal(KNOWN_DEBTS.filter((edge) => !found.includes(edge)), []);
+  assert.equal(violations(), []);
 });
 
 test('the rule sees the kinds of edges it must refuse', () => {

@@ -6,7 +6,7 @@
 import type { DesiredObject } from '../../../src/model/objects.ts';
 import { createDirectory } from '../../../src/providers/api7/mapping.ts';
 import { toProductBody } from '../../../src/providers/api7/request-body.ts';
-import type { Api7GatewayGroup, Api7Product, Api7Service } from '../../../src/providers/api7/wire.ts';
+import type { Api7GatewayGroup, Api7Product, Api7Service } from '../../../src/sandbox/api7/wire.ts';
 import { parseProductBody } from '../../../src/sandbox/api7/product-body.ts';
 import { startApi7Emulator } from '../../../src/sandbox/api7/server.ts';
 import type { Api7State } from '../../../src/sandbox/api7/state.ts';

@@ -1,4 +1,4 @@
-import type { Api7List } from '../../providers/api7/wire.ts';
+import type { Api7List } from './wire.ts';
 import type { Api7State } from './state.ts';
 
 /** A refusal with the Admin API's error body `{error_msg}`; thrown by handlers, sent by the server. */

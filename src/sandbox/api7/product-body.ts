@@ -5,7 +5,7 @@ import type {
   Api7ProductType,
   Api7Status,
   Api7Visibility,
-} from '../../providers/api7/wire.ts';
+} from './wire.ts';
 import { badRequest } from './http.ts';
 
 const WRITABLE_FIELDS = [

@@ -1,4 +1,4 @@
-import type { Api7LinkedService, Api7Product, Api7ProductBody } from '../../providers/api7/wire.ts';
+import type { Api7LinkedService, Api7Product, Api7ProductBody } from './wire.ts';
 import { badRequest, notFound, paginate, parseJsonObject, requiredQuery, type Api7Call, type Api7Reply } from './http.ts';
 import { parseProductBody } from './product-body.ts';
 import type { Api7State } from './state.ts';

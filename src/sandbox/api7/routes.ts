@@ -1,7 +1,7 @@
 import { Api7HttpError, notFound, paginate, requiredQuery, type Api7Call, type Api7Reply } from './http.ts';
 import { createProduct, deleteProduct, getProduct, listProducts, replaceProduct } from './products.ts';
 
-/** The version the emulator claims to be: the API7 Enterprise release the wire types follow. */
+/** The version the emulator claims to be: the API7 Enterprise release its objects (./wire.ts) follow. */
 export const EMULATED_VERSION = '3.9.14';
 
 type Handler = (call: Api7Call) => Api7Reply;
@@ -38,7 +38,10 @@ function listServices(call: Api7Call): Api7Reply {
   return { body: paginate(services, call) };
 }
 
-/** Exactly the routes of src/providers/api7/wire.ts. */
+/**
+ * The Admin API routes a reconciler of products needs (reference §1 line 54, §2 lines 62-66 and 81,
+ * §4 lines 127, 133 and 139); anything else is a 404.
+ */
 const ROUTES: readonly Route[] = [
   { path: /^\/api\/version$/, methods: { GET: () => ({ body: { value: EMULATED_VERSION } }) } },
   { path: /^\/api\/portals$/, methods: { GET: listPortals } },

@@ -34,7 +34,7 @@ export interface Api7EmulatorOptions extends EmulatorRunOptions {
   beforeAnswer?: (request: { method: string; path: string; query: URLSearchParams }) => void | Promise<void>;
 }
 
-/** A running emulator of the API7 Enterprise Admin API (src/providers/api7/wire.ts). */
+/** A running emulator of the API7 Enterprise Admin API (its objects: ./wire.ts). */
 export type Api7Emulator = RunningEmulator<Api7State>;
 
 const UNAUTHORIZED = 'unauthorized: invalid or missing X-API-KEY';

@@ -1,15 +1,4 @@
-import { createDirectory, toLiveObject } from '../../providers/api7/mapping.ts';
-import { ownershipLabels } from '../../providers/api7/ownership.ts';
-import {
-  NAME_LABEL,
-  OWNER_LABEL,
-  OWNER_VALUE,
-  type Api7DcrProvider,
-  type Api7GatewayGroup,
-  type Api7Portal,
-  type Api7Product,
-  type Api7Service,
-} from '../../providers/api7/wire.ts';
+import type { Api7DcrProvider, Api7GatewayGroup, Api7Portal, Api7Product, Api7Service } from './wire.ts';
 
 /**
  * Everything the API7 emulator serves, as plain JSON-serialisable data (it is persisted as is).
@@ -78,7 +67,15 @@ export function seedApi7State(portalName = 'default'): Api7State {
     type: 'gateway',
     visibility: 'public',
     status: 'published',
-    labels: { [OWNER_LABEL]: OWNER_VALUE, [NAME_LABEL]: 'orders', team: 'commerce' },
+    // What apiproducts left when it last wrote the product, stored as plain labels like a real
+    // portal stores them. The digest is of the product as written (WRITTEN_BEFORE_DRIFT), not
+    // as it is now: test/sandbox/api7-seed-digest.test.ts checks it against the provider.
+    labels: {
+      'managed-by': 'apiproducts',
+      'apiproducts-name': 'orders',
+      team: 'commerce',
+      'apiproducts-applied': 'bc48683fe0916d21ebcf4ed6c8a0bed100d2fb495f614ef92058b007bc4839fc',
+    },
     subscription_auto_approval: true,
     can_view_unsubscribed: true,
     auth: { 'basic-auth': {} },
@@ -134,18 +131,15 @@ export function seedApi7State(portalName = 'default'): Api7State {
     products: { [portal]: [ordersProduct, legacyBillingProduct] },
     subscriptions: { [ordersProduct.id]: 3, [legacyBillingProduct.id]: 12 },
   };
-  markAsWrittenBeforeDrift(ordersProduct, state);
   return state;
 }
 
 /**
- * Gives `orders` the last-applied label apiproducts would have left when it wrote the product as
- * Git has it, before someone edited the description and visibility in the dashboard: drift then
- * reports those two fields as changed outside Git, exactly as it would on a real portal.
+ * The fields someone edited in the dashboard after apiproducts last wrote the product, as
+ * apiproducts wrote them (by product id). The seeded `apiproducts-applied` digest is of the product
+ * with these values, so drift reports exactly these fields as changed outside Git, as it would on
+ * a real portal. Only the digest test reads this: the emulator itself never computes a digest.
  */
-function markAsWrittenBeforeDrift(product: Api7Product, state: Api7State): void {
-  const asWritten: Api7Product = { ...product, desc: 'Create, track and cancel customer orders.', visibility: 'logged_in' };
-  const directory = createDirectory(state.gatewayGroups, new Map(Object.entries(state.services)), state.dcrProviders);
-  const written = toLiveObject(asWritten, directory);
-  product.labels = { ...product.labels, ...ownershipLabels('orders', { status: written.status, state: written.state }) };
-}
+export const WRITTEN_BEFORE_DRIFT: Readonly<Record<string, Partial<Api7Product>>> = {
+  'prod-orders': { desc: 'Create, track and cancel customer orders.', visibility: 'logged_in' },
+};
