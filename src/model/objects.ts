@@ -16,6 +16,11 @@ export interface DesiredObject {
   /** Take over an unowned live object with this key (binding `adopt: true`, written by import). */
   adopt?: boolean;
   /**
+   * State field paths this object leaves at their live value, like a target's `ignore:` (API7: an
+   * auth option Git does not write keeps the portal's value and is not compared).
+   */
+  ignore?: readonly string[];
+  /**
    * Where the binding is written. A function: a position costs a parse of the file, and only the
    * objects that change show one.
    */

@@ -4,8 +4,22 @@ import type { ReferencedFile } from './referenced-file.ts';
 export type ProductStatus = 'draft' | 'published';
 export type Visibility = 'public' | 'logged-in' | 'unlisted' | 'private' | 'internal';
 export type Access = 'auto' | 'approval' | 'restricted';
-/** `key-auth`, `basic-auth`, or OAuth through a DCR provider named in the portal. */
-export type AuthMethod = 'key-auth' | 'basic-auth' | { oauth: { dcrProvider: string } };
+/** key-auth options (API7); one left out keeps the portal's value ("absent is not default"). */
+export interface KeyAuthOptions {
+  header?: string;
+  query?: string;
+  hideCredentials?: boolean;
+}
+export interface BasicAuthOptions {
+  hideCredentials?: boolean;
+}
+/** `key-auth`, `basic-auth` (plain or with options), or OAuth through a DCR provider named in the portal. */
+export type AuthMethod =
+  | 'key-auth'
+  | 'basic-auth'
+  | { 'key-auth': KeyAuthOptions }
+  | { 'basic-auth': BasicAuthOptions }
+  | { oauth: { dcrProvider: string } };
 
 export interface PlanLimits {
   perSecond?: number;

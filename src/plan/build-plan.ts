@@ -115,7 +115,8 @@ function planCreate(target: string, desired: DesiredObject): Change {
  * while published becomes unpublish → update → publish, each high risk, in one visible sequence.
  */
 function planExisting(observation: TargetObservation, wanted: DesiredObject, live: LiveObject): Change[] {
-  const desired = { ...wanted, state: keepIgnored(wanted.state, live.state, observation.ignore) };
+  const ignore = wanted.ignore ? [...observation.ignore, ...wanted.ignore] : observation.ignore;
+  const desired = { ...wanted, state: keepIgnored(wanted.state, live.state, ignore) };
   const eitherDraft = live.status === 'draft' || desired.status === 'draft';
   const fields = compareStates(live.state, desired.state).filter(
     (field) => !(eitherDraft && observation.hiddenWhileDraft?.includes(field.path.split('.')[0] ?? '')),

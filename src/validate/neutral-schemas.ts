@@ -72,12 +72,60 @@ export const NEUTRAL_PRODUCT_SCHEMA: JsonSchema = {
     },
     "auth": {
       "type": "array",
-      "description": "Authentication methods developers use: key-auth, basic-auth, or {oauth: {dcrProvider: NAME}}.",
+      "description": "Authentication methods developers use: key-auth, basic-auth (each plain or with options), or {oauth: {dcrProvider: NAME}}.",
       "uniqueItems": true,
+      "allOf": [
+        {
+          "description": "At most one key-auth item, plain or with options.",
+          "contains": {"anyOf": [{"const": "key-auth"}, {"type": "object", "required": ["key-auth"], "properties": {"key-auth": {"description": "The key-auth item with options."}}}]},
+          "minContains": 0,
+          "maxContains": 1
+        },
+        {
+          "description": "At most one basic-auth item, plain or with options.",
+          "contains": {"anyOf": [{"const": "basic-auth"}, {"type": "object", "required": ["basic-auth"], "properties": {"basic-auth": {"description": "The basic-auth item with options."}}}]},
+          "minContains": 0,
+          "maxContains": 1
+        }
+      ],
       "items": {
         "description": "key-auth, basic-auth, or OAuth through a dynamic client registration provider.",
         "oneOf": [
-          {"enum": ["key-auth", "basic-auth"], "description": "API key or HTTP basic authentication."},
+          {"enum": ["key-auth", "basic-auth"], "description": "API key or HTTP basic authentication, options left as the portal has them."},
+          {
+            "type": "object",
+            "required": ["key-auth"],
+            "additionalProperties": false,
+            "description": "API key authentication with options; an option left out keeps its value on the portal.",
+            "properties": {
+              "key-auth": {
+                "type": "object",
+                "additionalProperties": false,
+                "description": "API7 key-auth options.",
+                "properties": {
+                  "header": {"type": "string", "minLength": 1, "description": "Request header carrying the key (API7 default apikey)."},
+                  "query": {"type": "string", "minLength": 1, "description": "Query parameter carrying the key (API7 default apikey)."},
+                  "hideCredentials": {"type": "boolean", "description": "Strip the key before the request reaches the upstream (API7 default false)."}
+                }
+              }
+            }
+          },
+          {
+            "type": "object",
+            "required": ["basic-auth"],
+            "additionalProperties": false,
+            "description": "HTTP basic authentication with options; an option left out keeps its value on the portal.",
+            "properties": {
+              "basic-auth": {
+                "type": "object",
+                "additionalProperties": false,
+                "description": "API7 basic-auth options.",
+                "properties": {
+                  "hideCredentials": {"type": "boolean", "description": "Strip the Authorization header before the upstream (API7 default false)."}
+                }
+              }
+            }
+          },
           {
             "type": "object",
             "required": ["oauth"],

@@ -106,7 +106,8 @@ test('the unowned seeded product: named by the slug of its display name, adopt: 
     visibility: 'logged-in',
     access: 'approval',
     team: 'finance',
-    auth: ['key-auth'],
+    // Its custom header is written, so that the plan after import stays empty.
+    auth: [{ 'key-auth': { header: 'X-Billing-Key' } }],
     targets: { [TARGET]: { type: 'gateway', services: [{ gatewayGroup: 'production', service: 'billing' }], adopt: true } },
   });
   assertSameAsLive(imported, live);

@@ -192,7 +192,8 @@ test('an update body is the live product with only what Git describes replaced',
     x_future: { a: 1 },
     auth: { 'key-auth': { header: 'X-Key', query: 'k', hide_credentials: true }, 'jwt-auth': { future: true } },
   } as Api7Product;
-  const state = { ...(desired.state as Record<string, unknown>), auth: ['key-auth'] };
+  // Git's plain key-auth: the planner keeps the options it does not write at their live value (desired.ignore).
+  const state = { ...(desired.state as Record<string, unknown>), auth: ['key-auth'], keyAuthHeader: 'X-Key', keyAuthQuery: 'k', keyAuthHideCredentials: true };
   const body = toProductBody({ status: 'published', state: state as never }, 'orders', directory, live) as unknown as Record<string, unknown>;
   assert.is(body.logo, 'https://logo');
   assert.is(body.can_view_unsubscribed, false);

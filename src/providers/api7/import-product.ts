@@ -8,7 +8,8 @@
  *   status, visibility        → the same
  *   access                    → auto | approval (gateway products only; restricted reads back as approval)
  *   labels                    → labels, except `team` → team
- *   auth                      → key-auth, basic-auth, {oauth: {dcrProvider}} (gateway products only)
+ *   auth                      → key-auth, basic-auth (with their options where not the defaults),
+ *                               {oauth: {dcrProvider}} (gateway products only)
  *   services                  → binding {type: gateway, services: [{gatewayGroup, service, hosts?}]}
  *   openapi, serverUrls       → binding {type: external, openapi: ./specs/<name>.yaml, serverUrls};
  *                               the spec text is written, byte for byte, to specs/<name>.yaml
@@ -20,13 +21,15 @@ import type { AuthMethod, Binding, ProductSpec } from '../../model/product.ts';
 import type { TargetConfig } from '../../model/target.ts';
 import type { ImportedProduct, LiveObject } from '../../model/objects.ts';
 import { OAUTH_PREFIX, type Api7State, type ServiceLink } from './mapping.ts';
+import { gitAuthItem, type AuthOptionsState } from './auth-options.ts';
 
 /** Names the directory could not resolve are kept by mapping.ts as `#<id>`. */
 const UNRESOLVED = '#';
 
-function authFromState(auth: readonly string[], warn: (message: string) => void): AuthMethod[] {
+/** Options that differ from the server defaults are written, so that the next plan is empty. */
+function authFromState(auth: readonly string[], options: AuthOptionsState, warn: (message: string) => void): AuthMethod[] {
   return auth.map((method): AuthMethod => {
-    if (method === 'key-auth' || method === 'basic-auth') return method;
+    if (method === 'key-auth' || method === 'basic-auth') return gitAuthItem(method, options);
     if (method.startsWith(OAUTH_PREFIX)) {
       const dcrProvider = method.slice(OAUTH_PREFIX.length);
       if (dcrProvider.startsWith(UNRESOLVED)) {
@@ -91,7 +94,7 @@ export function importApi7Object(live: LiveObject, target: TargetConfig): Import
     files[file] = text;
     binding = { type: 'external', openapi: `./${file}`, serverUrls: [...state.serverUrls] };
   } else {
-    if (state.auth.length > 0) spec.auth = authFromState(state.auth, warn);
+    if (state.auth.length > 0) spec.auth = authFromState(state.auth, state, warn);
     binding = { type: 'gateway', services: servicesFromState(state.services, warn) };
   }
   if (!live.owned) binding.adopt = true;

@@ -21,6 +21,7 @@ import { checkLinks } from './preflight.ts';
 import { API7_SCHEMA } from './schema.ts';
 import { openapiDisplayPath, readOpenapiText, validateApi7Binding } from './validate-binding.ts';
 import { isOwned, lastAppliedOf } from './ownership.ts';
+import { AUTH_OPTION_FIELDS } from './auth-options.ts';
 import { NAME_LABEL, OWNER_LABEL, type Api7Product, type Api7Service } from './wire.ts';
 
 const KNOWN_SETTINGS = new Set(['provider', 'url', 'sandbox', 'insecure', 'ignore', 'portal', 'tokenEnv', 'timeout', 'caFile']);
@@ -64,8 +65,8 @@ export const api7: ProviderKind = {
   name: 'API7',
   title: 'API7 Enterprise',
   schema: API7_SCHEMA,
-  // API7 refuses auth changes on a published product (reference §3).
-  lockedWhilePublished: ['auth'],
+  // API7 refuses auth changes on a published product (reference §3); the options are auth too.
+  lockedWhilePublished: ['auth', ...AUTH_OPTION_FIELDS],
   unpublishConsequence: 'unpublishing cancels every subscription and removes the auth rules from the linked services',
   validateTarget,
   validateBinding: (product) => validateApi7Binding(product),

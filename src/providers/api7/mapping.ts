@@ -9,6 +9,9 @@
  *   access       auto | approval   (gateway only)         ← `subscription_auto_approval`;
  *                Git `restricted` is `approval`: API7's invite-only is manual approval + logged-in
  *   auth         sorted: basic-auth, key-auth, oauth:<dcr provider name>  (gateway only) ← `auth`
+ *   keyAuthHeader, keyAuthQuery, keyAuthHideCredentials, basicAuthHideCredentials
+ *                the methods' options, only where not the server default (auth-options.ts);
+ *                one Git does not write is the desired object's `ignore`, kept at its live value
  *   labels       Git `labels` + `team` as label `team`; the ownership labels are not state
  *   services     [{gatewayGroup, service, hosts}] by name, sorted; hosts [] = every host
  *                (gateway only)                          ← `linked_gateway_services`
@@ -16,12 +19,13 @@
  *   openapi      (external only) `sha256:<hex>` of the spec text; the text itself travels in
  *                `attachments.openapi` and becomes `raw_openapi`
  * Server-filled and dashboard-only fields (id, timestamps, can_view_unsubscribed, raw_openapis,
- * tags, logo, key-auth options, anything unknown) never enter state, so editing them outside Git
+ * tags, logo, anything unknown) never enter state, so editing them outside Git
  * never shows as a change; an update writes them back as read (request-body.ts). Ownership labels
  * (ownership.ts) are never state.
  */
 import { createHash } from 'node:crypto';
 import { isOwned, lastAppliedOf, withoutOwnership } from './ownership.ts';
+import { desiredAuthOptions, liveAuthOptions, methodOf, type AuthOptionsState } from './auth-options.ts';
 import type { ObjectState } from '../../model/plan.ts';
 import type { AuthMethod, EffectiveProduct } from '../../model/product.ts';
 import type { DesiredObject, LiveObject } from '../../model/objects.ts';
@@ -50,7 +54,8 @@ interface CommonState {
   labels: Record<string, string>;
 }
 
-export type GatewayState = CommonState & { type: 'gateway'; access: 'auto' | 'approval'; auth: string[]; services: ServiceLink[] };
+export type GatewayState = CommonState &
+  AuthOptionsState & { type: 'gateway'; access: 'auto' | 'approval'; auth: string[]; services: ServiceLink[] };
 export type ExternalState = CommonState & { type: 'external'; serverUrls: string[]; openapi: string };
 export type Api7State = GatewayState | ExternalState;
 
@@ -128,7 +133,13 @@ function sortLinks(links: ServiceLink[]): ServiceLink[] {
 // ── Git → state ─────────────────────────────────────────────────────────────────────────────
 
 export function authToState(auth: readonly AuthMethod[]): string[] {
-  return sortedUnique(auth.map((method) => (typeof method === 'string' ? method : OAUTH_PREFIX + method.oauth.dcrProvider)));
+  return sortedUnique(
+    auth.map((item) => {
+      const method = methodOf(item);
+      // Options are state of their own (auth-options.ts): the method list stays names only.
+      return method === 'oauth' ? OAUTH_PREFIX + (item as { oauth: { dcrProvider: string } }).oauth.dcrProvider : method;
+    }),
+  );
 }
 
 function bindingLinks(binding: Record<string, unknown>): ServiceLink[] {
@@ -163,12 +174,14 @@ export function desiredState(product: EffectiveProduct, openapiText = ''): Api7S
     ...common,
     access: product.access === 'auto' ? 'auto' : 'approval',
     auth: authToState(product.auth),
+    ...desiredAuthOptions(product.auth).options,
     services: bindingLinks(binding),
   };
 }
 
 export function toDesiredObject(product: EffectiveProduct, openapiText?: string): DesiredObject {
   const state = desiredState(product, openapiText);
+  const keptOptions = desiredAuthOptions(product.auth).ignore;
   return {
     key: product.name,
     product: product.name,
@@ -177,6 +190,7 @@ export function toDesiredObject(product: EffectiveProduct, openapiText?: string)
     ...(state.type === 'external' ? { attachments: { openapi: openapiText ?? '' } } : {}),
     protected: product.protected,
     ...(product.binding.adopt === true ? { adopt: true } : {}),
+    ...(state.type === 'gateway' && keptOptions.length > 0 ? { ignore: keptOptions } : {}),
     locate: () => product.source.locate(['targets', product.target]),
   };
 }
@@ -223,6 +237,7 @@ export function liveState(product: Api7Product, directory: Api7Directory): Api7S
     ...common,
     access: product.subscription_auto_approval ? 'auto' : 'approval',
     auth: liveAuth(product.auth, directory),
+    ...liveAuthOptions(product.auth),
     services: liveLinks(product.linked_gateway_services, directory),
   };
 }

@@ -7,6 +7,7 @@ import type { ObjectAfter } from '../../model/plan.ts';
 import { ProviderError } from '../transport/provider-error.ts';
 import { BASIC_AUTH, findGroup, findService, KEY_AUTH, OAUTH_PREFIX, type Api7Directory, type Api7State, type ServiceLink } from './mapping.ts';
 import { ownershipLabels } from './ownership.ts';
+import { authConfigBody, type AuthOptionsState } from './auth-options.ts';
 import { READ_ONLY_PRODUCT_FIELDS, type Api7Auth, type Api7LinkedService, type Api7Product, type Api7ProductBody } from './wire.ts';
 
 type Json = Record<string, unknown>;
@@ -14,20 +15,21 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const copy = <T>(value: T): T => structuredClone(value);
 
 /**
- * The `auth` object for the methods Git lists. A method the live product already has keeps its
- * live options (key-auth `header`, `query`, `hide_credentials`; basic-auth `hide_credentials`):
- * Git not naming an option is not Git asking for the default. Methods this tool does not know stay
- * as they are. Undefined when nothing is left: the server refuses `auth: {}` (reference Round 2).
+ * The `auth` object for the methods Git lists. key-auth and basic-auth options come from state:
+ * an option Git does not write already holds its live value there (the planner's `ignore`), so
+ * Git not naming an option is not Git asking for the default. Other keys of a live method and
+ * methods this tool does not know stay as they are. Undefined when nothing is left: the server
+ * refuses `auth: {}` (reference Round 2).
  */
-function authBody(auth: readonly string[], directory: Api7Directory, live?: Json): Api7Auth | undefined {
+function authBody(auth: readonly string[], options: AuthOptionsState, directory: Api7Directory, live?: Json): Api7Auth | undefined {
   const body: Json = {};
   for (const [method, config] of Object.entries(live ?? {})) {
     if (method !== KEY_AUTH && method !== BASIC_AUTH && method !== 'dcr') body[method] = copy(config);
   }
   const liveConfig = (method: string): Json => (isObject(live?.[method]) ? copy(live[method] as Json) : {});
   for (const method of auth) {
-    if (method === KEY_AUTH) body[KEY_AUTH] = liveConfig(KEY_AUTH);
-    else if (method === BASIC_AUTH) body[BASIC_AUTH] = liveConfig(BASIC_AUTH);
+    if (method === KEY_AUTH) body[KEY_AUTH] = authConfigBody(KEY_AUTH, options, liveConfig(KEY_AUTH));
+    else if (method === BASIC_AUTH) body[BASIC_AUTH] = authConfigBody(BASIC_AUTH, options, liveConfig(BASIC_AUTH));
     else if (method.startsWith(OAUTH_PREFIX)) {
       const name = method.slice(OAUTH_PREFIX.length);
       const provider = directory.dcrByName.get(name);
@@ -62,7 +64,7 @@ function linksBody(links: readonly ServiceLink[], directory: Api7Directory, live
  * With `live` (an update), the body is the live product as read, minus the fields the server owns,
  * with only the fields Git describes replaced: `PUT /api/api_products/{id}` replaces the whole
  * product and resets what the body leaves out (reference Round 2, [OAS]), so everything else —
- * `logo`, `can_view_unsubscribed`, auth options, fields a later version adds — goes back as it
+ * `logo`, `can_view_unsubscribed`, auth options Git does not write, fields a later version adds — goes back as it
  * came. (The JSON Patch PATCH the same notes confirm is not used: the one retry layer resends a
  * PUT after a lost answer, but not a PATCH, uncertain-writes.ts.)
  */
@@ -92,7 +94,7 @@ export function toProductBody(after: ObjectAfter, productName: string, directory
     return body;
   }
   body.subscription_auto_approval = state.access === 'auto';
-  const auth = authBody(state.auth, directory, isObject(base.auth) ? base.auth : undefined);
+  const auth = authBody(state.auth, state, directory, isObject(base.auth) ? base.auth : undefined);
   if (auth) body.auth = auth;
   else delete body.auth;
   body.linked_gateway_services = linksBody(state.services, directory, base.linked_gateway_services);
