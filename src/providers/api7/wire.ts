@@ -1,6 +1,7 @@
 /**
  * API7 Enterprise Admin API shapes, as far as apiproducts uses them. Sources are in
- * shared/reference/api7-admin-api.md (§1–§4); the sandbox emulator serves exactly these.
+ * shared/reference/api7-admin-api.md (§1–§4). The sandbox emulator has its own reading of the same
+ * facts (src/sandbox/api7/wire.ts) and shares no code with this file.
  *
  * Routes (all JSON; `X-API-KEY` header required; control plane root `https://host:7443`):
  *   GET    /api/version                                   → {value: "3.9.x"}
