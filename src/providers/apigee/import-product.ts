@@ -162,6 +162,7 @@ function readAs(live: LiveObject, name: string, planName: string): Reading {
   }
   const operations = state.operations ?? [];
   if (operations.length > 0) binding.operations = operations.map(operationEntry);
+  if (state.quotaCounterScope !== undefined) binding.quotaCounterScope = state.quotaCounterScope;
   if (state.proxies.length === 0 && state.resources.length === 0 && operations.length === 0) {
     binding.unbounded = true;
     warn('it lists no proxies, no resources and no operations, so its app keys reach every API proxy in the organization: imported with unbounded: true, which keeps it so; list proxies or resources to narrow it');

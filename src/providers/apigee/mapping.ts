@@ -47,6 +47,8 @@ export interface ApigeeState {
   attributes: Record<string, string>;
   /** X operation group; absent when there are none. */
   operations?: ApigeeOperation[];
+  /** X: PROXY | OPERATION | PRODUCT, present only when live has one or Git writes one. */
+  quotaCounterScope?: string;
 }
 
 /** Attribute names apiproducts writes itself: a label may not take them. */
@@ -114,7 +116,17 @@ export function desiredState(product: EffectiveProduct, plan?: PlanTier): Apigee
   if (limits.quota) state.quota = limits.quota;
   const operations = bindingOperations(binding.operations);
   if (operations.length > 0) state.operations = operations;
+  if (typeof binding.quotaCounterScope === 'string') state.quotaCounterScope = binding.quotaCounterScope;
   return state;
+}
+
+/**
+ * The state fields Git leaves at their live value ("absent is not default", as API7's auth
+ * options): a `quotaCounterScope` Git does not write is the portal's, neither compared nor changed.
+ * A top-level field, so keeping it never leaves an empty parent in the state (and fingerprint).
+ */
+function keptFields(product: EffectiveProduct): string[] {
+  return product.binding.quotaCounterScope === undefined ? ['quotaCounterScope'] : [];
 }
 
 /** The objects a product becomes: one per plan, or one for the product without plans. */
@@ -126,6 +138,7 @@ export function toDesiredObjects(product: EffectiveProduct): DesiredObject[] {
     status: desiredStatus(product),
     state: desiredState(product, plan) as unknown as ObjectState,
     protected: product.protected,
+    ...(keptFields(product).length > 0 ? { ignore: keptFields(product) } : {}),
     ...(product.binding.adopt === true ? { adopt: true } : {}),
     locate: () => product.source.locate(['targets', product.target]),
   }));
@@ -184,6 +197,7 @@ export function liveState(product: ApigeeProduct): ApigeeState {
   if (quota) state.quota = quota;
   const operations = liveOperations(product.operationGroup);
   if (operations.length > 0) state.operations = operations;
+  if (typeof product.quotaCounterScope === 'string' && product.quotaCounterScope !== '') state.quotaCounterScope = product.quotaCounterScope;
   return state;
 }
 
@@ -237,6 +251,8 @@ export function toProductBody(after: ObjectAfter, key: string, productName: stri
   }
   const group = mergeOperationGroup(undefined, state.operations ?? []);
   if (group) body.operationGroup = group;
+  // Absent from state: absent live too (or Git keeps the live one, which mergeProductBody sends back).
+  if (state.quotaCounterScope !== undefined) body.quotaCounterScope = state.quotaCounterScope;
   return body;
 }
 

@@ -18,6 +18,10 @@ export const APIGEE_SCHEMA: VendorSchema = {
     resources: { $ref: '#/$defs/stringList', description: 'Apigee: resource paths (e.g. /charges/**) the product allows.' },
     scopes: { $ref: '#/$defs/stringList', description: 'Apigee: OAuth scopes the product grants.' },
     operations: OPERATIONS_SCHEMA,
+    quotaCounterScope: {
+      enum: ['PROXY', 'OPERATION', 'PRODUCT'],
+      description: 'Apigee X: where the product quota is counted: per API proxy, per operation, or once for the whole product. Not written: the live value is kept.',
+    },
     unbounded: {
       type: 'boolean',
       description: 'Apigee: allow a product with no proxies, no resources and no operations on purpose: it grants access to every API proxy in the organization.',

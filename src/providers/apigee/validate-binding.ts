@@ -70,6 +70,10 @@ export function validateApigeeBinding(product: EffectiveProduct, flavour: 'edge'
     report('error', 'operations-edge', bindingPath('operations'), 'operations (an operationGroup) exist on Apigee X only; Apigee Edge has no such field',
       'list proxies: and resources: for an Edge target');
   }
+  if (flavour === 'edge' && product.binding.quotaCounterScope !== undefined) {
+    report('error', 'quota-counter-scope-edge', bindingPath('quotaCounterScope'), 'quotaCounterScope exists on Apigee X only; an Edge product counts its quota per product',
+      'remove quotaCounterScope from the Edge target');
+  }
   checkPlans(product, report);
   checkAttributes(product, report);
   return diagnostics;

@@ -45,6 +45,8 @@ export interface ApigeeProductBody {
   quotaTimeUnit?: string;
   /** X only: sent when the binding lists `operations:` (operations.ts). */
   operationGroup?: Record<string, unknown>;
+  /** X only: sent when state has one (Git's, or the live one Git leaves alone). */
+  quotaCounterScope?: string;
 }
 
 /**
