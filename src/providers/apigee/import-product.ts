@@ -28,7 +28,8 @@ import { canonicalJson } from '../../model/fingerprint.ts';
 import type { Binding, PlanLimits, PlanTier, ProductSpec } from '../../model/product.ts';
 import type { TargetConfig } from '../../model/target.ts';
 import type { ImportedProduct, LiveObject } from '../../model/objects.ts';
-import { DEFAULT_PLAN, type ApigeeState } from './mapping.ts';
+import { DEFAULT_PLAN, operationSettingsOf, type ApigeeState } from './mapping.ts';
+import { settingsEntry } from './operation-settings.ts';
 import { operationEntry } from './operations.ts';
 import { OWNERSHIP_ATTRIBUTES } from './ownership.ts';
 import { BURST_ATTRIBUTE, limitAttribute, type QuotaState } from './plan-limits.ts';
@@ -161,7 +162,9 @@ function readAs(live: LiveObject, name: string, planName: string): Reading {
     if (values.length > 0) binding[key] = [...values];
   }
   const operations = state.operations ?? [];
-  if (operations.length > 0) binding.operations = operations.map(operationEntry);
+  // Each operation with its config's quota and attributes, when it has some (operation-settings.ts).
+  const settings = operationSettingsOf(state);
+  if (operations.length > 0) binding.operations = operations.map((operation) => ({ ...operationEntry(operation), ...settingsEntry(settings(operation)) }));
   if (state.quotaCounterScope !== undefined) binding.quotaCounterScope = state.quotaCounterScope;
   if (state.proxies.length === 0 && state.resources.length === 0 && operations.length === 0) {
     binding.unbounded = true;

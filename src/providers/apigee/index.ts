@@ -12,7 +12,7 @@ import type { Endpoint } from '../../model/target.ts';
 import { ownershipDropped, ProviderError } from '../transport/provider-error.ts';
 import type { LiveObject } from '../../model/objects.ts';
 import { createApigeeClient, managementRoot, orgOf, type ApigeeClient } from './client.ts';
-import { mergeProductBody, toDesiredObjects, toLiveObject, toProductBody, type ApigeeState } from './mapping.ts';
+import { mergeProductBody, operationSettingsOf, toDesiredObjects, toLiveObject, toProductBody, type ApigeeState } from './mapping.ts';
 import { hasOperationConfigs } from './operations.ts';
 import { OWNER_ATTRIBUTE, type ApigeeProduct } from './wire.ts';
 import { isOwnedBy, lastAppliedOf } from './ownership.ts';
@@ -136,7 +136,8 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
         const body = toProductBody(change.after, name, change.product);
         if (change.action !== 'create') {
           const live = await liveProduct(name);
-          const merged = mergeProductBody(live, body, (change.after.state as unknown as ApigeeState).operations ?? []);
+          const state = change.after.state as unknown as ApigeeState;
+          const merged = mergeProductBody(live, body, state.operations ?? [], operationSettingsOf(state));
           // Never the security regression of issue 14: a product bound only by operations left with no bounds at all.
           const bounded = (value: unknown): boolean => Array.isArray(value) && value.length > 0;
           if (hasOperationConfigs(live.operationGroup) && !merged.operationGroup && !bounded(merged.proxies) && !bounded(merged.apiResources)) {

@@ -22,7 +22,9 @@
  *   attributes   every other attribute: `team`, labels, the plan's other limits; the ownership
  *                attributes (ownership.ts) and `access` are not state
  *   operations   X: the operations of `operationGroup` (operations.ts), present only when there are
- *                some; each config's quota and attributes are the portal's, kept as read
+ *                some; each one's config `quota`/`attributes` as `operationQuota(…)` fields
+ *                (operation-settings.ts), and `quotaCounterScope`: Git's when written, else kept
+ *                at the live value (`ignore`)
  * Read-only fields (createdAt/By, lastModifiedAt/By) never enter state and are never sent.
  */
 import type { ObjectAfter, ObjectState } from '../../model/plan.ts';
@@ -30,7 +32,8 @@ import type { EffectiveProduct, PlanTier, ProductStatus } from '../../model/prod
 import type { DesiredObject, LiveObject } from '../../model/objects.ts';
 import { isOwnedBy, lastAppliedOf, OWNERSHIP_ATTRIBUTES, ownershipAttributes, withoutOwnership } from './ownership.ts';
 import { mapPlanLimits, type QuotaState } from './plan-limits.ts';
-import { bindingOperations, liveOperations, mergeOperationGroup, type ApigeeOperation } from './operations.ts';
+import { bindingEntries, bindingOperations, liveOperations, liveOperationSettings, mergeOperationGroup, type ApigeeOperation } from './operations.ts';
+import { bindingSettings, settingsFields, stateSettings, type OperationSettings } from './operation-settings.ts';
 import { ACCESS_ATTRIBUTE, MANAGED_FIELDS, NAME_ATTRIBUTE, READ_ONLY_FIELDS, TEAM_ATTRIBUTE, type ApigeeProduct, type ApigeeProductBody } from './wire.ts';
 
 export interface ApigeeState {
@@ -49,6 +52,8 @@ export interface ApigeeState {
   operations?: ApigeeOperation[];
   /** X: PROXY | OPERATION | PRODUCT, present only when live has one or Git writes one. */
   quotaCounterScope?: string;
+  /** X: `operationQuota(…)` and `operationAttributes(…)` per operation (operation-settings.ts). */
+  [operationSetting: `operation${'Quota' | 'Attributes'}(${string})`]: unknown;
 }
 
 /** Attribute names apiproducts writes itself: a label may not take them. */
@@ -117,6 +122,7 @@ export function desiredState(product: EffectiveProduct, plan?: PlanTier): Apigee
   const operations = bindingOperations(binding.operations);
   if (operations.length > 0) state.operations = operations;
   if (typeof binding.quotaCounterScope === 'string') state.quotaCounterScope = binding.quotaCounterScope;
+  for (const { operation, entry } of bindingEntries(binding.operations)) Object.assign(state, settingsFields(operation, bindingSettings(entry, operation).settings));
   return state;
 }
 
@@ -126,8 +132,12 @@ export function desiredState(product: EffectiveProduct, plan?: PlanTier): Apigee
  * A top-level field, so keeping it never leaves an empty parent in the state (and fingerprint).
  */
 function keptFields(product: EffectiveProduct): string[] {
-  return product.binding.quotaCounterScope === undefined ? ['quotaCounterScope'] : [];
+  const operationSettings = bindingEntries(product.binding.operations).flatMap(({ operation, entry }) => bindingSettings(entry, operation).kept);
+  return [...(product.binding.quotaCounterScope === undefined ? ['quotaCounterScope'] : []), ...operationSettings];
 }
+
+/** An operation's quota and attributes in a state (after the planner kept the ones Git leaves to live). */
+export const operationSettingsOf = (state: ApigeeState) => (operation: ApigeeOperation): OperationSettings => stateSettings(state as unknown as Record<string, unknown>, operation);
 
 /** The objects a product becomes: one per plan, or one for the product without plans. */
 export function toDesiredObjects(product: EffectiveProduct): DesiredObject[] {
@@ -197,6 +207,7 @@ export function liveState(product: ApigeeProduct): ApigeeState {
   if (quota) state.quota = quota;
   const operations = liveOperations(product.operationGroup);
   if (operations.length > 0) state.operations = operations;
+  for (const { operation, settings } of liveOperationSettings(product.operationGroup).values()) Object.assign(state, settingsFields(operation, settings));
   if (typeof product.quotaCounterScope === 'string' && product.quotaCounterScope !== '') state.quotaCounterScope = product.quotaCounterScope;
   return state;
 }
@@ -249,7 +260,7 @@ export function toProductBody(after: ObjectAfter, key: string, productName: stri
     body.quotaInterval = String(state.quota.interval);
     body.quotaTimeUnit = state.quota.timeUnit;
   }
-  const group = mergeOperationGroup(undefined, state.operations ?? []);
+  const group = mergeOperationGroup(undefined, state.operations ?? [], operationSettingsOf(state));
   if (group) body.operationGroup = group;
   // Absent from state: absent live too (or Git keeps the live one, which mergeProductBody sends back).
   if (state.quotaCounterScope !== undefined) body.quotaCounterScope = state.quotaCounterScope;
@@ -267,11 +278,11 @@ export type ApigeeUpdateBody = ApigeeProductBody & Record<string, unknown>;
  * replaced by `desired` (toProductBody; a managed field absent there, such as a quota Git removed,
  * is removed), the live `operationGroup` gets Git's `operations` (mergeOperationGroup), and every other field (`operationGroup`, `graphqlOperationGroup`,
  * `grpcOperationGroup`, `quotaCounterScope`, `space`, `llm*`, and fields no version of apiproducts
- * knows yet) goes back exactly as it was read. Attributes are not merged: state holds every live
+ * knows yet) goes back exactly as it was read (quotaCounterScope: state's, when it has one). Attributes are not merged: state holds every live
  * attribute but `access` and the ownership ones, so the plan already shows each one Git would
  * remove, and apply does what the plan showed.
  */
-export function mergeProductBody(live: ApigeeProduct, desired: ApigeeProductBody, operations: readonly ApigeeOperation[] = []): ApigeeUpdateBody {
+export function mergeProductBody(live: ApigeeProduct, desired: ApigeeProductBody, operations: readonly ApigeeOperation[] = [], settingsOf?: (operation: ApigeeOperation) => OperationSettings): ApigeeUpdateBody {
   const merged: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(live)) {
     if (READ_ONLY_FIELDS.includes(field) || MANAGED_FIELDS.includes(field) || field === 'operationGroup') continue;
@@ -280,8 +291,8 @@ export function mergeProductBody(live: ApigeeProduct, desired: ApigeeProductBody
   for (const [field, value] of Object.entries(desired)) {
     if (value !== undefined && field !== 'operationGroup') merged[field] = value;
   }
-  // Git's operations merged into the live group: each config's quota and attributes stay (operations.ts).
-  const group = mergeOperationGroup(live.operationGroup, operations);
+  // Git's operations merged into the live group: each config's quota and attributes stay unless state changes them (operations.ts).
+  const group = mergeOperationGroup(live.operationGroup, operations, settingsOf);
   if (group) merged.operationGroup = group;
   return merged as ApigeeUpdateBody;
 }

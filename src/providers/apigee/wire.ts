@@ -72,8 +72,8 @@ export interface ApigeeProduct {
   createdBy?: string;
   lastModifiedBy?: string;
   /**
-   * X fields apiproducts does not edit (reference "Round 2"): `operationGroup`,
-   * `graphqlOperationGroup`, `grpcOperationGroup`, `quotaCounterScope`, `space`, `llm*`, and any
+   * X fields apiproducts does not replace (reference "Round 2"): `operationGroup` (merged),
+   * `quotaCounterScope` (state's when it has one), `graphqlOperationGroup`, `grpcOperationGroup`, `space`, `llm*`, and any
    * field a newer server adds. An update sends them back exactly as read (mapping.ts mergeProductBody).
    */
   [field: string]: unknown;
