@@ -30,6 +30,7 @@ import type { TargetConfig } from '../../model/target.ts';
 import type { ImportedProduct, LiveObject } from '../../model/objects.ts';
 import { DEFAULT_PLAN, operationSettingsOf, type ApigeeState } from './mapping.ts';
 import { settingsEntry } from './operation-settings.ts';
+import { apiOperationEntries } from './api-operations.ts';
 import { operationEntry } from './operations.ts';
 import { OWNERSHIP_ATTRIBUTES } from './ownership.ts';
 import { BURST_ATTRIBUTE, limitAttribute, type QuotaState } from './plan-limits.ts';
@@ -166,7 +167,8 @@ function readAs(live: LiveObject, name: string, planName: string): Reading {
   const settings = operationSettingsOf(state);
   if (operations.length > 0) binding.operations = operations.map((operation) => ({ ...operationEntry(operation), ...settingsEntry(settings(operation)) }));
   if (state.quotaCounterScope !== undefined) binding.quotaCounterScope = state.quotaCounterScope;
-  if (state.proxies.length === 0 && state.resources.length === 0 && operations.length === 0) {
+  Object.assign(binding, apiOperationEntries(state));
+  if (state.proxies.length === 0 && state.resources.length === 0 && operations.length === 0 && !state.graphqlOperations && !state.grpcOperations) {
     binding.unbounded = true;
     warn('it lists no proxies, no resources and no operations, so its app keys reach every API proxy in the organization: imported with unbounded: true, which keeps it so; list proxies or resources to narrow it');
   }

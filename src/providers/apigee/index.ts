@@ -14,6 +14,7 @@ import type { LiveObject } from '../../model/objects.ts';
 import { createApigeeClient, managementRoot, orgOf, type ApigeeClient } from './client.ts';
 import { mergeProductBody, operationSettingsOf, toDesiredObjects, toLiveObject, toProductBody, type ApigeeState } from './mapping.ts';
 import { hasOperationConfigs } from './operations.ts';
+import { applyApiOperationGroups, boundByApiOperations } from './api-operations.ts';
 import { OWNER_ATTRIBUTE, type ApigeeProduct } from './wire.ts';
 import { isOwnedBy, lastAppliedOf } from './ownership.ts';
 import { checkReferences, needsDirectory, type ApigeeDirectory } from './preflight.ts';
@@ -138,10 +139,14 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
           const live = await liveProduct(name);
           const state = change.after.state as unknown as ApigeeState;
           const merged = mergeProductBody(live, body, state.operations ?? [], operationSettingsOf(state));
+          applyApiOperationGroups(merged, live, state);
           // Never the security regression of issue 14: a product bound only by operations left with no bounds at all.
           const bounded = (value: unknown): boolean => Array.isArray(value) && value.length > 0;
           if (hasOperationConfigs(live.operationGroup) && !merged.operationGroup && !bounded(merged.proxies) && !bounded(merged.apiResources)) {
             throw new ProviderError(`${name} is bounded by its operationGroup only, and this change would remove it, leaving a product that grants every app key access to every API proxy in the organization; list its operations: in Git (apiproducts import writes them), or proxies or resources; nothing was written`);
+          }
+          if (boundByApiOperations(live) && !boundByApiOperations(merged) && !merged.operationGroup && !bounded(merged.proxies) && !bounded(merged.apiResources)) {
+            throw new ProviderError(`${name} is bounded by its GraphQL or gRPC operations only, and this change would remove them, leaving a product that grants every app key access to every API proxy in the organization; list graphqlOperations:/grpcOperations: in Git (apiproducts import writes them), or proxies or resources; nothing was written`);
           }
           await client.replaceProduct(name, merged);
           // What the server holds now, for a later change of the same product in this run.

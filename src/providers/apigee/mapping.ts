@@ -33,10 +33,11 @@ import type { DesiredObject, LiveObject } from '../../model/objects.ts';
 import { isOwnedBy, lastAppliedOf, OWNERSHIP_ATTRIBUTES, ownershipAttributes, withoutOwnership } from './ownership.ts';
 import { mapPlanLimits, type QuotaState } from './plan-limits.ts';
 import { bindingEntries, bindingOperations, liveOperations, liveOperationSettings, mergeOperationGroup, type ApigeeOperation } from './operations.ts';
+import { applyApiOperationGroups, desiredApiOperations, liveApiOperations, type ApiOperationsState } from './api-operations.ts';
 import { bindingSettings, settingsFields, stateSettings, type OperationSettings } from './operation-settings.ts';
 import { ACCESS_ATTRIBUTE, MANAGED_FIELDS, NAME_ATTRIBUTE, READ_ONLY_FIELDS, TEAM_ATTRIBUTE, type ApigeeProduct, type ApigeeProductBody } from './wire.ts';
 
-export interface ApigeeState {
+export interface ApigeeState extends ApiOperationsState {
   displayName: string;
   description: string;
   access: 'auto' | 'approval';
@@ -123,6 +124,7 @@ export function desiredState(product: EffectiveProduct, plan?: PlanTier): Apigee
   if (operations.length > 0) state.operations = operations;
   if (typeof binding.quotaCounterScope === 'string') state.quotaCounterScope = binding.quotaCounterScope;
   for (const { operation, entry } of bindingEntries(binding.operations)) Object.assign(state, settingsFields(operation, bindingSettings(entry, operation).settings));
+  Object.assign(state, desiredApiOperations(binding).state);
   return state;
 }
 
@@ -133,7 +135,7 @@ export function desiredState(product: EffectiveProduct, plan?: PlanTier): Apigee
  */
 function keptFields(product: EffectiveProduct): string[] {
   const operationSettings = bindingEntries(product.binding.operations).flatMap(({ operation, entry }) => bindingSettings(entry, operation).kept);
-  return [...(product.binding.quotaCounterScope === undefined ? ['quotaCounterScope'] : []), ...operationSettings];
+  return [...(product.binding.quotaCounterScope === undefined ? ['quotaCounterScope'] : []), ...operationSettings, ...desiredApiOperations(product.binding).kept];
 }
 
 /** An operation's quota and attributes in a state (after the planner kept the ones Git leaves to live). */
@@ -208,6 +210,7 @@ export function liveState(product: ApigeeProduct): ApigeeState {
   const operations = liveOperations(product.operationGroup);
   if (operations.length > 0) state.operations = operations;
   for (const { operation, settings } of liveOperationSettings(product.operationGroup).values()) Object.assign(state, settingsFields(operation, settings));
+  Object.assign(state, liveApiOperations(product));
   if (typeof product.quotaCounterScope === 'string' && product.quotaCounterScope !== '') state.quotaCounterScope = product.quotaCounterScope;
   return state;
 }
@@ -264,6 +267,7 @@ export function toProductBody(after: ObjectAfter, key: string, productName: stri
   if (group) body.operationGroup = group;
   // Absent from state: absent live too (or Git keeps the live one, which mergeProductBody sends back).
   if (state.quotaCounterScope !== undefined) body.quotaCounterScope = state.quotaCounterScope;
+  applyApiOperationGroups(body as unknown as Record<string, unknown>, undefined, state);
   return body;
 }
 

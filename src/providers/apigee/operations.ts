@@ -6,8 +6,7 @@
  * (apiSource, resource, methods), with its config's `quota` and `attributes` when Git writes them
  * (operation-settings.ts); the rest of a config (any other field) and of the group
  * (`operationConfigType`) is the portal's and is kept as read.
- * `graphqlOperationGroup` and `grpcOperationGroup` are not modelled: an update sends them back as
- * read (mapping.ts mergeProductBody). Pure: no I/O.
+ * `graphqlOperationGroup` and `grpcOperationGroup` are api-operations.ts. Pure: no I/O.
  */
 import type { JsonSchema } from '../../model/vendor-schema.ts';
 import { configSettings, hasSettings, OPERATION_SETTINGS_SCHEMA, settingsSignature, withSettings, type OperationSettings } from './operation-settings.ts';

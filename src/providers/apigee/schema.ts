@@ -1,5 +1,6 @@
 import type { VendorSchema } from '../../model/vendor-schema.ts';
 import { OPERATIONS_SCHEMA } from './operations.ts';
+import { API_OPERATIONS_SCHEMA } from './api-operations.ts';
 
 /** Apigee's keys in apiproducts.yaml and in binding blocks (mapping in mapping.ts, rules in validate-binding.ts). */
 export const APIGEE_SCHEMA: VendorSchema = {
@@ -18,6 +19,7 @@ export const APIGEE_SCHEMA: VendorSchema = {
     resources: { $ref: '#/$defs/stringList', description: 'Apigee: resource paths (e.g. /charges/**) the product allows.' },
     scopes: { $ref: '#/$defs/stringList', description: 'Apigee: OAuth scopes the product grants.' },
     operations: OPERATIONS_SCHEMA,
+    ...API_OPERATIONS_SCHEMA,
     quotaCounterScope: {
       enum: ['PROXY', 'OPERATION', 'PRODUCT'],
       description: 'Apigee X: where the product quota is counted: per API proxy, per operation, or once for the whole product. Not written: the live value is kept.',

@@ -66,8 +66,9 @@ export function validateApigeeBinding(product: EffectiveProduct, flavour: 'edge'
   // product's) and Apigee (where proxies enforce keys with VerifyAPIKey/OAuthV2), and warning on
   // every shared product would bury real warnings. The README mapping table says it is not used.
   checkBounds(product, report, bindingPath);
-  if (flavour === 'edge' && Array.isArray(product.binding.operations) && product.binding.operations.length > 0) {
-    report('error', 'operations-edge', bindingPath('operations'), 'operations (an operationGroup) exist on Apigee X only; Apigee Edge has no such field',
+  const xOnly = ['operations', 'graphqlOperations', 'grpcOperations'].filter((key) => Array.isArray(product.binding[key]) && (product.binding[key] as unknown[]).length > 0);
+  if (flavour === 'edge' && xOnly.length > 0) {
+    report('error', 'operations-edge', bindingPath(xOnly[0]!), `${xOnly.join(', ')} (operation groups) exist on Apigee X only; Apigee Edge has no such field`,
       'list proxies: and resources: for an Edge target');
   }
   if (flavour === 'edge' && product.binding.quotaCounterScope !== undefined) {
@@ -92,8 +93,8 @@ function checkBounds(product: EffectiveProduct, report: Report, bindingPath: (..
   });
   const proxies = Array.isArray(binding.proxies) ? binding.proxies : [];
   // X operations (operations.ts) bound a product as proxies do (reference "Round 2").
-  const operations = Array.isArray(binding.operations) ? binding.operations : [];
-  if (operations.length > 0 && resources.length > 0) {
+  const operations = ['operations', 'graphqlOperations', 'grpcOperations'].flatMap((key) => (Array.isArray(binding[key]) ? (binding[key] as unknown[]) : []));
+  if (Array.isArray(binding.operations) && binding.operations.length > 0 && resources.length > 0) {
     report('error', 'operations-with-resources', bindingPath('resources'),
       'Apigee X refuses apiResources together with an operationGroup (reference §4)',
       'move the resource paths into operations: [{apiSource: <proxy>, resource: /path/**}]');

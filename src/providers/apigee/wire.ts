@@ -47,6 +47,9 @@ export interface ApigeeProductBody {
   operationGroup?: Record<string, unknown>;
   /** X only: sent when state has one (Git's, or the live one Git leaves alone). */
   quotaCounterScope?: string;
+  /** X only: from state's graphqlOperations / grpcOperations (api-operations.ts). */
+  graphqlOperationGroup?: Record<string, unknown>;
+  grpcOperationGroup?: Record<string, unknown>;
 }
 
 /**
@@ -73,7 +76,7 @@ export interface ApigeeProduct {
   lastModifiedBy?: string;
   /**
    * X fields apiproducts does not replace (reference "Round 2"): `operationGroup` (merged),
-   * `quotaCounterScope` (state's when it has one), `graphqlOperationGroup`, `grpcOperationGroup`, `space`, `llm*`, and any
+   * `quotaCounterScope` (state's when it has one), `graphqlOperationGroup`/`grpcOperationGroup` (merged, api-operations.ts), `space`, `llm*`, and any
    * field a newer server adds. An update sends them back exactly as read (mapping.ts mergeProductBody).
    */
   [field: string]: unknown;
