@@ -16,7 +16,6 @@
  * the limit with concurrency alone (each wave of 429s left every write sleeping its 1 s
  * Retry-After), and at 93% paced.
  */
-import type { Provider } from '../provider.ts';
 
 /** Counters since the gate was made; an apply reports the difference between two snapshots. */
 export interface TrafficCounts {
@@ -200,15 +199,4 @@ export class Traffic {
       if (this.inFlight >= Math.floor(this.limit)) return;
     }
   }
-}
-
-/** The gate of each connected provider, for the executor to adapt writes and report the counters. */
-const gates = new WeakMap<Provider, Traffic>();
-
-export function attachTraffic(provider: Provider, traffic: Traffic): void {
-  gates.set(provider, traffic);
-}
-
-export function trafficOf(provider: Provider): Traffic | undefined {
-  return gates.get(provider);
 }
