@@ -8,7 +8,7 @@ import type { CliResult } from './project.ts';
  * (a cwd, an environment, no terminal, NO_COLOR) injected instead of read from `process`: ~0.3 s
  * cheaper per run than a spawn. For tests of what the CLI says, not of the process itself (exit
  * status, stream split, no stack on a crash): those keep `runCli` from ./project.ts. Credentials
- * are read from `process.env` by the providers, so runs that reach a target's token must spawn.
+ * come from `env` too (the providers read the command's environment, Endpoint.env).
  */
 export async function runCliInProcess(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string }): Promise<CliResult> {
   let stdout = '';

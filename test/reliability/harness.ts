@@ -6,18 +6,14 @@
 import { tempDir } from '../helpers/temp.ts';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runApply } from '../../src/commands/apply.ts';
-import type { Io } from '../../src/commands/io.ts';
-import { runPlan } from '../../src/commands/plan.ts';
-import { formatDiagnostic, UserError } from '../../src/model/diagnostic.ts';
 import type { ApplyReport, Plan } from '../../src/model/plan.ts';
-import { plainStyle } from '../../src/render/style.ts';
 import { startApi7Emulator, type Api7Emulator } from '../../src/sandbox/api7/server.ts';
 import { seedApi7State } from '../../src/sandbox/api7/state.ts';
 import { startApigeeEmulator, type ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
 import { seedApigeeState, type ApigeeFlavour } from '../../src/sandbox/apigee/state.ts';
 import type { FaultClock, FaultOptions } from '../../src/sandbox/fault-options.ts';
-import { exampleProject } from '../helpers/project.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
+import { exampleProject, type CliResult } from '../helpers/project.ts';
 
 /** Sentinel credentials: none may ever show in any output. */
 export const SECRETS = {
@@ -28,8 +24,6 @@ export const SECRETS = {
 } as const;
 export const BASIC = Buffer.from(`${SECRETS.user}:${SECRETS.password}`).toString('base64');
 export const ENV = { API7_TOKEN: SECRETS.api7, APIGEE_TOKEN: SECRETS.apigee, APIGEE_USER: SECRETS.user, APIGEE_PASSWORD: SECRETS.password };
-// Commands run in this process read credentials from process.env, like the CLI does.
-Object.assign(process.env, ENV);
 
 export const ORG = 'acme';
 export const API7_PORTAL = 'portal-default';
@@ -112,49 +106,16 @@ export function writeLoadProject(targets: TargetSpec[], count: number, options: 
   return { cwd, targets, count, edit };
 }
 
-export interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function capturingIo(): { io: Io; result: Captured } {
-  const result: Captured = { code: 0, stdout: '', stderr: '' };
-  const io: Io = {
-    out: (text) => void (result.stdout += text),
-    err: (text) => void (result.stderr += text),
-    interactive: false,
-    style: plainStyle,
-    ask: async () => '',
-    env: process.env,
-  };
-  return { io, result };
-}
-
-async function capture(run: (io: Io) => Promise<number>): Promise<Captured> {
-  const { io, result } = capturingIo();
-  try {
-    result.code = await run(io);
-  } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    for (const diagnostic of error.diagnostics) result.stderr += formatDiagnostic(diagnostic) + '\n';
-    result.stderr += `Error: ${error.message}\n`;
-    result.code = error.exitCode;
-  }
-  return result;
-}
-
 /** `apiproducts plan --format json` in this process: the plan, or the failure. */
-export async function planHere(cwd: string, options: { out?: string } = {}): Promise<Captured & { plan?: Plan }> {
-  const result = await capture((io) => runPlan({ cwd, targets: [], format: 'json', detailedExitCode: false, prune: false, ...options }, io));
+export async function planHere(cwd: string, options: { out?: string } = {}): Promise<CliResult & { plan?: Plan }> {
+  const result = await runCliInProcess(['plan', '--format', 'json', ...(options.out ? ['--out', options.out] : [])], { cwd, env: ENV });
   return { ...result, ...(result.code === 0 ? { plan: JSON.parse(result.stdout) as Plan } : {}) };
 }
 
 /** `apiproducts apply --auto-approve --format json` in this process. */
-export async function applyHere(cwd: string, options: { allowDestructive?: boolean } = {}): Promise<Captured & { report?: ApplyReport | null; plan?: Plan }> {
-  const result = await capture((io) =>
-    runApply({ cwd, targets: [], format: 'json', autoApprove: true, dryRun: false, allowDestructive: Boolean(options.allowDestructive), prune: false }, io),
-  );
+export async function applyHere(cwd: string, options: { allowDestructive?: boolean } = {}): Promise<CliResult & { report?: ApplyReport | null; plan?: Plan }> {
+  const flags = options.allowDestructive ? ['--allow-destructive'] : [];
+  const result = await runCliInProcess(['apply', '--auto-approve', '--format', 'json', ...flags], { cwd, env: ENV });
   const parsed = result.stdout.trim() ? (JSON.parse(result.stdout) as { plan: Plan; report: ApplyReport | null }) : undefined;
   return { ...result, ...(parsed ? { report: parsed.report, plan: parsed.plan } : {}) };
 }
