@@ -9,18 +9,17 @@ import type { TargetConfig } from './model/target.ts';
 import { api7 } from './providers/api7/index.ts';
 import { apigee } from './providers/apigee/index.ts';
 import type { ProviderKind } from './providers/provider.ts';
-import { api7Sandbox } from './sandbox/api7/sandbox.ts';
-import { apigeeSandbox } from './sandbox/apigee/sandbox.ts';
 import type { SandboxKind } from './sandbox/index.ts';
 
 export interface Vendor {
   kind: ProviderKind;
-  sandbox: SandboxKind;
+  /** Loaded only when a sandbox target runs: every other command starts without the emulators (~20 ms). */
+  sandbox: () => Promise<SandboxKind>;
 }
 
 export const VENDORS: readonly Vendor[] = [
-  { kind: api7, sandbox: api7Sandbox },
-  { kind: apigee, sandbox: apigeeSandbox },
+  { kind: api7, sandbox: async () => (await import('./sandbox/api7/sandbox.ts')).api7Sandbox },
+  { kind: apigee, sandbox: async () => (await import('./sandbox/apigee/sandbox.ts')).apigeeSandbox },
 ];
 
 const BY_KIND = new Map(VENDORS.map((vendor) => [vendor.kind.kind, vendor]));
@@ -30,14 +29,14 @@ export function getProviderKind(kind: string): ProviderKind | undefined {
 }
 
 /** The emulator of a sandbox target's provider; a UserError naming the ones that exist. */
-export function sandboxFor(target: TargetConfig): SandboxKind {
+export async function sandboxFor(target: TargetConfig): Promise<SandboxKind> {
   const vendor = BY_KIND.get(target.provider);
   if (!vendor) {
     throw new UserError(
       `target ${target.name}: no sandbox exists for provider "${target.provider}" (sandboxes exist for: ${[...BY_KIND.keys()].join(', ')})`,
     );
   }
-  return vendor.sandbox;
+  return vendor.sandbox();
 }
 
 /** The environment variables a target names for its credentials, per its provider's settings. */

@@ -13,9 +13,9 @@ function sandboxTargets(options: ProjectOptions) {
 }
 
 /** `apiproducts sandbox reset`: reseed every selected sandbox with its realistic starting portal. */
-export function runSandboxReset(options: ProjectOptions, io: Io): number {
+export async function runSandboxReset(options: ProjectOptions, io: Io): Promise<number> {
   for (const target of sandboxTargets(options)) {
-    resetSandbox(sandboxFor(target), target, sandboxStateDir(options.cwd));
+    resetSandbox(await sandboxFor(target), target, sandboxStateDir(options.cwd));
     io.out(`Reset sandbox ${target.name} (${target.provider}).\n`);
   }
   return 0;
@@ -25,7 +25,7 @@ export function runSandboxReset(options: ProjectOptions, io: Io): number {
 export async function runSandboxServe(options: ProjectOptions, io: Io, until: Promise<void>, faults?: FaultOptions): Promise<number> {
   const running = [];
   for (const target of sandboxTargets(options)) {
-    const sandbox = await startSandbox(sandboxFor(target), target, sandboxStateDir(options.cwd), faults);
+    const sandbox = await startSandbox(await sandboxFor(target), target, sandboxStateDir(options.cwd), faults);
     running.push({ target, sandbox });
     io.out(`${target.name} (${target.provider}) listening on ${sandbox.endpoint.url}\n  token: ${sandbox.endpoint.secret}\n`);
   }

@@ -34,7 +34,7 @@ export async function openTargets(targets: readonly TargetConfig[], cwd: string,
       if (!kind) throw new Error(`target ${config.name}: unknown provider "${config.provider}"`);
       let endpoint: Endpoint = { url: config.url ?? '', env };
       if (config.sandbox) {
-        const sandbox = await startSandbox(sandboxFor(config), config, sandboxStateDir(cwd));
+        const sandbox = await startSandbox(await sandboxFor(config), config, sandboxStateDir(cwd));
         closers.push(sandbox.close);
         endpoint = sandbox.endpoint;
       }

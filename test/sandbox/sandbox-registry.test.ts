@@ -11,8 +11,18 @@ import { resetSandbox, startSandbox, type RunningSandbox } from '../../src/sandb
 import { loadStateFile, saveStateFile } from '../../src/sandbox/state-file.ts';
 
 /** The sandbox of a target's provider, as the CLI starts and resets it. */
-const startFor = (config: TargetConfig, stateDir: string): Promise<RunningSandbox> => startSandbox(sandboxFor(config), config, stateDir);
-const resetFor = (config: TargetConfig, stateDir: string): void => resetSandbox(sandboxFor(config), config, stateDir);
+const startFor = async (config: TargetConfig, stateDir: string): Promise<RunningSandbox> => startSandbox(await sandboxFor(config), config, stateDir);
+const resetFor = async (config: TargetConfig, stateDir: string): Promise<void> => resetSandbox(await sandboxFor(config), config, stateDir);
+
+/** The message of the error `promise` rejects with. */
+async function rejection(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected a rejection');
+}
 
 // The sandbox registry and its state files, through the public entry points.
 const stateDir = tempDir('apiproducts-sandbox-');
@@ -74,7 +84,7 @@ test('every change is saved and survives a restart; reset reseeds', async () => 
   assert.is(listed.total, 1);
   await restarted.close();
 
-  resetFor(config, stateDir);
+  await resetFor(config, stateDir);
   assert.equal(readState('survive'), seedApi7State());
 });
 
@@ -94,7 +104,7 @@ test('a corrupt state file is a clear error that names the file and the fix', as
     assert.match((error as Error).message, join(stateDir, 'broken.json'));
     assert.match((error as Error).message, 'apiproducts sandbox reset');
   }
-  resetFor(target('broken'), stateDir);
+  await resetFor(target('broken'), stateDir);
   assert.equal(readState('broken'), seedApi7State());
 });
 
@@ -105,7 +115,7 @@ test('an unknown provider kind has no sandbox', async () => {
   } catch (error) {
     assert.match((error as Error).message, 'no sandbox exists for provider "kong"');
   }
-  assert.throws(() => resetFor(target('elsewhere', {}, 'kong'), stateDir), /no sandbox exists for provider "kong"/);
+  assert.match(await rejection(resetFor(target('elsewhere', {}, 'kong'), stateDir)), /no sandbox exists for provider "kong"/);
 });
 
 /** An Apigee sandbox request: the Endpoint secret is a bearer token on both flavours. */
@@ -131,7 +141,7 @@ test('apigee: settings.flavour and settings.org pick the emulator and its seed',
   // The X seed has a console-made product bound by an operationGroup.
   assert.equal(listed.body, { apiProduct: [{ name: 'legacy-billing-product' }, { name: 'loyalty-console' }, { name: 'orders' }] });
   assert.is((await apigee(sandbox, 'GET', '/v1/organizations/sandbox/apiproducts')).status, 403);
-  assert.throws(() => resetFor(target('apigee-bad', { flavour: 'hybrid' }, 'apigee'), stateDir), /flavour must be one of edge, x, got "hybrid"/);
+  assert.match(await rejection(resetFor(target('apigee-bad', { flavour: 'hybrid' }, 'apigee'), stateDir)), /flavour must be one of edge, x, got "hybrid"/);
 });
 
 test('apigee: every change is saved and survives a restart; reset reseeds', async () => {
@@ -143,7 +153,7 @@ test('apigee: every change is saved and survives a restart; reset reseeds', asyn
   const restarted = await start(config);
   assert.equal((await apigee(restarted, 'GET', '/v1/organizations/acme/apiproducts')).body, ['orders']);
   await restarted.close();
-  resetFor(config, stateDir);
+  await resetFor(config, stateDir);
   assert.equal(readState<ApigeeState>('apigee-survive'), seedApigeeState('acme'));
 });
 
