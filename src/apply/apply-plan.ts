@@ -61,9 +61,9 @@ export async function applyPlan(plan: Plan, providers: ReadonlyMap<string, Provi
   const run = (change: Change): Promise<void> => {
     const limit = limits.get(change.target) ?? pLimit(options.concurrency);
     return limit(async () => {
-      const result = await runChange(change, providers, results, options, halted.get(change.target));
+      const { result, haltsTarget } = await runChange(change, providers, results, options, halted.get(change.target));
       results.set(change.id, result);
-      if (haltingFailures.has(result) && !halted.has(change.target)) halted.set(change.target, change.id);
+      if (haltsTarget && !halted.has(change.target)) halted.set(change.target, change.id);
       options.onResult?.(result, change);
     });
   };
@@ -124,8 +124,11 @@ function groupIntoPhases(changes: readonly Change[]): Change[][] {
   return phases;
 }
 
-/** Failed results whose error halts their target: kept off ChangeResult, so the report's shape stays as it is. */
-const haltingFailures = new WeakSet<ChangeResult>();
+/** A change's result, and whether its failure halts its target's creates (kept off the report's shape). */
+interface ChangeRun {
+  result: ChangeResult;
+  haltsTarget: boolean;
+}
 
 /** `haltedBy`: the change whose failure halted this target's creates, if one did. */
 async function runChange(
@@ -134,9 +137,10 @@ async function runChange(
   done: ReadonlyMap<string, ChangeResult>,
   options: ApplyOptions,
   haltedBy: string | undefined,
-): Promise<ChangeResult> {
+): Promise<ChangeRun> {
   const base = { changeId: change.id, action: change.action, target: change.target, key: change.key };
-  const skip = (message: string): ChangeResult => ({ ...base, outcome: 'skipped', message, attempts: 0, durationMs: 0 });
+  const ran = (result: ChangeResult, haltsTarget = false): ChangeRun => ({ result, haltsTarget });
+  const skip = (message: string): ChangeRun => ran({ ...base, outcome: 'skipped', message, attempts: 0, durationMs: 0 });
   if (haltedBy && change.action === 'create') {
     return skip(`not attempted: ${haltedBy} showed that ${change.target} drops apiproducts' ownership marker, so this create would leave another product the next run does not recognise`);
   }
@@ -146,19 +150,17 @@ async function runChange(
     return skip('the product is protected: remove `protected: true` in Git first, then apply with --allow-destructive');
   }
   if (change.risk === 'high' && !options.allowDestructive) return skip('high risk: run apply with --allow-destructive to apply it');
-  if (options.dryRun) return { ...base, outcome: 'would-apply', message: 'dry run: not written', attempts: 0, durationMs: 0 };
+  if (options.dryRun) return ran({ ...base, outcome: 'would-apply', message: 'dry run: not written', attempts: 0, durationMs: 0 });
   const provider = providers.get(change.target);
-  if (!provider) return { ...base, outcome: 'failed', message: `target ${change.target} is not connected`, attempts: 0, durationMs: 0 };
+  if (!provider) return ran({ ...base, outcome: 'failed', message: `target ${change.target} is not connected`, attempts: 0, durationMs: 0 });
   const clock = options.now ?? (() => new Date());
   const started = clock().getTime();
   // The transport retries each request (one layer); the change itself is never re-run.
   const attempt = await provider.apply(change);
   const durationMs = clock().getTime() - started;
   const waited = attempt.waitedMs > 0 ? { waitMs: Math.round(attempt.waitedMs) } : {};
-  if (attempt.error === undefined) return { ...base, outcome: 'applied', attempts: attempt.attempts, durationMs, ...waited };
+  if (attempt.error === undefined) return ran({ ...base, outcome: 'applied', attempts: attempt.attempts, durationMs, ...waited });
   const message = attempt.error instanceof Error ? attempt.error.message : String(attempt.error);
   const halts = attempt.error instanceof ProviderError && attempt.error.haltsTarget;
-  const failed: ChangeResult = { ...base, outcome: 'failed', message: message.split('\n')[0], attempts: attempt.attempts, durationMs, ...waited };
-  if (halts) haltingFailures.add(failed);
-  return failed;
+  return ran({ ...base, outcome: 'failed', message: message.split('\n')[0], attempts: attempt.attempts, durationMs, ...waited }, halts);
 }
