@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
+import type { LockTicket, StoredLock } from '../model/lock.ts';
 import type { DesiredObject, ImportedProduct, LiveObject } from '../model/objects.ts';
 import type { EffectiveProduct } from '../model/product.ts';
 import type { VendorSchema } from '../model/vendor-schema.ts';
@@ -60,4 +61,21 @@ export interface Provider {
   apply(change: Change): Promise<Attempted<void>>;
   /** The target's gate: every request to it passes there, and its counters go into the apply report. */
   readonly traffic: Traffic;
+}
+
+/**
+ * Where a target keeps its apply lock records: objects on the portal that observe() never returns
+ * (so they are never shown, imported or pruned) and that grant nothing to anyone. The protocol
+ * (src/apply/target-lock.ts) needs only that a create is seen by every list that starts after it
+ * returns; it never relies on a name being refused.
+ */
+export interface LockStore {
+  /** Writes a new record for the ticket; its name carries the nonce, so it is unique. */
+  create(ticket: LockTicket): Promise<StoredLock>;
+  /** Every lock record on the target, readable or not, in as few list calls as the vendor allows. */
+  list(): Promise<StoredLock[]>;
+  /** Rewrites the record with the ticket's new expiry; `false` when the record is gone. */
+  renew(lock: StoredLock, ticket: LockTicket): Promise<boolean>;
+  /** Removes the record; one already gone is not an error. */
+  remove(lock: StoredLock): Promise<void>;
 }
