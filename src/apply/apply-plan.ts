@@ -159,7 +159,10 @@ async function runChange(
   const attempt = await provider.apply(change);
   const durationMs = clock().getTime() - started;
   const waited = attempt.waitedMs > 0 ? { waitMs: Math.round(attempt.waitedMs) } : {};
-  if (attempt.error === undefined) return ran({ ...base, outcome: 'applied', attempts: attempt.attempts, durationMs, ...waited });
+  if (attempt.error === undefined) {
+    const confirmed = attempt.confirmedAfterLostAnswer ? { confirmedAfterLostAnswer: true as const } : {};
+    return ran({ ...base, outcome: 'applied', attempts: attempt.attempts, durationMs, ...waited, ...confirmed });
+  }
   const message = attempt.error instanceof Error ? attempt.error.message : String(attempt.error);
   const halts = attempt.error instanceof ProviderError && attempt.error.haltsTarget;
   return ran({ ...base, outcome: 'failed', message: message.split('\n')[0], attempts: attempt.attempts, durationMs, ...waited }, halts);

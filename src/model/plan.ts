@@ -117,6 +117,8 @@ export interface ChangeResult {
   durationMs: number;
   /** Time this change waited between its tries (backoff, Retry-After), ms; absent when it never waited. */
   waitMs?: number;
+  /** Applied, though an answer was lost: the retry found the write had taken effect. */
+  confirmedAfterLostAnswer?: true;
 }
 
 /**

@@ -9,7 +9,8 @@ export function renderProgressLine(result: ChangeResult, style: Style): string {
   const waited = result.waitMs ? `, waited ${seconds(result.waitMs)}` : '';
   const timing = result.attempts > 0 ? style.dim(` (${result.durationMs} ms${result.attempts > 1 ? `, ${result.attempts} attempts` : ''}${waited})`) : '';
   const detail = result.message && result.outcome !== 'applied' ? `: ${result.message}` : '';
-  return `${colour(LABEL[result.outcome].padEnd(11))} ${result.action} ${result.target}/${result.key}${timing}${detail}`;
+  const confirmed = result.confirmedAfterLostAnswer ? ' (confirmed after a lost answer)' : '';
+  return `${colour(LABEL[result.outcome].padEnd(11))} ${result.action} ${result.target}/${result.key}${confirmed}${timing}${detail}`;
 }
 
 export function countOutcomes(report: ApplyReport): Record<ChangeOutcome, number> {

@@ -135,4 +135,33 @@ test('one retry layer: a change whose read keeps failing costs the policy\'s tri
   }
 });
 
+test('a write found done after a lost answer is reported as confirmed, not failed; a first-try success is not', async () => {
+  const create = await scripted([dropped, ok]);
+  const lostDelete = await scripted([unavailable, notFound]);
+  const plain = await scripted([ok]);
+  try {
+    const created = await tallyTries(async () => void (await create.http.request('POST', '/p', { body: {}, confirm: async () => true })));
+    assert.equal({ error: created.error, confirmed: created.confirmedAfterLostAnswer }, { error: undefined, confirmed: true });
+    const deleted = await tallyTries(async () => void (await lostDelete.http.request('DELETE', '/p/1')));
+    assert.is(deleted.confirmedAfterLostAnswer, true);
+    const put = await tallyTries(async () => void (await plain.http.request('PUT', '/p/1', { body: {} })));
+    assert.is(put.confirmedAfterLostAnswer, undefined);
+  } finally {
+    await Promise.all([create.close(), lostDelete.close(), plain.close()]);
+  }
+});
+
+test('a write that fails after a lost answer says it may have taken effect; a plain refusal does not', async () => {
+  const lost = await scripted([dropped, unavailable]);
+  const refused = await scripted([unavailable]);
+  try {
+    const afterLoss = await refusal(lost.http.request('PUT', '/p/1', { body: {} }));
+    assert.match(afterLoss.message, 'the write may have taken effect');
+    const read = await refusal(refused.http.request('GET', '/p/1'));
+    assert.not.match(read.message, 'may have taken effect');
+  } finally {
+    await Promise.all([lost.close(), refused.close()]);
+  }
+});
+
 test.run();

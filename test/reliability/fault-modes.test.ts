@@ -129,7 +129,8 @@ test('a create whose answer is lost is looked up, not sent again: no duplicate o
     const project = writeLoadProject([target as TargetSpec], 4);
     const apply = await applyHere(project.cwd);
     assert.is(apply.code, 0, apply.stderr);
-    assert.equal(apply.report!.results.map((r) => [r.outcome, r.attempts]), Array(4).fill(['applied', 2]));
+    assert.equal(apply.report!.results.map((r) => [r.outcome, r.attempts, r.confirmedAfterLostAnswer]), Array(4).fill(['applied', 2, true]));
+    assert.match(apply.stderr, /applied +create \S+ \(confirmed after a lost answer\)/);
     const posts = emulator.requests.filter((r) => r.method === 'POST');
     assert.is(posts.length, 4, 'one POST per product, never a second one');
     assert.ok(posts.every((r) => r.status === 0), 'every POST answer was dropped');
@@ -153,6 +154,7 @@ test('a delete whose answer is lost is done: the retry finds it gone and reports
   const deletes = apply.report!.results.filter((r) => r.action === 'delete');
   // p-002, and the seeded `orders` product that is ours and not in this project.
   assert.equal(deletes.map((r) => [r.key, r.outcome]).sort(), [['orders', 'applied'], ['p-002', 'applied']]);
+  assert.equal(deletes.filter((r) => r.confirmedAfterLostAnswer).length, 1, 'the delete whose answer was dropped is reported confirmed');
   assert.not.ok(ownedOn(api7).has('p-002'));
 });
 

@@ -29,12 +29,18 @@ export interface Attempted<T> {
   attempts: number;
   /** Total time waited between tries, ms. */
   waitedMs: number;
+  /**
+   * A write's answer was lost and the retry found that it had taken effect (a create looked up, a
+   * DELETE that then found nothing): done, and reported as done, not as a failure.
+   */
+  confirmedAfterLostAnswer?: true;
 }
 
 /** The tries of every request made for one change: the most any request needed, and the waits. */
 interface Tally {
   attempts: number;
   waitedMs: number;
+  confirmedAfterLostAnswer?: true;
 }
 
 const tallies = new AsyncLocalStorage<Tally>();
@@ -48,10 +54,16 @@ export async function tallyTries(change: () => Promise<void>): Promise<Attempted
   const tally: Tally = { attempts: 1, waitedMs: 0 };
   try {
     await tallies.run(tally, change);
-    return { attempts: tally.attempts, waitedMs: tally.waitedMs };
+    return { attempts: tally.attempts, waitedMs: tally.waitedMs, ...(tally.confirmedAfterLostAnswer ? { confirmedAfterLostAnswer: true } : {}) };
   } catch (error) {
     return { error, attempts: tally.attempts, waitedMs: tally.waitedMs };
   }
+}
+
+/** Tells the change being tallied that a lost answer's write was found done (uncertain-writes.ts). */
+export function noteConfirmedAfterLostAnswer(): void {
+  const tally = tallies.getStore();
+  if (tally) tally.confirmedAfterLostAnswer = true;
 }
 
 export interface RetryHooks {

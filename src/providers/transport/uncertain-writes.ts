@@ -1,5 +1,5 @@
 import { ProviderError } from './provider-error.ts';
-import { mayHaveBeenApplied, withRetry, type RetryPolicy } from './retry.ts';
+import { mayHaveBeenApplied, noteConfirmedAfterLostAnswer, withRetry, type RetryPolicy } from './retry.ts';
 
 /** What a write request tells the retry layer so that sending it again is safe. */
 export interface WriteSafety {
@@ -32,14 +32,18 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
  */
 export async function sendWithRetry<T>(method: string, send: () => Promise<T>, safety: WriteSafety, layer: RetryLayer): Promise<T> {
   let uncertain = false;
+  const confirmed = (): T => {
+    noteConfirmedAfterLostAnswer();
+    return undefined as T;
+  };
   const attempt = async (): Promise<T> => {
-    if (uncertain && safety.confirm && (await safety.confirm())) return undefined as T;
+    if (uncertain && safety.confirm && (await safety.confirm())) return confirmed();
     try {
       return await send();
     } catch (error) {
-      if (uncertain && method === 'DELETE' && error instanceof ProviderError && error.status === 404) return undefined as T;
+      if (uncertain && method === 'DELETE' && error instanceof ProviderError && error.status === 404) return confirmed();
       // The lost try was still on its way (an answer slower than the timeout) and landed first.
-      if (uncertain && safety.confirm && error instanceof ProviderError && error.status === 409 && (await safety.confirm())) return undefined as T;
+      if (uncertain && safety.confirm && error instanceof ProviderError && error.status === 409 && (await safety.confirm())) return confirmed();
       if (!SAFE_METHODS.has(method) && mayHaveBeenApplied(error)) {
         uncertain = true;
         if (!IDEMPOTENT_METHODS.has(method) && !safety.confirm) throw finalError(error as ProviderError);
@@ -48,8 +52,15 @@ export async function sendWithRetry<T>(method: string, send: () => Promise<T>, s
     }
   };
   const result = await withRetry(attempt, layer.policy, layer.sleep, undefined, { onWait: (ms) => layer.onWait?.(ms) });
-  if (result.error !== undefined) throw result.error;
-  return result.value as T;
+  if (result.error === undefined) return result.value as T;
+  // Never "failed" as if nothing happened: a lost answer may have been the write itself.
+  if (uncertain && result.error instanceof ProviderError) throw mayHaveTakenEffect(result.error);
+  throw result.error;
+}
+
+function mayHaveTakenEffect(error: ProviderError): ProviderError {
+  const message = `${error.message} (an earlier answer was lost, so the write may have taken effect: the next plan shows what is live)`;
+  return new ProviderError(message, error.status, false, error.retryAfterSeconds, error.haltsTarget);
 }
 
 /** The same failure, marked so that the retry layer gives up on it. */
