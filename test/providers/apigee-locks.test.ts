@@ -112,6 +112,21 @@ for (const flavour of FLAVOURS) {
     assert.is(productPosts(emulator), 1, 'confirmed by one lookup, never sent again');
   });
 
+  test(`${flavour}: a lost create whose lookup misses it meets a 409 on the resend, and that is confirmed by a second lookup`, async () => {
+    const emulator = await emulatorFor(flavour);
+    // The first lookup answers 404 as if the lost try had not landed yet (it lands before the resend).
+    emulator.faults.configure({
+      rules: [
+        { method: 'POST', body: LOCK_NAME_PREFIX, fault: 'drop', phase: 'after' },
+        { method: 'GET', path: 'apiproducts.lock.', fault: 'fail', status: 404 },
+      ],
+    });
+    const created = await locksOf(emulator, flavour).create(ticket('dd14'));
+    assert.equal(created.ref, { name: 'apiproducts.lock.dd14' });
+    assert.is(lockRecords(emulator).length, 1);
+    assert.is(productPosts(emulator), 2, 'sent again once, answered 409');
+  });
+
   test(`${flavour}: a renew whose answer is lost is confirmed by reading the record back`, async () => {
     const emulator = await emulatorFor(flavour);
     const locks = locksOf(emulator, flavour);
