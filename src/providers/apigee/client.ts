@@ -12,6 +12,7 @@ import { ProviderError } from '../transport/provider-error.ts';
 import {
   FLAVOURS,
   PAGE_SIZE,
+  type ApigeeAttribute,
   type ApigeeEnvironmentList,
   type ApigeeFlavour,
   type ApigeeProduct,
@@ -25,8 +26,11 @@ import {
 export interface ApigeeClient {
   /** The target's gate: adaptive concurrency and request counters. */
   readonly traffic: Traffic;
-  /** Every API product of the org, all pages. */
-  listProducts(): Promise<ApigeeProduct[]>;
+  /**
+   * Every API product of the org, all pages; with `filter`, those the server says carry that
+   * attribute value (`attributename`/`attributevalue`, reference §3), which callers check again.
+   */
+  listProducts(filter?: ApigeeAttribute): Promise<ApigeeProduct[]>;
   /** Names of the org's API proxies. */
   listProxies(): Promise<string[]>;
   listEnvironments(): Promise<string[]>;
@@ -40,6 +44,11 @@ export interface ApigeeClient {
   /** A full replace: fields missing from `body` are cleared (so `body` is the merged live object, mapping.ts mergeProductBody). */
   replaceProduct(name: string, body: ApigeeProductBody & Record<string, unknown>): Promise<void>;
   deleteProduct(name: string): Promise<void>;
+  /**
+   * Sets one attribute's value, leaving the rest of the product as it is (reference §1). A POST:
+   * after a lost answer `confirm` reads it back before it is sent again (uncertain-writes.ts).
+   */
+  updateAttribute(product: string, attribute: ApigeeAttribute, confirm: () => Promise<boolean>): Promise<void>;
 }
 
 export function flavourOf(target: TargetConfig): ApigeeFlavour | undefined {
@@ -168,13 +177,15 @@ export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, opt
 
   return {
     traffic,
-    async listProducts() {
+    async listProducts(filter) {
       const path = orgPath('/apiproducts');
       const what = `GET ${path}`;
       const byName = new Map<string, ApigeeProduct>();
       let startKey: string | undefined;
       for (let pages = 1; ; pages++) {
-        const page = await http.request<unknown>('GET', path, { query: { expand: true, count: PAGE_SIZE, startKey } });
+        const page = await http.request<unknown>('GET', path, {
+          query: { expand: true, count: PAGE_SIZE, startKey, attributename: filter?.name, attributevalue: filter?.value },
+        });
         if (Array.isArray(page)) {
           throw new ProviderError(`${what} answered a list of names although expand=true was asked; this server cannot be observed`);
         }
@@ -226,6 +237,12 @@ export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, opt
     },
     async deleteProduct(name) {
       await http.request<unknown>('DELETE', productPath(name));
+    },
+    async updateAttribute(product, attribute, confirm) {
+      // Edge `POST …/apiproducts/{name}/attributes/{attr}` (postman gateways products.yaml); X the
+      // same path, `updateApiProductAttribute`, body an Attribute `{name, value}` (discovery doc,
+      // cloud.google.com …/organizations.apiproducts.attributes/updateApiProductAttribute).
+      await http.request<unknown>('POST', `${productPath(product)}/attributes/${encodeURIComponent(attribute.name)}`, { body: attribute, confirm });
     },
   };
 }

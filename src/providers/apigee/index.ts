@@ -7,7 +7,7 @@ import type { Change } from '../../model/plan.ts';
 import type { TargetConfig } from '../../model/target.ts';
 import type { ConnectOptions } from '../transport/connect-options.ts';
 import { tallyTries } from '../transport/retry.ts';
-import { type Provider, type ProviderKind } from '../provider.ts';
+import { type LockStore, type Provider, type ProviderKind } from '../provider.ts';
 import type { Endpoint } from '../../model/target.ts';
 import { ownershipDropped, ProviderError } from '../transport/provider-error.ts';
 import type { LiveObject } from '../../model/objects.ts';
@@ -19,6 +19,7 @@ import { OWNER_ATTRIBUTE, type ApigeeProduct } from './wire.ts';
 import { isOwnedBy, lastAppliedOf } from './ownership.ts';
 import { checkReferences, needsDirectory, type ApigeeDirectory } from './preflight.ts';
 import { importApigeeObjects } from './import-product.ts';
+import { createApigeeLockStore, isLockRecord } from './locks.ts';
 import { APIGEE_SCHEMA } from './schema.ts';
 import { validateApigeeBinding } from './validate-binding.ts';
 import { validateApigeeTarget } from './validate-target.ts';
@@ -54,7 +55,7 @@ async function listDirectory(client: ApigeeClient): Promise<ApigeeDirectory> {
   return { proxies, environments };
 }
 
-export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, options: ConnectOptions = {}): Provider {
+export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, options: ConnectOptions = {}): Provider & { readonly locks: LockStore } {
   const client = createApigeeClient(target, endpoint, options);
   // Proxies and environments change rarely: listed once per run, and only if a change needs them.
   let directory: Promise<ApigeeDirectory> | undefined;
@@ -104,11 +105,14 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     return seen;
   };
 
-  const provider: Provider = {
+  const provider: Provider & { readonly locks: LockStore } = {
     traffic: client.traffic,
+    locks: createApigeeLockStore(client, target.name),
 
     async observe(): Promise<LiveObject[]> {
-      const products = await client.listProducts();
+      // The one place lock records are left out: plan, import, prune and apply all read observe(),
+      // so none of them ever counts, offers, deletes or updates a lock.
+      const products = (await client.listProducts()).filter((product) => !isLockRecord(product));
       observed.clear();
       for (const product of products) observed.set(product.name, product);
       return products.map(toLiveObject);

@@ -5,11 +5,14 @@
  * Routes (all JSON, under the management root `url`; Edge `https://api.enterprise.apigee.com`,
  * X `https://apigee.googleapis.com`):
  *   GET    /v1/organizations/{org}/apiproducts?expand=true&count=1000[&startKey=<name>]
+ *          [&attributename=<a>&attributevalue=<v>] (lock records only, locks.ts)
  *          → {apiProduct: ApigeeProduct[]}; X may answer `{}` for an empty org. startKey is
  *            inclusive: a follow-up page starts with the item it names (§3).
  *   POST   /v1/organizations/{org}/apiproducts           → 201 (Edge) / 2xx (X) stored product; 409 if the name exists
  *   PUT    /v1/organizations/{org}/apiproducts/{name}    → 200 stored product; a FULL replace (§4)
  *   DELETE /v1/organizations/{org}/apiproducts/{name}    → 200 deleted product
+ *   POST   /v1/organizations/{org}/apiproducts/{name}/attributes/{attr}  {name, value} → the
+ *          attribute; sets one value (§1; X `updateApiProductAttribute`), used to renew a lock
  *   GET    /v1/organizations/{org}/apis                  → Edge `["proxy", …]`; X `{proxies: [{name}, …]}`
  *   GET    /v1/organizations/{org}/environments          → `["test", "prod"]` on both
  * Auth: Edge `Authorization: Basic` or `Bearer`; X `Bearer` only (§6).

@@ -97,6 +97,8 @@ export interface ApigeeCall {
   actor: string;
   /** ApigeeEmulatorOptions.dropAttributes. */
   dropAttributes?: boolean;
+  /** ApigeeEmulatorOptions.ignoreAttributeFilter. */
+  ignoreAttributeFilter?: boolean;
 }
 
 /** A successful answer; `mutated` makes the server report the new state (`onMutation`). */

@@ -19,10 +19,14 @@ function pageSize(query: URLSearchParams): number {
   return Math.min(value, MAX_PAGE_SIZE);
 }
 
-/** `attributename` [+ `attributevalue`] keep the products carrying that attribute (reference §3). */
-function matchesAttributeFilter(product: ApigeeStoredProduct, query: URLSearchParams): boolean {
+/**
+ * `attributename` [+ `attributevalue`] keep the products carrying that attribute (reference §3,
+ * [C] postman gateways products.yaml and the X discovery doc's list parameters).
+ */
+function matchesAttributeFilter(product: ApigeeStoredProduct, call: ApigeeCall): boolean {
+  const query = call.query;
   const name = query.get('attributename');
-  if (!name) return true;
+  if (!name || call.ignoreAttributeFilter) return true;
   const value = query.get('attributevalue');
   return product.attributes.some((attribute) => attribute.name === name && (value === null || attribute.value === value));
 }
@@ -41,7 +45,7 @@ export function listProducts(call: ApigeeCall): ApigeeReply {
     throw productMissing(startKey, call.org);
   }
   const products = Object.values(call.state.products)
-    .filter((product) => matchesAttributeFilter(product, call.query))
+    .filter((product) => matchesAttributeFilter(product, call))
     .sort((a, b) => byName(a.name, b.name));
   const start = startKey === null ? 0 : products.findIndex((product) => byName(product.name, startKey) >= 0);
   const page = start === -1 ? [] : products.slice(start, start + count);

@@ -26,6 +26,12 @@ export interface ApigeeEmulatorOptions extends EmulatorRunOptions {
    * does this, so it is off by default; tests turn it on to show what apply does if a server did.
    */
   dropAttributes?: boolean;
+  /**
+   * Serve `GET …/apiproducts` as if `attributename`/`attributevalue` were not there: the filter is
+   * documented (reference §3) but no source says every server version honours it, so tests show a
+   * client that filters again is right either way.
+   */
+  ignoreAttributeFilter?: boolean;
 }
 
 /** A running emulator of the Apigee management API (shared/reference/apigee-management-api.md). */
@@ -74,6 +80,7 @@ export async function startApigeeEmulator(options: ApigeeEmulatorOptions): Promi
         now: now(),
         actor,
         dropAttributes: options.dropAttributes ?? false,
+        ignoreAttributeFilter: options.ignoreAttributeFilter ?? false,
       });
     } catch (error) {
       if (!(error instanceof ApigeeHttpError)) throw error;
