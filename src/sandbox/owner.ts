@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { dirname } from 'node:path';
 
 /**
@@ -38,13 +39,13 @@ const ATTEMPTS = 5;
  */
 export async function claimOwner(file: string, record: OwnerRecord): Promise<Ownership | { owner: OwnerRecord }> {
   mkdirSync(dirname(file), { recursive: true });
+  const text = `${JSON.stringify(record, null, 2)}\n`;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const text = `${JSON.stringify(record, null, 2)}\n`;
     if (createExclusive(file, text)) return ownership(file, record, text);
     const found = readRecord(file);
-    if (found === 'absent') continue;
-    if (found !== 'corrupt' && (await isLive(found.record))) return { owner: found.record };
-    removeIfUnchanged(file, found === 'corrupt' ? readText(file) : found.text);
+    if (!found) continue;
+    if (found.record && (await isLive(found.record))) return { owner: found.record };
+    removeIfUnchanged(file, found.text);
   }
   throw new Error(`could not claim ${file}: ${ATTEMPTS} attempts lost to other processes`);
 }
@@ -80,22 +81,26 @@ function readText(file: string): string | undefined {
   }
 }
 
-/** The record at `file`; a file that is not one (edited by hand) is treated as stale. */
-export function readRecord(file: string): 'absent' | 'corrupt' | { record: OwnerRecord; text: string } {
+/** The record at `file` and its text (to tell it from a newer one); no record when it is not one (edited by hand): stale. */
+function readRecord(file: string): { record?: OwnerRecord; text: string } | undefined {
   const text = readText(file);
-  if (text === undefined) return 'absent';
+  if (text === undefined) return undefined;
   try {
     const record = JSON.parse(text) as OwnerRecord;
     if (Number.isInteger(record.pid) && (record.kind === 'serve' || record.kind === 'run') && typeof record.command === 'string') {
       return { record, text };
     }
   } catch {
-    // Falls through: unreadable is corrupt.
+    // Falls through: unreadable is stale.
   }
-  return 'corrupt';
+  return { text };
 }
 
-/** Alive: its process exists (EPERM: it does, as another user) and, for a listening serve, answers. */
+/**
+ * Alive: its process exists (EPERM: it does, as another user) and, for a listening serve, its port
+ * accepts a connection. Only a connection is tried, not a request: a serve injecting faults may
+ * drop or delay any request, and must not be taken for dead for it.
+ */
 async function isLive(record: OwnerRecord): Promise<boolean> {
   try {
     process.kill(record.pid, 0);
@@ -103,14 +108,22 @@ async function isLive(record: OwnerRecord): Promise<boolean> {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
   if (record.kind !== 'serve' || !record.url) return true;
-  try {
-    // Any answer will do, even a 401: the pid may have been reused, the port not.
-    const response = await fetch(record.url, { signal: AbortSignal.timeout(2_000) });
-    await response.arrayBuffer();
-    return true;
-  } catch {
-    return false;
-  }
+  const { hostname, port } = new URL(record.url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port) });
+    // Refused or unreachable: the pid was reused by another program and nothing serves there now.
+    socket.once('error', () => resolve(false));
+    // No answer either way (a firewall dropping packets): kept as live, since a refusal naming the
+    // owner is recoverable (remove the record) and two owners reverting each other are not.
+    socket.setTimeout(5_000, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+  });
 }
 
 /**
