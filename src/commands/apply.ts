@@ -24,7 +24,7 @@ export interface ApplyCommandOptions extends ProjectOptions {
 export async function runApply(options: ApplyCommandOptions, io: Io): Promise<number> {
   const project = loadValidProject(options);
   if (!options.planFile) {
-    const open = await openTargets(project.targets, options.cwd, io.env);
+    const open = await openTargets(project.targets, options.cwd, io, 'apiproducts apply');
     try {
       const plan = await makePlan(project, open, { prune: options.prune || project.config.prune });
       return await execute(plan, project, open, options, io);
@@ -38,7 +38,7 @@ export async function runApply(options: ApplyCommandOptions, io: Io): Promise<nu
   const { plan, warnings } = readSavedPlan(options.planFile, options.cwd, project);
   for (const warning of warnings) io.err(formatDiagnostic(warning) + '\n');
   const targets = project.config.targets.filter((t) => plan.targets.some((p) => p.name === t.name));
-  const open = await openTargets(targets, options.cwd, io.env);
+  const open = await openTargets(targets, options.cwd, io, 'apiproducts apply');
   try {
     await refuseStalePlan(plan, open);
     return await execute(plan, project, open, options, io);

@@ -19,7 +19,7 @@ export async function runDrift(options: DriftOptions, io: Io): Promise<number> {
   // Before any network: an issue that cannot be written is an error now, not after reading every target.
   const github = options.githubIssue ? readGithubContext(io.env) : undefined;
   const project = loadValidProject(options);
-  const open = await openTargets(project.targets, options.cwd, io.env);
+  const open = await openTargets(project.targets, options.cwd, io, 'apiproducts drift');
   try {
     // Never prune here: orphans are reported, and preflight concerns applying, not reporting.
     const plan = await makePlan(project, open, { prune: false, preflight: false });

@@ -129,7 +129,8 @@ ${COMMON}`,
 
   reset   reseed every sandbox target (state in .apiproducts/sandbox/<target>.json)
   serve   run the sandbox targets in the foreground; prints each URL and token to use
-          with curl or another client, until Ctrl-C
+          with curl or another client, until Ctrl-C. plan, apply, drift and import use
+          a running serve's emulators; one process owns a sandbox at a time
 
 Faults (serve only; none by default; deterministic for a given --seed):
   --latency D          delay every answer: 50ms, 1.5s, or a random 20ms-80ms

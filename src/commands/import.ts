@@ -54,7 +54,7 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
   try {
     const project = loadValidProject(options);
     const target = pickTarget(project, options);
-    const { kind, live } = await observeOne(target, options.cwd, io.env);
+    const { kind, live } = await observeOne(target, options.cwd, io);
     const byKey = groupByKey(live);
     const keys = selectKeys(byKey, options.select, target);
     const counts = { written: 0, skipped: 0, failed: 0 };
@@ -106,8 +106,8 @@ function pickTarget(project: ValidProject, options: ImportOptions): TargetConfig
   return project.targets[0]!;
 }
 
-async function observeOne(target: TargetConfig, cwd: string, env: Io['env']): Promise<{ kind: ProviderKind; live: LiveObject[] }> {
-  const open = await openTargets([target], cwd, env);
+async function observeOne(target: TargetConfig, cwd: string, io: Pick<Io, 'env' | 'err'>): Promise<{ kind: ProviderKind; live: LiveObject[] }> {
+  const open = await openTargets([target], cwd, io, 'apiproducts import');
   try {
     const live = await observeTargets(open.providers);
     return { kind: open.sessions[0]!.kind, live: live.get(target.name)!.live };

@@ -48,7 +48,7 @@ async function plan(options: PlanOptions, io: Io, github: PullRequestContext | u
     if (github) await postSkippedComment(intendedTargets(options), reason, github, (text) => io.err(text));
     return ExitCode.ok;
   }
-  const open = await openTargets(project.targets, options.cwd, io.env);
+  const open = await openTargets(project.targets, options.cwd, io, 'apiproducts plan');
   try {
     const plan = await makePlan(project, open, { prune: options.prune || project.config.prune });
     printAnnotations(plan.diagnostics, io.env, options.cwd, (text) => io.err(text));

@@ -1,7 +1,8 @@
 import { UserError } from '../model/diagnostic.ts';
 import type { FaultOptions } from '../sandbox/fault-options.ts';
 import { sandboxFor } from '../registry.ts';
-import { resetSandbox, startSandbox } from '../sandbox/index.ts';
+import type { TargetConfig } from '../model/target.ts';
+import { resetSandbox, startSandbox, type RunningSandbox } from '../sandbox/index.ts';
 import type { Io } from './io.ts';
 import { loadValidProject, type ProjectOptions } from './project.ts';
 import { sandboxStateDir } from './session.ts';
@@ -15,7 +16,7 @@ function sandboxTargets(options: ProjectOptions) {
 /** `apiproducts sandbox reset`: reseed every selected sandbox with its realistic starting portal. */
 export async function runSandboxReset(options: ProjectOptions, io: Io): Promise<number> {
   for (const target of sandboxTargets(options)) {
-    resetSandbox(await sandboxFor(target), target, sandboxStateDir(options.cwd));
+    await resetSandbox(await sandboxFor(target), target, sandboxStateDir(options.cwd));
     io.out(`Reset sandbox ${target.name} (${target.provider}).\n`);
   }
   return 0;
@@ -23,14 +24,20 @@ export async function runSandboxReset(options: ProjectOptions, io: Io): Promise<
 
 /** `apiproducts sandbox serve`: run the sandboxes in the foreground for scripts and curl, until interrupted. */
 export async function runSandboxServe(options: ProjectOptions, io: Io, until: Promise<void>, faults?: FaultOptions): Promise<number> {
-  const running = [];
-  for (const target of sandboxTargets(options)) {
-    const sandbox = await startSandbox(await sandboxFor(target), target, sandboxStateDir(options.cwd), faults);
-    running.push({ target, sandbox });
-    io.out(`${target.name} (${target.provider}) listening on ${sandbox.endpoint.url}\n  token: ${sandbox.endpoint.secret}\n`);
+  const running: { target: TargetConfig; sandbox: RunningSandbox }[] = [];
+  try {
+    for (const target of sandboxTargets(options)) {
+      const sandbox = await startSandbox(await sandboxFor(target), target, sandboxStateDir(options.cwd), { kind: 'serve', command: 'apiproducts sandbox serve' }, faults);
+      running.push({ target, sandbox });
+      io.out(`${target.name} (${target.provider}) listening on ${sandbox.endpoint.url}\n  token: ${sandbox.endpoint.secret}\n`);
+    }
+  } catch (error) {
+    // One sandbox already owned elsewhere: release the others rather than hold them unserved.
+    await Promise.all(running.map(({ sandbox }) => sandbox.close()));
+    throw error;
   }
   if (faults) io.out(`Faults: ${describeFaults(faults)}\n`);
-  io.out('State is saved on every change. Press Ctrl-C to stop.\n');
+  io.out('State is saved on every change; plan, apply, drift and import use these emulators while they run. Press Ctrl-C to stop.\n');
   await until;
   await Promise.all(running.map(({ sandbox }) => sandbox.close()));
   for (const { target, sandbox } of running) {

@@ -4,6 +4,7 @@ import { getProviderKind, sandboxFor } from '../registry.ts';
 import type { Provider, ProviderKind } from '../providers/provider.ts';
 import type { Endpoint } from '../model/target.ts';
 import { startSandbox } from '../sandbox/index.ts';
+import type { Io } from './io.ts';
 
 /** A target ready for use: its offline knowledge and a connected provider. */
 export interface TargetSession {
@@ -23,19 +24,25 @@ export function sandboxStateDir(cwd: string): string {
   return join(cwd, '.apiproducts', 'sandbox');
 }
 
-/** Starts the embedded sandboxes the targets need and connects a provider to every target. */
-/** `env`: the command's environment, where real targets' credential variables are read. */
-export async function openTargets(targets: readonly TargetConfig[], cwd: string, env: Endpoint['env']): Promise<OpenTargets> {
+/**
+ * Starts the embedded sandboxes the targets need (or uses a running `sandbox serve`'s, noted on
+ * stderr so that stdout stays the same) and connects a provider to every target. `io.env`: where
+ * real targets' credential variables are read; `command`: what this run is, named to any other
+ * process that finds a sandbox in use (`apiproducts apply`).
+ */
+export async function openTargets(targets: readonly TargetConfig[], cwd: string, io: Pick<Io, 'env' | 'err'>, command: string): Promise<OpenTargets> {
   const closers: (() => Promise<void>)[] = [];
   const sessions: TargetSession[] = [];
   try {
     for (const config of targets) {
       const kind = getProviderKind(config.provider);
       if (!kind) throw new Error(`target ${config.name}: unknown provider "${config.provider}"`);
-      let endpoint: Endpoint = { url: config.url ?? '', env };
+      let endpoint: Endpoint = { url: config.url ?? '', env: io.env };
       if (config.sandbox) {
-        const sandbox = await startSandbox(await sandboxFor(config), config, sandboxStateDir(cwd));
+        const sandbox = await startSandbox(await sandboxFor(config), config, sandboxStateDir(cwd), { kind: 'run', command });
         closers.push(sandbox.close);
+        const served = sandbox.servedBy;
+        if (served) io.err(`Using sandbox ${config.name} served by \`${served.command}\` (pid ${served.pid}) at ${served.url}.\n`);
         endpoint = sandbox.endpoint;
       }
       sessions.push({ config, kind, provider: kind.connect(config, endpoint) });

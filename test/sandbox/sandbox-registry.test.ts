@@ -11,7 +11,7 @@ import { resetSandbox, startSandbox, type RunningSandbox } from '../../src/sandb
 import { loadStateFile, saveStateFile } from '../../src/sandbox/state-file.ts';
 
 /** The sandbox of a target's provider, as the CLI starts and resets it. */
-const startFor = async (config: TargetConfig, stateDir: string): Promise<RunningSandbox> => startSandbox(await sandboxFor(config), config, stateDir);
+const startFor = async (config: TargetConfig, stateDir: string): Promise<RunningSandbox> => startSandbox(await sandboxFor(config), config, stateDir, { kind: 'run', command: 'apiproducts plan' });
 const resetFor = async (config: TargetConfig, stateDir: string): Promise<void> => resetSandbox(await sandboxFor(config), config, stateDir);
 
 /** The message of the error `promise` rejects with. */
@@ -65,6 +65,8 @@ test('startSandbox seeds the state file on first use and answers with a fresh to
   assert.match(first.endpoint.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.match(first.endpoint.secret ?? '', /^a7ee-sandbox-[0-9a-f]{32}$/);
   assert.equal(readState('persist'), seedApi7State());
+  // One owner at a time (test/sandbox/sandbox-owner.test.ts): the next start comes after a close.
+  await first.close();
   const second = await start(target('persist'));
   assert.is.not(second.endpoint.secret, first.endpoint.secret);
   assert.is((await request(second, 'GET', '/api/version', undefined)).status, 200);
@@ -129,6 +131,7 @@ test('apigee: seeded on first use (edge, org sandbox by default), a fresh bearer
   assert.match(first.endpoint.secret ?? '', /^apigee-sandbox-[0-9a-f]{32}$/);
   assert.equal(readState<ApigeeState>('apigee-default'), seedApigeeState('sandbox'));
   assert.equal(await apigee(first, 'GET', '/v1/organizations/sandbox/apiproducts'), { status: 200, body: ['legacy-billing-product', 'orders'] });
+  await first.close();
   const second = await start(target('apigee-default', {}, 'apigee'));
   assert.is.not(second.endpoint.secret, first.endpoint.secret);
   assert.is((await apigee(second, 'GET', '/v1/organizations/sandbox/apis', first.endpoint.secret)).status, 401);
