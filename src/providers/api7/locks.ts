@@ -110,6 +110,7 @@ export function createApi7LockStore(client: Api7Client): LockStore {
     async create(ticket) {
       const body = recordBody(ticket);
       let confirmed: string | undefined;
+      // POST /api/api_products?portal_id= → 200 {value: {id, …}} (reference §2, C).
       // After a lost answer the retry layer asks this first, so a create that landed is not sent twice.
       const created = await client.createProduct(body, async () => {
         confirmed = await lookUp(body.name);
@@ -122,9 +123,12 @@ export function createApi7LockStore(client: Api7Client): LockStore {
       return { ref: { id }, ticket };
     },
 
+    // GET /api/api_products?portal_id= → {list, total}, every page (§1, §2, C).
     list: async () => (await client.listLockRecords()).map(stored),
 
     async renew(lock, ticket) {
+      // PUT /api/api_products/{id}?portal_id= replaces the whole product (Round 2, [OAS]): the
+      // record is entirely ours, so writing it whole loses nothing. A 404 for a gone id is (I).
       try {
         await client.replaceProduct(idOf(lock), recordBody(ticket));
         return true;
@@ -135,6 +139,7 @@ export function createApi7LockStore(client: Api7Client): LockStore {
     },
 
     async remove(lock) {
+      // DELETE /api/api_products/{id}?portal_id= → 200 (§2, C); 404: already gone.
       try {
         await client.deleteProduct(idOf(lock));
       } catch (error) {
