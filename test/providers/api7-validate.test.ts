@@ -86,6 +86,14 @@ test('ownership labels are reserved', () => {
   assert.is(inBinding?.source?.line, 7);
 });
 
+test('the apply-lock label and name prefix are reserved: such a product would be hidden from every plan', () => {
+  assert.equal(rules(check(`name: x\nlabels: {apiproducts-lock: v1}\n${GATEWAY}`)), ['error api7/reserved-label']);
+  const [named, ...rest] = check(`name: x\n${GATEWAY}    displayName: apiproducts.lock.beef\n`);
+  assert.equal(rest, []);
+  assert.is(named?.rule, 'api7/reserved-name');
+  assert.is(named?.source?.line, 6);
+});
+
 test('an external product refuses auth and plans and needs openapi and serverUrls', () => {
   const diagnostics = check(`name: x
 auth: [key-auth]

@@ -9,6 +9,7 @@ import { transportFor, type ConnectOptions } from '../transport/connect-options.
 import { expectPage, fetchAllPages, PageSizes, readFirstPage, shapeOf } from '../transport/paging.ts';
 import type { Endpoint } from '../../model/target.ts';
 import { ProviderError } from '../transport/provider-error.ts';
+import { isLockRecord } from './ownership.ts';
 import type {
   Api7DcrProvider,
   Api7ErrorBody,
@@ -41,7 +42,10 @@ export interface Api7Client {
   readonly traffic: Traffic;
   /** The portal id for `settings.portal`, resolved once. */
   portalId(): Promise<string>;
+  /** The portal's products, without the apply-lock records (ownership.ts `isLockRecord`). */
   listProducts(): Promise<Api7Product[]>;
+  /** Only the apply-lock records, read from the same full list (locks.ts says why). */
+  listLockRecords(): Promise<Api7Product[]>;
   listGatewayGroups(): Promise<Api7GatewayGroup[]>;
   listServices(gatewayGroupId: string): Promise<Api7Service[]>;
   listDcrProviders(): Promise<Api7DcrProvider[]>;
@@ -141,14 +145,18 @@ export function createApi7Client(target: TargetConfig, endpoint: Endpoint, optio
     return portal;
   };
 
+  const listEveryProduct = async (): Promise<Api7Product[]> => {
+    const products = await listAll<Api7Product>('/api/api_products', { portal_id: await portalId(), ...STABLE_ORDER });
+    // Concurrent pages can overlap when the list moves underneath them: keep each id once.
+    return [...new Map(products.map((p) => [p.id, p])).values()];
+  };
+
   return {
     traffic,
     portalId,
-    async listProducts() {
-      const products = await listAll<Api7Product>('/api/api_products', { portal_id: await portalId(), ...STABLE_ORDER });
-      // Concurrent pages can overlap when the list moves underneath them: keep each id once.
-      return [...new Map(products.map((p) => [p.id, p])).values()];
-    },
+    // The one place lock records are kept out of observe, preflight, apply and import.
+    listProducts: async () => (await listEveryProduct()).filter((product) => !isLockRecord(product)),
+    listLockRecords: async () => (await listEveryProduct()).filter(isLockRecord),
     listGatewayGroups: () => listAll<Api7GatewayGroup>('/api/gateway_groups', STABLE_ORDER),
     // The runtime list: no source documents `order_by` on `/apisix/admin/services` (only on the
     // dashboard's /api/gateway_groups/{gg}/services, reference line 136), so none is sent.

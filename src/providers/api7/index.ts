@@ -9,7 +9,7 @@ import type { Change } from '../../model/plan.ts';
 import type { TargetConfig } from '../../model/target.ts';
 import type { ConnectOptions } from '../transport/connect-options.ts';
 import { tallyTries } from '../transport/retry.ts';
-import { type Provider, type ProviderKind } from '../provider.ts';
+import { type LockStore, type Provider, type ProviderKind } from '../provider.ts';
 import type { Endpoint } from '../../model/target.ts';
 import { ownershipDropped, ProviderError } from '../transport/provider-error.ts';
 import type { LiveObject } from '../../model/objects.ts';
@@ -18,6 +18,7 @@ import { createDirectory, toDesiredObject, toLiveObject, type Api7Directory } fr
 import { toProductBody } from './request-body.ts';
 import { importApi7Object } from './import-product.ts';
 import { checkLinks } from './preflight.ts';
+import { createApi7LockStore } from './locks.ts';
 import { API7_SCHEMA } from './schema.ts';
 import { openapiDisplayPath, readOpenapiText, validateApi7Binding } from './validate-binding.ts';
 import { isOwned, lastAppliedOf } from './ownership.ts';
@@ -105,7 +106,10 @@ function aboutProduct(change: Change, error: unknown): unknown {
   return new ProviderError(`${change.product}: ${error.message}`, error.status, error.retryable, error.retryAfterSeconds, error.haltsTarget);
 }
 
-export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, options: ConnectOptions = {}): Provider {
+/** `locks` joins the `Provider` contract once every vendor has a `LockStore`. */
+export type Api7Provider = Provider & { readonly locks: LockStore };
+
+export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, options: ConnectOptions = {}): Api7Provider {
   const client = createApi7Client(target, endpoint, options);
   let snapshot: Snapshot | undefined;
   // Apply from a saved plan may run without observe(): list the lookups once, lazily.
@@ -159,8 +163,9 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, opt
     if (!owned) throw ownershipDropped(`labels ${OWNER_LABEL} and ${NAME_LABEL}`, target.name);
   };
 
-  const provider: Provider = {
+  const provider: Api7Provider = {
     traffic: client.traffic,
+    locks: createApi7LockStore(client),
 
     async observe(): Promise<LiveObject[]> {
       const { products, directory: lookups } = await observeSnapshot();

@@ -1,6 +1,6 @@
 import type { ObjectAfter } from '../../model/plan.ts';
 import { objectFingerprint } from '../../model/fingerprint.ts';
-import { NAME_LABEL, OWNER_LABEL, OWNER_VALUE, type Api7Product } from './wire.ts';
+import { LOCK_LABEL, LOCK_NAME_PREFIX, NAME_LABEL, OWNER_LABEL, OWNER_VALUE, type Api7Product } from './wire.ts';
 
 /**
  * Fingerprint of the product as apiproducts last wrote it, kept in a label on the product itself
@@ -31,4 +31,13 @@ export function ownershipLabels(productName: string, after: ObjectAfter): Record
 export function lastAppliedOf(product: Api7Product): string | undefined {
   const digest = product.labels?.[APPLIED_LABEL];
   return digest ? DIGEST_PREFIX + digest : undefined;
+}
+
+/**
+ * A record of the target's apply lock (locks.ts), not a product: never observed, planned,
+ * imported or pruned. The one test, shared by the product list and the lock list (client.ts), so
+ * the two never disagree about a product. It carries no ownership marker either.
+ */
+export function isLockRecord(product: Api7Product): boolean {
+  return (typeof product.name === 'string' && product.name.startsWith(LOCK_NAME_PREFIX)) || product.labels?.[LOCK_LABEL] !== undefined;
 }

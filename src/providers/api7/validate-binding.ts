@@ -8,9 +8,17 @@ import type { Diagnostic, Severity } from '../../model/diagnostic.ts';
 import type { EffectiveProduct } from '../../model/product.ts';
 import type { ReferencedFile } from '../../model/referenced-file.ts';
 import { APPLIED_LABEL } from './ownership.ts';
-import { NAME_LABEL, OWNER_LABEL } from './wire.ts';
+import { LOCK_LABEL, LOCK_NAME_PREFIX, NAME_LABEL, OWNER_LABEL } from './wire.ts';
 
 const VISIBILITIES = ['public', 'logged-in'];
+const MANAGED = 'apiproducts marks the products it manages with it';
+/** Labels Git may not write, and why (a Map: a label named `constructor` is not reserved). */
+const RESERVED_LABELS: ReadonlyMap<string, string> = new Map([
+  [OWNER_LABEL, MANAGED],
+  [NAME_LABEL, MANAGED],
+  [APPLIED_LABEL, MANAGED],
+  [LOCK_LABEL, "it marks apiproducts' apply-lock records, which no plan sees"],
+]);
 
 /** The binding block as written (EffectiveProduct.binding has the overridden fields removed). */
 function writtenBinding(product: EffectiveProduct): Record<string, unknown> {
@@ -70,10 +78,18 @@ export function validateApi7Binding(product: EffectiveProduct): Diagnostic[] {
   // Binding labels are merged over the common ones, so each label is located where it is written.
   const bindingLabels = (written.labels ?? {}) as Record<string, unknown>;
   for (const key of Object.keys(product.labels)) {
-    if (key === OWNER_LABEL || key === NAME_LABEL || key === APPLIED_LABEL) {
+    const reason = RESERVED_LABELS.get(key);
+    if (reason !== undefined) {
       report('error', 'reserved-label', key in bindingLabels ? [...bindingPath('labels'), key] : ['labels', key],
-        `label "${key}" is reserved: apiproducts marks the products it manages with it`, `remove the label "${key}"`);
+        `label "${key}" is reserved: ${reason}`, `remove the label "${key}"`);
     }
+  }
+  // Lock records are known by this name prefix (locks.ts) and kept out of every list: a product
+  // named so would never be seen again after its create, and every apply would create another.
+  if (product.displayName.startsWith(LOCK_NAME_PREFIX)) {
+    report('error', 'reserved-name', fieldPath(product, 'displayName'),
+      `displayName "${product.displayName}" starts with "${LOCK_NAME_PREFIX}", which names apiproducts' apply-lock records on API7`,
+      `choose a displayName that does not start with "${LOCK_NAME_PREFIX}"`);
   }
 
   if (binding.type !== 'gateway' && binding.type !== 'external') {

@@ -128,3 +128,13 @@ export const READ_ONLY_PRODUCT_FIELDS: readonly string[] = ['id', 'created_at', 
 export const OWNER_LABEL = 'managed-by';
 export const OWNER_VALUE = 'apiproducts';
 export const NAME_LABEL = 'apiproducts-name';
+
+/**
+ * Apply-lock records (locks.ts) are API products whose name starts with this prefix. The name is
+ * the one field every product keeps as sent (reference §3, C), so it, not a label, says what a
+ * lock record is: whether API7 keeps `labels` on external products is unconfirmed (Round 2).
+ */
+export const LOCK_NAME_PREFIX = 'apiproducts.lock.';
+/** Also written on every lock record, for a human in the dashboard; read only as a second sign. */
+export const LOCK_LABEL = 'apiproducts-lock';
+export const LOCK_LABEL_VALUE = 'v1';

@@ -133,6 +133,12 @@ function withoutAbsentFields<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }
 
+/**
+ * Looser than the vendor in one known way: API7 requires `linked_gateway_services` with
+ * `minItems: 1` on gateway products (reference Round 2 [OAS] 0.11.0; §3, CN), but the emulator
+ * takes a gateway product with no link, which many fixtures (bulk paging portals) are made of.
+ * Nothing apiproducts writes depends on that: its apply-lock records are external products.
+ */
 function requireTypeSpecificFields(product: Api7ProductBody): void {
   if (product.type === 'gateway') return;
   if (!product.raw_openapi) throw badRequest('raw_openapi is required for external api products');

@@ -74,6 +74,12 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
+/**
+ * `labels[key]=value` is ignored here on purpose. It is a documented list filter for services
+ * (reference §1, C, ADC) but not for products (not among the 0.11.0 OpenAPI list parameters of
+ * /api/api_products, Round 2 [OAS]), so a client cannot count on it: ignoring it is the strict
+ * side, and a client that forgets to filter what it asked for sees other products and fails a test.
+ */
 export function listProducts(call: Api7Call): Api7Reply {
   return { body: paginate(portalOf(call).products, call) };
 }
