@@ -9,6 +9,7 @@
 import pLimit from 'p-limit';
 import type { TargetConfig } from '../src/model/target.ts';
 import type { Attempted } from '../src/providers/transport/retry.ts';
+import type { LockStore } from '../src/providers/provider.ts';
 
 export function token(target: TargetConfig): string {
   const variable = String(target.settings.tokenEnv ?? '');
@@ -20,6 +21,14 @@ export function token(target: TargetConfig): string {
 export function notForApply(): Promise<Attempted<void>> {
   return Promise.reject(new Error('the baseline strategy only reads'));
 }
+
+/** The baseline plans only: it never takes a target lock. */
+export const notForLocking: LockStore = {
+  create: () => Promise.reject(new Error('the baseline strategy takes no lock')),
+  list: () => Promise.reject(new Error('the baseline strategy takes no lock')),
+  renew: () => Promise.reject(new Error('the baseline strategy takes no lock')),
+  remove: () => Promise.reject(new Error('the baseline strategy takes no lock')),
+};
 
 /** `items` mapped by `read` with at most `parallelism` in flight, in order. */
 export async function readEach<T, R>(items: readonly T[], parallelism: number, read: (item: T) => Promise<R>): Promise<R[]> {

@@ -7,6 +7,7 @@ import type { Io, OutputFormat } from './commands/io.ts';
 import type { ProjectOptions } from './commands/project.ts';
 import { FAULT_FLAGS, parseFaultFlags } from './commands/fault-flags.ts';
 import { ProviderError } from './providers/transport/provider-error.ts';
+import type { LockClock } from './apply/target-lock.ts';
 
 /**
  * The CLI without its process: arguments, output, working directory and the stop signal come in,
@@ -29,6 +30,9 @@ const OPTIONS = {
   'github-comment': { type: 'boolean' },
   'github-issue': { type: 'boolean' },
   'skip-missing-credentials': { type: 'boolean' },
+  'lock-timeout': { type: 'string' },
+  'no-lock': { type: 'boolean' },
+  force: { type: 'boolean' },
   plan: { type: 'string' },
   report: { type: 'string' },
   pr: { type: 'string' },
@@ -54,7 +58,8 @@ const OPTIONS = {
 const ACCEPTS: Record<string, string[]> = {
   validate: [],
   plan: ['format', 'out', 'detailed-exitcode', 'prune', 'github-comment', 'skip-missing-credentials'],
-  apply: ['format', 'auto-approve', 'dry-run', 'allow-destructive', 'prune'],
+  apply: ['format', 'auto-approve', 'dry-run', 'allow-destructive', 'prune', 'lock-timeout', 'no-lock'],
+  unlock: ['force'],
   drift: ['format', 'github-issue'],
   github: ['plan', 'skipped', 'report', 'pr'],
   import: ['product', 'out'],
@@ -65,8 +70,10 @@ const COMMON = ['config', 'products', 'target', 'chdir', 'help'];
 export interface RunContext {
   /** The directory relative paths (`--chdir`, `--config`, …) are resolved against. */
   cwd: string;
-  /** Resolves when `sandbox serve` should stop (SIGINT/SIGTERM for the real process). */
+  /** Resolves when `sandbox serve` should stop, or `apply` should stop starting changes (SIGINT/SIGTERM for the real process). */
   until: () => Promise<void>;
+  /** Time for the target locks; tests move it by hand. */
+  lockClock?: LockClock;
 }
 
 /** The project directory of a run, once known: diagnostic paths are relative to it (for GitHub annotations). */
@@ -130,9 +137,16 @@ async function main(argv: string[], io: Io, context: RunContext, state: RunState
           dryRun: Boolean(values['dry-run']),
           allowDestructive: Boolean(values['allow-destructive']),
           prune: Boolean(values.prune),
+          lockTimeoutMs: parseLockTimeout(values['lock-timeout']),
+          noLock: Boolean(values['no-lock']),
+          interrupted: context.until,
+          ...(context.lockClock ? { lockClock: context.lockClock } : {}),
         },
         io,
       );
+    case 'unlock':
+      if (rest.length !== 1) throw new UserError(`unlock takes one target name, got ${rest.length ? `"${rest.join(' ')}"` : 'none'}: apiproducts unlock TARGET --force`);
+      return (await import('./commands/unlock.ts')).runUnlock({ ...project, target: rest[0], force: Boolean(values.force) }, io);
     case 'drift':
       return (await import('./commands/drift.ts')).runDrift({ ...project, format, githubIssue: Boolean(values['github-issue']) }, io);
     case 'github':
@@ -150,6 +164,14 @@ async function main(argv: string[], io: Io, context: RunContext, state: RunState
       throw new UserError(`sandbox needs a subcommand: reset or serve (got ${rest[0] ? `"${rest[0]}"` : 'none'})`);
   }
   return ExitCode.error;
+}
+
+/** `--lock-timeout 0 | 90 | 30s | 10m`: plain numbers are seconds, as in Terraform's `-lock-timeout`. */
+function parseLockTimeout(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const match = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!match) throw new UserError(`--lock-timeout must be a duration such as 0, 30s, 10m or 1h, got "${value}"`);
+  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's']!;
 }
 
 function parseFormat(value: string | undefined, allowed: OutputFormat[]): OutputFormat {

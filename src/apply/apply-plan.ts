@@ -10,6 +10,11 @@ export interface ApplyOptions {
   dryRun: boolean;
   /** High-risk changes (delete, unpublish, auth cycle) run only when this is set. */
   allowDestructive: boolean;
+  /**
+   * Why a change not started yet must not start (the run was interrupted, the target's lock was
+   * lost): it is skipped with that reason, and the changes in flight finish.
+   */
+  stopReason?: (change: Change) => string | undefined;
   /** Called once per change as it finishes, for progress lines. */
   onResult?: (result: ChangeResult, change: Change) => void;
   now?: () => Date;
@@ -20,6 +25,9 @@ interface Gate {
   traffic: Traffic;
   before: TrafficCounts;
 }
+
+/** What the executor needs of a target: its writes and its gate (no reads, no lock). */
+export type ApplyingTarget = Pick<Provider, 'apply' | 'traffic'>;
 
 /**
  * Executes a plan's changes phase by phase, in plan order: within a phase, changes run concurrently
@@ -38,7 +46,7 @@ interface Gate {
  * Each target's HTTP requests also pass its adaptive gate (traffic.ts): after a 429 fewer writes are
  * in flight, recovering gradually, so that the run settles under the server's rate limit.
  */
-export async function applyPlan(plan: Plan, providers: ReadonlyMap<string, Provider>, options: ApplyOptions): Promise<ApplyReport> {
+export async function applyPlan(plan: Plan, providers: ReadonlyMap<string, ApplyingTarget>, options: ApplyOptions): Promise<ApplyReport> {
   const now = options.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const limits = new Map(plan.targets.map((target) => [target.name, pLimit(options.concurrency)]));
@@ -133,7 +141,7 @@ interface ChangeRun {
 /** `haltedBy`: the change whose failure halted this target's creates, if one did. */
 async function runChange(
   change: Change,
-  providers: ReadonlyMap<string, Provider>,
+  providers: ReadonlyMap<string, ApplyingTarget>,
   done: ReadonlyMap<string, ChangeResult>,
   options: ApplyOptions,
   haltedBy: string | undefined,
@@ -150,6 +158,8 @@ async function runChange(
     return skip('the product is protected: remove `protected: true` in Git first, then apply with --allow-destructive');
   }
   if (change.risk === 'high' && !options.allowDestructive) return skip('high risk: run apply with --allow-destructive to apply it');
+  const stop = options.stopReason?.(change);
+  if (stop) return skip(`not attempted: ${stop}`);
   if (options.dryRun) return ran({ ...base, outcome: 'would-apply', message: 'dry run: not written', attempts: 0, durationMs: 0 });
   const provider = providers.get(change.target);
   if (!provider) return ran({ ...base, outcome: 'failed', message: `target ${change.target} is not connected`, attempts: 0, durationMs: 0 });

@@ -23,6 +23,8 @@ export interface LockSettings {
   clock: LockClock;
   /** Tries after stepping back from a run that started at the same moment. */
   contentionRetries?: number;
+  /** Called once, when the lock is held by another run and this one starts waiting for it. */
+  onWait?: (holders: readonly StoredLock[]) => void;
 }
 
 /** Time for the lock: injected, so that tests move it by hand. */
@@ -70,11 +72,19 @@ export async function acquireLock(target: string, store: LockStore, settings: Lo
   const deadline = clock.now() + settings.timeoutMs;
   let stepBacks = 0;
   let mayCreate = true;
+  let waiting = false;
   for (;;) {
     if (mayCreate) {
       const ticket = newTicket(settings);
       const mine = await store.create(ticket);
-      const others = await liveOthers(store, clock.now(), ticket.nonce);
+      let others: StoredLock[];
+      try {
+        others = await liveOthers(store, clock.now(), mine);
+      } catch (error) {
+        // Not known to hold it: never leave the record behind to block others for a lease.
+        await store.remove(mine).catch(() => undefined);
+        throw error;
+      }
       if (others.length === 0) return holdLock(target, store, settings, mine, ticket);
       await store.remove(mine);
       if (stepBacks++ >= (settings.contentionRetries ?? 5)) throw new LockHeldError(target, others);
@@ -86,6 +96,8 @@ export async function acquireLock(target: string, store: LockStore, settings: Lo
     if (mayCreate) continue;
     const left = deadline - clock.now();
     if (left <= 0) throw new LockHeldError(target, others);
+    if (!waiting) settings.onWait?.(others);
+    waiting = true;
     await clock.sleep(Math.min(POLL_MS * (0.5 + clock.random()), left));
   }
 }
@@ -94,14 +106,20 @@ export async function acquireLock(target: string, store: LockStore, settings: Lo
  * The unexpired records other than `mine`, oldest first. Expired ones are removed on the way: their
  * run was killed or hung past its lease, and a later create by anyone is still judged by a list.
  */
-async function liveOthers(store: LockStore, now: number, mine?: string): Promise<StoredLock[]> {
-  const others = (await store.list()).filter((record) => mine === undefined || record.ticket?.nonce !== mine);
+async function liveOthers(store: LockStore, now: number, mine?: StoredLock): Promise<StoredLock[]> {
+  const others = (await store.list()).filter((record) => !mine || !isSameRecord(record, mine));
   const live: StoredLock[] = [];
   for (const record of others) {
     if (record.ticket && Date.parse(record.ticket.expiresAt) <= now) await store.remove(record);
     else live.push(record);
   }
   return live.sort((a, b) => (a.ticket?.acquiredAt ?? '').localeCompare(b.ticket?.acquiredAt ?? ''));
+}
+
+/** By its nonce, or by its ids when the portal garbled the ticket: our own record never blocks us. */
+function isSameRecord(a: StoredLock, b: StoredLock): boolean {
+  if (a.ticket && b.ticket) return a.ticket.nonce === b.ticket.nonce;
+  return JSON.stringify(a.ref) === JSON.stringify(b.ref);
 }
 
 function newTicket(settings: LockSettings): LockTicket {

@@ -9,6 +9,9 @@ import { makePlan } from './make-plan.ts';
 import { loadValidProject, type ProjectOptions, type ValidProject } from './project.ts';
 import { readSavedPlan, refuseStalePlan } from './saved-plan.ts';
 import { openTargets, type OpenTargets } from './session.ts';
+import { lockTargets, type TargetLocks } from './target-locks.ts';
+import type { LockClock } from '../apply/target-lock.ts';
+import { describeHolder } from '../apply/lock-holder.ts';
 
 export interface ApplyCommandOptions extends ProjectOptions {
   format: OutputFormat;
@@ -18,16 +21,42 @@ export interface ApplyCommandOptions extends ProjectOptions {
   dryRun: boolean;
   allowDestructive: boolean;
   prune: boolean;
+  /** `--lock-timeout`: how long to wait for another run's target lock; 0 fails at once. */
+  lockTimeoutMs: number;
+  /** `--no-lock`: write without taking the target locks (a run known to be alone). */
+  noLock: boolean;
+  /** Resolves on SIGINT/SIGTERM: changes not started are skipped, the report printed, exit 130. */
+  interrupted?: () => Promise<void>;
+  lockClock?: LockClock;
 }
 
-/** `apiproducts apply [plan.json]`: plan (or read the saved plan), show, confirm, execute, report. */
+/** A run that writes nothing needs no lock. */
+const NO_LOCKS: TargetLocks = { lostOn: () => undefined, release: async () => [] };
+
+/**
+ * `apiproducts apply [plan.json]`: lock, plan (or read the saved plan and check it is not stale),
+ * show, confirm, execute, report, unlock. The locks are taken before the targets are read, so the
+ * plan that runs was made by the one writer: a second run, or the same saved plan applied twice,
+ * sees the first one's writes and has nothing left to do (or is refused as stale, exit 3).
+ */
 export async function runApply(options: ApplyCommandOptions, io: Io): Promise<number> {
+  const stop = new AbortController();
+  options.interrupted?.().then(
+    () => {
+      io.err('\nInterrupt received: finishing the changes in flight, starting no more (a second Ctrl-C kills the run at once).\n');
+      stop.abort();
+    },
+    () => undefined,
+  );
   const project = loadValidProject(options);
+  const command = options.planFile ? `apply ${options.planFile}` : 'apply';
   if (!options.planFile) {
     const open = await openTargets(project.targets, options.cwd, io, 'apiproducts apply');
     try {
-      const plan = await makePlan(project, open, { prune: options.prune || project.config.prune });
-      return await execute(plan, project, open, options, io);
+      return await whileLocked(open, options, command, stop.signal, io, async (locks) => {
+        const plan = await makePlan(project, open, { prune: options.prune || project.config.prune });
+        return execute(plan, project, open, locks, stop.signal, options, io);
+      });
     } finally {
       await open.close();
     }
@@ -40,14 +69,34 @@ export async function runApply(options: ApplyCommandOptions, io: Io): Promise<nu
   const targets = project.config.targets.filter((t) => plan.targets.some((p) => p.name === t.name));
   const open = await openTargets(targets, options.cwd, io, 'apiproducts apply');
   try {
-    await refuseStalePlan(plan, open);
-    return await execute(plan, project, open, options, io);
+    return await whileLocked(open, options, command, stop.signal, io, async (locks) => {
+      await refuseStalePlan(plan, open);
+      return execute(plan, project, open, locks, stop.signal, options, io);
+    });
   } finally {
     await open.close();
   }
 }
 
-async function execute(plan: Plan, project: ValidProject, open: OpenTargets, options: ApplyCommandOptions, io: Io): Promise<number> {
+/** Runs `work` holding every target's lock (none for a dry run or --no-lock), released however it ends. */
+async function whileLocked(open: OpenTargets, options: ApplyCommandOptions, command: string, signal: AbortSignal, io: Io, work: (locks: TargetLocks) => Promise<number>): Promise<number> {
+  if (options.dryRun || options.noLock) return work(NO_LOCKS);
+  const locks = await lockTargets(open.sessions, {
+    timeoutMs: options.lockTimeoutMs,
+    command,
+    env: io.env,
+    signal,
+    ...(options.lockClock ? { clock: options.lockClock } : {}),
+    onWait: (target, holders) => io.err(`${target} is locked by ${holders.map(describeHolder).join('; ')}; waiting up to ${Math.round(options.lockTimeoutMs / 1000)} s\n`),
+  });
+  try {
+    return await work(locks);
+  } finally {
+    for (const problem of await locks.release()) io.err(io.style.yellow('Warning: ') + problem + '\n');
+  }
+}
+
+async function execute(plan: Plan, project: ValidProject, open: OpenTargets, locks: TargetLocks, signal: AbortSignal, options: ApplyCommandOptions, io: Io): Promise<number> {
   const log = options.format === 'json' ? io.err : io.out;
   log(renderPlanText(plan, io.style));
   printAnnotations(plan.diagnostics, io.env, options.cwd, io.err);
@@ -61,10 +110,15 @@ async function execute(plan: Plan, project: ValidProject, open: OpenTargets, opt
     concurrency: project.config.concurrency,
     dryRun: options.dryRun,
     allowDestructive: options.allowDestructive,
+    stopReason: (change) => (signal.aborted ? 'the run was interrupted (SIGINT or SIGTERM)' : locks.lostOn(change.target)),
     onResult: (result) => log(renderProgressLine(result, io.style) + '\n'),
   });
   log(renderReportText(report, io.style));
   if (options.format === 'json') io.out(JSON.stringify({ plan, report }, null, 2) + '\n');
+  if (signal.aborted) {
+    io.err(io.style.yellow('Interrupted: ') + 'the changes in flight were finished and every change not started was skipped (listed above); run plan to see what is left.\n');
+    return ExitCode.interrupted;
+  }
   const counts = countOutcomes(report);
   return counts.failed + counts.skipped > 0 ? ExitCode.partialApply : ExitCode.ok;
 }

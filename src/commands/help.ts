@@ -18,11 +18,12 @@ Commands:
   drift      report what differs between Git and the live portals (read-only)
   github     sticky plan comment on a pull request, drift issues (for GitHub Actions)
   import     write product files for products that already exist on a target
+  unlock     show or remove (--force) a target lock left by a killed apply
   sandbox    reset or serve the embedded sandbox portals
 
 Run \`apiproducts <command> --help\` for a command's options.
 Exit codes: 0 success / no changes, 1 error, 2 changes pending (plan --detailed-exitcode),
-3 stale plan, 4 partial apply (some changes failed or were skipped).`,
+3 stale plan, 4 partial apply (some changes failed or were skipped), 130 interrupted.`,
   validate: `Usage: apiproducts validate [options]
 
 Loads apiproducts.yaml and products/, checks them against the JSON Schemas and every
@@ -64,6 +65,24 @@ Options:
                        published products); never for products marked protected
   --prune              delete owned products no longer in Git (also \`prune: true\`)
   --format text|json   json prints {plan, report} on stdout, progress on stderr
+  --lock-timeout DURATION
+                       wait up to DURATION (e.g. 30s, 10m) for a target another apply has
+                       locked (default 0: exit 1 at once, naming the holder)
+  --no-lock            do not lock the targets (only when no other apply can run)
+
+Every target is locked on the portal itself before it is read, and unlocked at the end, so that
+one apply writes at a time; the lock lapses 5 minutes after a killed run last renewed it.
+Ctrl-C (SIGINT) or SIGTERM lets the changes in flight finish, skips the rest, prints the
+report and exits 130. --dry-run takes no lock.
+${COMMON}`,
+  unlock: `Usage: apiproducts unlock TARGET [--force]
+
+Shows who holds TARGET's apply lock; with --force, removes it. Use it when an apply was killed
+and you cannot wait for its lease to lapse (5 minutes), and only when no apply is running
+against TARGET: removing a running apply's lock lets a second writer in.
+
+Options:
+  --force              remove the lock records
 ${COMMON}`,
   drift: `Usage: apiproducts drift [options]
 

@@ -22,6 +22,8 @@ export function processIo(): Io {
     style: colour ? colourStyle : plainStyle,
     ask: async (question) => {
       const rl = createInterface({ input: process.stdin, output: process.stdout });
+      // Ctrl-C at the prompt reaches readline, not the process: close, so the answer is '' (no).
+      rl.on('SIGINT', () => rl.close());
       try {
         return await rl.question(question);
       } catch {

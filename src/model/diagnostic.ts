@@ -29,6 +29,8 @@ export const ExitCode = {
   changesPending: 2,
   stalePlan: 3,
   partialApply: 4,
+  /** SIGINT or SIGTERM: what was done is reported first (128 + SIGINT, as shells do). */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -61,6 +61,8 @@ export interface Provider {
   apply(change: Change): Promise<Attempted<void>>;
   /** The target's gate: every request to it passes there, and its counters go into the apply report. */
   readonly traffic: Traffic;
+  /** Where the target's apply lock records live (src/apply/target-lock.ts runs the protocol). */
+  readonly locks: LockStore;
 }
 
 /**

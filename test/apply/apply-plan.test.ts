@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyPlan } from '../../src/apply/apply-plan.ts';
+import type { ApplyingTarget } from '../../src/apply/apply-plan.ts';
 import { withRetry } from '../../src/providers/transport/retry.ts';
 import { Traffic } from '../../src/providers/transport/traffic.ts';
 import type { Change } from '../../src/model/plan.ts';
-import { type Provider } from '../../src/providers/provider.ts';
 import { ProviderError } from '../../src/providers/transport/provider-error.ts';
 import { desired, live, planFor } from '../fixtures/plan-cases.ts';
 
@@ -13,9 +13,7 @@ function recordingProvider(failures: Record<string, ProviderError[]> = {}) {
   const calls: string[] = [];
   let inFlight = 0;
   let peak = 0;
-  const provider: Provider = {
-    observe: async () => [],
-    preflight: async () => [],
+  const provider: ApplyingTarget = {
     apply: async (change: Change) => {
       inFlight += 1;
       peak = Math.max(peak, inFlight);
@@ -70,9 +68,7 @@ test('a dry run writes nothing and reports what would apply', async () => {
 test('the executor runs each change once and reports the tries its requests took', async () => {
   const plan = planFor([desired('a', 'published'), desired('b', 'published')], []);
   const calls: string[] = [];
-  const provider: Provider = {
-    observe: async () => [],
-    preflight: async () => [],
+  const provider: ApplyingTarget = {
     apply: async (change) => {
       calls.push(change.id);
       return change.key === 'a' ? { attempts: 3, waitedMs: 1250.4 } : { error: new ProviderError('HTTP 409', 409), attempts: 1, waitedMs: 0 };

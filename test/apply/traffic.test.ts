@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyPlan } from '../../src/apply/apply-plan.ts';
+import type { ApplyingTarget } from '../../src/apply/apply-plan.ts';
 import { tallyTries, withRetry } from '../../src/providers/transport/retry.ts';
 import { Traffic } from '../../src/providers/transport/traffic.ts';
 import { sendWithRetry } from '../../src/providers/transport/uncertain-writes.ts';
-import { type Provider } from '../../src/providers/provider.ts';
 import { ProviderError } from '../../src/providers/transport/provider-error.ts';
 import { desired, planFor } from '../fixtures/plan-cases.ts';
 
@@ -117,9 +117,7 @@ test('the executor reports per target: requests, retries, waits, 429s, concurren
     }
     traffic.release(ticket);
   };
-  const provider: Provider = {
-    observe: async () => [],
-    preflight: async () => [],
+  const provider: ApplyingTarget = {
     apply: () => tallyTries(() => sendWithRetry('PUT', send, {}, layer)),
     traffic,
   };

@@ -1,5 +1,6 @@
 import { runCli } from '../../src/cli-main.ts';
 import type { Io } from '../../src/commands/io.ts';
+import type { LockClock } from '../../src/apply/target-lock.ts';
 import { plainStyle } from '../../src/render/style.ts';
 import type { CliResult } from './project.ts';
 
@@ -10,7 +11,7 @@ import type { CliResult } from './project.ts';
  * status, stream split, no stack on a crash): those keep `runCli` from ./project.ts. Credentials
  * come from `env` too (the providers read the command's environment, Endpoint.env).
  */
-export async function runCliInProcess(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string }): Promise<CliResult> {
+export async function runCliInProcess(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string; lockClock?: LockClock }): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const answers = (options.input ?? '').split('\n');
@@ -25,6 +26,7 @@ export async function runCliInProcess(args: string[], options: { cwd: string; en
   const code = await runCli(args, io, {
     cwd: options.cwd,
     until: () => Promise.reject(new Error('sandbox serve is not run in-process: spawn it')),
+    ...(options.lockClock ? { lockClock: options.lockClock } : {}),
   });
   return { code, stdout, stderr };
 }

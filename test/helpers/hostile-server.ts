@@ -20,7 +20,7 @@ export type Breaker = (request: HostileRequest, response: ServerResponse) => boo
 export interface HostileServer {
   url: string;
   /** Every request, in arrival order, with whether the breaker answered it. */
-  requests: (HostileRequest & { broken: boolean })[];
+  requests: (HostileRequest & { broken: boolean; body: string })[];
   close(): Promise<void>;
 }
 
@@ -46,7 +46,7 @@ export async function startHostileServer(upstream: string, breaker: Breaker): Pr
       response.destroy();
       broken = true;
     }
-    requests.push({ ...seen, broken });
+    requests.push({ ...seen, broken, body: body.toString('utf8') });
     if (broken) return;
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) {

@@ -153,7 +153,8 @@ test('observe, plan, import and apply --prune never see a lock record', async ()
   assert.is(plan.code, 0, plan.stdout + plan.stderr);
   assert.match(plan.stdout, '1 unmanaged product on api7-prod left alone');
 
-  const prune = await cli('apply', '--auto-approve', '--prune', '--allow-destructive');
+  // --no-lock: the planted record is another run's live lock, which would (rightly) block this apply.
+  const prune = await cli('apply', '--auto-approve', '--prune', '--allow-destructive', '--no-lock');
   assert.is(prune.code, 0, prune.stdout + prune.stderr);
   assert.equal(records(served).map((r) => r.id), [lock.ref.id]);
 

@@ -175,7 +175,8 @@ test('edge: a lock record is not observed, not counted as unmanaged, not importe
 
   // `orders` (ours) leaves Git: prune deletes it, and no lock record with it.
   rmSync(join(cwd, 'products', 'orders.yaml'));
-  const prune = await cli('apply', '--auto-approve', '--prune', '--allow-destructive');
+  // --no-lock: the planted record is another run's live lock, which would (rightly) block this apply.
+  const prune = await cli('apply', '--auto-approve', '--prune', '--allow-destructive', '--no-lock');
   assert.is(prune.code, 0, prune.stdout + prune.stderr);
   assert.not.match(prune.stdout, LOCK_NAME_PREFIX);
   assert.not.ok(emulator.state.products.orders, 'the prune did run');

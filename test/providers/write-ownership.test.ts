@@ -25,7 +25,14 @@ const external = (name: string, title: string): string =>
   `targets:\n  api7-prod:\n    type: external\n    openapi: ./specs/${name}.yaml\n    serverUrls: [https://${name}.example.com]\n`;
 
 async function project(dropExternalLabels: boolean) {
-  const emulator = await startApi7Emulator({ token: TOKEN, state: seedApi7State(), dropExternalLabels });
+  // Product creates only: each apply also creates (and removes) its lock record.
+  let productCreates = 0;
+  const emulator = await startApi7Emulator({
+    token: TOKEN,
+    state: seedApi7State(),
+    dropExternalLabels,
+    beforeAnswer: ({ method, path, body }) => void (method === 'POST' && path === '/api/api_products' && !body.includes('apiproducts.lock.') && productCreates++),
+  });
   running.push(emulator);
   const cwd = writeProject({
     'apiproducts.yaml': `targets:\n  api7-prod:\n    provider: api7\n    url: ${emulator.url}\n    portal: default\n    tokenEnv: API7_TOKEN\n`,
@@ -34,7 +41,7 @@ async function project(dropExternalLabels: boolean) {
     'products/specs/docs-alpha.yaml': SPEC,
     'products/specs/docs-beta.yaml': SPEC,
   });
-  const creates = () => emulator.requests.filter((r) => r.method === 'POST' && r.path === '/api/api_products').length;
+  const creates = () => productCreates;
   return { emulator, creates, cli: (...args: string[]) => runCli(args, { cwd, env: TARGET_ENV }) };
 }
 
@@ -80,7 +87,14 @@ test('API7 keeps the labels (the default): both creates apply, owned, and the ne
 });
 
 test('Apigee drops the attributes of a created product: the first create fails naming managed-by, the second is never sent, exit 4', async () => {
-  const emulator = await startApigeeEmulator({ flavour: 'edge', org: 'acme', credentials: { token: TOKEN }, dropAttributes: true });
+  let productCreates = 0;
+  const emulator = await startApigeeEmulator({
+    flavour: 'edge',
+    org: 'acme',
+    credentials: { token: TOKEN },
+    dropAttributes: true,
+    beforeAnswer: ({ method, path, body }) => void (method === 'POST' && path.endsWith('/apiproducts') && !body.includes('apiproducts.lock.') && productCreates++),
+  });
   running.push(emulator);
   const product = (name: string): string => `name: ${name}\nstatus: published\nvisibility: public\ntargets:\n  apigee-prod:\n    proxies: [orders-v2]\n`;
   const cwd = writeProject({
@@ -88,7 +102,7 @@ test('Apigee drops the attributes of a created product: the first create fails n
     'products/alpha.yaml': product('alpha'),
     'products/beta.yaml': product('beta'),
   });
-  const creates = () => emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/apiproducts')).length;
+  const creates = () => productCreates;
   const apply = await runCli(['apply', '--auto-approve', '--format', 'json'], { cwd, env: TARGET_ENV });
   assert.is(apply.code, 4, apply.stdout + apply.stderr);
   const report = (JSON.parse(apply.stdout) as { report: ApplyReport }).report;

@@ -107,7 +107,8 @@ async function runCase(c: Case, via: Outcome['via']): Promise<Outcome> {
     stderr: plan.stderr + apply.stderr,
     stdout: plan.stdout + apply.stdout,
     requests: hostile.requests.length,
-    writes: hostile.requests.filter((r) => r.method !== 'GET').length,
+    // Product writes: apply's lock record (created, then removed) is the one write a failed read leaves no trace of.
+    writes: hostile.requests.filter((r) => r.method !== 'GET' && !/apiproducts[.-]lock/.test(r.path + r.body)).length,
     planWritten: existsSync(join(project.cwd, 'plan.json')),
     route: c.route,
     expect: c.expect,

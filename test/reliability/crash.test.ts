@@ -39,7 +39,8 @@ function writesDone(emulator: Emulator): number {
 
 /** Starts `apiproducts apply --auto-approve` and SIGKILLs it once the emulator has completed `after` writes. */
 async function applyKilledAfter(cwd: string, emulator: Emulator, after: number): Promise<{ signal: string | null; writesAtKill: number; writes: number }> {
-  const baseline = writesDone(emulator);
+  // The run's first write is its lock record (src/apply/target-lock.ts); the plan's writes follow.
+  const baseline = writesDone(emulator) + 1;
   const child = spawn(process.execPath, [cliPath, 'apply', '--auto-approve'], {
     cwd,
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...ENV },
@@ -96,6 +97,12 @@ async function crashRun(provider: 'api7' | 'apigee', killAfter: (changes: number
   const before = new Set(planned.changes.map((c) => c.id));
   for (const change of afterCrash.changes) assert.ok(before.has(change.id), `${provider}: ${change.id} was not in the plan before the crash`);
 
+  // The killed run could not release its lock: the next apply is refused, naming it, until the
+  // lease lapses or someone who knows the run is dead forces it.
+  const blocked = await cli('apply', '--auto-approve');
+  assert.is(blocked.code, 1, blocked.stdout + blocked.stderr);
+  assert.match(blocked.stderr, 'is locked by another run');
+  assert.is((await cli('unlock', `${provider}-prod`, '--force')).code, 0);
   const again = await cli('apply', '--auto-approve');
   assert.is(again.code, 0, again.stdout + again.stderr);
   assert.match(again.stdout, `Apply complete! ${afterCrash.changes.length} applied, 0 failed, 0 skipped.`);

@@ -34,7 +34,8 @@ async function api7Flow(): Promise<void> {
   const report = (JSON.parse(first.stdout) as { report: ApplyReport }).report;
   const failed = report.results.filter((r) => r.outcome === 'failed');
   assert.equal(failed.map((r) => [r.key, r.attempts]), [['identity', 5]]);
-  assert.is(failed[0]!.message, 'identity: HTTP 503 from POST /api/api_products: injected failure');
+  // A 503 may come after the server made the change, so the report does not say nothing happened.
+  assert.is(failed[0]!.message, 'identity: HTTP 503 from POST /api/api_products: injected failure (an answer was lost or was a server error, so the write may have taken effect: the next plan shows what is live)');
   assert.ok(report.results.filter((r) => r.outcome === 'applied').length >= 4, JSON.stringify(rows(report)));
   assert.equal(report.traffic!.map((t) => [t.target, t.retries]), [['api7-prod', 4]]);
   assert.match(first.stderr, 'Apply incomplete.');
@@ -86,7 +87,7 @@ async function apigeeFlow(): Promise<void> {
     ['p-005', 'create', 'applied'],
     ['p-006', 'create', 'applied'],
   ]);
-  assert.match(report.results[2]!.message!, /^p-003: HTTP 503 from POST \/v1\/organizations\/acme\/apiproducts: injected failure$/);
+  assert.match(report.results[2]!.message!, /^p-003: HTTP 503 from POST \/v1\/organizations\/acme\/apiproducts: injected failure \(an answer was lost or was a server error, so the write may have taken effect: the next plan shows what is live\)$/);
   const plan = await cli('plan', '--format', 'json');
   assert.equal(remaining(JSON.parse(plan.stdout)), ['create p-003']);
   emulator.faults.configure({});

@@ -14,7 +14,7 @@ import { createHttpClient, type HttpClient } from '../../../src/providers/transp
 import { expectPage } from '../../../src/providers/transport/paging.ts';
 import { DEFAULT_RETRY } from '../../../src/providers/transport/retry.ts';
 import { Traffic } from '../../../src/providers/transport/traffic.ts';
-import { notForApply, readEach, token } from '../../baseline.ts';
+import { notForApply, notForLocking, readEach, token } from '../../baseline.ts';
 
 /** The page size peers ask for when listing names: API7's common default. */
 const API7_NAME_PAGE = 100;
@@ -67,6 +67,7 @@ export function api7Baseline(target: TargetConfig, url: string, parallelism: num
       return checkLinks(ours, snapshot.products, snapshot.directory, target.name);
     },
     apply: notForApply,
+    locks: notForLocking,
     // Counters only: its reads bypass the gate, as the peers' fixed concurrency does.
     traffic: new Traffic(parallelism),
   };

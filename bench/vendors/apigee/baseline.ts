@@ -11,7 +11,7 @@ import type { Provider, ProviderKind } from '../../../src/providers/provider.ts'
 import { createHttpClient, type HttpClient } from '../../../src/providers/transport/http.ts';
 import { DEFAULT_RETRY } from '../../../src/providers/transport/retry.ts';
 import { Traffic } from '../../../src/providers/transport/traffic.ts';
-import { notForApply, readEach, token } from '../../baseline.ts';
+import { notForApply, notForLocking, readEach, token } from '../../baseline.ts';
 
 const APIGEE_NAME_PAGE = 1000;
 
@@ -50,6 +50,7 @@ export function apigeeBaseline(target: TargetConfig, kind: ProviderKind, url: st
     },
     preflight: (changes) => ours.preflight(changes),
     apply: notForApply,
+    locks: notForLocking,
     // Counters only: its reads bypass the gate, as the peers' fixed concurrency does.
     traffic: new Traffic(parallelism),
   };

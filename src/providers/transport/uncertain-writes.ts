@@ -59,7 +59,7 @@ export async function sendWithRetry<T>(method: string, send: () => Promise<T>, s
 }
 
 function mayHaveTakenEffect(error: ProviderError): ProviderError {
-  const message = `${error.message} (an earlier answer was lost, so the write may have taken effect: the next plan shows what is live)`;
+  const message = `${error.message} (an answer was lost or was a server error, so the write may have taken effect: the next plan shows what is live)`;
   return new ProviderError(message, error.status, false, error.retryAfterSeconds, error.haltsTarget);
 }
 

@@ -31,7 +31,7 @@ export interface Api7EmulatorOptions extends EmulatorRunOptions {
    * Awaited before each request is answered. Tests hold a list page here while another client
    * writes, to interleave the two deterministically (no timing).
    */
-  beforeAnswer?: (request: { method: string; path: string; query: URLSearchParams }) => void | Promise<void>;
+  beforeAnswer?: (request: { method: string; path: string; query: URLSearchParams; body: string }) => void | Promise<void>;
 }
 
 /** A running emulator of the API7 Enterprise Admin API (its objects: ./wire.ts). */
@@ -81,7 +81,7 @@ export async function startApi7Emulator(options: Api7EmulatorOptions): Promise<A
     const record: RecordedRequest = { method: request.method ?? 'GET', path: url.pathname, status: 500 };
     try {
       const body = await readBody(request);
-      await options.beforeAnswer?.({ method: record.method, path: url.pathname, query: url.searchParams });
+      await options.beforeAnswer?.({ method: record.method, path: url.pathname, query: url.searchParams, body });
       await faults.serve(response, {
         method: record.method,
         path: url.pathname,

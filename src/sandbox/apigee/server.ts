@@ -22,6 +22,11 @@ export interface ApigeeEmulatorOptions extends EmulatorRunOptions {
   /** Called after every successful change, before the response is sent. */
   onMutation?: (state: ApigeeState) => void;
   /**
+   * Awaited before each request is answered. Tests hold a write here while another client runs,
+   * to interleave the two deterministically (no timing).
+   */
+  beforeAnswer?: (request: { method: string; path: string; body: string }) => void | Promise<void>;
+  /**
    * Store (and answer) a product created by POST without its attributes: no reference says Apigee
    * does this, so it is off by default; tests turn it on to show what apply does if a server did.
    */
@@ -97,6 +102,7 @@ export async function startApigeeEmulator(options: ApigeeEmulatorOptions): Promi
     const record: RecordedRequest = { method: request.method ?? 'GET', path: url.pathname, status: 500 };
     try {
       const body = await readBody(request);
+      await options.beforeAnswer?.({ method: record.method, path: url.pathname, body });
       await faults.serve(response, {
         method: record.method,
         path: url.pathname,
