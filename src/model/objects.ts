@@ -46,6 +46,11 @@ export interface LiveObject {
   lastApplied?: string;
   /** Opaque ids the provider needs to write to it (e.g. `{id}`). */
   ref: Record<string, string>;
+  /**
+   * When the target created it (ISO 8601), when the vendor says. Only tells duplicates apart (the
+   * oldest is kept); never part of `state`, so it moves no fingerprint, plan or digest.
+   */
+  createdAt?: string;
 }
 
 /**
