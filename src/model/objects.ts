@@ -53,6 +53,14 @@ export interface LiveObject {
   createdAt?: string;
 }
 
+/** A live object's provider ids as one string (`prod-orders`), to name the exact copy in messages and change ids. */
+export function refLabel(ref: Readonly<Record<string, string>>): string {
+  return Object.keys(ref)
+    .sort()
+    .map((name) => ref[name])
+    .join('/');
+}
+
 /**
  * A live object turned back into Git by `apiproducts import`: the product document and the files
  * it refers to. Loading `spec` and planning it against the live object it came from shows no
