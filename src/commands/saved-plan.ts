@@ -5,7 +5,7 @@ import type { Plan } from '../model/plan.ts';
 import { observeTargets } from '../observe/read-live.ts';
 import { identityMismatch, parsePlanFile } from '../plan/plan-file.ts';
 import { findStaleObjects } from '../plan/stale.ts';
-import { formatValue } from '../render/style.ts';
+import { formatValue } from '../model/display.ts';
 import { getProviderKind } from '../registry.ts';
 import type { ValidProject } from './project.ts';
 import type { OpenTargets } from './session.ts';

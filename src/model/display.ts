@@ -1,4 +1,5 @@
 import type { Diagnostic } from './diagnostic.ts';
+import { canonicalJson } from './fingerprint.ts';
 import { detectSecret } from './secrets.ts';
 
 /**
@@ -81,4 +82,11 @@ export function sanitizeDiagnostic(diagnostic: Diagnostic, secrets: readonly str
   if (diagnostic.target !== undefined) sanitized.target = escapeText(diagnostic.target);
   if (diagnostic.product !== undefined) sanitized.product = escapeText(diagnostic.product);
   return sanitized;
+}
+
+/** A short, single-line rendering of a field value: JSON, with long strings cut. */
+export function formatValue(value: unknown, max = 100): string {
+  if (value === undefined) return '(not set)';
+  const text = canonicalJson(value) ?? String(value);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -46,6 +46,19 @@ export interface LiveObject {
   lastApplied?: string;
   /** Opaque ids the provider needs to write to it (e.g. `{id}`). */
   ref: Record<string, string>;
+  /**
+   * When the target created it (ISO 8601), when the vendor says. Only tells duplicates apart (the
+   * oldest is kept); never part of `state`, so it moves no fingerprint, plan or digest.
+   */
+  createdAt?: string;
+}
+
+/** A live object's provider ids as one string (`prod-orders`), to name the exact copy in messages and change ids. */
+export function refLabel(ref: Readonly<Record<string, string>>): string {
+  return Object.keys(ref)
+    .sort()
+    .map((name) => ref[name])
+    .join('/');
 }
 
 /**

@@ -44,7 +44,11 @@ export interface ObjectAfter {
  * Apigee: `<name>-<plan>`), `product` the product in Git it belongs to.
  */
 export interface Change {
-  /** `<target>/<key>/<action>`: unique in a plan, used by `dependsOn`. */
+  /**
+   * `<target>/<key>/<action>`: unique in a plan, used by `dependsOn`. The delete of a duplicate
+   * copy adds the copy's provider ids, `<target>/<key>/delete@<ref>`, because the kept copy may
+   * be deleted too (an orphan with pruning on) and its id must stay as it always was.
+   */
   id: string;
   action: ChangeAction;
   target: string;
@@ -67,9 +71,19 @@ export interface Change {
    * objects it wrote); otherwise the change is Git's, not yet applied.
    */
   changedOutsideGit?: boolean;
+  /** Set on the delete of a newer copy of an object apiproducts owns twice or more (identical to the kept one). */
+  duplicate?: DuplicateOf;
   /** Where the product is defined, absent for orphans being deleted. */
   source?: SourcePosition;
   protected: boolean;
+}
+
+/** Which copy of a duplicated object stays when this one is deleted, and what decided it. */
+export interface DuplicateOf {
+  /** Provider ids of the copy that is kept (`refLabel`). */
+  kept: string;
+  /** `created`: this copy was created later; `id`: creation times could not tell, so the lowest id is kept. */
+  order: 'created' | 'id';
 }
 
 /** One target as observed when the plan was made. */

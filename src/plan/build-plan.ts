@@ -1,12 +1,14 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
-import type { Change, ChangeAction, FieldChange, ObjectAfter, ObjectState, Plan, PlanTarget, Precondition } from '../model/plan.ts';
+import type { Change, ChangeAction, DuplicateOf, FieldChange, ObjectAfter, ObjectState, Plan, PlanTarget, Precondition } from '../model/plan.ts';
 import { PLAN_FORMAT_VERSION } from '../model/plan.ts';
 import type { ProductStatus } from '../model/product.ts';
 import type { TargetIdentity } from '../model/target.ts';
 import type { DesiredObject, LiveObject } from '../model/objects.ts';
+import { refLabel } from '../model/objects.ts';
 import { objectFingerprint } from '../model/fingerprint.ts';
 import { compareStates, describeState } from '../diff/compare.ts';
 import { matchObjects } from '../diff/match.ts';
+import { judgeDuplicates } from './duplicates.ts';
 
 /** One target's desired and live objects, and the vendor rules the plan must respect there. */
 export interface TargetObservation {
@@ -77,12 +79,23 @@ export function buildPlan(input: PlanInput): Plan {
         case 'unmanaged':
           target.unmanaged += 1;
           break;
+        case 'duplicate': {
+          const verdict = judgeDuplicates(observation.name, pair.copies, input.prune, pair.desired);
+          if ('diagnostic' in verdict) {
+            diagnostics.push(verdict.diagnostic);
+            break;
+          }
+          const of: DuplicateOf = { kept: refLabel(pair.copies.kept.ref), order: pair.copies.order };
+          for (const copy of verdict.deletes) changes.push(planDelete(observation.name, copy, of, pair.desired));
+          break;
+        }
       }
     }
     target.orphaned.sort();
   }
   changes.sort(
-    (a, b) => PHASE[a.action] - PHASE[b.action] || compare(a.target, b.target) || compare(a.key, b.key),
+    // By id last: the deletes of an orphan and of its duplicate copies share their key.
+    (a, b) => PHASE[a.action] - PHASE[b.action] || compare(a.target, b.target) || compare(a.key, b.key) || compare(a.id, b.id),
   );
   return {
     formatVersion: PLAN_FORMAT_VERSION,
@@ -182,19 +195,34 @@ function planExisting(observation: TargetObservation, wanted: DesiredObject, liv
   return changes;
 }
 
-function planDelete(target: string, live: LiveObject): Change {
+/**
+ * The delete of an orphan, or with `duplicate` of one newer copy of an object that stays: its id
+ * then names the copy, and it is not protected, because the product itself is kept.
+ */
+function planDelete(target: string, live: LiveObject, duplicate?: DuplicateOf, desired?: DesiredObject): Change {
   const fields: FieldChange[] = [{ path: 'status', before: live.status }];
+  const name = live.product ?? live.key;
+  const { id, ...identity } = identify(target, live.key, 'delete');
   return {
-    ...identify(target, live.key, 'delete'),
-    product: live.product ?? live.key,
+    id: duplicate ? `${id}@${refLabel(live.ref)}` : id,
+    ...identity,
+    product: name,
     fields: fields.concat(describeState(live.state).map((f) => ({ path: f.path, before: f.after }))),
     risk: 'high',
-    reasons: ['the product is owned by apiproducts but no longer in Git, and pruning is on'],
+    reasons: [deleteReason(name, duplicate)],
     dependsOn: [],
     precondition: presentAs(live),
     ref: live.ref,
+    ...(duplicate ? { duplicate } : {}),
+    ...(desired ? { source: desired.locate() } : {}),
     protected: false,
   };
+}
+
+function deleteReason(name: string, duplicate: DuplicateOf | undefined): string {
+  if (!duplicate) return 'the product is owned by apiproducts but no longer in Git, and pruning is on';
+  if (duplicate.order === 'created') return `a newer copy of ${name}, identical to the oldest, ${duplicate.kept}, which is kept; pruning is on`;
+  return `a copy of ${name} identical to ${duplicate.kept}, which is kept because no creation time tells them apart and its id is the lowest; pruning is on`;
 }
 
 /**

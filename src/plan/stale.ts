@@ -1,5 +1,6 @@
 import type { Change, FieldChange } from '../model/plan.ts';
 import type { LiveObject } from '../model/objects.ts';
+import { refLabel } from '../model/objects.ts';
 import { objectFingerprint } from '../model/fingerprint.ts';
 import { compareStates } from '../diff/compare.ts';
 
@@ -20,13 +21,16 @@ export function findStaleObjects(changes: readonly Change[], liveByTarget: Reado
   const stale: StaleObject[] = [];
   const checked = new Set<string>();
   for (const change of changes) {
-    const id = `${change.target}/${change.key}`;
+    // A change with a ref addresses that exact copy: with duplicates, the other copies of its key are not it.
+    const ref = change.ref && refLabel(change.ref);
+    const id = `${change.target}/${change.key}${ref === undefined ? '' : `@${ref}`}`;
     if (checked.has(id)) continue;
     checked.add(id);
     const candidates = (liveByTarget.get(change.target) ?? []).filter((object) => object.key === change.key);
-    const live = candidates.find((object) => object.owned) ?? candidates[0];
+    const live = ref === undefined ? (candidates.find((object) => object.owned) ?? candidates[0]) : candidates.find((object) => refLabel(object.ref) === ref);
     const precondition = change.precondition;
-    const report = (what: string, fields: FieldChange[] = []) => stale.push({ target: change.target, key: change.key, what, fields });
+    const copy = change.duplicate ? `(copy ${ref}) ` : '';
+    const report = (what: string, fields: FieldChange[] = []) => stale.push({ target: change.target, key: change.key, what: copy + what, fields });
     if (precondition.kind === 'absent') {
       if (live) report(`was absent when planned and now exists${live.owned ? '' : ' (not managed by apiproducts)'}`);
       continue;

@@ -1,6 +1,7 @@
 import type { DriftItem, DriftKind, DriftReport } from '../plan/drift.ts';
 import { escapeMarkdown, markdownValue } from './markdown-escape.ts';
-import { formatValue, type Style } from './style.ts';
+import { formatValue } from '../model/display.ts';
+import type { Style } from './style.ts';
 
 const HEADING: Record<DriftKind, string> = {
   'changed-outside-git': 'Changed outside Git (live was edited since apiproducts last wrote it)',

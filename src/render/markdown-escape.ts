@@ -1,4 +1,4 @@
-import { formatValue } from './style.ts';
+import { formatValue } from '../model/display.ts';
 
 // `@` too: a bot comment quoting `@org/team` from YAML would notify that team.
 const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '|': '&#124;', '@': '&#64;' };

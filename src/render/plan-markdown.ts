@@ -1,6 +1,7 @@
 import type { Change, ChangeAction, Plan } from '../model/plan.ts';
 import { escapeMarkdown, markdownValue } from './markdown-escape.ts';
-import { describeTarget, groupByObject, summarise, summaryLine } from './plan-text.ts';
+import { refLabel } from '../model/objects.ts';
+import { describeDuplicate, describeTarget, groupByObject, summarise, summaryLine } from './plan-text.ts';
 
 const ACTIONS: ChangeAction[] = ['create', 'update', 'publish', 'unpublish', 'delete'];
 const VERB: Record<ChangeAction, string> = { create: 'create', update: 'update', publish: 'publish', unpublish: 'unpublish', delete: 'delete' };
@@ -60,7 +61,7 @@ export function planMarkdownSections(plan: Plan): PlanMarkdownSections {
     const changes = plan.changes.filter((c) => c.target === target.name);
     if (changes.length === 0) continue;
     const heading = [`### ${escapeMarkdown(target.name)} (${escapeMarkdown(describeTarget(target))})`, ''];
-    targets.push({ heading, blocks: [...groupByKey(changes)].map(([key, steps]) => productBlock(key, steps)) });
+    targets.push({ heading, blocks: [...groupByCopy(changes).values()].map(productBlock) });
   }
   return { verdict: verdict(plan), summary, highRisk, targets };
 }
@@ -72,10 +73,11 @@ export function verdict(plan: Plan): string {
   return `**${summaryLine(plan.changes)}**${risky ? ` ⚠️ ${risky} high-risk.` : ''}`;
 }
 
-function productBlock(key: string, steps: readonly Change[]): string[] {
-  const title = steps.map((s) => VERB[s.action]).join(' → ');
+function productBlock(steps: readonly Change[]): string[] {
+  const first = steps[0]!;
+  const title = first.duplicate ? `delete ${escapeMarkdown(describeDuplicate(first))}` : steps.map((s) => VERB[s.action]).join(' → ');
   const risk = steps.some((s) => s.risk === 'high') ? ' ⚠️' : '';
-  const out = ['<details>', `<summary><code>${escapeMarkdown(key)}</code>: ${title}${risk}</summary>`, ''];
+  const out = ['<details>', `<summary><code>${escapeMarkdown(first.key)}</code>: ${title}${risk}</summary>`, ''];
   for (const step of steps) {
     if (steps.length > 1) out.push(`**${VERB[step.action]}**`, '');
     out.push('| field | before | after |', '|---|---|---|');
@@ -86,8 +88,12 @@ function productBlock(key: string, steps: readonly Change[]): string[] {
   return out;
 }
 
-function groupByKey(changes: readonly Change[]): Map<string, Change[]> {
+/** One block per live object: the steps of a key, and each deleted duplicate copy of it on its own. */
+function groupByCopy(changes: readonly Change[]): Map<string, Change[]> {
   const groups = new Map<string, Change[]>();
-  for (const change of changes) groups.set(change.key, [...(groups.get(change.key) ?? []), change]);
+  for (const change of changes) {
+    const copy = change.duplicate && change.ref ? `${change.key}@${refLabel(change.ref)}` : change.key;
+    groups.set(copy, [...(groups.get(copy) ?? []), change]);
+  }
   return groups;
 }

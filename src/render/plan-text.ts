@@ -1,6 +1,8 @@
 import type { Change, ChangeAction, Plan, PlanTarget } from '../model/plan.ts';
 import { formatDiagnostic } from '../model/diagnostic.ts';
-import { formatValue, type Style } from './style.ts';
+import { refLabel } from '../model/objects.ts';
+import { formatValue } from '../model/display.ts';
+import type { Style } from './style.ts';
 
 const SYMBOL: Record<ChangeAction, string> = { create: '+', update: '~', publish: '>', unpublish: '<', delete: '-' };
 const VERB: Record<ChangeAction, string> = {
@@ -71,8 +73,10 @@ function renderChange(change: Change, style: Style): string[] {
   const notes = [change.protected && 'protected', change.adopts && 'adopted: not created by apiproducts', change.changedOutsideGit && 'edited outside Git since the last apply']
     .filter(Boolean)
     .join('; ');
-  const lines = ['', style.dim(`  # ${change.key} ${VERB[change.action]}${notes ? ` (${notes})` : ''}`)];
-  lines.push(`  ${colour(SYMBOL[change.action])} ${style.bold(change.key)}${risk}`);
+  const what = change.duplicate ? `${VERB[change.action]}: ${describeDuplicate(change)}` : VERB[change.action];
+  const lines = ['', style.dim(`  # ${change.key} ${what}${notes ? ` (${notes})` : ''}`)];
+  const copy = change.duplicate && change.ref ? ` (id ${refLabel(change.ref)})` : '';
+  lines.push(`  ${colour(SYMBOL[change.action])} ${style.bold(change.key)}${copy}${risk}`);
   const width = Math.max(0, ...change.fields.map((field) => field.path.length));
   for (const field of change.fields) {
     const name = field.path.padEnd(width);
@@ -95,11 +99,22 @@ function targetFootnotes(target: PlanTarget, style: Style): string[] {
   return lines;
 }
 
-/** High-risk steps of one object (an unpublish → update → publish cycle) read as one line. */
+/**
+ * `duplicate of payments (id prod-payments-2, newer copy, identical; prod-payments is kept)`: the
+ * delete of a duplicate names the exact copy, because every copy has the same key.
+ */
+export function describeDuplicate(change: Change): string {
+  const { duplicate, ref } = change;
+  if (!duplicate || !ref) return '';
+  const which = duplicate.order === 'created' ? 'newer copy' : 'ordered by id: creation times missing or equal';
+  return `duplicate of ${change.product} (id ${refLabel(ref)}, ${which}, identical; ${duplicate.kept} is kept)`;
+}
+
+/** High-risk steps of one object (an unpublish → update → publish cycle) read as one line; each duplicate copy is an object of its own. */
 export function groupByObject(changes: readonly Change[]): Map<string, Change[]> {
   const groups = new Map<string, Change[]>();
   for (const change of changes) {
-    const object = `${change.target}/${change.key}`;
+    const object = `${change.target}/${change.key}${change.duplicate && change.ref ? ` (id ${refLabel(change.ref)})` : ''}`;
     groups.set(object, [...(groups.get(object) ?? []), change]);
   }
   return groups;

@@ -1,5 +1,3 @@
-import { canonicalJson } from '../model/fingerprint.ts';
-
 /** ANSI styling that collapses to plain text when colour is off (no TTY, NO_COLOR, CI logs, files). */
 export interface Style {
   green(text: string): string;
@@ -24,9 +22,3 @@ export const colourStyle: Style = {
 const identity = (text: string) => text;
 export const plainStyle: Style = { green: identity, yellow: identity, red: identity, cyan: identity, bold: identity, dim: identity };
 
-/** A short, single-line rendering of a field value: JSON, with long strings cut. */
-export function formatValue(value: unknown, max = 100): string {
-  if (value === undefined) return '(not set)';
-  const text = canonicalJson(value) ?? String(value);
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}

@@ -10,9 +10,10 @@ export const TARGET_ENV = { API7_TOKEN: TOKEN };
 /**
  * The example project bound to a non-sandbox target `api7-prod` served by a fresh emulator in this
  * process, so a test can act as "another client" on the same portal between two CLI runs.
+ * `now`: the emulator's clock (Unix seconds), for tests that need creation times to differ.
  */
-export async function exampleAgainstEmulator(): Promise<{ cwd: string; emulator: Api7Emulator }> {
-  const emulator = await startApi7Emulator({ token: TOKEN, state: seedApi7State() });
+export async function exampleAgainstEmulator(options: { now?: () => number } = {}): Promise<{ cwd: string; emulator: Api7Emulator }> {
+  const emulator = await startApi7Emulator({ token: TOKEN, state: seedApi7State(), ...options });
   const cwd = copyExampleProject();
   writeFileSync(join(cwd, 'apiproducts.yaml'), `targets:\n  api7-prod:\n    provider: api7\n    url: ${emulator.url}\n    portal: default\n    tokenEnv: API7_TOKEN\n`);
   for (const name of ['payments', 'orders', 'identity', 'weather', 'loyalty']) {

@@ -135,6 +135,15 @@ test('an unowned product is keyed by the slug of its display name and never owne
   assert.is(slugify('Payments API v2 (beta)'), 'payments-api-v2--beta-');
 });
 
+test('created_at (Unix seconds) becomes createdAt, outside the state, so no fingerprint moves', () => {
+  const product = seededProduct('prod-orders');
+  const live = toLiveObject({ ...product, created_at: 1767261600 }, seededDirectory());
+  assert.is(live.createdAt, '2026-01-01T10:00:00.000Z');
+  const older = toLiveObject({ ...product, created_at: 1 }, seededDirectory());
+  assert.is(fingerprint({ status: live.status, state: live.state }), fingerprint({ status: older.status, state: older.state }));
+  assert.not.ok('createdAt' in toLiveObject({ ...product, created_at: 'yesterday' as unknown as number }, seededDirectory()));
+});
+
 test('half an ownership marker is not ownership', () => {
   const product = { ...seededProduct('prod-orders'), labels: { 'managed-by': 'apiproducts' } };
   assert.not.ok(toLiveObject(product, seededDirectory()).owned);

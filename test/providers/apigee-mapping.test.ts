@@ -156,8 +156,19 @@ test('the drifted seeded product is owned and normalised the same from either fl
       attributes: { team: 'commerce' },
     },
     ref: { name: 'orders' },
+    // Edge sends createdAt as a number of ms, X as a string: both read as the same instant.
+    createdAt: '2026-01-01T10:00:00.000Z',
   });
   assert.is(edge!.lastApplied, undefined, 'the seed was not written by apiproducts');
+});
+
+test('createdAt (ms, a number or a digit string) is read outside the state; anything else is no creation time', () => {
+  const orders = renderProduct(seedApigeeState().products['orders']!, 'x') as unknown as ApigeeProduct;
+  const live = toLiveObject({ ...orders, createdAt: '1767261600123' });
+  assert.is(live.createdAt, '2026-01-01T10:00:00.123Z');
+  assert.is(toLiveObject({ ...orders, createdAt: 1767261600123 }).createdAt, live.createdAt);
+  assert.is(canonicalJson(toLiveObject({ ...orders, createdAt: 1 }).state), canonicalJson(live.state));
+  assert.not.ok('createdAt' in toLiveObject({ ...orders, createdAt: 'soon' }));
 });
 
 test('an unowned product keeps its name as key, its quota read as numbers', () => {

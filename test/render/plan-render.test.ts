@@ -5,7 +5,8 @@ import { renderPlanMarkdown } from '../../src/render/plan-markdown.ts';
 import { renderPlanText } from '../../src/render/plan-text.ts';
 import { colourStyle, plainStyle } from '../../src/render/style.ts';
 import { assertGolden } from '../helpers/golden.ts';
-import { desired, PLAN_CASES, planFor } from '../fixtures/plan-cases.ts';
+import { desired, live, PLAN_CASES, planFor } from '../fixtures/plan-cases.ts';
+import { escapeMarkdown } from '../../src/render/markdown-escape.ts';
 
 for (const [name, makePlan] of Object.entries(PLAN_CASES)) {
   test(`text and JSON renderings of the ${name} plan match their golden files`, () => {
@@ -48,6 +49,24 @@ test('the JSON rendering is the plan value itself plus its digest, so a plan fil
   const { digest, ...content } = JSON.parse(renderPlanJson(plan));
   assert.match(digest, /^sha256:/);
   assert.equal(content, plan);
+});
+
+test('a duplicate is an error in text, JSON and Markdown alike, naming every copy; its repair names the copy it deletes', () => {
+  const copies = [
+    { ...live('payments', 'published'), ref: { id: 'prod-payments' }, createdAt: '2026-11-20T12:00:00.000Z' },
+    { ...live('payments', 'published'), ref: { id: 'prod-payments-2' }, createdAt: '2026-11-25T08:59:59.000Z' },
+  ];
+  const plan = planFor([desired('payments', 'published')], copies);
+  const message = 'duplicate of payments: target sandbox-api7 has 2 products apiproducts owns as "payments" (ids prod-payments, prod-payments-2)';
+  assert.match(renderPlanText(plan, plainStyle), `error [plan/duplicate] ${message}`);
+  assert.match(renderPlanMarkdown(plan), '❌ The plan cannot be applied');
+  assert.match(renderPlanMarkdown(plan), escapeMarkdown(`[plan/duplicate] ${message}`));
+  assert.match(renderPlanJson(plan), JSON.stringify(message).slice(1, -1));
+  const repair = renderPlanText(PLAN_CASES['prune-duplicate']!(), plainStyle);
+  assert.match(repair, '# payments will be deleted: duplicate of payments (id prod-payments-2, newer copy, identical; prod-payments is kept)');
+  assert.match(repair, '! sandbox-api7/payments (id prod-payments-2): delete: a newer copy of payments');
+  const untimed = planFor([desired('payments', 'published')], copies.map(({ createdAt: _, ...copy }) => copy), true);
+  assert.match(renderPlanText(untimed, plainStyle), '(id prod-payments-2, ordered by id: creation times missing or equal, identical; prod-payments is kept)');
 });
 
 test('the summary line counts every action', () => {

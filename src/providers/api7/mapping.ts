@@ -259,5 +259,11 @@ export function toLiveObject(product: Api7Product, directory: Api7Directory): Li
     ...(product.type === 'external' ? { attachments: { openapi: liveOpenapiText(product) } } : {}),
     ...(lastAppliedOf(product) ? { lastApplied: lastAppliedOf(product) } : {}),
     ref: { id: product.id },
+    ...createdAtOf(product.created_at),
   };
+}
+
+/** `created_at` is integer Unix seconds (reference §1 "Timestamps"); anything else is no creation time. */
+function createdAtOf(seconds: unknown): { createdAt?: string } {
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? { createdAt: new Date(seconds * 1000).toISOString() } : {};
 }

@@ -228,7 +228,14 @@ export function toLiveObject(product: ApigeeProduct): LiveObject {
     state: liveState(product) as unknown as ObjectState,
     ...(lastApplied ? { lastApplied } : {}),
     ref: { name: product.name },
+    ...createdAtOf(product.createdAt),
   };
+}
+
+/** `createdAt` is ms since the epoch, a number on Edge and an int64 string on X (reference §2): both read. */
+function createdAtOf(millis: number | string | undefined): { createdAt?: string } {
+  const value = typeof millis === 'string' && /^\d+$/.test(millis) ? Number(millis) : millis;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? { createdAt: new Date(value).toISOString() } : {};
 }
 
 // ── state → request body ────────────────────────────────────────────────────────────────────
