@@ -97,7 +97,7 @@ test('apply is serialised and never cancelled; drift runs on a schedule and by h
   const apply = load('apply.yml');
   assert.equal(apply.on.push.branches, ['main']);
   assert.equal(apply.concurrency, { group: 'apiproducts-apply', 'cancel-in-progress': false });
-  assert.is(apply.jobs.apply.steps.at(-1).with.args, '--auto-approve');
+  assert.is(apply.jobs.apply.steps.at(-1).with.args, '--auto-approve --lock-timeout 10m');
   const drift = load('drift.yml');
   assert.ok(Array.isArray(drift.on.schedule) && 'workflow_dispatch' in drift.on);
   assert.is(drift.jobs.drift.steps.at(-1).with.args, '--github-issue');
