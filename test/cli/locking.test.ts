@@ -138,10 +138,8 @@ function spawnApply(cwd: string, ...args: string[]) {
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
 
-/** The real clock, `offsetMs` ahead: a run made after a killed run's lease lapsed. */
-const clockAhead = (offsetMs: number): LockClock => ({ ...realLockClock, now: () => Date.now() + offsetMs });
-
-test('a killed apply leaves its lock: the next apply names it; once its lease lapses the lock is taken and the record removed', async () => {
+/** An apply SIGKILLed while its first product create is in flight: its lock record stays behind. */
+async function applyKilledWhileWriting() {
   const { emulator, release, isHolding } = await emulatorHoldingFirstCreate();
   const project = writeLoadProject([{ name: 'prod', provider: 'api7', url: emulator.url }], COUNT);
   const killed = spawnApply(project.cwd);
@@ -149,6 +147,14 @@ test('a killed apply leaves its lock: the next apply names it; once its lease la
   killed.child.kill('SIGKILL');
   await killed.exited;
   release();
+  return { emulator, project, killed };
+}
+
+/** The real clock, `offsetMs` ahead: a run made after a killed run's lease lapsed. */
+const clockAhead = (offsetMs: number): LockClock => ({ ...realLockClock, now: () => Date.now() + offsetMs });
+
+test('a killed apply leaves its lock: the next apply names it; once its lease lapses the lock is taken and the record removed', async () => {
+  const { emulator, project, killed } = await applyKilledWhileWriting();
   assert.is(lockRecords(emulator).length, 1, 'the killed run could not release its lock');
   const blocked = await apply(project.cwd);
   assert.is(blocked.code, 1);
@@ -164,13 +170,7 @@ test('a killed apply leaves its lock: the next apply names it; once its lease la
 });
 
 test('unlock --force removes a stuck lock at once, and says whose it was', async () => {
-  const { emulator, release, isHolding } = await emulatorHoldingFirstCreate();
-  const project = writeLoadProject([{ name: 'prod', provider: 'api7', url: emulator.url }], COUNT);
-  const killed = spawnApply(project.cwd);
-  await until(isHolding);
-  killed.child.kill('SIGKILL');
-  await killed.exited;
-  release();
+  const { emulator, project } = await applyKilledWhileWriting();
   const forced = await runCliInProcess(['unlock', 'prod', '--force'], { cwd: project.cwd, env: ENV });
   assert.is(forced.code, 0, forced.stderr);
   assert.match(forced.stdout, `Removed the lock on prod held by \`apply\``);
