@@ -57,6 +57,7 @@ export async function applyPlan(plan: Plan, providers: ReadonlyMap<string, Apply
       const provider = providers.get(target);
       const traffic = provider?.traffic ?? new Traffic(options.concurrency);
       traffic.setCeiling(options.concurrency);
+      traffic.beginPhase();
       gate = { traffic, before: traffic.snapshot() };
       gates.set(target, gate);
     }

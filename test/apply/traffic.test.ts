@@ -44,6 +44,23 @@ test('a 429 halves the limit once per window, and the limit then grows by one pe
   assert.is(traffic.snapshot().limit, 3);
 });
 
+test('the gate forgets the plan: a 429 early in the apply is judged by the apply\'s own requests', async () => {
+  let now = 0;
+  const traffic = new Traffic(8, () => now);
+  // The plan's reads, a minute before the apply.
+  for (let i = 0; i < 3; i++) traffic.release(await traffic.acquire());
+  now = 60_000;
+  traffic.beginPhase();
+  for (let i = 0; i < 10; i++) {
+    const ticket = await traffic.acquire();
+    now += 10;
+    traffic.release(ticket);
+  }
+  traffic.release(await traffic.acquire(), { rateLimited: true, retryAfterMs: 1000 });
+  // 10 successes in the apply's first 100 ms: 100/s granted, paced at 90/s (without beginPhase: 40/s, paced at 36/s).
+  assert.is(traffic.snapshot().pacedPerSecond, 90);
+});
+
 test('a 429 paces the starts at 90% of what the server granted in the last 250 ms, then probes higher', async () => {
   let now = 0;
   const traffic = new Traffic(8, () => now);

@@ -110,6 +110,16 @@ export class Traffic {
     this.pump();
   }
 
+  /**
+   * A new phase starts (apply after the plan's reads): the granted rate is measured from its own
+   * requests. Otherwise a 429 early in the apply is judged against a window that began with the
+   * plan, idle time included, and the writes are paced far under what the server grants.
+   */
+  beginPhase(): void {
+    this.firstStartAt = undefined;
+    this.successes.length = 0;
+  }
+
   /** Waits for a free slot (and for any pause to end), then counts the request as sent. */
   acquire(): Promise<Ticket> {
     if (this.waiting.length === 0 && this.canStart()) return Promise.resolve(this.start());
