@@ -103,7 +103,6 @@ test('plan and apply use a running serve: one state, the same plan output, the c
   assert.is(applied.code, 0, applied.stderr);
   const served = await productNames(serve.endpoint);
   assert.ok(served.length > seedApi7State().products['portal-default']!.length, 'apply created products in the served emulator');
-  assert.equal(savedNames(cwd), served);
   assert.ok(serve.counters.requests > 0);
 
   // The run released nothing of the serve's: it still owns the sandbox, and closing it keeps the change.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TargetConfig } from '../../model/target.ts';
 import type { SandboxKind } from '../index.ts';
-import { loadStateFile, saveStateFile } from '../state-file.ts';
+import { coalescingSaver, loadStateFile } from '../state-file.ts';
 import { startApi7Emulator } from './server.ts';
 import { seedApi7State, type Api7State } from './state.ts';
 
@@ -17,13 +17,18 @@ export const api7Sandbox: SandboxKind = {
     const state = loadStateFile<Api7State>(stateFile, () => seedApi7State(api7PortalName(target)));
     // A new token per start: nothing outside this process can reuse it.
     const token = `a7ee-sandbox-${randomBytes(16).toString('hex')}`;
+    const saver = coalescingSaver(stateFile);
     const emulator = await startApi7Emulator({
       token,
       state,
-      onMutation: (changed) => saveStateFile(stateFile, changed),
+      onMutation: saver.changed,
       ...(faults ? { faults } : {}),
     });
-    return { endpoint: { url: emulator.url, secret: token }, counters: emulator.counters, close: () => emulator.close() };
+    const close = async (): Promise<void> => {
+      await emulator.close();
+      saver.flush();
+    };
+    return { endpoint: { url: emulator.url, secret: token }, counters: emulator.counters, close };
   },
 };
 

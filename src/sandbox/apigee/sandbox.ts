@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { UserError } from '../../model/diagnostic.ts';
 import type { TargetConfig } from '../../model/target.ts';
 import type { SandboxKind } from '../index.ts';
-import { loadStateFile, saveStateFile } from '../state-file.ts';
+import { coalescingSaver, loadStateFile } from '../state-file.ts';
 import { startApigeeEmulator } from './server.ts';
 import { APIGEE_FLAVOURS, seedApigeeState, type ApigeeFlavour, type ApigeeState } from './state.ts';
 
@@ -27,15 +27,20 @@ export const apigeeSandbox: SandboxKind = {
     // A new token per start, as for API7. The provider sends the Endpoint secret as
     // `Authorization: Bearer <secret>` on BOTH flavours (Edge also takes Bearer; X takes nothing else).
     const token = `apigee-sandbox-${randomBytes(16).toString('hex')}`;
+    const saver = coalescingSaver(stateFile);
     const emulator = await startApigeeEmulator({
       flavour,
       org,
       credentials: { token },
       state,
-      onMutation: (changed) => saveStateFile(stateFile, changed),
+      onMutation: saver.changed,
       ...(faults ? { faults } : {}),
     });
-    return { endpoint: { url: emulator.url, secret: token }, counters: emulator.counters, close: () => emulator.close() };
+    const close = async (): Promise<void> => {
+      await emulator.close();
+      saver.flush();
+    };
+    return { endpoint: { url: emulator.url, secret: token }, counters: emulator.counters, close };
   },
 };
 
