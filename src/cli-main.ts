@@ -57,6 +57,7 @@ const OPTIONS = {
 /** Which options each command accepts besides the common ones; anything else is a usage error. */
 const ACCEPTS: Record<string, string[]> = {
   validate: [],
+  init: [],
   plan: ['format', 'out', 'detailed-exitcode', 'prune', 'github-comment', 'skip-missing-credentials'],
   apply: ['format', 'auto-approve', 'dry-run', 'allow-destructive', 'prune', 'lock-timeout', 'no-lock'],
   unlock: ['force'],
@@ -110,6 +111,9 @@ async function main(argv: string[], io: Io, context: RunContext, state: RunState
   state.projectDir = project.cwd;
   const format = parseFormat(values.format, command === 'apply' ? ['text', 'json'] : ['text', 'json', 'markdown']);
   switch (command) {
+    case 'init':
+      if (rest.length) throw new UserError(`init takes no arguments, got "${rest.join(' ')}"; it writes into the current directory (or --chdir DIR)`);
+      return (await import('./commands/init.ts')).runInit({ cwd: project.cwd }, io);
     case 'validate':
       if (rest.length) throw new UserError(`validate takes no arguments, got "${rest.join(' ')}"`);
       return (await import('./commands/validate.ts')).runValidate(project, io);

@@ -12,6 +12,7 @@ export const HELP: Record<string, string> = {
 Usage: apiproducts <command> [options]
 
 Commands:
+  init       write apiproducts.yaml and an example product, ready to plan on the sandbox
   validate   check products/ and apiproducts.yaml offline
   plan       show what apply would change on every target (read-only)
   apply      plan, confirm, then make the live portals match Git
@@ -24,6 +25,15 @@ Commands:
 Run \`apiproducts <command> --help\` for a command's options.
 Exit codes: 0 success / no changes, 1 error, 2 changes pending (plan --detailed-exitcode),
 3 stale plan, 4 partial apply (some changes failed or were skipped), 130 interrupted.`,
+  init: `Usage: apiproducts init [--chdir DIR]
+
+Writes apiproducts.yaml (an embedded API7 sandbox target, and real targets as comments) and
+products/example.yaml, each with a \$schema modeline for editors, into the current directory.
+Writes nothing if either file exists. Then: apiproducts validate, apiproducts plan.
+
+Options:
+  --chdir DIR          write into DIR instead of the current directory
+  -h, --help           show help for the command`,
   validate: `Usage: apiproducts validate [options]
 
 Loads apiproducts.yaml and products/, checks them against the JSON Schemas and every

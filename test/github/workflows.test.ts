@@ -20,10 +20,12 @@ const LEAST_PRIVILEGE: Record<string, Record<string, Record<string, string>>> = 
   },
   'apply.yml': { apply: { contents: 'read' } },
   'drift.yml': { drift: { contents: 'read', issues: 'write' } },
+  // contents: write moves the action's major tag; id-token: write signs the npm provenance.
+  'release.yml': { publish: { contents: 'write', 'id-token': 'write' } },
 };
 
-test('the four workflows are there', () => {
-  assert.equal(files.sort(), ['apply.yml', 'ci.yml', 'drift.yml', 'plan.yml']);
+test('the five workflows are there', () => {
+  assert.equal(files.sort(), ['apply.yml', 'ci.yml', 'drift.yml', 'plan.yml', 'release.yml']);
 });
 
 for (const file of files) {
