@@ -7,6 +7,8 @@ import type { Io, OutputFormat } from './commands/io.ts';
 import type { ProjectOptions } from './commands/project.ts';
 import { FAULT_FLAGS, parseFaultFlags } from './commands/fault-flags.ts';
 import { ProviderError } from './providers/transport/provider-error.ts';
+import { plainStyle } from './render/style.ts';
+import { suggestNearest } from './validate/suggest.ts';
 import type { LockClock } from './apply/target-lock.ts';
 
 /**
@@ -38,6 +40,7 @@ const OPTIONS = {
   pr: { type: 'string' },
   skipped: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  'no-color': { type: 'boolean' },
   version: { type: 'boolean' },
   // sandbox serve: fault injection (src/sandbox/faults.ts)
   latency: { type: 'string' },
@@ -66,7 +69,7 @@ const ACCEPTS: Record<string, string[]> = {
   import: ['product', 'out'],
   sandbox: [...FAULT_FLAGS],
 };
-const COMMON = ['config', 'products', 'target', 'chdir', 'help'];
+const COMMON = ['config', 'products', 'target', 'chdir', 'help', 'no-color'];
 /** What a run takes from its process; the CLI passes the real one, tests their own. */
 export interface RunContext {
   /** The directory relative paths (`--chdir`, `--config`, …) are resolved against. */
@@ -82,8 +85,9 @@ interface RunState {
   projectDir: string;
 }
 
-async function main(argv: string[], io: Io, context: RunContext, state: RunState): Promise<number> {
+async function main(argv: string[], given: Io, context: RunContext, state: RunState): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const io = values['no-color'] ? { ...given, style: plainStyle } : given;
   const [command, ...rest] = positionals;
   if (values.version) {
     const { tool } = await import('./commands/tool-info.ts');
@@ -101,9 +105,13 @@ async function main(argv: string[], io: Io, context: RunContext, state: RunState
     return 0;
   }
   const stray = Object.keys(values).filter((name) => !COMMON.includes(name) && !accepted.includes(name));
-  if (stray.length) throw new UserError(`${command} does not take --${stray.join(', --')}; see \`apiproducts ${command} --help\``);
+  if (stray.length) {
+    const hint = stray.length === 1 ? didYouMean(stray[0]!, [...COMMON, ...accepted]) : '';
+    throw new UserError(`${command} does not take --${stray.join(', --')}${hint}; see \`apiproducts ${command} --help\``);
+  }
   const project: ProjectOptions = {
     cwd: resolve(context.cwd, values.chdir ?? '.'),
+    chdir: values.chdir,
     config: values.config,
     products: values.products,
     targets: values.target ?? [],
@@ -178,6 +186,12 @@ function parseLockTimeout(value: string | undefined): number {
   return Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's']!;
 }
 
+/** `; did you mean --auto-approve?` for a flag one or two typos away from a real one. */
+function didYouMean(flag: string, candidates: readonly string[]): string {
+  const nearest = suggestNearest(flag, candidates);
+  return nearest ? `; did you mean --${nearest}?` : '';
+}
+
 function parseFormat(value: string | undefined, allowed: OutputFormat[]): OutputFormat {
   if (value === undefined) return 'text';
   if ((allowed as string[]).includes(value)) return value as OutputFormat;
@@ -204,7 +218,10 @@ export async function runCli(argv: string[], io: Io, context: RunContext): Promi
       return ExitCode.error;
     }
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-      io.err(io.style.red('Error: ') + error.message + '; run `apiproducts --help`\n');
+      // Node's text for an unknown option explains `--` positionals, which is never the problem here.
+      const unknown = /Unknown option '--([^']+)'/.exec(error.message)?.[1];
+      const message = unknown ? `unknown option --${unknown}${didYouMean(unknown, Object.keys(OPTIONS))}` : error.message;
+      io.err(io.style.red('Error: ') + message + '; run `apiproducts --help`\n');
       return ExitCode.error;
     }
     io.err('Internal error (please report it with the output below):\n' + (error instanceof Error ? error.stack : String(error)) + '\n');

@@ -104,7 +104,8 @@ async function execute(plan: Plan, project: ValidProject, open: OpenTargets, loc
     if (options.format === 'json') io.out(JSON.stringify({ plan, report: null }, null, 2) + '\n');
     return ExitCode.ok;
   }
-  if (!options.dryRun && !options.autoApprove) await confirm(io);
+  // A saved plan was the approval (as `terraform apply plan.tfplan`): it is applied without asking again.
+  if (!options.dryRun && !options.autoApprove && !options.planFile) await confirm(io);
   log('\n');
   const report = await applyPlan(plan, open.providers, {
     concurrency: project.config.concurrency,

@@ -3,6 +3,7 @@ const COMMON = `Common options:
   --products DIR       product definitions (default: products)
   --target NAME        only this target; repeat for several (default: all)
   --chdir DIR          work in DIR instead of the current directory
+  --no-color           no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them in CI logs)
   -h, --help           show help for the command`;
 
 /** Help text per command; `apiproducts <command> --help` prints it and exits 0. */
@@ -67,6 +68,7 @@ concurrency, one progress line per change, and ends with a report.
 With PLAN_FILE (from \`apiproducts plan --out PLAN_FILE\`), applies exactly that plan. It is refused
 when it was edited, made by another format version or against another target, and, after
 re-reading every target, when any object it relied on changed since (exit 3, nothing written).
+It does not ask for confirmation: the saved plan is what was reviewed and approved.
 
 Options:
   --auto-approve       skip the confirmation (required without a terminal, e.g. in CI)

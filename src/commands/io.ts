@@ -14,7 +14,7 @@ export interface Io {
 }
 
 export function processIo(): Io {
-  const colour = Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+  const colour = wantsColour(process.env, Boolean(process.stdout.isTTY));
   return {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
@@ -34,6 +34,18 @@ export function processIo(): Io {
     },
     env: process.env,
   };
+}
+
+/**
+ * Colour on a terminal, off when piped; `NO_COLOR` (no-color.org) always wins, then `FORCE_COLOR`
+ * (`0`/`false` off, anything else on, as Node and chalk read it) for CI logs that render ANSI.
+ * `--no-color` is applied by the CLI on top of this.
+ */
+export function wantsColour(env: NodeJS.ProcessEnv, isTty: boolean): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force.toLowerCase() !== 'false';
+  return isTty && env.TERM !== 'dumb';
 }
 
 export type OutputFormat = 'text' | 'json' | 'markdown';

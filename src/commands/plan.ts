@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../model/diagnostic.ts';
+import type { Plan } from '../model/plan.ts';
 import { printAnnotations } from '../github/annotations.ts';
 import { targetsWithCredentials } from '../github/available-targets.ts';
 import { credentialVariables } from '../registry.ts';
@@ -57,7 +58,7 @@ async function plan(options: PlanOptions, io: Io, github: PullRequestContext | u
     else if (options.format === 'markdown') io.out(renderPlanMarkdown(plan));
     else {
       io.out(renderPlanText(plan, io.style));
-      if (plan.changes.length) io.out(applyHint(options, project.targets.length < loadedTargets(project) ? project.targets.map((t) => t.name) : options.targets));
+      if (plan.changes.length) io.out(applyHint(options, project.targets.length < loadedTargets(project) ? project.targets.map((t) => t.name) : options.targets, plan));
     }
     if (github) await postPlanComment(plan, github, options.out, (text) => io.err(text));
     return options.detailedExitCode && plan.changes.length > 0 ? ExitCode.changesPending : ExitCode.ok;
@@ -78,8 +79,26 @@ function loadedTargets(project: ValidProject): number {
   return project.targets.length + project.warnings.filter((w) => w.rule === 'plan/target-skipped').length;
 }
 
-function applyHint(options: PlanOptions, targets: readonly string[]): string {
-  if (options.out) return `\nSaved the plan to ${options.out}. To apply exactly this plan, run:\n  npx apiproducts apply ${options.out}\n`;
-  const flags = targets.map((t) => ` --target ${t}`).join('') + (options.prune ? ' --prune' : '');
-  return `\nTo apply these changes, run:\n  npx apiproducts apply${flags}\n`;
+/**
+ * The apply command to run next, with every flag that makes it the same run: where the project is
+ * (`--chdir`, `--config`, `--products`), which targets, pruning, and `--allow-destructive` when the
+ * plan holds high-risk changes (without it apply would skip them and exit 4).
+ */
+function applyHint(options: PlanOptions, targets: readonly string[], plan: Plan): string {
+  const project = [...flag('--chdir', options.chdir), ...flag('--config', options.config), ...flag('--products', options.products)];
+  const destructive = plan.changes.some((change) => change.risk === 'high') ? ['--allow-destructive'] : [];
+  if (options.out) {
+    return `\nSaved the plan to ${options.out}. To apply exactly this plan, run:\n  ${command(['npx', 'apiproducts', 'apply', options.out, ...project, ...destructive])}\n`;
+  }
+  const scope = [...targets.flatMap((t) => ['--target', t]), ...(options.prune ? ['--prune'] : [])];
+  return `\nTo apply these changes, run:\n  ${command(['npx', 'apiproducts', 'apply', ...project, ...scope, ...destructive])}\n`;
+}
+
+function flag(name: string, value: string | undefined): string[] {
+  return value === undefined ? [] : [name, value];
+}
+
+/** Words joined for a POSIX shell: anything beyond plain path characters is single-quoted. */
+function command(words: readonly string[]): string {
+  return words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ');
 }

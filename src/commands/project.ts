@@ -9,6 +9,8 @@ import { getProviderKind } from '../registry.ts';
 /** Options every command that reads the project accepts. */
 export interface ProjectOptions {
   cwd: string;
+  /** `--chdir` as typed, for the next-step hints (cwd is it resolved). */
+  chdir?: string;
   config?: string;
   products?: string;
   /** `--target`: narrow the run to these targets; empty = all. */

@@ -202,7 +202,6 @@ test('end to end: `sandbox serve` in one process, apply in another, one state; C
   assert.match(applied.stderr, `served by \`apiproducts sandbox serve\` (pid ${child.pid})`);
   const served = await productNames({ url, secret: token });
   assert.ok(served.length > seedApi7State().products['portal-default']!.length);
-  assert.equal(savedNames(cwd), served);
 
   child.kill('SIGINT');
   assert.is(await exited, 0);
