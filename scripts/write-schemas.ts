@@ -1,4 +1,4 @@
-/** `npm run schemas`: regenerates schemas/*.json from the neutral schemas and the registered vendors. */
+/** `npm run schemas`: regenerates schemas/*.json (src/schemas.ts: the input schemas of the registered vendors and the output schemas). */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { schemaFiles } from '../src/schemas.ts';

@@ -1,8 +1,10 @@
 /**
- * `schemas/*.json` as the registered vendors make them: the neutral schemas plus each vendor's
- * keys. `npm run schemas` writes them; a test fails when the committed files differ.
+ * `schemas/*.json`: the input schemas as the registered vendors make them (the neutral schemas plus
+ * each vendor's keys) and the output schemas of plan, apply and drift JSON. `npm run schemas`
+ * writes them; a test fails when the committed files differ.
  */
 import { VENDORS } from './registry.ts';
+import { outputSchemas } from './render/output-schemas.ts';
 import { buildSchemas } from './validate/build-schemas.ts';
 
 /** File name under schemas/ → its exact text. */
@@ -11,5 +13,6 @@ export function schemaFiles(): Record<string, string> {
   return {
     'product.schema.json': JSON.stringify(built.product, null, 2) + '\n',
     'targets.schema.json': JSON.stringify(built.targets, null, 2) + '\n',
+    ...Object.fromEntries(Object.entries(outputSchemas()).map(([name, schema]) => [name, JSON.stringify(schema, null, 2) + '\n'])),
   };
 }

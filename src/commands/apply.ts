@@ -2,6 +2,7 @@ import { ExitCode, formatDiagnostic, UserError } from '../model/diagnostic.ts';
 import type { Plan } from '../model/plan.ts';
 import { applyPlan } from '../apply/apply-plan.ts';
 import { printAnnotations } from '../github/annotations.ts';
+import { renderApplyJson } from '../render/apply-json.ts';
 import { renderPlanText } from '../render/plan-text.ts';
 import { countOutcomes, renderProgressLine, renderReportText } from '../render/report-text.ts';
 import type { Io, OutputFormat } from './io.ts';
@@ -101,7 +102,7 @@ async function execute(plan: Plan, project: ValidProject, open: OpenTargets, loc
   log(renderPlanText(plan, io.style));
   printAnnotations(plan.diagnostics, io.env, options.cwd, io.err);
   if (plan.changes.length === 0) {
-    if (options.format === 'json') io.out(JSON.stringify({ plan, report: null }, null, 2) + '\n');
+    if (options.format === 'json') io.out(renderApplyJson(plan, null));
     return ExitCode.ok;
   }
   // A saved plan was the approval (as `terraform apply plan.tfplan`): it is applied without asking again.
@@ -115,7 +116,7 @@ async function execute(plan: Plan, project: ValidProject, open: OpenTargets, loc
     onResult: (result) => log(renderProgressLine(result, io.style) + '\n'),
   });
   log(renderReportText(report, io.style));
-  if (options.format === 'json') io.out(JSON.stringify({ plan, report }, null, 2) + '\n');
+  if (options.format === 'json') io.out(renderApplyJson(plan, report));
   if (signal.aborted) {
     io.err(io.style.yellow('Interrupted: ') + 'the changes in flight were finished and every change not started was skipped (listed above); run plan to see what is left.\n');
     return ExitCode.interrupted;

@@ -20,7 +20,7 @@ export interface DriftFacts {
 
 /** The report narrowed to one target: its items only. */
 export function driftForTarget(report: DriftReport, target: string): DriftReport {
-  return { createdAt: report.createdAt, targets: report.targets.filter((t) => t.name === target), items: report.items.filter((i) => i.target === target) };
+  return { ...report, targets: report.targets.filter((t) => t.name === target), items: report.items.filter((i) => i.target === target) };
 }
 
 /** The issue body for one target with drift: the report's verdict and tables, what to do, when it was checked. */

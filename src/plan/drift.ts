@@ -22,8 +22,12 @@ export interface DriftItem {
   fields: DriftField[];
 }
 
+/** Bumped whenever the drift report changes shape (schemas/drift.schema.json). */
+export const DRIFT_FORMAT_VERSION = 1;
+
 /** What differs between Git and every live target: read-only, built from a plan made without pruning. */
 export interface DriftReport {
+  formatVersion: typeof DRIFT_FORMAT_VERSION;
   createdAt: string;
   targets: PlanTarget[];
   items: DriftItem[];
@@ -50,7 +54,7 @@ export function buildDriftReport(plan: Plan): DriftReport {
     for (const key of target.orphaned) items.push({ target: target.name, key, product: key, kind: 'orphaned', fields: [] });
   }
   items.sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || a.target.localeCompare(b.target) || a.key.localeCompare(b.key));
-  return { createdAt: plan.createdAt, targets: plan.targets, items };
+  return { formatVersion: DRIFT_FORMAT_VERSION, createdAt: plan.createdAt, targets: plan.targets, items };
 }
 
 /** An unpublish → update → publish cycle nets out to its real differences: status only if it ends elsewhere. */

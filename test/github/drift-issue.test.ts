@@ -22,7 +22,7 @@ function report(drifted: Record<string, number>): DriftReport {
       items.push({ target: name, key: `product-${i}`, product: `product-${i}`, kind: 'changed-outside-git', fields: [{ path: 'description', live: `edited <b>${i}</b>`, desired: 'from Git' }] });
     }
   }
-  return { createdAt: '2026-11-25T09:00:00.000Z', targets: Object.keys(drifted).map(target), items };
+  return { formatVersion: 1, createdAt: '2026-11-25T09:00:00.000Z', targets: Object.keys(drifted).map(target), items };
 }
 
 let fake: FakeGithub;
