@@ -5,7 +5,8 @@
  * support nothing reaches them. HTTPS is verified inside the tunnel against the private CA.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -36,7 +37,7 @@ interface TestProxy {
  * `hosts`: `name:port` → local port. `answer`: a status to refuse every request with. `credentials`:
  * the Basic credentials required (407 without them).
  */
-async function startProxy(hosts: Record<string, number>, options: { answer?: number; credentials?: string } = {}): Promise<TestProxy> {
+async function startProxy(hosts: Record<string, number>, options: { answer?: number; credentials?: string; tls?: { key: string; cert: string } } = {}): Promise<TestProxy> {
   const seen: Seen[] = [];
   const sockets = new Set<Socket>();
   const expected = options.credentials ? `Basic ${Buffer.from(options.credentials).toString('base64')}` : undefined;
@@ -46,7 +47,7 @@ async function startProxy(hosts: Record<string, number>, options: { answer?: num
     const authorization = request.headers['proxy-authorization'];
     seen.push({ method: request.method ?? '', target: request.url ?? '', ...(authorization ? { authorization } : {}) });
   };
-  const server: Server = createServer((request, response) => {
+  const handle = (request: IncomingMessage, response: ServerResponse): void => {
     note(request);
     const refused = refusal(request);
     const url = new URL(request.url ?? '');
@@ -63,8 +64,9 @@ async function startProxy(hosts: Record<string, number>, options: { answer?: num
     });
     upstream.on('error', () => response.destroy());
     request.pipe(upstream);
-  });
-  server.on('connection', (socket: Socket) => {
+  };
+  const server: Server = options.tls ? createHttpsServer(options.tls, handle) : createServer(handle);
+  server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -87,7 +89,7 @@ async function startProxy(hosts: Record<string, number>, options: { answer?: num
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
     close: () =>
       new Promise<void>((resolve) => {
@@ -104,7 +106,7 @@ test.after.each(async () => {
 });
 
 /** The API7 emulator over https with a certificate for api7.proxied.test, and a project trusting its CA. */
-async function api7OverTls(count: number): Promise<{ emulator: Api7Emulator; cwd: string }> {
+async function api7OverTls(count: number): Promise<{ emulator: Api7Emulator; cwd: string; certs: string }> {
   const certs = makeCertificates(['api7.proxied.test']);
   const emulator = await startApi7Emulator({
     token: SECRETS.api7,
@@ -115,7 +117,7 @@ async function api7OverTls(count: number): Promise<{ emulator: Api7Emulator; cwd
   const spec: TargetSpec = { name: 'api7-prod', provider: 'api7', url: 'https://api7.proxied.test', extra: '    caFile: ca.pem' };
   const project = writeLoadProject([spec], count);
   writeFileSync(join(project.cwd, 'ca.pem'), readFileSync(join(certs, 'ca.pem')));
-  return { emulator, cwd: project.cwd };
+  return { emulator, cwd: project.cwd, certs };
 }
 
 const tlsTest = hasOpenssl() ? test : test.skip;
@@ -156,6 +158,33 @@ tlsTest('a tunnel does not weaken verification: another CA is refused inside it'
   assert.is(result.code, 1);
   assert.match(result.stderr, 'the TLS certificate of api7.proxied.test is not trusted');
   assert.is(emulator.requests.length, 0);
+});
+
+tlsTest('an https:// proxy, trusted through caFile too: a tunnel to an https portal, absolute form to an http one', async () => {
+  const { emulator, cwd, certs } = await api7OverTls(2);
+  // The proxy's own CA and certificate (for 127.0.0.1 only): each TLS hop is checked against its own name.
+  const proxyCerts = makeCertificates();
+  const tls = { key: readFileSync(join(proxyCerts, 'server.key'), 'utf8'), cert: readFileSync(join(proxyCerts, 'server.pem'), 'utf8') };
+  const bothCas = readFileSync(join(certs, 'ca.pem'), 'utf8') + readFileSync(join(proxyCerts, 'ca.pem'), 'utf8');
+  writeFileSync(join(cwd, 'ca.pem'), bothCas);
+  const proxy = await startProxy({ 'api7.proxied.test:443': portOf(emulator) }, { tls });
+  running.push(proxy);
+  assert.match(proxy.url, /^https:/);
+  const applied = await runCliInProcess(['apply', '--auto-approve'], { cwd, env: { ...ENV, HTTPS_PROXY: proxy.url } });
+  assert.is(applied.code, 0, applied.stderr);
+  assert.ok(proxy.seen.length > 0 && proxy.seen.every((s) => s.method === 'CONNECT'));
+  assert.ok(emulator.requests.length > 2);
+
+  // An http:// portal through the same https:// proxy: absolute-form requests over TLS to the proxy.
+  const apigee = await startApigee('edge');
+  running.push(apigee);
+  const plain = await startProxy({ 'apigee.proxied.test:80': portOf(apigee) }, { tls });
+  running.push(plain);
+  const project = writeLoadProject([{ name: 'apigee-prod', provider: 'apigee', url: 'http://apigee.proxied.test', extra: '    insecure: true\n    caFile: ca.pem' }], 1);
+  writeFileSync(join(project.cwd, 'ca.pem'), readFileSync(join(proxyCerts, 'ca.pem')));
+  const planned = await runCliInProcess(['plan'], { cwd: project.cwd, env: { ...ENV, HTTP_PROXY: plain.url } });
+  assert.is(planned.code, 0, planned.stderr);
+  assert.ok(plain.seen.length > 0 && plain.seen.every((s) => s.target.startsWith('http://apigee.proxied.test/')));
 });
 
 test('http through a proxy: absolute-form requests, a 407 named as the proxy\'s, plan and apply against the Apigee emulator', async () => {

@@ -69,6 +69,7 @@ export function openRoute(root: URL, settings: RouteSettings): Route {
       send({
         host: bareHost(proxy.url),
         port: proxy.url.port,
+        ...(proxySecure ? { servername: proxyServername(proxy.url) } : {}),
         path: url.href,
         method: options.method,
         headers: { ...options.headers, host: url.host, ...authorization },
@@ -127,6 +128,14 @@ function bareHost(url: URL): string {
   return url.hostname.replace(/^\[|\]$/g, '');
 }
 
+/**
+ * TLS to an https:// proxy is checked against the proxy's name. node:https would take the Host
+ * header's (the target's) instead; '' for an address, which is then checked as an IP.
+ */
+function proxyServername(url: URL): string {
+  return isIP(bareHost(url)) === 0 ? bareHost(url) : '';
+}
+
 function effectivePort(url: URL): number {
   return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
 }
@@ -174,6 +183,7 @@ class TunnelAgent extends HttpsAgent {
       method: 'CONNECT',
       path: authority,
       headers: { host: authority, ...this.authorization },
+      ...(this.proxy.protocol === 'https:' ? { servername: proxyServername(this.proxy) } : {}),
       agent: false,
       rejectUnauthorized: true,
       ...(ca ? { ca } : {}),
