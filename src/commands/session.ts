@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { UserError } from '../model/diagnostic.ts';
 import type { TargetConfig } from '../model/target.ts';
 import { getProviderKind, sandboxFor } from '../registry.ts';
 import type { Provider, ProviderKind } from '../providers/provider.ts';
@@ -31,6 +32,7 @@ export function sandboxStateDir(cwd: string): string {
  * process that finds a sandbox in use (`apiproducts apply`).
  */
 export async function openTargets(targets: readonly TargetConfig[], cwd: string, io: Pick<Io, 'env' | 'err'>, command: string): Promise<OpenTargets> {
+  refuseUnverifiedTls(targets, io.env);
   const closers: (() => Promise<void>)[] = [];
   const sessions: TargetSession[] = [];
   try {
@@ -58,4 +60,19 @@ export async function openTargets(targets: readonly TargetConfig[], cwd: string,
       await Promise.all(closers.map((close) => close()));
     },
   };
+}
+
+/**
+ * `NODE_TLS_REJECT_UNAUTHORIZED=0` asks Node to skip certificate checks. The transport verifies
+ * anyway (it sets rejectUnauthorized itself), but a run that seems to honour the setting while
+ * ignoring it hides the real problem: refused before any real target is contacted. Sandboxes are
+ * plain http on 127.0.0.1, so the setting changes nothing for them.
+ */
+function refuseUnverifiedTls(targets: readonly TargetConfig[], env: Io['env']): void {
+  const real = targets.find((target) => !target.sandbox);
+  if (!real || (env['NODE_TLS_REJECT_UNAUTHORIZED'] !== '0' && process.env['NODE_TLS_REJECT_UNAUTHORIZED'] !== '0')) return;
+  throw new UserError(
+    `NODE_TLS_REJECT_UNAUTHORIZED=0 is set, and apiproducts always verifies TLS certificates: target ${real.name} was not contacted; ` +
+      'unset the variable, and to trust a private CA set caFile: (its PEM file, relative to apiproducts.yaml) on the target',
+  );
 }

@@ -17,6 +17,8 @@ export interface TargetConfig {
   timeoutMs?: number;
   /** Absolute path of `caFile:` (PEM certificates of a private CA to trust), when set. */
   caFile?: string;
+  /** The PEM text of `caFile`, read once (bounded) by validate: the transport never reads the file. */
+  ca?: string;
   /** The whole entry as written, for the provider to read its own keys from. */
   settings: Record<string, unknown>;
   source: SourcePosition;
@@ -48,4 +50,13 @@ export interface Endpoint {
    * command's environment (default `process.env`), injected so that a run in-process reads its own.
    */
   env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Loopback (localhost, *.localhost, 127.0.0.0/8, ::1): nothing sent there leaves the machine. Plain
+ * http:// is allowed to it, and it is never sent through a proxy (the proxy's loopback is not ours).
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
 }

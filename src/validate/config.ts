@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { DocumentLocator } from '../model/positions.ts';
 import { collectSecrets } from '../model/secrets.ts';
-import type { Config, TargetConfig } from '../model/target.ts';
+import { isLoopbackHost, type Config, type TargetConfig } from '../model/target.ts';
 import { displayPath, type ReadConfigResult } from '../load/read-config.ts';
 import { checkCharacters } from './characters.ts';
 import { positionKey } from './product-documents.ts';
@@ -43,7 +43,7 @@ export function checkConfig(read: ReadConfigResult, cwd: string): CheckedConfig 
   const raw = document.value as { targets?: unknown; prune?: boolean; concurrency?: number };
   const entries = isRecord(raw) && isRecord(raw.targets) ? Object.entries(raw.targets) : [];
   const targets = entries.flatMap(([name, entry]) => (isRecord(entry) ? [buildTarget(name, entry, document.locator, diagnostics, absolute, cwd)] : []));
-  dropSecretsAtUrlCredentials(diagnostics);
+  dropShadowed(diagnostics);
   if (!schema.valid || read.diagnostics.some((d) => d.severity === 'error')) return { diagnostics, secrets: secretStrings };
 
   const config: Config = {
@@ -55,12 +55,17 @@ export function checkConfig(read: ReadConfigResult, cwd: string): CheckedConfig 
   return { config, diagnostics, secrets: secretStrings };
 }
 
-/** `config/url-credentials` says more about a password in a url than the generic `secret/literal`. */
-function dropSecretsAtUrlCredentials(diagnostics: Diagnostic[]): void {
-  const at = new Set(diagnostics.filter((d) => d.rule === 'config/url-credentials').map((d) => positionKey(d.source)));
-  for (let i = diagnostics.length - 1; i >= 0; i--) {
-    const d = diagnostics[i];
-    if (d?.rule === 'secret/literal' && at.has(positionKey(d.source))) diagnostics.splice(i, 1);
+/**
+ * Where a specific rule and a generic one flag the same value, the specific one says more:
+ * `config/url-credentials` over `secret/literal`, `config/url-scheme` over the schema's url format.
+ */
+function dropShadowed(diagnostics: Diagnostic[]): void {
+  for (const [specific, generic] of [['config/url-credentials', 'secret/literal'], ['config/url-scheme', 'schema/format']] as const) {
+    const at = new Set(diagnostics.filter((d) => d.rule === specific).map((d) => positionKey(d.source)));
+    for (let i = diagnostics.length - 1; i >= 0; i--) {
+      const d = diagnostics[i];
+      if (d?.rule === generic && at.has(positionKey(d.source))) diagnostics.splice(i, 1);
+    }
   }
 }
 
@@ -119,6 +124,18 @@ function buildTarget(
       message: `target "${name}" has no url and is not a sandbox`,
       fix: 'set url to the root of the management API (e.g. https://api7.example.com:7443), or sandbox: true',
       source: target.source,
+      target: name,
+    });
+    return target;
+  }
+  const scheme = unsupportedScheme(url);
+  if (scheme) {
+    diagnostics.push({
+      severity: 'error',
+      rule: 'config/url-scheme',
+      message: `targets.${name}.url uses the ${scheme} scheme; a management API is reached over https:// or http://`,
+      fix: 'write the https:// root of the management API, e.g. https://api7.example.com:7443',
+      source: locator.locate(['targets', name, 'url']),
       target: name,
     });
     return target;
@@ -185,35 +202,76 @@ function readTransport(target: TargetConfig, entry: Record<string, unknown>, loc
   const caFile = entry['caFile'];
   if (typeof caFile !== 'string' || caFile === '' || target.sandbox) return;
   const path = isAbsolute(caFile) ? caFile : resolve(dirname(configFile), caFile);
-  let text: string | undefined;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    diagnostics.push({
-      severity: 'error',
-      rule: 'config/ca-file',
-      message: `targets.${name}.caFile: cannot read ${displayPath(path, cwd)} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
-      fix: 'point caFile at the PEM file of your private CA, relative to apiproducts.yaml',
-      source: locator.locate(['targets', name, 'caFile']),
-      target: name,
-    });
-    return;
+  const problem = (message: string, fix: string): void => {
+    diagnostics.push({ severity: 'error', rule: 'config/ca-file', message: `targets.${name}.caFile: ${message}`, fix, source: locator.locate(['targets', name, 'caFile']), target: name });
+  };
+  // As written when absolute: a path outside the project reads worse as ../../../dev/zero.
+  const shown = isAbsolute(caFile) ? caFile : displayPath(path, cwd);
+  const read = readBounded(path);
+  if (read.error !== undefined) return problem(`cannot read ${shown} (${read.error})`, 'point caFile at the PEM file of your private CA, relative to apiproducts.yaml');
+  if (read.kind !== undefined) return problem(`${shown} is ${read.kind}, not a regular file`, 'point caFile at the PEM file of your private CA, relative to apiproducts.yaml');
+  if (read.text === undefined) {
+    return problem(`${shown} is larger than ${CA_FILE_MAX_BYTES / 1024 / 1024} MiB; a CA bundle is a few hundred KiB`, 'point caFile at the PEM file of your private CA, not at a whole certificate store');
   }
-  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
-    diagnostics.push({
-      severity: 'error',
-      rule: 'config/ca-file',
-      message: `targets.${name}.caFile: ${displayPath(path, cwd)} holds no PEM certificate (no -----BEGIN CERTIFICATE----- line)`,
-      fix: 'export the CA certificate in PEM format (openssl x509 -in ca.der -inform der -out ca.pem)',
-      source: locator.locate(['targets', name, 'caFile']),
-      target: name,
-    });
-    return;
+  if (!read.text.includes('-----BEGIN CERTIFICATE-----')) {
+    return problem(`${shown} holds no PEM certificate (no -----BEGIN CERTIFICATE----- line)`, 'export the CA certificate in PEM format (openssl x509 -in ca.der -inform der -out ca.pem)');
   }
   target.caFile = path;
+  target.ca = read.text;
 }
 
-/** Loopback (localhost, 127.0.0.0/8, ::1) is exempt: nothing leaves the machine. */
+/** The public roots Node bundles are ~220 KiB of PEM: a caFile above this is not a CA bundle. */
+export const CA_FILE_MAX_BYTES = 1024 * 1024;
+
+/**
+ * The one read of a caFile: a regular file of at most CA_FILE_MAX_BYTES. Opened non-blocking and
+ * checked on the open descriptor, so that a FIFO cannot hang the run and a device (/dev/zero) or a
+ * file swapped after a check is never read without bound. `text` is absent when the file is too large.
+ */
+function readBounded(path: string): { error?: string; kind?: string; text?: string } {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return { error: (error as NodeJS.ErrnoException).code ?? 'unreadable' };
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { kind: fileKind(stats) };
+    if (stats.size > CA_FILE_MAX_BYTES) return {};
+    // One byte more than the cap: a file that grew since fstat is still caught.
+    const buffer = Buffer.alloc(CA_FILE_MAX_BYTES + 1);
+    let size = 0;
+    for (let n = 1; n > 0 && size < buffer.length; size += n) n = readSync(fd, buffer, size, buffer.length - size, null);
+    return size > CA_FILE_MAX_BYTES ? {} : { text: buffer.subarray(0, size).toString('utf8') };
+  } catch (error) {
+    return { error: (error as NodeJS.ErrnoException).code ?? 'unreadable' };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fileKind(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** What a url may name: the management API over HTTP. ftp:, file:, data: and the rest are not one. */
+function unsupportedScheme(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined; // the schema's format check reports unparsable URLs
+  }
+  return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? undefined : parsed.protocol;
+}
+
+/** Loopback is exempt: nothing leaves the machine. */
 function isPlainHttpToRemoteHost(url: string): boolean {
   let parsed: URL;
   try {
@@ -221,9 +279,7 @@ function isPlainHttpToRemoteHost(url: string): boolean {
   } catch {
     return false; // the schema's format check reports unparsable URLs
   }
-  if (parsed.protocol !== 'http:') return false;
-  const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  return !(host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1');
+  return parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { tempDir } from '../helpers/temp.ts';
+import { execFileSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -107,7 +108,30 @@ function generatedCases(): Case[] {
   const huge = seededCopy(join(repoRoot, 'test', 'fixtures', 'invalid', 'wrong-type'), 'api7');
   writeFileSync(join(huge.cwd, 'products', 'huge.yaml'), `name: huge\ndescription: ${'x'.repeat(20 * 1024 * 1024)}\n`);
   const directory = seededCopy(join(repoRoot, 'test', 'fixtures', 'invalid', 'wrong-type'), 'api7');
+  // A FIFO would block a plain read forever; a 2 MiB "CA bundle" is not one. Neither can be committed.
+  const caFile = (file: string, make: (path: string) => void): ReturnType<typeof seededCopy> => {
+    const copy = seededCopy(join(repoRoot, 'test', 'fixtures', 'invalid', 'ca-file-device'), 'api7');
+    const config = join(copy.cwd, 'apiproducts.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('/dev/zero', file));
+    make(join(copy.cwd, file));
+    return copy;
+  };
+  const fifo = caFile('ca.fifo', (path) => execFileSync('mkfifo', [path]));
+  const oversized = caFile('bundle.pem', (path) => writeFileSync(path, `-----BEGIN CERTIFICATE-----\n${'A'.repeat(2 * 1024 * 1024)}\n`));
+  const caFix = '\n  fix: point caFile at the PEM file of your private CA, relative to apiproducts.yaml';
   return [
+    {
+      name: 'generated: caFile naming a FIFO',
+      ...fifo,
+      lines: [`apiproducts.yaml:6:13 error [config/ca-file] targets.api7-prod.caFile: ca.fifo is a named pipe, not a regular file${caFix}`],
+      args: [['validate'], ['plan']],
+    },
+    {
+      name: 'generated: caFile of 2 MiB',
+      ...oversized,
+      lines: ['apiproducts.yaml:6:13 error [config/ca-file] targets.api7-prod.caFile: bundle.pem is larger than 1 MiB; a CA bundle is a few hundred KiB\n  fix: point caFile at the PEM file of your private CA, not at a whole certificate store'],
+      args: [['validate'], ['plan']],
+    },
     {
       name: 'generated: a 20 MB product file',
       ...huge,

@@ -1,44 +1,23 @@
 /**
  * Transport security settings: TLS verification is on by default; `caFile` trusts a private CA
  * (a CA and a server certificate made by `openssl` at test time, served by the API7 emulator over
- * https); plain http:// to a non-loopback host needs `insecure: true`; `timeout` is validated.
+ * https); NODE_TLS_REJECT_UNAUTHORIZED=0 is refused; caFile is read bounded (no device, FIFO or
+ * file over 1 MiB); plain http:// to a non-loopback host needs `insecure: true`; `timeout` is validated.
  */
-import { tempDir } from '../helpers/temp.ts';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startApi7Emulator, type Api7Emulator } from '../../src/sandbox/api7/server.ts';
 import { seedApi7State } from '../../src/sandbox/api7/state.ts';
-import { runCli } from '../helpers/project.ts';
+import { createHttpClient } from '../../src/providers/transport/http.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
+import { copyExampleProject, runCli } from '../helpers/project.ts';
+import { hasOpenssl, makeCertificates } from './certificates.ts';
 import { applyHere, ENV, planHere, SECRETS, targetYaml, writeLoadProject } from './harness.ts';
 
 const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
-
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A private CA, a server certificate it signed for 127.0.0.1, and an unrelated CA: PEM files in a temp dir. */
-function makeCertificates(): string {
-  const dir = tempDir('apiproducts-tls-');
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  for (const ca of ['ca', 'other-ca']) {
-    openssl('req', '-x509', ...ec, '-keyout', `${ca}.key`, '-out', `${ca}.pem`, '-days', '2', '-subj', `/CN=apiproducts test ${ca}`,
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-  }
-  openssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
-  openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'server.ext');
-  return dir;
-}
 
 const tlsTest = hasOpenssl() ? test : test.skip;
 let emulator: Api7Emulator | undefined;
@@ -75,6 +54,32 @@ tlsTest('https with a private CA: refused without caFile (one clear line, exit 1
   const other = await planHere(project.cwd);
   assert.is(other.code, 1);
   assert.match(other.stderr, 'is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE)');
+
+  // Verification cannot be turned off underneath: the run is refused before any request.
+  const sent = emulator.requests.length;
+  const unverified = await runCliInProcess(['plan'], { cwd: project.cwd, env: { ...ENV, NODE_TLS_REJECT_UNAUTHORIZED: '0' } });
+  assert.is(unverified.code, 1);
+  assert.not.match(unverified.stderr, STACK_FRAME);
+  assert.match(unverified.stderr, 'NODE_TLS_REJECT_UNAUTHORIZED=0 is set, and apiproducts always verifies TLS certificates: target api7-prod was not contacted; unset the variable, and to trust a private CA set caFile:');
+  assert.is(emulator.requests.length, sent);
+
+  // And the transport itself sets rejectUnauthorized, so the variable in this process changes nothing.
+  const before = process.env['NODE_TLS_REJECT_UNAUTHORIZED'];
+  process.env['NODE_TLS_REJECT_UNAUTHORIZED'] = '0';
+  try {
+    const client = createHttpClient({ baseUrl: emulator.url, headers: () => ({}), describeError: () => '', env: {} });
+    const error = await client.request('GET', '/api/portals').then(() => undefined, (e: unknown) => e as Error);
+    assert.match(error?.message ?? 'answered', 'is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE)');
+  } finally {
+    if (before === undefined) delete process.env['NODE_TLS_REJECT_UNAUTHORIZED'];
+    else process.env['NODE_TLS_REJECT_UNAUTHORIZED'] = before;
+  }
+});
+
+test('NODE_TLS_REJECT_UNAUTHORIZED=0 does not stop a sandbox run: plain http on 127.0.0.1 has no certificate to check', async () => {
+  const cwd = copyExampleProject();
+  const result = await runCliInProcess(['plan'], { cwd, env: { NODE_TLS_REJECT_UNAUTHORIZED: '0' } });
+  assert.is(result.code, 0, result.stderr);
 });
 
 test('caFile and timeout are checked offline with their position; http:// to a remote host needs insecure: true', async () => {
@@ -89,6 +94,20 @@ test('caFile and timeout are checked offline with their position; http:// to a r
   const missing = await validate(targetYaml({ ...base, extra: '    caFile: certs/nowhere.pem' }));
   assert.is(missing.code, 1);
   assert.match(missing.stdout + missing.stderr, /apiproducts\.yaml:7:13 error \[config\/ca-file\] targets\.api7-prod\.caFile: cannot read certs\/nowhere\.pem \(ENOENT\)/);
+
+  // Read once, bounded: a FIFO would block a plain read forever, an oversized file is not a CA bundle.
+  execFileSync('mkfifo', [join(project.cwd, 'ca.fifo')]);
+  const fifo = await validate(targetYaml({ ...base, extra: '    caFile: ca.fifo' }));
+  assert.is(fifo.code, 1);
+  assert.match(fifo.stdout + fifo.stderr, 'apiproducts.yaml:7:13 error [config/ca-file] targets.api7-prod.caFile: ca.fifo is a named pipe, not a regular file');
+  const pem = '-----BEGIN CERTIFICATE-----\n' + 'A'.repeat(64) + '\n';
+  writeFileSync(join(project.cwd, 'huge.pem'), pem.repeat(Math.ceil((1024 * 1024) / pem.length) + 1));
+  assert.ok(statSync(join(project.cwd, 'huge.pem')).size > 1024 * 1024);
+  const huge = await validate(targetYaml({ ...base, extra: '    caFile: huge.pem' }));
+  assert.is(huge.code, 1);
+  assert.match(huge.stdout + huge.stderr, 'apiproducts.yaml:7:13 error [config/ca-file] targets.api7-prod.caFile: huge.pem is larger than 1 MiB; a CA bundle is a few hundred KiB');
+  const dir = await validate(targetYaml({ ...base, extra: '    caFile: products' }));
+  assert.match(dir.stdout + dir.stderr, 'targets.api7-prod.caFile: products is a directory, not a regular file');
 
   writeFileSync(join(project.cwd, 'not-a-cert.pem'), 'hello\n');
   const notPem = await validate(targetYaml({ ...base, extra: '    caFile: not-a-cert.pem' }));

@@ -105,7 +105,7 @@ export function createApi7Client(target: TargetConfig, endpoint: Endpoint, optio
     baseUrl: endpoint.url,
     headers: () => ({ 'X-API-KEY': token() }),
     describeError: describeApi7Error,
-    ...transportFor(target, traffic, options),
+    ...transportFor(target, endpoint, traffic, options),
   });
   // Shared by every list of this target, so a size learnt on one list serves the others.
   const pageSizes = new PageSizes(PAGE_SIZES);

@@ -167,7 +167,7 @@ export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, opt
     },
     // The shared client masks whole header values; a server echoing only the token is masked here.
     describeError: (status, body) => oneLine(describeApigeeError(status, body), secrets),
-    ...transportFor(target, traffic, options),
+    ...transportFor(target, endpoint, traffic, options),
   });
   const orgPath = (suffix: string): string => {
     if (!org) throw new ProviderError(`target ${target.name} has no org (the Apigee organization name)`);

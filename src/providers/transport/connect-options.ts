@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import type { TargetConfig } from '../../model/target.ts';
+import type { Endpoint, TargetConfig } from '../../model/target.ts';
 import { DEFAULT_TIMEOUT_MS, type HttpClientOptions } from './http.ts';
-import { ProviderError } from './provider-error.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
 import type { Traffic } from './traffic.ts';
 
@@ -18,14 +16,16 @@ export interface ConnectOptions {
   traffic?: Traffic;
 }
 
-/** The transport settings of a target: its timeout and CA file, the read retries, the gate. */
+/**
+ * The transport settings of a target: its timeout, its CA (read once, bounded, by validate), the
+ * environment its proxy variables come from, the read retries, the gate.
+ */
 export function transportFor(
   target: TargetConfig,
+  endpoint: Endpoint,
   traffic: Traffic,
   options: ConnectOptions = {},
-): Pick<HttpClientOptions, 'timeoutMs' | 'ca' | 'maxBodyBytes' | 'retry' | 'sleep' | 'traffic' | 'timeoutSource'> {
-  const caFile = target.caFile;
-  let ca: string | undefined;
+): Pick<HttpClientOptions, 'timeoutMs' | 'ca' | 'env' | 'maxBodyBytes' | 'retry' | 'sleep' | 'traffic' | 'timeoutSource'> {
   return {
     timeoutMs: options.timeoutMs ?? target.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     timeoutSource:
@@ -35,19 +35,8 @@ export function transportFor(
     retry: options.retry ?? DEFAULT_RETRY,
     ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
     traffic,
+    env: endpoint.env ?? process.env,
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
-    ...(caFile === undefined
-      ? {}
-      : {
-          ca: () => {
-            if (ca !== undefined) return ca;
-            try {
-              ca = readFileSync(caFile, 'utf8');
-            } catch (error) {
-              throw new ProviderError(`cannot read caFile ${caFile} of target ${target.name} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
-            }
-            return ca;
-          },
-        }),
+    ...(target.ca === undefined ? {} : { ca: target.ca }),
   };
 }

@@ -7,12 +7,11 @@
  * Not `fetch`: Node's fetch cannot be given a private CA without importing undici, and node:https
  * takes `ca` directly (DESIGN §4: TLS verification on, `caFile` for private CAs).
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { rootCertificates } from 'node:tls';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { RetryPolicy } from './retry.ts';
 import type { Traffic } from './traffic.ts';
 import { ProviderError } from './provider-error.ts';
+import { openRoute, ProxyFailure, proxyRefusal, type Env, type Route } from './proxy.ts';
 import { sendWithRetry, type WriteSafety } from './uncertain-writes.ts';
 
 export type QueryValue = string | number | boolean | undefined;
@@ -29,8 +28,10 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** The server's own words for a non-2xx body (e.g. its `error_msg`), one line. */
   describeError: (status: number, body: string) => string;
-  /** PEM certificates trusted besides Node's bundled roots (a private CA); https only. */
-  ca?: () => string;
+  /** PEM certificates trusted besides Node's bundled roots (a private CA, read by validate); https only. */
+  ca?: string;
+  /** Where the proxy variables are read (the command's environment); none when absent. */
+  env?: Env;
   /** Longest body read; a longer answer is refused (default 64 MiB). */
   maxBodyBytes?: number;
   /** Retries of every request on 429, 5xx, timeouts and network errors (uncertain-writes.ts); none when absent. */
@@ -71,26 +72,25 @@ class Abandoned extends Error {
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { baseUrl, headers, timeoutMs = DEFAULT_TIMEOUT_MS, describeError, maxBodyBytes = MAX_BODY_BYTES, retry, traffic } = options;
   const root = new URL(baseUrl);
-  const secure = root.protocol === 'https:';
-  let agent: HttpAgent | undefined;
-  // Made on first use: reading the CA file may fail, and that must be a request's error.
-  const agentFor = (): HttpAgent => {
-    if (agent) return agent;
-    if (!secure) return (agent = new HttpAgent({ keepAlive: true }));
-    const extra = options.ca?.();
-    return (agent = new HttpsAgent({ keepAlive: true, ...(extra ? { ca: [...rootCertificates, extra] } : {}) }));
-  };
+  let route: Route | undefined;
+  // Made on first use: an unusable proxy setting must be a request's error, not a crash at connect.
+  const routeFor = (): Route =>
+    (route ??= openRoute(root, { ...(options.ca === undefined ? {} : { ca: options.ca }), env: options.env ?? {}, timeoutMs }));
 
   const once = async <T>(method: string, path: string, { query, body }: RequestOptions): Promise<T> => {
     const url = buildUrl(root, path, query);
     const what = `${method} ${path}`;
     const sent = headers();
-    const secrets = Object.values(sent);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const ticket = await traffic?.acquire();
     let response: RawResponse;
+    let secrets = Object.values(sent);
+    let via = '';
     try {
-      response = await exchange(url, {
+      const chosen = routeFor();
+      if (chosen.secret) secrets = [...secrets, chosen.secret];
+      if (chosen.proxy) via = ` through proxy ${chosen.proxy}`;
+      response = await exchange(url, chosen, {
         method,
         headers: {
           accept: 'application/json',
@@ -98,19 +98,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           ...sent,
         },
         payload,
-        agent: agentFor(),
         timeoutMs,
         maxBodyBytes,
-        secure,
       });
     } catch (error) {
       if (ticket) traffic!.release(ticket);
-      throw requestError(error, root, what, timeoutMs, maxBodyBytes, options.timeoutSource);
+      throw requestError(error, root, via, what, timeoutMs, maxBodyBytes, options.timeoutSource);
     }
     const retryAfter = parseRetryAfter(headerValue(response.headers['retry-after']));
     if (ticket) {
       traffic!.release(ticket, response.status === 429 ? { rateLimited: true, retryAfterMs: (retryAfter ?? 0) * 1000 } : {});
     }
+    // An http:// target through a proxy: a 407 is the proxy's answer, not the portal's.
+    if (response.status === 407 && route?.proxy) throw new ProviderError(`${what}: ${proxyRefusal(407, route.proxy, route.variable, 'the request').message}`);
     if (response.status < 200 || response.status >= 300) {
       const described = oneLine(describeServerError(response, describeError), secrets);
       const retryable = response.status === 429 || response.status >= 500;
@@ -138,16 +138,13 @@ interface Exchange {
   method: string;
   headers: Record<string, string>;
   payload: string | undefined;
-  agent: HttpAgent;
   timeoutMs: number;
   maxBodyBytes: number;
-  secure: boolean;
 }
 
 /** One request and its whole body, abandoned past the timeout or the size cap. */
-function exchange(url: URL, how: Exchange): Promise<RawResponse> {
+function exchange(url: URL, route: Route, how: Exchange): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const send = how.secure ? httpsRequest : httpRequest;
     let settled = false;
     const finish = (error: unknown, value?: RawResponse): void => {
       if (settled) return;
@@ -156,7 +153,7 @@ function exchange(url: URL, how: Exchange): Promise<RawResponse> {
       if (error) reject(error);
       else resolve(value!);
     };
-    const request = send(url, { method: how.method, headers: how.headers, agent: how.agent });
+    const request = route.request(url, { method: how.method, headers: how.headers });
     const timer = setTimeout(() => {
       request.destroy(new Abandoned('timeout'));
       finish(new Abandoned('timeout'));
@@ -222,13 +219,18 @@ function buildUrl(root: URL, path: string, query: Record<string, QueryValue> | u
 /** TLS verification failures: not retryable, and the fix is a setting. */
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL|DEPTH_ZERO/;
 
-/** Timeout, size cap, refused, reset, DNS failure or TLS: name the host and the cause, never the headers. */
-function requestError(error: unknown, root: URL, what: string, timeoutMs: number, maxBodyBytes: number, timeoutSource?: string): ProviderError {
+/**
+ * Timeout, size cap, refused, reset, DNS failure, TLS or the proxy: name the host (and the proxy,
+ * `via`) and the cause, never the headers. A proxy's refusal is retried only when it is a 5xx or a
+ * network error, as the same failure of the target would be.
+ */
+function requestError(error: unknown, root: URL, via: string, what: string, timeoutMs: number, maxBodyBytes: number, timeoutSource?: string): ProviderError {
   if (error instanceof ProviderError) return error;
+  if (error instanceof ProxyFailure) return new ProviderError(`${what}: ${error.message}`, undefined, error.retryable);
   const host = root.host;
   if (error instanceof Abandoned && error.reason === 'timeout') {
     const source = timeoutSource ? ` (${timeoutSource})` : '';
-    return new ProviderError(`${what}: ${host} did not answer within ${formatSeconds(timeoutMs)}${source}`, undefined, true);
+    return new ProviderError(`${what}: ${host}${via} did not answer within ${formatSeconds(timeoutMs)}${source}`, undefined, true);
   }
   if (error instanceof Abandoned) {
     return new ProviderError(`${what}: the answer from ${host} is larger than ${formatBytes(maxBodyBytes)}; refused without reading it`, undefined, false);
@@ -243,9 +245,9 @@ function requestError(error: unknown, root: URL, what: string, timeoutMs: number
     );
   }
   if (code === 'ECONNRESET' || code === 'EPIPE') {
-    return new ProviderError(`${what}: the connection to ${host} was dropped before the answer was complete (${code})`, undefined, true);
+    return new ProviderError(`${what}: the connection to ${host}${via} was dropped before the answer was complete (${code})`, undefined, true);
   }
-  return new ProviderError(`${what}: cannot reach ${host} (${oneLine(code ?? message, [])})`, undefined, true);
+  return new ProviderError(`${what}: cannot reach ${host}${via} (${oneLine(code ?? message, [])})`, undefined, true);
 }
 
 function formatSeconds(ms: number): string {
