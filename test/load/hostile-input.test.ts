@@ -122,6 +122,7 @@ test('openapi: a directory on the way that links outside the project is refused 
   const lines = loadAndValidate({ cwd, kinds: getProviderKind }).diagnostics.map(formatDiagnostic);
   assert.equal(lines, [
     'products/p.yaml:3:43 error [product/openapi-outside-project] openapi path "./specs/passwd" is a symbolic link to a file outside the project directory\n  fix: copy the OpenAPI file into the project instead of linking to it',
+    'products/specs:1:1 error [products/link-to-directory] the directory is a symbolic link; links to directories under products/ are not followed, so nothing in it was read\n  fix: move the directory into products/, or link each file instead',
   ]);
 });
 
@@ -144,6 +145,7 @@ test('the API7 provider: an openapi path naming a directory is reported, not thr
   );
   assert.equal(lines, [
     'products/p.yaml:3:43 error [api7/openapi-unreadable] OpenAPI file products/specs is a directory\n  fix: point openapi at the OpenAPI document itself, e.g. ./specs/weather.yaml',
+    'products/specs/w.yaml:1:1 error [products/unreferenced-spec] this OpenAPI document is referenced by no product (targets.<target>.openapi); it was not read\n  fix: reference it from a product, or move it out of products/',
   ]);
 });
 
