@@ -1,12 +1,13 @@
 import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { Diagnostic } from '../model/diagnostic.ts';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
 import type { ReferencedFile } from '../model/referenced-file.ts';
 import { realTarget } from './openapi-path.ts';
 import { parseYamlFile, type ParsedDocument } from './parse-yaml.ts';
 import { displayPath } from './read-config.ts';
 import { readReferencedFiles } from './referenced-files.ts';
 import { readTextFile } from './read-text.ts';
+import { positionIn } from './yaml-check.ts';
 
 /** A file that went into the run, with its exact text: the config digest is computed from these. */
 export interface ProjectFile {
@@ -35,13 +36,21 @@ export interface ReadProductsResult {
 }
 
 /**
- * Which YAML files are product files. OpenAPI documents referenced by external products
- * (`openapi: ./specs/x.yaml`) live in the same tree, so two rules keep them out:
- * - a directory named `specs` is not searched at all (the convention the examples follow);
- * - a file whose top level has an `openapi` or `swagger` key is an API description, not a product.
- * Hidden directories (`.git`, `.apiproducts`) and `node_modules` are skipped too.
+ * What a file under the products directory is, decided here and nowhere else (DESIGN §11):
+ * - a product file: `*.yaml` / `*.yml` outside `specs/` whose documents have no top-level
+ *   `openapi` or `swagger` key;
+ * - a file some product references (`openapi: ./specs/x.yaml`): a file in a `specs/` directory,
+ *   a `*.json` file, a YAML file with a top-level `openapi`/`swagger` key, or any other file;
+ * - an error, for everything else: such a file that no product references (a product file with a
+ *   stray `openapi:` key looks like an API description, and would otherwise vanish and be pruned),
+ *   a symbolic link to a directory, anything that is not a regular file.
+ * Ignored, by name: names starting with `.` (`.git`, `.DS_Store`, `.apiproducts`: tool state) and
+ * `*.md` (a README next to the products); neither can be mistaken for a product. Symbolic links to
+ * files are followed when they stay inside the project; links to directories are refused, not
+ * followed: following them needs loop detection and can show one product under two paths, and a
+ * file link does every job a directory link would.
  */
-const SKIPPED_DIRECTORIES = new Set(['specs', 'node_modules']);
+const SPECS_DIRECTORY = 'specs';
 
 const TOO_LARGE_FIX = 'split it: one product per file (a product file is a few KiB)';
 
@@ -68,25 +77,40 @@ export function readProducts(dir: string, cwd: string): ReadProductsResult {
     });
     return { products, files, diagnostics };
   }
-  const listed = listYamlFiles(root);
-  for (const { path: absolutePath, isLink } of listed) {
-    const file = displayPath(absolutePath, cwd);
-    if (isLink && linksOutside(absolutePath, projectRoots)) {
-      diagnostics.push({
-        severity: 'error',
-        rule: 'products/link-outside-project',
-        message: 'the file is a symbolic link to a file outside the project directory; it was not read',
-        fix: 'copy the product file into the project instead of linking to it',
-        source: { file, line: 1, column: 1 },
-      });
+  const listed = listFiles(root);
+  // Files that are not products: each must be referenced by one (known once every product is read).
+  const described: { entry: ListedFile; file: string; at: SourcePosition; strayKey: boolean }[] = [];
+  const refuse = (file: string, rule: string, message: string, fix: string, at?: SourcePosition) =>
+    diagnostics.push({ severity: 'error', rule, message, fix, source: at ?? { file, line: 1, column: 1 } });
+  for (const entry of listed) {
+    const file = displayPath(entry.path, cwd);
+    if (entry.kind === 'directory-link') {
+      refuse(file, 'products/link-to-directory', 'the directory is a symbolic link; links to directories under products/ are not followed, so nothing in it was read', 'move the directory into products/, or link each file instead');
       continue;
     }
-    const text = readTextFile(absolutePath, file, 'a product file', TOO_LARGE_FIX);
+    if (entry.kind === 'special') {
+      refuse(file, 'products/not-a-file', 'this is not a regular file (a device, socket or pipe); it was not read', 'remove it from products/');
+      continue;
+    }
+    if (entry.kind === 'spec' || entry.kind === 'other') {
+      described.push({ entry, file, at: { file, line: 1, column: 1 }, strayKey: false });
+      continue;
+    }
+    if (entry.isLink && linksOutside(entry.path, projectRoots)) {
+      refuse(file, 'products/link-outside-project', 'the file is a symbolic link to a file outside the project directory; it was not read', 'copy the product file into the project instead of linking to it');
+      continue;
+    }
+    const text = readTextFile(entry.path, file, 'a product file', TOO_LARGE_FIX);
     diagnostics.push(...text.diagnostics);
     const content = text.content;
     if (content === undefined) continue;
     const parsed = parseYamlFile(content, file);
-    if (parsed.apiDescription) continue;
+    if (parsed.apiDescription) {
+      const key = /^(openapi|swagger)[ \t]*:/m.exec(content);
+      const at = key ? positionIn(content, key.index, file) : { file, line: 1, column: 1 };
+      described.push({ entry, file, at, strayKey: /^(?:name|targets)[ \t]*:/m.test(content) });
+      continue;
+    }
     files.push({ path: file, content });
     diagnostics.push(...parsed.diagnostics);
     if (parsed.documents.length === 0 && !parsed.diagnostics.some((d) => d.severity === 'error')) {
@@ -98,20 +122,33 @@ export function readProducts(dir: string, cwd: string): ReadProductsResult {
         source: { file, line: 1, column: 1 },
       });
     }
-    const product: LoadedProductFile = { file, absolutePath, documents: parsed.documents };
+    const product: LoadedProductFile = { file, absolutePath: entry.path, documents: parsed.documents };
     for (const document of parsed.documents) {
       const referenced = readReferencedFiles(document.value, product, projectRoots, specs);
       if (referenced) product.referenced = { ...product.referenced, ...referenced };
     }
     products.push(product);
   }
-  if (listed.length === 0) {
+  if (!listed.some((entry) => entry.kind === 'product')) {
     diagnostics.push({
       severity: 'warning',
       rule: 'products/none',
       message: `no product files (*.yaml, *.yml) found under ${shownRoot}/`,
       fix: 'add a product file, or point at the right directory with --products DIR',
     });
+  }
+  // After every product is read: only then is it known which descriptions some product references
+  // (by the path as written, also when that path is refused: the product's error says why).
+  const referenced = new Set(products.flatMap((p) => Object.keys(p.referenced ?? {}).map((written) => resolve(dirname(p.absolutePath), written))));
+  for (const { entry, file, at, strayKey } of described) {
+    if (referenced.has(entry.path)) continue;
+    if (entry.kind === 'other') {
+      refuse(file, 'products/unknown-file', 'the file is neither a product (*.yaml, *.yml) nor an OpenAPI document a product references; it was not read', 'move it out of products/ (a file whose name starts with . or ends in .md is left alone)');
+    } else if (strayKey) {
+      refuse(file, 'products/stray-openapi-key', 'this product file has a top-level openapi/swagger key, which makes it an OpenAPI document, and no product references it; it was not read as a product', 'remove the key (an external product names its OpenAPI document in targets.<target>.openapi)', at);
+    } else {
+      refuse(file, 'products/unreferenced-spec', 'this OpenAPI document is referenced by no product (targets.<target>.openapi); it was not read', 'reference it from a product, or move it out of products/', at);
+    }
   }
   return { products, files, diagnostics };
 }
@@ -131,19 +168,36 @@ function linksOutside(file: string, roots: readonly string[]): boolean {
   }
 }
 
-/** Sorted by code point, not locale, so every machine reads files in the same order. */
-function listYamlFiles(dir: string): { path: string; isLink: boolean }[] {
+interface ListedFile {
+  path: string;
+  /**
+   * What its name and type say it is; its text may still make a `product` an API description.
+   * A `spec` or `other` file is fine when a product references it, an error when none does.
+   */
+  kind: 'product' | 'spec' | 'other' | 'directory-link' | 'special';
+  isLink: boolean;
+}
+
+/** Every entry not starting with `.`, sorted by code point, not locale, so every machine reads files in the same order. */
+function listFiles(dir: string, inSpecs = false): ListedFile[] {
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const found: { path: string; isLink: boolean }[] = [];
+  const found: ListedFile[] = [];
   for (const entry of entries) {
+    if (entry.name.startsWith('.') || /\.md$/i.test(entry.name)) continue;
     const path = join(dir, entry.name);
+    const isLink = entry.isSymbolicLink();
     if (entry.isDirectory()) {
-      if (!entry.name.startsWith('.') && !SKIPPED_DIRECTORIES.has(entry.name)) found.push(...listYamlFiles(path));
-    } else if (/\.ya?ml$/i.test(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && !isDirectory(path)))) {
-      // Symlinked files are followed; symlinked directories are not (no loops to guard against).
+      found.push(...listFiles(path, inSpecs || entry.name === SPECS_DIRECTORY));
+    } else if (isLink && isDirectory(path)) {
+      found.push({ path, kind: 'directory-link', isLink });
+    } else if (!entry.isFile() && !isLink) {
+      found.push({ path, kind: 'special', isLink });
+    } else {
       // A dangling link is listed too: where it points decides whether it is reported as outside
       // the project or as missing.
-      found.push({ path, isLink: entry.isSymbolicLink() });
+      const yaml = /\.ya?ml$/i.test(entry.name);
+      const kind = /\.json$/i.test(entry.name) || (inSpecs && yaml) ? 'spec' : yaml ? 'product' : 'other';
+      found.push({ path, kind, isLink });
     }
   }
   return found;

@@ -4,7 +4,7 @@ import { showValue } from '../model/display.ts';
 import type { DocumentLocator } from '../model/positions.ts';
 import { createLocator } from './locator.ts';
 import { explainYamlError, firstLine, type YamlProblem } from './yaml-errors.ts';
-import { findExcessiveAliases, findExcessiveNesting, MAX_ALIAS_COUNT, MAX_NESTING, scanFlowNesting, shortTag } from './yaml-limits.ts';
+import { findExcessiveAliases, findExcessiveNesting, MAX_ALIAS_COUNT, MAX_NESTING, scanBlockNesting, scanFlowNesting, shortTag } from './yaml-limits.ts';
 
 /** A document the check found nothing wrong with: where its text is, and the locator of its nodes. */
 export interface CheckedDocument {
@@ -47,7 +47,7 @@ export function checkYaml(content: string, file: string): CheckedFile {
     fix: 'look for unclosed or repeated [ and { (a product file needs a handful of levels)',
     source,
   });
-  const early = scanFlowNesting(content);
+  const early = scanFlowNesting(content) ?? scanBlockNesting(content);
   if (early !== undefined) return { documents: [], apiDescription: false, diagnostics: [tooDeep(early, positionIn(content, early, file))] };
   const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(content));
   const apiDescription = tokens.flatMap(topLevelKeysOf).some((key) => API_DESCRIPTION_KEYS.includes(key));
@@ -142,16 +142,21 @@ function yamlDiagnostic(problem: YamlProblem, severity: 'error' | 'warning', sou
   return { severity, rule: severity === 'error' ? 'yaml/syntax' : 'yaml/warning', message: firstLine(problem.message), source };
 }
 
-/** Keys repeated in one mapping (compared by value, as YAML does), at the second occurrence. */
+/**
+ * Keys repeated in one mapping, at the second occurrence. Compared as text, not as YAML values:
+ * every value is read with its keys as strings (yaml-values.ts), so `1` and `"1"` (or `true` and
+ * `"true"`) are one key there, and the last would silently win.
+ */
 function findDuplicateKeys(doc: Document): { key: string; offset: number }[] {
   const found: { key: string; offset: number }[] = [];
   visit(doc, {
     Map(_, map) {
-      const seen = new Set<unknown>();
+      const seen = new Set<string>();
       for (const pair of map.items) {
         if (!isScalar(pair.key)) continue; // a mapping or list as a key equals nothing else
-        if (seen.has(pair.key.value)) found.push({ key: String(pair.key.value), offset: pair.key.range?.[0] ?? 0 });
-        seen.add(pair.key.value);
+        const key = String(pair.key.value);
+        if (seen.has(key)) found.push({ key, offset: pair.key.range?.[0] ?? 0 });
+        seen.add(key);
       }
     },
   });

@@ -103,3 +103,56 @@ export function scanFlowNesting(content: string, max = MAX_NESTING): number | un
   }
   return undefined;
 }
+
+/**
+ * A linear pre-scan for block collections (indentation and `- ` / `? ` indicators) nested more than
+ * `max` deep, before the tokens are parsed: the `yaml` library's parser pops the levels of a block
+ * collection recursively, so 2,500 nested `- ` followed by a dedent overflow the stack. The depth
+ * counted is the number of distinct, increasing columns at which lines start a key or a list
+ * item, plus each compact indicator on the line: a lower bound of the real nesting (a key and a list at the same
+ * column count once), so nothing it flags is a false alarm (short of 65 ever deeper continuation
+ * lines of one multi-line string). Block scalar bodies (`|`, `>`) are skipped. Returns the offset
+ * of the first content too deep.
+ */
+/**
+ * A plain or quoted key followed by `: ` (a mapping entry), at the start of the text. Linear: no
+ * two quantifiers can take the same characters. A key with `:` inside is not recognised, which
+ * only lowers the count.
+ */
+const BLOCK_KEY = /^(?:"[^"]*"|'[^']*'|[^\s#'"\-?[{:][^#:]*|[-?][^\s#:][^#:]*):(?:[ \t]|$)/;
+
+export function scanBlockNesting(content: string, max = MAX_NESTING): number | undefined {
+  const columns: number[] = [];
+  let scalarIndent = -1; // inside a block scalar body: lines indented more than this
+  let lineStart = 0;
+  while (lineStart < content.length) {
+    const newline = content.indexOf('\n', lineStart);
+    const end = newline === -1 ? content.length : newline;
+    const line = content.slice(lineStart, end);
+    const indent = line.length - line.trimStart().length;
+    const blank = line.trim() === '' || line.trimStart().startsWith('#');
+    if (scalarIndent >= 0 && (blank || indent > scalarIndent)) {
+      lineStart = end + 1;
+      continue;
+    }
+    scalarIndent = -1;
+    if (/^(?:---|\.\.\.)(?:\s|$)/.test(line)) columns.length = 0;
+    else if (!blank) {
+      let column = indent;
+      for (;;) {
+        while (columns.length > 0 && (columns.at(-1) as number) >= column) columns.pop();
+        const rest = line.slice(column);
+        const indicator = /^[-?](?: +|$)/.exec(rest);
+        // Only a list item or a key opens a collection here; a scalar (`x`, a continued string) does not.
+        if (!indicator && !BLOCK_KEY.test(rest)) break;
+        columns.push(column);
+        if (columns.length > max) return lineStart + column;
+        if (!indicator || column + indicator[0].length >= line.length) break;
+        column += indicator[0].length;
+      }
+      if (/(?:^|[\s:-])[|>][-+1-9]*\s*(?:#.*)?$/.test(line)) scalarIndent = indent;
+    }
+    lineStart = end + 1;
+  }
+  return undefined;
+}

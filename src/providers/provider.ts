@@ -22,6 +22,11 @@ export interface ProviderKind {
   validateTarget(target: TargetConfig): Diagnostic[];
   /** Rules the vendor enforces that the neutral schema cannot express. */
   validateBinding(product: EffectiveProduct, target: TargetConfig): Diagnostic[];
+  /**
+   * Rules across every product bound to one target (those validateBinding found nothing wrong
+   * with), for what only the set shows: two products that the vendor's naming makes one object.
+   */
+  validateProject?(products: readonly EffectiveProduct[], target: TargetConfig): Diagnostic[];
   /** The objects this product becomes on the target. */
   toDesired(product: EffectiveProduct, target: TargetConfig): DesiredObject[];
   /**

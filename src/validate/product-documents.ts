@@ -3,6 +3,8 @@ import type { ProductSource, ProductSpec } from '../model/product.ts';
 import { collectSecrets } from '../model/secrets.ts';
 import type { LoadedProductFile } from '../load/read-products.ts';
 import { checkCharacters } from './characters.ts';
+import { checkLabelKeys } from './label-keys.ts';
+import { checkNumbers } from './numbers.ts';
 import { checkSecretLiterals } from './rules.ts';
 import { validateSchema } from './schema.ts';
 
@@ -14,7 +16,11 @@ export interface CheckedProducts {
   secrets: string[];
 }
 
-/** Every loaded product document: secrets, schema, characters; the schema-valid ones become products. */
+/**
+ * Every loaded product document: secrets, schema, characters, numbers; then, on the schema-valid
+ * ones, label keys. The schema-valid ones become products (look-alike labels are errors, so a
+ * run stops before using them).
+ */
 export function checkProductDocuments(files: readonly LoadedProductFile[]): CheckedProducts {
   const diagnostics: Diagnostic[] = [];
   const products: ProductSource[] = [];
@@ -30,9 +36,11 @@ export function checkProductDocuments(files: readonly LoadedProductFile[]): Chec
       const schema = validateSchema('product', document.value, document.locator);
       // A name the schema refuses is reported once, by the schema, with the character shown.
       const schemaAt = new Set(schema.diagnostics.map((d) => positionKey(d.source)));
-      diagnostics.push(...checkCharacters(document.value, locate, locateKey).filter((d) => !schemaAt.has(positionKey(d.source))));
+      const found = [...checkCharacters(document.value, locate, locateKey), ...checkNumbers(document.value, locate)];
+      diagnostics.push(...found.filter((d) => !schemaAt.has(positionKey(d.source))));
       diagnostics.push(...schema.diagnostics);
       if (!schema.valid) continue;
+      diagnostics.push(...checkLabelKeys(document.value as ProductSpec, locateKey));
       products.push({ spec: document.value as ProductSpec, file, absolutePath, locate, locateKey, referenced } as ProductSource);
     }
   }

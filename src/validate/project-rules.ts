@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
-import type { ProductSet } from '../model/product.ts';
+import type { EffectiveProduct, ProductSet } from '../model/product.ts';
 import type { Config } from '../model/target.ts';
 import type { ProviderKind } from '../providers/provider.ts';
 import { resolveEffective } from '../model/effective-product.ts';
@@ -11,7 +11,8 @@ import { checkDuplicateNames, checkUnknownTargets } from './rules.ts';
 /**
  * Everything that needs more than one file: the cross-file rules, then each target's provider
  * (`validateTarget`), then every product on every target it binds (its binding keys against the
- * vendors' schema keys, then `validateBinding`, on the effective product). Expects schema-valid input, which is what validateProject passes; secret
+ * vendors' schema keys, then `validateBinding`, on the effective product), then each target's
+ * products together (`validateProject`). Expects schema-valid input, which is what validateProject passes; secret
  * scanning is not here because it runs on raw documents at load time (also on invalid ones).
  * Provider diagnostics without a position are given the binding's (or the target's) position.
  * A binding whose `openapi:` points outside the project is reported here and never handed to its
@@ -41,6 +42,7 @@ export function checkProjectRules(config: Config, products: ProductSet, kinds: (
     kindOf.set(target.name, kind);
     diagnostics.push(...kind.validateTarget(target).map((d) => withDefaults(d, { source: target.source, target: target.name })));
   }
+  const bound = new Map<string, EffectiveProduct[]>();
   for (const product of products.products) {
     for (const targetName of Object.keys(product.spec.targets)) {
       const target = config.targets.find((t) => t.name === targetName);
@@ -49,10 +51,17 @@ export function checkProjectRules(config: Config, products: ProductSet, kinds: (
       if (openapi.refused.has(refusedKey(product, targetName))) continue;
       const effective = resolveEffective(product, targetName);
       const found = [...checkBindingKeys(effective, kind, [...kindOf.values()]), ...kind.validateBinding(effective, target)];
-      if (found.length === 0) continue; // positions cost a parse: only for products with problems
+      if (found.length === 0) {
+        bound.set(targetName, [...(bound.get(targetName) ?? []), effective]);
+        continue; // positions cost a parse: only for products with problems
+      }
       const at = { source: locateKeyOf(product, ['targets', targetName]), target: targetName, product: product.spec.name };
       diagnostics.push(...found.map((d) => withDefaults(d, at)));
     }
+  }
+  for (const target of config.targets) {
+    const found = kindOf.get(target.name)?.validateProject?.(bound.get(target.name) ?? [], target) ?? [];
+    diagnostics.push(...found.map((d) => withDefaults(d, { source: target.source, target: target.name })));
   }
   return diagnostics;
 }

@@ -52,6 +52,11 @@ const apigeeExpected: Record<string, string[]> = {
     'products/payments.yaml:8:17 error [apigee/resource-path] resource path "/charges/**/refunds" is not valid: /** may only end a path',
     'products/payments.yaml:8:38 error [apigee/resource-path] resource path "charges" is not valid: it must start with /',
   ],
+  // payments + plan free and payments-free: one Apigee product, a flip-flop on every apply before
+  'apigee-plan-name-collision': [
+    'products/payments-free.yaml:1:7 error [apigee/name-collision] this is the Apigee product "payments-free", and so is products/payments.yaml:3:11: a plan is the Apigee product <name>-<plan>\n  fix: rename the product or the plan so that every <name>-<plan> on the target is different',
+    'products/payments.yaml:3:11 error [apigee/name-collision] this is the Apigee product "payments-free", and so is products/payments-free.yaml:1:7: a plan is the Apigee product <name>-<plan>\n  fix: rename the product or the plan so that every <name>-<plan> on the target is different',
+  ],
   'apigee-quota-per-second-only': [
     'products/payments.yaml:6:13 error [apigee/quota-unit] plan "burst-only" has no limit Apigee can count as a quota (per minute, hour, day or month); perSecond alone becomes an attribute for SpikeArrest\n  fix: add perMinute, perHour, perDay or perMonth to the plan',
   ],
@@ -64,8 +69,14 @@ const FAKE_PROVIDER_ONLY = new Set(['binding-rejected-by-provider']);
 const ALL_COMMANDS = new Set([
   'yaml-syntax-error', 'yaml-billion-laughs', 'yaml-latin1-encoding', 'wrong-type', 'unicode-name-rtl-override',
   'openapi-path-traversal', 'product-symlink-escape', 'url-with-credentials', 'token-as-key', 'duplicate-name',
-  'config-empty', 'missing-config', 'api7-openapi-missing', 'apigee-bad-resource-path',
+  'config-empty', 'missing-config', 'api7-openapi-missing', 'apigee-bad-resource-path', 'apigee-plan-name-collision',
 ]);
+
+/**
+ * A file that was not read must never let --prune delete its product: every such file is an
+ * error, so these also run `apply --auto-approve --prune`, which must stop before any write.
+ */
+const PRUNE = new Set(['product-stray-openapi-key', 'products-symlinked-directory', 'products-unreferenced-spec', 'products-unknown-file']);
 
 type Provider = 'api7' | 'apigee';
 interface Case {
@@ -93,7 +104,10 @@ function fixtureCases(): Case[] {
       name: defect,
       ...seededCopy(join(dir(name), defect), provider),
       lines: expected(defect),
-      args: ALL_COMMANDS.has(defect) ? [['validate'], ['plan'], ['apply', '--auto-approve']] : [['validate']],
+      args: [
+        ...(ALL_COMMANDS.has(defect) ? [['validate'], ['plan'], ['apply', '--auto-approve']] : [['validate']]),
+        ...(PRUNE.has(defect) ? [['plan', '--prune'], ['apply', '--auto-approve', '--prune']] : []),
+      ],
     }));
   return [
     ...cases('invalid', (defect) => (FAKE_PROVIDER_ONLY.has(defect) ? [] : expectedDiagnostics[defect] ?? []), 'api7'),

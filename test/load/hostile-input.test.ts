@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -122,6 +123,7 @@ test('openapi: a directory on the way that links outside the project is refused 
   const lines = loadAndValidate({ cwd, kinds: getProviderKind }).diagnostics.map(formatDiagnostic);
   assert.equal(lines, [
     'products/p.yaml:3:43 error [product/openapi-outside-project] openapi path "./specs/passwd" is a symbolic link to a file outside the project directory\n  fix: copy the OpenAPI file into the project instead of linking to it',
+    'products/specs:1:1 error [products/link-to-directory] the directory is a symbolic link; links to directories under products/ are not followed, so nothing in it was read\n  fix: move the directory into products/, or link each file instead',
   ]);
 });
 
@@ -144,6 +146,22 @@ test('the API7 provider: an openapi path naming a directory is reported, not thr
   );
   assert.equal(lines, [
     'products/p.yaml:3:43 error [api7/openapi-unreadable] OpenAPI file products/specs is a directory\n  fix: point openapi at the OpenAPI document itself, e.g. ./specs/weather.yaml',
+    'products/specs/w.yaml:1:1 error [products/unreferenced-spec] this OpenAPI document is referenced by no product (targets.<target>.openapi); it was not read\n  fix: reference it from a product, or move it out of products/',
+  ]);
+});
+
+test('what git cannot hold: a named pipe and a directory link looping to itself are errors, read by no one', async () => {
+  if (process.platform === 'win32') return; // no mkfifo
+  const cwd = tempProject({ 'apiproducts.yaml': CONFIG, 'products/p.yaml': `name: p\n${BINDING}` });
+  execFileSync('mkfifo', [join(cwd, 'products/pipe.yaml')]); // reading it would block forever
+  symlinkSync('.', join(cwd, 'products/loop'));
+  symlinkSync('loop-b.yaml', join(cwd, 'products/loop-a.yaml'));
+  symlinkSync('loop-a.yaml', join(cwd, 'products/loop-b.yaml'));
+  assert.equal(await guardedLoadLines(cwd, 'fake'), [
+    'products/loop:1:1 error [products/link-to-directory] the directory is a symbolic link; links to directories under products/ are not followed, so nothing in it was read\n  fix: move the directory into products/, or link each file instead',
+    'products/loop-a.yaml:1:1 error [file/unreadable] the file cannot be read (ELOOP: too many symbolic links)\n  fix: check the file permissions, or remove the file',
+    'products/loop-b.yaml:1:1 error [file/unreadable] the file cannot be read (ELOOP: too many symbolic links)\n  fix: check the file permissions, or remove the file',
+    'products/pipe.yaml:1:1 error [products/not-a-file] this is not a regular file (a device, socket or pipe); it was not read\n  fix: remove it from products/',
   ]);
 });
 

@@ -21,17 +21,36 @@ test('every *.yaml / *.yml under the directory, recursively, in path order', () 
   assert.ok(products.products[1]?.absolutePath.endsWith('/products/team-b/beta.yaml'));
 });
 
-test('OpenAPI documents are not products: specs/ directories and files with openapi/swagger at the top', () => {
+test('OpenAPI documents are not products: specs/ directories, *.json and files with openapi/swagger at the top', () => {
+  const external = (name: string, spec: string): string => `name: ${name}\ntargets:\n  sandbox-api7: {type: external, openapi: ${spec}}\n`;
   const cwd = tempProject({
-    'products/weather.yaml': product('weather'),
+    'products/weather.yaml': external('weather', './specs/weather.yaml'),
     'products/specs/weather.yaml': 'openapi: 3.0.3\ninfo: {title: W, version: "1"}\npaths: {}\n',
+    'products/legacy.yaml': external('legacy', './legacy-api.yaml'),
     'products/legacy-api.yaml': 'swagger: "2.0"\ninfo: {title: L, version: "1"}\npaths: {}\n',
-    'products/v3.yaml': 'openapi: 3.1.0\ninfo: {title: V, version: "1"}\n',
+    'products/v3.yaml': external('v3', './v3.json'),
+    'products/v3.json': '{"openapi": "3.1.0", "info": {"title": "V", "version": "1"}}',
   });
   const { products, files, diagnostics } = readCheckedProducts('products', cwd);
   assert.equal(diagnostics, []);
-  assert.equal(files.map((f) => f.path), ['products/weather.yaml']);
-  assert.equal(products.products.map((p) => p.spec.name), ['weather']);
+  assert.equal(files.map((f) => f.path), ['products/legacy.yaml', 'products/v3.yaml', 'products/weather.yaml']);
+  assert.equal(products.products.map((p) => p.spec.name), ['legacy', 'v3', 'weather']);
+});
+
+test('an OpenAPI document no product references is an error, at its openapi key; so is any other file', () => {
+  const cwd = tempProject({
+    'products/p.yaml': product('p'),
+    'products/specs/old.json': '{}',
+    'products/v3.yaml': '# old\nopenapi: 3.1.0\ninfo: {title: V, version: "1"}\n',
+    'products/notes.txt': 'x',
+    'products/README.md': '# left alone',
+    'products/.cache/x.yaml': 'left alone',
+  });
+  assert.equal(readCheckedProducts('products', cwd).diagnostics.map((d) => `${d.source?.file}:${d.source?.line}:${d.source?.column} ${d.rule}`), [
+    'products/notes.txt:1:1 products/unknown-file',
+    'products/specs/old.json:1:1 products/unreferenced-spec',
+    'products/v3.yaml:2:1 products/unreferenced-spec',
+  ]);
 });
 
 test('several documents per file; empty documents are ignored; locate points into the right document', () => {
@@ -62,7 +81,7 @@ test('a product that fails the schema is reported and not returned', () => {
 });
 
 test('a missing directory names --products; an empty one warns', () => {
-  const cwd = tempProject({ 'other/x.txt': '' });
+  const cwd = tempProject({ 'other/.keep': '' });
   assert.equal(readCheckedProducts('products', cwd).diagnostics.map(formatDiagnostic), [
     'error [products/missing] products directory products/ not found\n  fix: run in the directory that holds products/, or point at it with --products DIR',
   ]);

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseYamlFile } from '../../src/load/parse-yaml.ts';
-import { MAX_NESTING, scanFlowNesting } from '../../src/load/yaml-limits.ts';
+import { MAX_NESTING, scanBlockNesting, scanFlowNesting } from '../../src/load/yaml-limits.ts';
 
 test('the bracket pre-scan skips quoted text and comments: no false alarm on text full of brackets', () => {
   const many = '['.repeat(200);
@@ -28,6 +28,15 @@ test('a few aliases and merge keys are fine; repeated keys are found in every ma
     '3:1 key "a" appears twice in the same mapping',
   ]);
   assert.equal(repeated.documents, []);
+});
+
+test('the block pre-scan: 2,500 nested "- " are refused before the parser recurses; deep block scalar text is not counted', () => {
+  const deep = `a:\n${'- '.repeat(2500)}x\nb: 1\n`;
+  assert.is(scanBlockNesting(deep), 3 + 2 * MAX_NESTING);
+  assert.equal(parseYamlFile(deep, 'f.yaml').diagnostics.map((d) => `${d.rule} ${d.source?.line}:${d.source?.column}`), ['yaml/too-deep 2:129']);
+  const text = Array.from({ length: 200 }, (_, i) => `${' '.repeat(i + 2)}line ${i}`).join('\n');
+  for (const header of ['|', '>-', '|2']) assert.is(scanBlockNesting(`description: ${header}\n${text}\nname: p\n`), undefined, header);
+  assert.is(scanBlockNesting(`${'- '.repeat(MAX_NESTING)}x\n`), undefined);
 });
 
 test.run();

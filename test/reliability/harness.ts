@@ -97,7 +97,10 @@ export interface LoadProject {
 export function writeLoadProject(targets: TargetSpec[], count: number, options: { concurrency?: number } = {}): LoadProject {
   const cwd = tempDir('apiproducts-reliability-');
   mkdirSync(join(cwd, 'products', 'specs'), { recursive: true });
-  writeFileSync(join(cwd, 'products', 'specs', 'weather.yaml'), readFileSync(join(exampleProject, 'products', 'specs', 'weather.yaml')));
+  // Only API7 products reference the spec, and a spec no product references is an error.
+  if (targets.some((t) => t.provider === 'api7')) {
+    writeFileSync(join(cwd, 'products', 'specs', 'weather.yaml'), readFileSync(join(exampleProject, 'products', 'specs', 'weather.yaml')));
+  }
   const config = ['targets:', ...targets.map((t) => targetYaml(t).trimEnd()), `concurrency: ${options.concurrency ?? 8}`];
   writeFileSync(join(cwd, 'apiproducts.yaml'), config.join('\n') + '\n');
   const edit = (i: number, overrides: { status?: string; description?: string }): void =>

@@ -2,6 +2,7 @@
  * Apigee (Edge and X): the offline ProviderKind (validation, desired objects, identity) and the
  * connected Provider (observe, preflight, apply) over the management API.
  */
+import { checkApigeeNameCollisions } from './name-collisions.ts';
 import { objectFingerprint } from '../../model/fingerprint.ts';
 import type { Change } from '../../model/plan.ts';
 import type { TargetConfig } from '../../model/target.ts';
@@ -38,6 +39,7 @@ export const apigee: ProviderKind = {
     'unpublishing sets the product\'s access attribute to internal: it disappears from every developer portal and developers can no longer add it to their apps, while apps that already hold keys for it keep calling its APIs',
   validateTarget: validateApigeeTarget,
   validateBinding: (product, target) => validateApigeeBinding(product, target.settings.flavour === 'edge' ? 'edge' : 'x'),
+  validateProject: (products) => checkApigeeNameCollisions(products),
   toDesired: (product) => toDesiredObjects(product),
   importObjects: importApigeeObjects,
   identify: (target) => ({ url: target.sandbox ? `sandbox://${target.name}` : managementRoot(target.url ?? ''), org: orgOf(target) ?? '' }),

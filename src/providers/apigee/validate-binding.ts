@@ -8,7 +8,7 @@ import type { EffectiveProduct } from '../../model/product.ts';
 import { objectKey, RESERVED_ATTRIBUTES, desiredState } from './mapping.ts';
 import { OWNERSHIP_ATTRIBUTES } from './ownership.ts';
 import { coarsestLimit, isLimitAttribute } from './plan-limits.ts';
-import { MAX_ATTRIBUTES, TEAM_ATTRIBUTE } from './wire.ts';
+import { MAX_ATTRIBUTES } from './wire.ts';
 
 /** Characters Apigee allows in a product name (reference §2), checked on `<name>-<plan>`. */
 const APIGEE_NAME = /^[A-Za-z0-9._\-$ %]+$/;
@@ -136,10 +136,11 @@ function checkAttributes(product: EffectiveProduct, report: Report): void {
   const bindingLabels = (writtenBinding(product).labels ?? {}) as Record<string, unknown>;
   const labelAt = (key: string): At => (key in bindingLabels ? ['targets', product.target, 'labels', key] : ['labels', key]);
   for (const key of Object.keys(product.labels)) {
-    const generated = isLimitAttribute(key) || (key === TEAM_ATTRIBUTE && product.team !== undefined);
+    // A label `team` next to `team:` is refused for every vendor (validate/label-keys.ts).
+    const generated = isLimitAttribute(key);
     if (RESERVED_ATTRIBUTES.includes(key) || generated) {
       report('error', 'reserved-attribute', labelAt(key),
-        `label "${key}" would overwrite the attribute apiproducts writes ${generated ? 'from team or plans' : 'itself (status, visibility, ownership)'}`,
+        `label "${key}" would overwrite the attribute apiproducts writes ${generated ? 'from plans' : 'itself (status, visibility, ownership)'}`,
         `rename or remove the label "${key}"`);
     }
   }
