@@ -127,4 +127,26 @@ test('apply: a server error body with escapes and newlines is escaped in the rep
   assert.ok(failed.message.includes(forged.replace(/\s+/g, ' ').slice(0, 40)), 'JSON carries the server\'s words');
 });
 
+test('a lock record read back with a forged holder: unlock and a waiting apply name it escaped', async () => {
+  const { cwd, emulator } = await exampleAgainstEmulator();
+  running.push(emulator);
+  const nonce = '0badc0de0badc0de';
+  const holder = { host: FORGED_TEXT[0]!.text, user: FORGED_TEXT[1]!.text, pid: 7, command: FORGED_TEXT[2]!.text };
+  const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+  const ticket = { nonce, holder, acquiredAt: new Date().toISOString(), expiresAt };
+  // The record as another run (or anyone with a token) would write it: the body locks.ts reads.
+  const document = { openapi: '3.0.3', info: { title: 'lock', version: '1' }, paths: {}, 'x-apiproducts-lock': ticket };
+  await otherClient(emulator, 'POST', `/api/api_products?portal_id=${PORTAL}`, {
+    name: `apiproducts.lock.${nonce}`, type: 'external', status: 'draft', labels: { 'apiproducts-lock': 'v1' }, raw_openapi: JSON.stringify(document), server_urls: ['https://apiproducts-lock.invalid'],
+  });
+  const unlock = await runCli(['unlock', 'api7-prod'], { cwd, env: TARGET_ENV });
+  assert.is(unlock.code, 1, unlock.stdout + unlock.stderr);
+  assert.match(unlock.stdout, 'Target api7-prod is locked by `z\\u202Eevil');
+  assertInert(unlock.stdout + unlock.stderr, 'unlock');
+  const apply = await runCli(['apply', '--auto-approve', '--lock-timeout', '0'], { cwd, env: TARGET_ENV });
+  assert.is(apply.code, 1, apply.stdout + apply.stderr);
+  assert.match(apply.stderr, 'on x\\u001B[2K\\u000DPlan: 0 to create\\u000A::error::forged by y\\u000D\\u000A::add-mask::secret');
+  assertInert(apply.stdout + apply.stderr, 'apply under a forged lock');
+});
+
 test.run();
