@@ -10,6 +10,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { load } from 'js-yaml';
 import type { Api7Emulator } from '../../src/sandbox/api7/server.ts';
+import { buildPlanComment } from '../../src/github/plan-comment.ts';
+import { buildDriftIssueBody } from '../../src/github/drift-body.ts';
+import { planSummaryChunks } from '../../src/github/step-summary.ts';
 import { NAME_LABEL } from '../../src/providers/api7/wire.ts';
 import { runCliInProcess as runCli } from '../helpers/cli-in-process.ts';
 import { startHostileServer, type HostileServer } from '../helpers/hostile-server.ts';
@@ -69,6 +72,11 @@ test('plan (text, json, markdown) and drift (text, json, markdown) show a forged
   const before = change.fields.find((f: { path: string }) => f.path === 'description').before;
   assert.is(before, FORGED_TEXT.map((f) => f.text).join(' '), 'JSON carries the exact value');
 
+  // The PR comment and the step summary are built from the same plan.
+  const tool = { name: 'apiproducts', version: '0.0.0' };
+  assertInert(buildPlanComment(JSON.parse(json.stdout), { tool }).body, 'PR comment');
+  assertInert(planSummaryChunks(JSON.parse(json.stdout), 'apiproducts plan').join(''), 'step summary');
+
   const markdown = await cli('plan', '--format', 'markdown');
   assertInert(markdown.stdout + markdown.stderr, 'plan --format markdown');
   assert.match(markdown.stdout, '\\\\u001b\\[2K\\\\rPlan: 0 to create\\\\n::error::forged');
@@ -79,6 +87,7 @@ test('plan (text, json, markdown) and drift (text, json, markdown) show a forged
     assertInert(drift.stdout + drift.stderr, `drift --format ${format}`);
   }
   const drift = await cli('drift', '--format', 'json');
+  assertInert(buildDriftIssueBody(JSON.parse(drift.stdout), 'api7-prod', { tool: { name: 'apiproducts', version: '0.0.0' } }), 'drift issue');
   assert.ok(JSON.stringify(JSON.parse(drift.stdout)).includes(JSON.stringify(FORGED_TEXT[0]!.text).slice(1, -1)), 'drift JSON carries the exact value');
 });
 
