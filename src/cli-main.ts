@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExitCode, formatDiagnostic, UserError } from './model/diagnostic.ts';
+import { escapeText, guardOutput } from './model/display.ts';
 import { printAnnotations } from './github/annotations.ts';
 import { HELP } from './commands/help.ts';
 import type { Io, OutputFormat } from './commands/io.ts';
@@ -198,15 +199,20 @@ function parseFormat(value: string | undefined, allowed: OutputFormat[]): Output
   throw new UserError(`--format must be ${allowed.join(', ').replace(/, ([^,]+)$/, ' or $1')}, got "${value}"`);
 }
 
-/** The only place that turns errors into exit codes: a UserError never shows a stack trace. */
-export async function runCli(argv: string[], io: Io, context: RunContext): Promise<number> {
+/**
+ * The only place that turns errors into exit codes: a UserError never shows a stack trace. An
+ * error's message may quote a server or a lock record, so it is escaped onto its one line.
+ */
+export async function runCli(argv: string[], processIo: Io, context: RunContext): Promise<number> {
   const state: RunState = { projectDir: context.cwd };
+  // Every byte a command prints passes the output guard, whatever the command and the format.
+  const io: Io = { ...processIo, out: (text) => processIo.out(guardOutput(text)), err: (text) => processIo.err(guardOutput(text)) };
   try {
     return await main(argv, io, context, state);
   } catch (error) {
     if (error instanceof UserError) {
       for (const diagnostic of error.diagnostics) io.err(formatDiagnostic(diagnostic) + '\n');
-      io.err(io.style.red('Error: ') + error.message + '\n');
+      io.err(io.style.red('Error: ') + escapeText(error.message) + '\n');
       // In GitHub Actions, also as annotations on the YAML lines (the error itself when there are none).
       const annotated = error.diagnostics.length ? error.diagnostics : [{ severity: 'error' as const, rule: 'error', message: error.message }];
       printAnnotations(annotated, io.env, state.projectDir, io.err);
@@ -214,14 +220,14 @@ export async function runCli(argv: string[], io: Io, context: RunContext): Promi
     }
     if (error instanceof ProviderError) {
       // A target's error that escaped a command's own reporting: still one line, never a stack.
-      io.err(io.style.red('Error: ') + error.message.split('\n')[0] + '\n');
+      io.err(io.style.red('Error: ') + escapeText(error.message.split('\n')[0]!) + '\n');
       return ExitCode.error;
     }
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
       // Node's text for an unknown option explains `--` positionals, which is never the problem here.
       const unknown = /Unknown option '--([^']+)'/.exec(error.message)?.[1];
       const message = unknown ? `unknown option --${unknown}${didYouMean(unknown, Object.keys(OPTIONS))}` : error.message;
-      io.err(io.style.red('Error: ') + message + '; run `apiproducts --help`\n');
+      io.err(io.style.red('Error: ') + escapeText(message) + '; run `apiproducts --help`\n');
       return ExitCode.error;
     }
     io.err('Internal error (please report it with the output below):\n' + (error instanceof Error ? error.stack : String(error)) + '\n');

@@ -1,5 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import { UserError, type Diagnostic } from '../model/diagnostic.ts';
+import { escapeText } from '../model/display.ts';
 import type { LockHolder, StoredLock } from '../model/lock.ts';
 
 /**
@@ -24,6 +25,11 @@ function loginName(): string {
 
 /** `apply plan.json on ci-7 by octocat (pid 4242) since 2026-12-07T01:02:03.000Z, until …, https://…/runs/9`. */
 export function describeHolder(record: StoredLock): string {
+  return escapeText(holderText(record));
+}
+
+/** Every part is read back from a record on the portal, which anyone with a token can write: `describeHolder` escapes it whole. */
+function holderText(record: StoredLock): string {
   const ticket = record.ticket;
   if (!ticket) return `an unreadable lock record (${Object.values(record.ref).join(', ')})`;
   const { holder } = ticket;

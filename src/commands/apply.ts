@@ -1,3 +1,4 @@
+import { escapeText } from '../model/display.ts';
 import { ExitCode, formatDiagnostic, UserError } from '../model/diagnostic.ts';
 import type { Plan } from '../model/plan.ts';
 import { applyPlan } from '../apply/apply-plan.ts';
@@ -88,12 +89,12 @@ async function whileLocked(open: OpenTargets, options: ApplyCommandOptions, comm
     env: io.env,
     signal,
     ...(options.lockClock ? { clock: options.lockClock } : {}),
-    onWait: (target, holders) => io.err(`${target} is locked by ${holders.map(describeHolder).join('; ')}; waiting up to ${Math.round(options.lockTimeoutMs / 1000)} s\n`),
+    onWait: (target, holders) => io.err(`${escapeText(target)} is locked by ${holders.map(describeHolder).join('; ')}; waiting up to ${Math.round(options.lockTimeoutMs / 1000)} s\n`),
   });
   try {
     return await work(locks);
   } finally {
-    for (const problem of await locks.release()) io.err(io.style.yellow('Warning: ') + problem + '\n');
+    for (const problem of await locks.release()) io.err(io.style.yellow('Warning: ') + escapeText(problem) + '\n');
   }
 }
 

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, 
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Document, isScalar, visit } from 'yaml';
 import { ExitCode, UserError } from '../model/diagnostic.ts';
+import { escapeText } from '../model/display.ts';
 import type { ProductSpec } from '../model/product.ts';
 import type { TargetConfig } from '../model/target.ts';
 import { displayPath } from '../load/read-config.ts';
@@ -61,11 +62,13 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
     const shown = (path: string): string => displayPath(path, options.cwd);
     const report = (label: string, outcome: Outcome): void => {
       counts[outcome.kind] += 1;
-      if (outcome.kind === 'failed') io.err(io.style.red(`failed  `) + `${label}: ${outcome.message}\n`);
-      else if (outcome.kind === 'skipped') io.out(io.style.dim(`skipped ${label}: ${outcome.message}`) + '\n');
+      // Labels and messages name live products and quote servers: escaped onto their line.
+      const line = (text: string) => escapeText(`${label}: ${text}`);
+      if (outcome.kind === 'failed') io.err(io.style.red(`failed  `) + line(outcome.message) + '\n');
+      else if (outcome.kind === 'skipped') io.out(io.style.dim(`skipped ${line(outcome.message)}`) + '\n');
       else {
-        io.out(io.style.green('wrote   ') + outcome.message + '\n');
-        for (const warning of outcome.warnings) io.err(io.style.yellow('warning ') + `${label}: ${warning}\n`);
+        io.out(io.style.green('wrote   ') + escapeText(outcome.message) + '\n');
+        for (const warning of outcome.warnings) io.err(io.style.yellow('warning ') + line(warning) + '\n');
       }
     };
     const chosen: LiveObject[] = [];

@@ -1,5 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Diagnostic, Severity } from '../model/diagnostic.ts';
+import { escapeText } from '../model/display.ts';
 
 /** GitHub shows at most 10 annotations of each type per step (and 50 per job). */
 export const ANNOTATIONS_PER_TYPE = 10;
@@ -48,13 +49,15 @@ export function renderAnnotations(diagnostics: readonly Diagnostic[], options: A
 function annotation(d: Diagnostic, options: AnnotationOptions): string {
   const properties: string[] = [];
   if (d.source) {
-    properties.push(`file=${escapeProperty(annotationPath(d.source.file, options))}`);
+    properties.push(`file=${escapeProperty(escapeText(annotationPath(d.source.file, options)))}`);
     if (d.source.line > 0) properties.push(`line=${d.source.line}`);
     if (d.source.column > 0) properties.push(`col=${d.source.column}`);
   }
-  properties.push(`title=${escapeProperty(`apiproducts ${d.rule}`)}`);
-  const where = !d.source && d.target ? `target ${d.target}: ` : '';
-  const message = `${where}${d.message}${d.fix ? `\nfix: ${d.fix}` : ''}`;
+  properties.push(`title=${escapeProperty(`apiproducts ${escapeText(d.rule)}`)}`);
+  // Each part escaped first: a message quoting a portal can then only add text to its own
+  // annotation, never a second workflow command (`%0A::add-mask::…` is data) or an ESC in the log.
+  const where = !d.source && d.target ? `target ${escapeText(d.target)}: ` : '';
+  const message = `${where}${escapeText(d.message)}${d.fix ? `\nfix: ${escapeText(d.fix)}` : ''}`;
   return `::${d.severity} ${properties.join(',')}::${escapeData(message)}`;
 }
 

@@ -1,3 +1,5 @@
+import { escapeText } from './display.ts';
+
 /** Where a diagnostic points: a file relative to the working directory, 1-based line and column. */
 export interface SourcePosition {
   file: string;
@@ -53,9 +55,12 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
-/** `products/x.yaml:12:5 error [schema/enum] message` and an indented fix line: the one shape every renderer and test uses. */
+/**
+ * `products/x.yaml:12:5 error [schema/enum] message` and an indented fix line: the one shape every
+ * renderer and test uses. A message may quote a portal's or server's words, so each part is escaped.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.source ? `${d.source.file}:${d.source.line}:${d.source.column} ` : d.target ? `target ${d.target}: ` : '';
-  const head = `${where}${d.severity} [${d.rule}] ${d.message}`;
-  return d.fix ? `${head}\n  fix: ${d.fix}` : head;
+  const where = d.source ? `${escapeText(d.source.file)}:${d.source.line}:${d.source.column} ` : d.target ? `target ${escapeText(d.target)}: ` : '';
+  const head = `${where}${d.severity} [${escapeText(d.rule)}] ${escapeText(d.message)}`;
+  return d.fix ? `${head}\n  fix: ${escapeText(d.fix)}` : head;
 }

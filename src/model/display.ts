@@ -36,9 +36,31 @@ export function describeChar(char: string): string {
   return `U+${code.toString(16).toUpperCase().padStart(4, '0')}${name ? ` ${name}` : ''}`;
 }
 
-/** Invisible and control characters written as `\u202E`; everything else as is. */
+/**
+ * The one escaper for text from outside (YAML, a live portal, a server's error body, a lock
+ * record): invisible and control characters, newlines and tabs included, written as `\u001B`, so
+ * such text stays on its line and cannot move the cursor, forge a `Plan:` line or start a GitHub
+ * workflow command. Idempotent: its output is printable ASCII where it changed anything.
+ */
 export function escapeText(text: string): string {
   return text.replace(UNSAFE, escapeChar);
+}
+
+/** apiproducts' own colour codes (render/style.ts) and line breaks: the only controls output may carry. */
+const OWN_CONTROLS = /\u001b\[[0-9;]*m|\n/y;
+
+/**
+ * The sink's guard (stdout and stderr of every command, every format): what `escapeText` escapes,
+ * except our line breaks and SGR colour codes. Renderers escape each outside value, which is what
+ * keeps a forged newline on its line; this catches any value a message forgot, so an ESC, CR or
+ * bidi override never reaches a terminal raw. JSON stays the same value: a raw character can only
+ * sit inside a string there, where `\u202E` means that character.
+ */
+export function guardOutput(text: string): string {
+  return text.replace(UNSAFE, (char, offset: number) => {
+    OWN_CONTROLS.lastIndex = offset;
+    return OWN_CONTROLS.test(text) ? char : escapeChar(char);
+  });
 }
 
 /**
@@ -84,9 +106,12 @@ export function sanitizeDiagnostic(diagnostic: Diagnostic, secrets: readonly str
   return sanitized;
 }
 
-/** A short, single-line rendering of a field value: JSON, with long strings cut. */
+/**
+ * A short, single-line rendering of a field value: JSON, with long strings cut. JSON already
+ * writes C0 controls as `\u001b`; the escaper adds what it leaves raw (bidi, U+2028, DEL, C1).
+ */
 export function formatValue(value: unknown, max = 100): string {
   if (value === undefined) return '(not set)';
-  const text = canonicalJson(value) ?? String(value);
+  const text = escapeText(canonicalJson(value) ?? String(value));
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

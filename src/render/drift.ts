@@ -1,6 +1,6 @@
 import type { DriftItem, DriftKind, DriftReport } from '../plan/drift.ts';
 import { escapeMarkdown, markdownValue } from './markdown-escape.ts';
-import { formatValue } from '../model/display.ts';
+import { escapeText, formatValue } from '../model/display.ts';
 import type { Style } from './style.ts';
 
 const HEADING: Record<DriftKind, string> = {
@@ -23,8 +23,8 @@ export function renderDriftText(report: DriftReport, style: Style): string {
     if (items.length === 0) continue;
     out.push(style.bold(`${HEADING[kind]}:`));
     for (const item of items) {
-      out.push(`  ${kind === 'changed-outside-git' ? style.red('!') : style.yellow('~')} ${item.target}/${item.key}`);
-      for (const field of item.fields) out.push(`      ${field.path}: live ${formatValue(field.live)}, Git ${formatValue(field.desired)}`);
+      out.push(`  ${kind === 'changed-outside-git' ? style.red('!') : style.yellow('~')} ${escapeText(`${item.target}/${item.key}`)}`);
+      for (const field of item.fields) out.push(`      ${escapeText(field.path)}: live ${formatValue(field.live)}, Git ${formatValue(field.desired)}`);
     }
     out.push('');
   }

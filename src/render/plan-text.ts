@@ -1,7 +1,7 @@
 import type { Change, ChangeAction, Plan, PlanTarget } from '../model/plan.ts';
 import { formatDiagnostic } from '../model/diagnostic.ts';
 import { refLabel } from '../model/objects.ts';
-import { formatValue } from '../model/display.ts';
+import { escapeText, formatValue } from '../model/display.ts';
 import type { Style } from './style.ts';
 
 const SYMBOL: Record<ChangeAction, string> = { create: '+', update: '~', publish: '>', unpublish: '<', delete: '-' };
@@ -25,7 +25,10 @@ export function summaryLine(changes: readonly Change[]): string {
   return `Plan: ${c.create} to create, ${c.update} to update, ${c.publish} to publish, ${c.unpublish} to unpublish, ${c.delete} to delete.`;
 }
 
-/** Terraform-style text: what will happen, per target, high-risk changes called out first. */
+/**
+ * Terraform-style text: what will happen, per target, high-risk changes called out first. Every
+ * name, key, path and reason may come from a live portal: each is escaped where it is put in a line.
+ */
 export function renderPlanText(plan: Plan, style: Style): string {
   const out: string[] = [];
   for (const diagnostic of plan.diagnostics) out.push(formatDiagnostic(diagnostic));
@@ -43,13 +46,13 @@ export function renderPlanText(plan: Plan, style: Style): string {
     out.push(style.red(style.bold(`${risky.length} high-risk change${risky.length === 1 ? '' : 's'} (applied only with --allow-destructive):`)));
     for (const [object, changes] of groupByObject(risky)) {
       const reasons = [...new Set(changes.flatMap((change) => change.reasons))];
-      out.push(`  ${style.red('!')} ${object}: ${changes.map((change) => change.action).join(' → ')}${changes[0]!.protected ? ' (protected: not applied until `protected: true` is removed in Git)' : ''}: ${reasons.join('; ')}`);
+      out.push(`  ${style.red('!')} ${escapeText(object)}: ${changes.map((change) => change.action).join(' → ')}${changes[0]!.protected ? ' (protected: not applied until `protected: true` is removed in Git)' : ''}: ${escapeText(reasons.join('; '))}`);
     }
     out.push('');
   }
   for (const target of plan.targets) {
     const changes = plan.changes.filter((change) => change.target === target.name);
-    out.push(style.bold(`Target ${target.name} (${describeTarget(target)})`));
+    out.push(style.bold(`Target ${escapeText(target.name)} (${escapeText(describeTarget(target))})`));
     if (changes.length === 0) out.push('  No changes.');
     for (const change of changes) out.push(...renderChange(change, style));
     const footnotes = targetFootnotes(target, style);
@@ -73,13 +76,14 @@ function renderChange(change: Change, style: Style): string[] {
   const notes = [change.protected && 'protected', change.adopts && 'adopted: not created by apiproducts', change.changedOutsideGit && 'edited outside Git since the last apply']
     .filter(Boolean)
     .join('; ');
-  const what = change.duplicate ? `${VERB[change.action]}: ${describeDuplicate(change)}` : VERB[change.action];
-  const lines = ['', style.dim(`  # ${change.key} ${what}${notes ? ` (${notes})` : ''}`)];
-  const copy = change.duplicate && change.ref ? ` (id ${refLabel(change.ref)})` : '';
-  lines.push(`  ${colour(SYMBOL[change.action])} ${style.bold(change.key)}${copy}${risk}`);
-  const width = Math.max(0, ...change.fields.map((field) => field.path.length));
-  for (const field of change.fields) {
-    const name = field.path.padEnd(width);
+  const what = change.duplicate ? `${VERB[change.action]}: ${escapeText(describeDuplicate(change))}` : VERB[change.action];
+  const lines = ['', style.dim(`  # ${escapeText(change.key)} ${what}${notes ? ` (${notes})` : ''}`)];
+  const copy = change.duplicate && change.ref ? ` (id ${escapeText(refLabel(change.ref))})` : '';
+  lines.push(`  ${colour(SYMBOL[change.action])} ${style.bold(escapeText(change.key))}${copy}${risk}`);
+  const paths = change.fields.map((field) => escapeText(field.path));
+  const width = Math.max(0, ...paths.map((path) => path.length));
+  for (const [index, field] of change.fields.entries()) {
+    const name = paths[index]!.padEnd(width);
     if (change.action === 'create') lines.push(`      ${colour('+')} ${name} = ${formatValue(field.after)}`);
     else if (change.action === 'delete') lines.push(`      ${colour('-')} ${name} = ${formatValue(field.before)}`);
     else lines.push(`      ${colour('~')} ${name} : ${formatValue(field.before)} → ${formatValue(field.after)}`);
@@ -91,10 +95,10 @@ function targetFootnotes(target: PlanTarget, style: Style): string[] {
   const lines: string[] = [];
   if (target.unmanaged > 0) {
     const noun = target.unmanaged === 1 ? 'product' : 'products';
-    lines.push(style.dim(`  ${target.unmanaged} unmanaged ${noun} on ${target.name} left alone (not created by apiproducts; \`apiproducts import\` adopts them).`));
+    lines.push(style.dim(`  ${target.unmanaged} unmanaged ${noun} on ${escapeText(target.name)} left alone (not created by apiproducts; \`apiproducts import\` adopts them).`));
   }
   if (target.orphaned.length > 0) {
-    lines.push(style.yellow(`  ${target.orphaned.length} orphaned on ${target.name} (ours, no longer in Git), kept because pruning is off: ${target.orphaned.join(', ')}`));
+    lines.push(style.yellow(`  ${target.orphaned.length} orphaned on ${escapeText(target.name)} (ours, no longer in Git), kept because pruning is off: ${escapeText(target.orphaned.join(', '))}`));
   }
   return lines;
 }

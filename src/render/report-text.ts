@@ -1,3 +1,4 @@
+import { escapeText } from '../model/display.ts';
 import type { ApplyReport, ChangeOutcome, ChangeResult, TargetTraffic } from '../model/plan.ts';
 import type { Style } from './style.ts';
 
@@ -8,9 +9,10 @@ export function renderProgressLine(result: ChangeResult, style: Style): string {
   const colour = result.outcome === 'applied' || result.outcome === 'would-apply' ? style.green : result.outcome === 'failed' ? style.red : style.yellow;
   const waited = result.waitMs ? `, waited ${seconds(result.waitMs)}` : '';
   const timing = result.attempts > 0 ? style.dim(` (${result.durationMs} ms${result.attempts > 1 ? `, ${result.attempts} attempts` : ''}${waited})`) : '';
-  const detail = result.message && result.outcome !== 'applied' ? `: ${result.message}` : '';
+  // The message may quote a server's error body.
+  const detail = result.message && result.outcome !== 'applied' ? `: ${escapeText(result.message)}` : '';
   const confirmed = result.confirmedAfterLostAnswer ? ' (confirmed after a lost answer)' : '';
-  return `${colour(LABEL[result.outcome].padEnd(11))} ${result.action} ${result.target}/${result.key}${confirmed}${timing}${detail}`;
+  return `${colour(LABEL[result.outcome].padEnd(11))} ${result.action} ${escapeText(`${result.target}/${result.key}`)}${confirmed}${timing}${detail}`;
 }
 
 export function countOutcomes(report: ApplyReport): Record<ChangeOutcome, number> {
@@ -49,7 +51,7 @@ export function renderTrafficLine(traffic: TargetTraffic): string | undefined {
   const { configured, lowest } = traffic.concurrency;
   const adapted = lowest < configured ? `; writes in flight lowered from ${configured} to ${lowest} after 429s, then recovering` : '';
   const paced = traffic.pacedPerSecond === undefined ? '' : `; requests paced to ${traffic.pacedPerSecond}/s at the end`;
-  return `${traffic.target}: ${traffic.requests} requests, ${traffic.retries} retr${traffic.retries === 1 ? 'y' : 'ies'}${limited}, waited ${seconds(traffic.waitMs)} in total across requests${adapted}${paced}.`;
+  return `${escapeText(traffic.target)}: ${traffic.requests} requests, ${traffic.retries} retr${traffic.retries === 1 ? 'y' : 'ies'}${limited}, waited ${seconds(traffic.waitMs)} in total across requests${adapted}${paced}.`;
 }
 
 function seconds(ms: number): string {

@@ -30,8 +30,18 @@ test('%, CR and LF are escaped in data; also : and , in properties', () => {
     [{ severity: 'error', rule: 'x', message: 'line one\n::warning::forged\r50%', source: at(1, 1, 'products/we,ird:name.yaml') }],
     { projectDir: '/repo' },
   );
-  assert.is(line, '::error file=products/we%2Cird%3Aname.yaml,line=1,col=1,title=apiproducts x::line one%0A::warning::forged%0D50%25');
+  // The message is outside text: its newline is shown as the escaper writes it, not as a line break.
+  assert.is(line, '::error file=products/we%2Cird%3Aname.yaml,line=1,col=1,title=apiproducts x::line one\\u000A::warning::forged\\u000D50%25');
   assert.not.match(line!, '\n');
+});
+
+test('a message from a portal adds no workflow command and no ESC to the log, in message, fix or target', () => {
+  const forged = 'x\u001b[2K\rPlan: 0 to create\n::add-mask::secret\u202e';
+  const lines = renderAnnotations([{ severity: 'error', rule: 'api7/http', target: forged, message: forged, fix: forged }], { projectDir: '/repo' });
+  assert.is(lines.length, 1);
+  assert.not.match(lines[0]!, /[\u0000-\u001f\u202a-\u202e]/);
+  // The forged command stays inside this annotation's data: a workflow command starts only a line.
+  assert.ok(lines[0]!.startsWith('::error title=apiproducts api7/http::target x\\u001B[2K\\u000DPlan: 0 to create\\u000A::add-mask::'));
 });
 
 test('paths are relative to GITHUB_WORKSPACE when the project is in a subdirectory', () => {
