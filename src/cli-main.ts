@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ExitCode, formatDiagnostic, UserError } from './model/diagnostic.ts';
 import { printAnnotations } from './github/annotations.ts';
 import { HELP } from './commands/help.ts';
-import type { Io, OutputFormat } from './commands/io.ts';
+import { masked, type ConsoleIo, type Io, type OutputFormat } from './commands/io.ts';
 import type { ProjectOptions } from './commands/project.ts';
 import { FAULT_FLAGS, parseFaultFlags } from './commands/fault-flags.ts';
 import { ProviderError } from './providers/transport/provider-error.ts';
@@ -181,8 +181,9 @@ function parseFormat(value: string | undefined, allowed: OutputFormat[]): Output
 }
 
 /** The only place that turns errors into exit codes: a UserError never shows a stack trace. */
-export async function runCli(argv: string[], io: Io, context: RunContext): Promise<number> {
+export async function runCli(argv: string[], console: ConsoleIo, context: RunContext): Promise<number> {
   const state: RunState = { projectDir: context.cwd };
+  const io = masked(console);
   try {
     return await main(argv, io, context, state);
   } catch (error) {

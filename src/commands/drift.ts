@@ -2,7 +2,7 @@ import { ExitCode } from '../model/diagnostic.ts';
 import { buildDriftReport } from '../plan/drift.ts';
 import { renderDriftJson, renderDriftMarkdown, renderDriftText } from '../render/drift.ts';
 import { readGithubContext } from '../github/context.ts';
-import { postDriftIssues } from './github.ts';
+import { postDriftIssues, toStderr } from './github.ts';
 import type { Io, OutputFormat } from './io.ts';
 import { makePlan } from './make-plan.ts';
 import { loadValidProject, type ProjectOptions } from './project.ts';
@@ -27,7 +27,7 @@ export async function runDrift(options: DriftOptions, io: Io): Promise<number> {
     if (options.format === 'json') io.out(renderDriftJson(report));
     else if (options.format === 'markdown') io.out(renderDriftMarkdown(report));
     else io.out(renderDriftText(report, io.style));
-    if (github) await postDriftIssues(report, github, (text) => io.err(text));
+    if (github) await postDriftIssues(report, github, toStderr(io));
     return report.items.length > 0 ? ExitCode.changesPending : ExitCode.ok;
   } finally {
     await open.close();
