@@ -23,7 +23,8 @@ export async function runDrift(options: DriftOptions, io: Io): Promise<number> {
   try {
     // Never prune here: orphans are reported, and preflight concerns applying, not reporting.
     const plan = await makePlan(project, open, { prune: false, preflight: false });
-    const report = buildDriftReport(plan);
+    // Masked before rendering: Markdown escapes a token's `_`, and the escaped form would slip past a mask of the text.
+    const report = io.secrets.maskDeep(buildDriftReport(plan));
     if (options.format === 'json') io.out(renderDriftJson(report));
     else if (options.format === 'markdown') io.out(renderDriftMarkdown(report));
     else io.out(renderDriftText(report, io.style));

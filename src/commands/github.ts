@@ -71,7 +71,9 @@ export async function runGithub(subcommand: string | undefined, options: GithubO
 }
 
 /** Creates or updates the sticky plan comment, and appends the full plan to the step summary. */
-export async function postPlanComment(plan: Plan, context: PullRequestContext, planFile: string | undefined, { say, secrets }: GithubSink): Promise<void> {
+export async function postPlanComment(unmasked: Plan, context: PullRequestContext, planFile: string | undefined, { say, secrets }: GithubSink): Promise<void> {
+  // The data is masked before it is rendered: Markdown escapes a token's `_`, which no mask of the text would find.
+  const plan = secrets.maskDeep(unmasked);
   const comment = buildPlanComment(plan, { tool, ...facts(context), ...(planFile ? { planFile } : {}) });
   if (context.stepSummary) {
     const elsewhere = planFile ? `the plan file ${escapeMarkdown(planFile)} (the run's artifact) has every change` : 'run `apiproducts plan --out plan.json` for every change';
@@ -91,7 +93,7 @@ export async function postSkippedComment(targets: string[], reason: string, cont
 
 /** After a failed plan: the comment shows the errors instead of an older plan. Never hides the original error. */
 export async function postFailureComment(targets: string[], error: UserError, context: PullRequestContext, { say, secrets }: GithubSink): Promise<void> {
-  const body = buildFailureComment(targets, error.message, error.diagnostics, { tool, ...facts(context) });
+  const body = buildFailureComment(targets, secrets.mask(error.message), secrets.maskDeep(error.diagnostics), { tool, ...facts(context) });
   try {
     const result = await upsertStickyComment(await createGithubClient(context, userAgent, secrets), context, planMarker(targets), body);
     say(`Reported the failed plan on pull request #${context.pr}: ${result.url}\n`);
@@ -101,7 +103,8 @@ export async function postFailureComment(targets: string[], error: UserError, co
 }
 
 /** Opens, updates or closes one drift issue per target of the report, and appends the report to the step summary. */
-export async function postDriftIssues(report: DriftReport, context: GithubContext, { say, secrets }: GithubSink): Promise<void> {
+export async function postDriftIssues(unmasked: DriftReport, context: GithubContext, { say, secrets }: GithubSink): Promise<void> {
+  const report = secrets.maskDeep(unmasked);
   if (context.stepSummary) {
     const chunks = ['## apiproducts drift\n\n', ...renderDriftMarkdown(report).split('\n').map((line) => line + '\n')];
     appendStepSummary(context.stepSummary, chunks.map((chunk) => secrets.mask(chunk)), 'run `apiproducts drift` for the whole report');
