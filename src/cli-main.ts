@@ -4,7 +4,7 @@ import { ExitCode, formatDiagnostic, UserError } from './model/diagnostic.ts';
 import { escapeText, guardOutput } from './model/display.ts';
 import { printAnnotations } from './github/annotations.ts';
 import { HELP } from './commands/help.ts';
-import type { Io, OutputFormat } from './commands/io.ts';
+import { masked, type ConsoleIo, type Io, type OutputFormat } from './commands/io.ts';
 import type { ProjectOptions } from './commands/project.ts';
 import { FAULT_FLAGS, parseFaultFlags } from './commands/fault-flags.ts';
 import { ProviderError } from './providers/transport/provider-error.ts';
@@ -203,10 +203,11 @@ function parseFormat(value: string | undefined, allowed: OutputFormat[]): Output
  * The only place that turns errors into exit codes: a UserError never shows a stack trace. An
  * error's message may quote a server or a lock record, so it is escaped onto its one line.
  */
-export async function runCli(argv: string[], processIo: Io, context: RunContext): Promise<number> {
+export async function runCli(argv: string[], console: ConsoleIo, context: RunContext): Promise<number> {
   const state: RunState = { projectDir: context.cwd };
-  // Every byte a command prints passes the output guard, whatever the command and the format.
-  const io: Io = { ...processIo, out: (text) => processIo.out(guardOutput(text)), err: (text) => processIo.err(guardOutput(text)) };
+  // Every byte a command prints is masked (credentials), then passes the output guard (controls):
+  // masked first, so that escaping never splits a credential the masker must still recognise.
+  const io: Io = masked({ ...console, out: (text) => console.out(guardOutput(text)), err: (text) => console.err(guardOutput(text)) });
   try {
     return await main(argv, io, context, state);
   } catch (error) {

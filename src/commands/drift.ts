@@ -2,7 +2,7 @@ import { ExitCode } from '../model/diagnostic.ts';
 import { buildDriftReport } from '../plan/drift.ts';
 import { renderDriftJson, renderDriftMarkdown, renderDriftText } from '../render/drift.ts';
 import { readGithubContext } from '../github/context.ts';
-import { postDriftIssues } from './github.ts';
+import { postDriftIssues, toStderr } from './github.ts';
 import type { Io, OutputFormat } from './io.ts';
 import { makePlan } from './make-plan.ts';
 import { loadValidProject, type ProjectOptions } from './project.ts';
@@ -23,11 +23,12 @@ export async function runDrift(options: DriftOptions, io: Io): Promise<number> {
   try {
     // Never prune here: orphans are reported, and preflight concerns applying, not reporting.
     const plan = await makePlan(project, open, { prune: false, preflight: false });
-    const report = buildDriftReport(plan);
+    // Masked before rendering: Markdown escapes a token's `_`, and the escaped form would slip past a mask of the text.
+    const report = io.secrets.maskDeep(buildDriftReport(plan));
     if (options.format === 'json') io.out(renderDriftJson(report));
     else if (options.format === 'markdown') io.out(renderDriftMarkdown(report));
     else io.out(renderDriftText(report, io.style));
-    if (github) await postDriftIssues(report, github, (text) => io.err(text));
+    if (github) await postDriftIssues(report, github, toStderr(io));
     return report.items.length > 0 ? ExitCode.changesPending : ExitCode.ok;
   } finally {
     await open.close();

@@ -17,10 +17,22 @@ import { escapeMarkdown } from '../render/markdown-escape.ts';
 import { appendStepSummary, planSummaryChunks } from '../github/step-summary.ts';
 import { upsertStickyComment } from '../github/sticky-comment.ts';
 import type { Io } from './io.ts';
+import type { SecretMasker } from '../model/masker.ts';
 import type { ProjectOptions } from './project.ts';
 import { tool } from './tool-info.ts';
 
 const userAgent = `${tool.name}/${tool.version}`;
+
+/** Where the GitHub steps say what they did, and the run's masker: every body sent to GitHub is masked. */
+export interface GithubSink {
+  say: (text: string) => void;
+  secrets: SecretMasker;
+}
+
+/** plan and drift report their GitHub steps on stderr, so that stdout stays the plan or report. */
+export function toStderr(io: Io): GithubSink {
+  return { say: (text) => io.err(text), secrets: io.secrets };
+}
 
 export interface GithubOptions extends ProjectOptions {
   /** `--plan FILE`: a plan file to comment. */
@@ -40,11 +52,11 @@ export async function runGithub(subcommand: string | undefined, options: GithubO
     if (options.report) throw new UserError('github comment does not take --report (that is for `github drift-issue`)');
     const context = readPullRequestContext(io.env, options.pr);
     if (options.skipped) {
-      await postSkippedComment(intendedTargets(options), options.skipped, context, io.out);
+      await postSkippedComment(intendedTargets(options), options.skipped, context, { say: io.out, secrets: io.secrets });
       return ExitCode.ok;
     }
     const plan = parsePlanFile(readText(options.plan!, options.cwd, 'plan file'), options.plan!);
-    await postPlanComment(plan, context, options.plan, io.out);
+    await postPlanComment(plan, context, options.plan, { say: io.out, secrets: io.secrets });
     return ExitCode.ok;
   }
   if (subcommand === 'drift-issue') {
@@ -52,36 +64,38 @@ export async function runGithub(subcommand: string | undefined, options: GithubO
     if (options.plan || options.skipped || options.pr) throw new UserError('github drift-issue takes --report FILE only');
     const context = readGithubContext(io.env);
     const report = parseDriftReport(readText(options.report, options.cwd, 'drift report'), options.report);
-    await postDriftIssues(report, context, io.out);
+    await postDriftIssues(report, context, { say: io.out, secrets: io.secrets });
     return ExitCode.ok;
   }
   throw new UserError(`github needs a subcommand: comment or drift-issue (got ${subcommand ? `"${subcommand}"` : 'none'}); see \`apiproducts github --help\``);
 }
 
 /** Creates or updates the sticky plan comment, and appends the full plan to the step summary. */
-export async function postPlanComment(plan: Plan, context: PullRequestContext, planFile: string | undefined, say: (text: string) => void): Promise<void> {
+export async function postPlanComment(unmasked: Plan, context: PullRequestContext, planFile: string | undefined, { say, secrets }: GithubSink): Promise<void> {
+  // The data is masked before it is rendered: Markdown escapes a token's `_`, which no mask of the text would find.
+  const plan = secrets.maskDeep(unmasked);
   const comment = buildPlanComment(plan, { tool, ...facts(context), ...(planFile ? { planFile } : {}) });
   if (context.stepSummary) {
     const elsewhere = planFile ? `the plan file ${escapeMarkdown(planFile)} (the run's artifact) has every change` : 'run `apiproducts plan --out plan.json` for every change';
-    appendStepSummary(context.stepSummary, planSummaryChunks(plan, 'apiproducts plan'), elsewhere);
+    appendStepSummary(context.stepSummary, planSummaryChunks(plan, 'apiproducts plan').map((chunk) => secrets.mask(chunk)), elsewhere);
   }
-  const result = await upsertStickyComment(await createGithubClient(context, userAgent), context, comment.marker, comment.body);
+  const result = await upsertStickyComment(await createGithubClient(context, userAgent, secrets), context, comment.marker, comment.body);
   const size = `${comment.body.length.toLocaleString('en-US')} characters${comment.truncated ? ', shortened: the full plan is in the step summary' : ''}`;
   say(`${result.action === 'created' ? 'Commented the plan on' : 'Updated the plan comment on'} pull request #${context.pr} (${size}): ${result.url}\n`);
 }
 
 /** The plan was not run (a fork's pull request, no credentials): the comment says so and why. */
-export async function postSkippedComment(targets: string[], reason: string, context: PullRequestContext, say: (text: string) => void): Promise<void> {
+export async function postSkippedComment(targets: string[], reason: string, context: PullRequestContext, { say, secrets }: GithubSink): Promise<void> {
   const body = buildSkippedComment(targets, reason, { tool, ...facts(context) });
-  const result = await upsertStickyComment(await createGithubClient(context, userAgent), context, planMarker(targets), body);
+  const result = await upsertStickyComment(await createGithubClient(context, userAgent, secrets), context, planMarker(targets), body);
   say(`${result.action === 'created' ? 'Commented on' : 'Updated the comment on'} pull request #${context.pr} (plan skipped): ${result.url}\n`);
 }
 
 /** After a failed plan: the comment shows the errors instead of an older plan. Never hides the original error. */
-export async function postFailureComment(targets: string[], error: UserError, context: PullRequestContext, say: (text: string) => void): Promise<void> {
-  const body = buildFailureComment(targets, error.message, error.diagnostics, { tool, ...facts(context) });
+export async function postFailureComment(targets: string[], error: UserError, context: PullRequestContext, { say, secrets }: GithubSink): Promise<void> {
+  const body = buildFailureComment(targets, secrets.mask(error.message), secrets.maskDeep(error.diagnostics), { tool, ...facts(context) });
   try {
-    const result = await upsertStickyComment(await createGithubClient(context, userAgent), context, planMarker(targets), body);
+    const result = await upsertStickyComment(await createGithubClient(context, userAgent, secrets), context, planMarker(targets), body);
     say(`Reported the failed plan on pull request #${context.pr}: ${result.url}\n`);
   } catch (commentError) {
     say(`Could not report the failed plan on the pull request: ${(commentError as Error).message}\n`);
@@ -89,12 +103,13 @@ export async function postFailureComment(targets: string[], error: UserError, co
 }
 
 /** Opens, updates or closes one drift issue per target of the report, and appends the report to the step summary. */
-export async function postDriftIssues(report: DriftReport, context: GithubContext, say: (text: string) => void): Promise<void> {
+export async function postDriftIssues(unmasked: DriftReport, context: GithubContext, { say, secrets }: GithubSink): Promise<void> {
+  const report = secrets.maskDeep(unmasked);
   if (context.stepSummary) {
     const chunks = ['## apiproducts drift\n\n', ...renderDriftMarkdown(report).split('\n').map((line) => line + '\n')];
-    appendStepSummary(context.stepSummary, chunks, 'run `apiproducts drift` for the whole report');
+    appendStepSummary(context.stepSummary, chunks.map((chunk) => secrets.mask(chunk)), 'run `apiproducts drift` for the whole report');
   }
-  const outcomes = await syncDriftIssues(await createGithubClient(context, userAgent), context, report, { tool, ...facts(context) });
+  const outcomes = await syncDriftIssues(await createGithubClient(context, userAgent, secrets), context, report, { tool, ...facts(context) });
   for (const outcome of outcomes) {
     const issue = outcome.number ? ` issue #${outcome.number}: ${outcome.url}` : '';
     const what = { opened: `drift: opened${issue}`, updated: `drift: updated${issue}`, closed: `no drift: closed${issue}`, none: 'no drift, no open issue' }[outcome.action];

@@ -10,6 +10,7 @@ import { observeTargets } from '../observe/read-live.ts';
 import { desiredObjects } from './desired-objects.ts';
 import type { ProviderKind } from '../providers/provider.ts';
 import type { ImportedProduct, LiveObject } from '../model/objects.ts';
+import type { SecretMasker } from '../model/masker.ts';
 import type { Io } from './io.ts';
 import { loadValidProject, type ProjectOptions, type ValidProject } from './project.ts';
 import { openTargets } from './session.ts';
@@ -80,7 +81,7 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
     const inGit = keysInGit(project, target, kind);
     for (const document of kind.importObjects(chosen, target)) {
       const owned = document.keys.every((key) => chosen.find((object) => object.key === key)?.owned);
-      report(document.spec.name, importDocument(document, owned, inGit, { project, target, kind, outDir, shown }));
+      report(document.spec.name, importDocument(document, owned, inGit, { project, target, kind, outDir, shown, secrets: io.secrets }));
     }
     const noun = counts.written === 1 ? 'product' : 'products';
     io.out(`\nImported ${counts.written} ${noun} from ${target.name} into ${shown(outDir)}/ (${counts.skipped} skipped, ${counts.failed} failed).\n`);
@@ -109,7 +110,7 @@ function pickTarget(project: ValidProject, options: ImportOptions): TargetConfig
   return project.targets[0]!;
 }
 
-async function observeOne(target: TargetConfig, cwd: string, io: Pick<Io, 'env' | 'err'>): Promise<{ kind: ProviderKind; live: LiveObject[] }> {
+async function observeOne(target: TargetConfig, cwd: string, io: Pick<Io, 'env' | 'err' | 'secrets'>): Promise<{ kind: ProviderKind; live: LiveObject[] }> {
   const open = await openTargets([target], cwd, io, 'apiproducts import');
   try {
     const live = await observeTargets(open.providers);
@@ -144,6 +145,7 @@ interface ImportContext {
   kind: ProviderKind;
   outDir: string;
   shown: (path: string) => string;
+  secrets: SecretMasker;
 }
 
 type Outcome =
@@ -177,6 +179,10 @@ function importDocument(imported: ImportedProduct, owned: boolean, inGit: Readon
     const binds = context.project.products.products.some((source) => source.file === definedIn && Object.hasOwn(source.spec.targets, target.name));
     return { kind: 'skipped', message: `already defined in ${definedIn}${binds ? '' : ` (without a binding for ${target.name}: add one there, with adopt: true for a product apiproducts did not create)`}` };
   }
+  const leaked = credentialIn(imported, context.secrets);
+  if (leaked) {
+    return { kind: 'failed', message: `${leaked} holds a credential this run sent to ${target.name} (shown as ***); not written: remove it from the product in the portal, rotate the credential, then import again` };
+  }
   const productFile = join(outDir, `${name}.yaml`);
   if (existsSync(productFile)) return { kind: 'skipped', message: `${shown(productFile)} already exists (not overwritten)` };
 
@@ -198,4 +204,29 @@ function importDocument(imported: ImportedProduct, owned: boolean, inGit: Readon
   const adopts = owned ? '' : '; adopt: true, not created by apiproducts';
   const also = written.length > 0 ? ` and ${written.join(', ')}` : '';
   return { kind: 'written', message: `${shown(productFile)}${also} (${imported.keys.join(', ')}${adopts})`, warnings: imported.warnings };
+}
+
+/**
+ * Where a live product carries a credential (a token pasted into a description, say): masking it
+ * would write `***` into Git as the desired value, and apply would then overwrite the portal with
+ * it; writing it would commit the credential. Neither is right, so the product is not imported.
+ */
+function credentialIn(imported: ImportedProduct, secrets: SecretMasker): string | undefined {
+  const field = fieldWith(imported.spec, secrets, '');
+  if (field !== undefined) return `field ${field}`;
+  const file = Object.entries(imported.files).find(([, content]) => secrets.finds(content))?.[0];
+  return file === undefined ? undefined : `the file ${file}`;
+}
+
+/** The dotted path of the first key or string value under `value` that holds a credential. */
+function fieldWith(value: unknown, secrets: SecretMasker, path: string): string | undefined {
+  if (typeof value === 'string') return secrets.finds(value) ? path : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const at = path === '' ? key : `${path}.${key}`;
+    if (secrets.finds(key)) return at;
+    const found = fieldWith(item, secrets, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

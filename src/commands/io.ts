@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { colourStyle, plainStyle, type Style } from '../render/style.ts';
+import { SecretMasker } from '../model/masker.ts';
 
 /** Where a command writes, and what it may ask: the CLI passes the process's, tests their own. */
 export interface Io {
@@ -11,9 +12,24 @@ export interface Io {
   /** Returns the answer typed, or '' when the input closes. */
   ask(question: string): Promise<string>;
   env: NodeJS.ProcessEnv;
+  /** Every credential this run sends, added before it is sent; `out` and `err` already mask them. */
+  secrets: SecretMasker;
 }
 
-export function processIo(): Io {
+/** What a caller of the CLI provides: runCli adds the masker (`masked`), so no command can write unmasked. */
+export type ConsoleIo = Omit<Io, 'secrets'>;
+
+/**
+ * The Io every command gets: writes masked by a fresh masker, which is first fed the GitHub token
+ * (sent by every GitHub command) and then every portal credential as its provider reads it.
+ */
+export function masked(io: ConsoleIo): Io {
+  const secrets = new SecretMasker();
+  secrets.add(io.env.GITHUB_TOKEN);
+  return { ...io, out: (text) => io.out(secrets.mask(text)), err: (text) => io.err(secrets.mask(text)), secrets };
+}
+
+export function processIo(): ConsoleIo {
   const colour = wantsColour(process.env, Boolean(process.stdout.isTTY));
   return {
     out: (text) => process.stdout.write(text),

@@ -10,7 +10,7 @@ import { readPullRequestContext, type PullRequestContext } from '../github/conte
 import { renderPlanJson } from '../render/plan-json.ts';
 import { renderPlanMarkdown } from '../render/plan-markdown.ts';
 import { renderPlanText } from '../render/plan-text.ts';
-import { intendedTargets, postFailureComment, postPlanComment, postSkippedComment } from './github.ts';
+import { intendedTargets, postFailureComment, postPlanComment, postSkippedComment, toStderr } from './github.ts';
 import type { Io, OutputFormat } from './io.ts';
 import { makePlan } from './make-plan.ts';
 import { loadValidProject, type ProjectOptions, type ValidProject } from './project.ts';
@@ -35,7 +35,7 @@ export async function runPlan(options: PlanOptions, io: Io): Promise<number> {
     return await plan(options, io, github);
   } catch (error) {
     if (github && error instanceof UserError && !(error instanceof GithubApiError)) {
-      await postFailureComment(intendedTargets(options, options.skipMissingCredentials ? io.env : undefined), error, github, (text) => io.err(text));
+      await postFailureComment(intendedTargets(options, options.skipMissingCredentials ? io.env : undefined), error, github, toStderr(io));
     }
     throw error;
   }
@@ -46,12 +46,13 @@ async function plan(options: PlanOptions, io: Io, github: PullRequestContext | u
   if (project.targets.length === 0) {
     const reason = `No target has its credentials in this environment: ${project.warnings.filter((w) => w.rule === 'plan/target-skipped').map((w) => `${w.target} (${w.message.replace(/^not planned: /, '')})`).join(', ')}.`;
     io.err(`Plan skipped. ${reason}\n`);
-    if (github) await postSkippedComment(intendedTargets(options), reason, github, (text) => io.err(text));
+    if (github) await postSkippedComment(intendedTargets(options), reason, github, toStderr(io));
     return ExitCode.ok;
   }
   const open = await openTargets(project.targets, options.cwd, io, 'apiproducts plan');
   try {
-    const plan = await makePlan(project, open, { prune: options.prune || project.config.prune });
+    // Masked before anything is rendered, so that the plan file's digest covers what it shows.
+    const plan = io.secrets.maskDeep(await makePlan(project, open, { prune: options.prune || project.config.prune }));
     printAnnotations(plan.diagnostics, io.env, options.cwd, (text) => io.err(text));
     if (options.out) writeFileSync(resolve(options.cwd, options.out), renderPlanJson(plan));
     if (options.format === 'json') io.out(renderPlanJson(plan));
@@ -60,7 +61,7 @@ async function plan(options: PlanOptions, io: Io, github: PullRequestContext | u
       io.out(renderPlanText(plan, io.style));
       if (plan.changes.length) io.out(applyHint(options, project.targets.length < loadedTargets(project) ? project.targets.map((t) => t.name) : options.targets, plan));
     }
-    if (github) await postPlanComment(plan, github, options.out, (text) => io.err(text));
+    if (github) await postPlanComment(plan, github, options.out, toStderr(io));
     return options.detailedExitCode && plan.changes.length > 0 ? ExitCode.changesPending : ExitCode.ok;
   } finally {
     await open.close();

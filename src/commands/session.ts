@@ -31,7 +31,7 @@ export function sandboxStateDir(cwd: string): string {
  * real targets' credential variables are read; `command`: what this run is, named to any other
  * process that finds a sandbox in use (`apiproducts apply`).
  */
-export async function openTargets(targets: readonly TargetConfig[], cwd: string, io: Pick<Io, 'env' | 'err'>, command: string): Promise<OpenTargets> {
+export async function openTargets(targets: readonly TargetConfig[], cwd: string, io: Pick<Io, 'env' | 'err' | 'secrets'>, command: string): Promise<OpenTargets> {
   refuseUnverifiedTls(targets, io.env);
   const closers: (() => Promise<void>)[] = [];
   const sessions: TargetSession[] = [];
@@ -39,13 +39,13 @@ export async function openTargets(targets: readonly TargetConfig[], cwd: string,
     for (const config of targets) {
       const kind = getProviderKind(config.provider);
       if (!kind) throw new Error(`target ${config.name}: unknown provider "${config.provider}"`);
-      let endpoint: Endpoint = { url: config.url ?? '', env: io.env };
+      let endpoint: Endpoint = { url: config.url ?? '', env: io.env, secrets: io.secrets };
       if (config.sandbox) {
         const sandbox = await startSandbox(await sandboxFor(config), config, sandboxStateDir(cwd), { kind: 'run', command });
         closers.push(sandbox.close);
         const served = sandbox.servedBy;
         if (served) io.err(`Using sandbox ${config.name} served by \`${served.command}\` (pid ${served.pid}) at ${served.url}.\n`);
-        endpoint = sandbox.endpoint;
+        endpoint = { ...sandbox.endpoint, secrets: io.secrets };
       }
       sessions.push({ config, kind, provider: kind.connect(config, endpoint) });
     }

@@ -1,19 +1,33 @@
 import type { Octokit } from '@octokit/rest';
 import { UserError } from '../model/diagnostic.ts';
 import type { GithubContext } from './context.ts';
+import type { SecretMasker } from '../model/masker.ts';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** An Octokit client for the context's API URL; it is the only holder of the token. Loaded only by GitHub commands. */
-/** `userAgent`: GitHub asks every client to name itself (`apiproducts/<version>`). */
-export async function createGithubClient(context: GithubContext, userAgent: string): Promise<Octokit> {
+/**
+ * `userAgent`: GitHub asks every client to name itself (`apiproducts/<version>`). `secrets`: the
+ * run's masker; every comment and issue title and body goes through it on its way out, whichever
+ * caller built it.
+ */
+export async function createGithubClient(context: GithubContext, userAgent: string, secrets?: SecretMasker): Promise<Octokit> {
   const { Octokit } = await import('@octokit/rest');
-  return new Octokit({
+  const octokit = new Octokit({
     auth: context.token,
     baseUrl: context.apiUrl,
     userAgent,
     log: quiet,
   });
+  if (secrets) {
+    octokit.hook.before('request', (options) => {
+      for (const field of ['body', 'title'] as const) {
+        const value: unknown = options[field];
+        if (typeof value === 'string') options[field] = secrets.mask(value);
+      }
+    });
+  }
+  return octokit;
 }
 
 /** Which comments and issues are ours: by login when the token can say who it is, else any bot account. */

@@ -1,4 +1,5 @@
 import type { SourcePosition } from './diagnostic.ts';
+import type { SecretMasker } from './masker.ts';
 
 /**
  * One entry of `apiproducts.yaml` `targets:` after schema validation. Provider-specific keys
@@ -50,6 +51,8 @@ export interface Endpoint {
    * command's environment (default `process.env`), injected so that a run in-process reads its own.
    */
   env?: Readonly<Record<string, string | undefined>>;
+  /** The run's masker: a provider adds each credential (and the header made of it) before sending it. */
+  secrets?: SecretMasker;
 }
 
 /**

@@ -69,18 +69,31 @@ function dropShadowed(diagnostics: Diagnostic[]): void {
   }
 }
 
+const URL_CREDENTIALS = {
+  password: (name: string) => `targets.${name}.url contains a user name and password (user:…@host); credentials in a url end up in logs and Git history`,
+  user: (name: string) => `targets.${name}.url contains a user name (user@host); apiproducts does not send credentials from a url`,
+  query: (name: string) => `targets.${name}.url has a query string (?…); it is never sent, and a token in it ends up in logs and Git history`,
+};
+const URL_CREDENTIAL_FIXES = {
+  password: 'remove user:password@ from the url, revoke the password (it may already be in Git history), and name the environment variables that hold the credentials in tokenEnv (or usernameEnv and passwordEnv for Apigee Edge)',
+  user: 'remove user@ from the url; credentials come from the environment variables named by tokenEnv (or usernameEnv and passwordEnv for Apigee Edge)',
+  query: 'remove ?… from the url (revoke any token it held); credentials come from the environment variables named by tokenEnv (or usernameEnv and passwordEnv for Apigee Edge)',
+};
+
 /**
  * `https://user:password@host`: credentials in a url travel in logs, shell history and error
- * messages; apiproducts takes them only from environment variables. Neither part is echoed.
+ * messages; apiproducts takes them only from environment variables. Neither part is echoed. A
+ * query string (`?token=…`) is refused whatever it holds: requests go to paths under the url
+ * without it, so it is never used, and a query string is where tokens get pasted.
  */
-function urlCredentials(url: string): 'password' | 'user' | undefined {
+function urlCredentials(url: string): 'password' | 'user' | 'query' | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return undefined;
   }
-  return parsed.password !== '' ? 'password' : parsed.username !== '' ? 'user' : undefined;
+  return parsed.password !== '' ? 'password' : parsed.username !== '' ? 'user' : parsed.search !== '' ? 'query' : undefined;
 }
 
 function buildTarget(
@@ -145,12 +158,8 @@ function buildTarget(
     diagnostics.push({
       severity: 'error',
       rule: 'config/url-credentials',
-      message: credentials === 'password'
-        ? `targets.${name}.url contains a user name and password (user:…@host); credentials in a url end up in logs and Git history`
-        : `targets.${name}.url contains a user name (user@host); apiproducts does not send credentials from a url`,
-      fix: credentials === 'password'
-        ? 'remove user:password@ from the url, revoke the password (it may already be in Git history), and name the environment variable that holds the credential in tokenEnv'
-        : 'remove user@ from the url; credentials come from the environment variable named by tokenEnv',
+      message: URL_CREDENTIALS[credentials](name),
+      fix: URL_CREDENTIAL_FIXES[credentials],
       source: locator.locate(['targets', name, 'url']),
       target: name,
     });

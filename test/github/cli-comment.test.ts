@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildPlanComment } from '../../src/github/plan-comment.ts';
-import { parsePlanFile } from '../../src/plan/plan-file.ts';
+import { parsePlanFile, serialisePlanFile } from '../../src/plan/plan-file.ts';
+import { escapeMarkdown } from '../../src/render/markdown-escape.ts';
 import { assertGolden } from '../helpers/golden.ts';
 import { copyExampleProject, type CliResult } from '../helpers/project.ts';
 // In-process: what the CLI says is tested here; the process contract is in test/cli/cli.test.ts.
@@ -171,6 +172,25 @@ test('github comment --skipped explains a skipped plan (pull requests from forks
   const usage = await runCli(['github', 'comment'], { cwd, env: githubEnv(fake) });
   assert.is(usage.code, 1);
   assert.match(usage.stderr, 'github comment needs exactly one of --plan FILE or --skipped REASON');
+});
+
+test('a credential in a plan never reaches the PR comment or the step summary: every GitHub body is masked', async () => {
+  const cwd = copyExampleProject();
+  const env = githubEnv(fake);
+  const planned = await runCli(['plan', '--out', 'plan.json'], { cwd });
+  assert.is(planned.code, 0, planned.stderr);
+  // A plan carrying the token (a live value echoed by a server): the run's own masker must catch it on the way to GitHub.
+  const plan = parsePlanFile(readFileSync(join(cwd, 'plan.json'), 'utf8'), 'plan.json');
+  const forged = JSON.parse(JSON.stringify(plan).replaceAll('payments', `payments ${GITHUB_TOKEN} ${GITHUB_TOKEN.slice(0, 12)}`));
+  writeFileSync(join(cwd, 'plan.json'), serialisePlanFile(forged));
+  const commented = await runCli(['github', 'comment', '--plan', 'plan.json'], { cwd, env });
+  assert.is(commented.code, 0, commented.stderr);
+  const body = fake.commentsOn(7)[0]!.body;
+  assert.match(body, 'payments \\*\\*\\* \\*\\*\\*');
+  const start = GITHUB_TOKEN.slice(0, 12);
+  for (const text of [body, readFileSync(env.GITHUB_STEP_SUMMARY!, 'utf8')]) {
+    for (const form of [start, escapeMarkdown(start)]) assert.not.ok(text.includes(form), `posted: ${form}`);
+  }
 });
 
 test.run();

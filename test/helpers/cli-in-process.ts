@@ -1,5 +1,5 @@
 import { runCli } from '../../src/cli-main.ts';
-import type { Io } from '../../src/commands/io.ts';
+import type { ConsoleIo } from '../../src/commands/io.ts';
 import type { LockClock } from '../../src/apply/target-lock.ts';
 import { plainStyle } from '../../src/render/style.ts';
 import type { CliResult } from './project.ts';
@@ -15,7 +15,7 @@ export async function runCliInProcess(args: string[], options: { cwd: string; en
   let stdout = '';
   let stderr = '';
   const answers = (options.input ?? '').split('\n');
-  const io: Io = {
+  const io: ConsoleIo = {
     out: (text) => void (stdout += text),
     err: (text) => void (stderr += text),
     interactive: false,

@@ -9,6 +9,7 @@ import { transportFor, type ConnectOptions } from '../transport/connect-options.
 import { expectPage, fetchAllPages, PageSizes, readFirstPage, shapeOf } from '../transport/paging.ts';
 import type { Endpoint } from '../../model/target.ts';
 import { ProviderError } from '../transport/provider-error.ts';
+import { SANDBOX_SECRET } from '../../model/masker.ts';
 import { isLockRecord } from './ownership.ts';
 import type {
   Api7DcrProvider,
@@ -75,19 +76,26 @@ export function describeApi7Error(_status: number, body: string): string {
   return body;
 }
 
-/** A sandbox hands us its secret; a real target names an env var, and we read it only when calling. */
+/**
+ * A sandbox hands us its secret; a real target names an env var, and we read it only when calling.
+ * The token is sent trimmed (`$(cat token)` keeps a trailing newline), and both forms are masked.
+ */
 function tokenSource(target: TargetConfig, endpoint: Endpoint): () => string {
   return () => {
-    if (endpoint.secret !== undefined) return endpoint.secret;
+    if (endpoint.secret !== undefined) {
+      endpoint.secrets?.add(endpoint.secret, SANDBOX_SECRET);
+      return endpoint.secret;
+    }
     const variable = target.settings.tokenEnv;
     if (typeof variable !== 'string' || variable === '') {
       throw new ProviderError(`tokenEnv is not set (the name of the environment variable holding the API7 token)`);
     }
     const token = (endpoint.env ?? process.env)[variable];
-    if (token === undefined || token === '') {
+    endpoint.secrets?.add(token);
+    if (token === undefined || token.trim() === '') {
       throw new ProviderError(`environment variable ${variable} is not set (it must hold the API7 token)`);
     }
-    return token;
+    return token.trim();
   };
 }
 

@@ -9,6 +9,7 @@ import { transportFor, type ConnectOptions } from '../transport/connect-options.
 import { MAX_LIST_PAGES, shapeOf } from '../transport/paging.ts';
 import type { Endpoint } from '../../model/target.ts';
 import { ProviderError } from '../transport/provider-error.ts';
+import { SANDBOX_SECRET } from '../../model/masker.ts';
 import {
   FLAVOURS,
   PAGE_SIZE,
@@ -73,17 +74,22 @@ export function describeApigeeError(_status: number, body: string): string {
   return body;
 }
 
-/** The value of the variable a setting names, read only when a request is made. */
+/**
+ * The value of the variable a setting names, read only when a request is made, added to the run's
+ * masker as read and sent trimmed (`$(cat token)` keeps a trailing newline). A user name is an
+ * identifier: masked whole, not by fragment.
+ */
 function readVariable(target: TargetConfig, endpoint: Endpoint, setting: string, holds: string): string {
   const variable = target.settings[setting];
   if (typeof variable !== 'string' || variable === '') {
     throw new ProviderError(`target ${target.name}: ${setting} is not set (the name of the environment variable holding ${holds})`);
   }
   const value = (endpoint.env ?? process.env)[variable];
-  if (value === undefined || value === '') {
+  endpoint.secrets?.add(value, { fragments: setting !== 'usernameEnv' });
+  if (value === undefined || value.trim() === '') {
     throw new ProviderError(`environment variable ${variable} is not set (it must hold ${holds})`);
   }
-  return value;
+  return value.trim();
 }
 
 interface Credentials {
@@ -97,7 +103,10 @@ interface Credentials {
  * usernameEnv + passwordEnv. X: Bearer from tokenEnv only (reference §6).
  */
 function readCredentials(target: TargetConfig, endpoint: Endpoint): Credentials {
-  if (endpoint.secret !== undefined) return { header: `Bearer ${endpoint.secret}`, secrets: [endpoint.secret] };
+  if (endpoint.secret !== undefined) {
+    endpoint.secrets?.add(endpoint.secret, SANDBOX_SECRET);
+    return { header: `Bearer ${endpoint.secret}`, secrets: [endpoint.secret] };
+  }
   const { tokenEnv, usernameEnv, passwordEnv } = target.settings;
   const flavour = flavourOf(target);
   if (tokenEnv !== undefined || flavour === 'x' || (usernameEnv === undefined && passwordEnv === undefined)) {
@@ -107,6 +116,9 @@ function readCredentials(target: TargetConfig, endpoint: Endpoint): Credentials 
   const username = readVariable(target, endpoint, 'usernameEnv', 'the Apigee Edge user name');
   const password = readVariable(target, endpoint, 'passwordEnv', 'the Apigee Edge password');
   const encoded = Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
+  // What goes on the wire, and what a server decoding it may echo.
+  endpoint.secrets?.add(encoded);
+  endpoint.secrets?.add(`${username}:${password}`);
   // The user name too: a server echoing it back must not put it in a CI log either.
   return { header: `Basic ${encoded}`, secrets: [password, encoded, username] };
 }

@@ -10,6 +10,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { RetryPolicy } from './retry.ts';
 import type { Traffic } from './traffic.ts';
+import { SecretMasker } from '../../model/masker.ts';
 import { ProviderError } from './provider-error.ts';
 import { openRoute, ProxyFailure, proxyRefusal, type Env, type Route } from './proxy.ts';
 import { sendWithRetry, type WriteSafety } from './uncertain-writes.ts';
@@ -258,17 +259,15 @@ function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB` : `${bytes} bytes`;
 }
 
-/** Collapses whitespace, cuts long bodies, and masks any header value the server echoed back. */
+/**
+ * Collapses whitespace, cuts long bodies, and masks any header value the server echoed back, in
+ * any form and by its start (model/masker.ts).
+ */
 export function oneLine(text: string, secrets: readonly string[]): string {
   let line = text.replace(/\s+/g, ' ').trim();
-  for (const secret of secrets) {
-    if (secret.length >= 6) {
-      line = line.split(secret).join('***');
-      // `Bearer <token>` and `Basic <base64>`: the credential alone may be echoed too.
-      const credential = /^\S+\s+(\S{6,})$/.exec(secret)?.[1];
-      if (credential) line = line.split(credential).join('***');
-    }
-  }
+  // `Bearer <token>`, `Basic <base64>`: a server may echo the credential without its scheme.
+  const credentials = secrets.flatMap((value) => [value, ...(/^\S+\s+(\S+)$/.exec(value)?.slice(1) ?? [])]);
+  if (credentials.length > 0) line = new SecretMasker(credentials).mask(line);
   return line.length > MAX_MESSAGE_CHARS ? `${line.slice(0, MAX_MESSAGE_CHARS)}…` : line || '(empty body)';
 }
 
