@@ -12,6 +12,7 @@ import type { ProviderKind } from '../providers/provider.ts';
 import type { ImportedProduct, LiveObject } from '../model/objects.ts';
 import type { SecretMasker } from '../model/masker.ts';
 import type { Io } from './io.ts';
+import { schemaReference } from './tool-info.ts';
 import { loadValidProject, type ProjectOptions, type ValidProject } from './project.ts';
 import { openTargets } from './session.ts';
 
@@ -22,7 +23,6 @@ export interface ImportOptions extends ProjectOptions {
   out?: string;
 }
 
-export const PRODUCT_FILE_HEADER = '# yaml-language-server: $schema=../schemas/product.schema.json\n';
 const KEY_ORDER = ['name', 'displayName', 'description', 'status', 'visibility', 'access', 'team', 'labels', 'auth', 'targets'];
 /** The product name pattern of schemas/product.schema.json: also keeps file names inside the output directory. */
 const PRODUCT_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
@@ -30,7 +30,8 @@ export const IMPORT_HINT =
   'Run apiproducts plan: imported products show no changes; unowned ones are adopted (marked as managed) on the next apply.';
 
 /** A product document as written by import: the schema comment, then the keys in a fixed order. */
-export function renderProductYaml(spec: ProductSpec): string {
+/** `schema`: where the `$schema` modeline points, relative to the file (tool-info.ts `schemaReference`). */
+export function renderProductYaml(spec: ProductSpec, schema = '../schemas/product.schema.json'): string {
   const record = spec as unknown as Record<string, unknown>;
   const ordered: Record<string, unknown> = {};
   for (const key of [...KEY_ORDER, ...Object.keys(record).filter((k) => !KEY_ORDER.includes(k))]) {
@@ -43,7 +44,7 @@ export function renderProductYaml(spec: ProductSpec): string {
       if (node.items.every((item) => isScalar(item))) node.flow = true;
     },
   });
-  return PRODUCT_FILE_HEADER + document.toString({ lineWidth: 0, flowCollectionPadding: false });
+  return `# yaml-language-server: $schema=${schema}\n` + document.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 /** `apiproducts import`: write a product file for live products of one target, never overwriting a file. */
@@ -81,7 +82,7 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
     const inGit = keysInGit(project, target, kind);
     for (const document of kind.importObjects(chosen, target)) {
       const owned = document.keys.every((key) => chosen.find((object) => object.key === key)?.owned);
-      report(document.spec.name, importDocument(document, owned, inGit, { project, target, kind, outDir, shown, secrets: io.secrets }));
+      report(document.spec.name, importDocument(document, owned, inGit, { project, target, kind, outDir, shown, secrets: io.secrets, schema: schemaReference('product', outDir, options.cwd) }));
     }
     const noun = counts.written === 1 ? 'product' : 'products';
     io.out(`\nImported ${counts.written} ${noun} from ${target.name} into ${shown(outDir)}/ (${counts.skipped} skipped, ${counts.failed} failed).\n`);
@@ -140,6 +141,8 @@ function selectKeys(byKey: ReadonlyMap<string, LiveObject[]>, select: readonly s
 }
 
 interface ImportContext {
+  /** The `$schema` modeline's target, relative to outDir when the package is inside the project. */
+  schema: string;
   project: ValidProject;
   target: TargetConfig;
   kind: ProviderKind;
@@ -200,7 +203,7 @@ function importDocument(imported: ImportedProduct, owned: boolean, inGit: Readon
     written.push(shown(file.path));
   }
   mkdirSync(dirname(productFile), { recursive: true });
-  writeFileSync(productFile, renderProductYaml(imported.spec), { flag: 'wx' });
+  writeFileSync(productFile, renderProductYaml(imported.spec, context.schema), { flag: 'wx' });
   const adopts = owned ? '' : '; adopt: true, not created by apiproducts';
   const also = written.length > 0 ? ` and ${written.join(', ')}` : '';
   return { kind: 'written', message: `${shown(productFile)}${also} (${imported.keys.join(', ')}${adopts})`, warnings: imported.warnings };

@@ -1,20 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { UserError } from '../model/diagnostic.ts';
 import type { Io } from './io.ts';
-import { packageRoot, tool } from './tool-info.ts';
-
-/**
- * Where a YAML file's `$schema` modeline points: the schema shipped in this package, relative to
- * the file when the package sits inside the project (node_modules, or this repository), so that
- * editors validate offline and against the installed version; else the published copy of exactly
- * this version (a global install or an npx cache is no path to write into a repository).
- */
-export function schemaReference(schema: 'product' | 'targets', fileDir: string, projectDir: string): string {
-  const file = join(packageRoot, 'schemas', `${schema}.schema.json`);
-  if (!relative(projectDir, file).startsWith('..') && existsSync(file)) return relative(fileDir, file).split(sep).join('/') || file;
-  return `https://unpkg.com/${tool.name}@${tool.version}/schemas/${schema}.schema.json`;
-}
+import { schemaReference } from './tool-info.ts';
 
 const CONFIG = `# Where products are published. A \`sandbox: true\` target runs an embedded emulator of the
 # vendor's management API on 127.0.0.1: plan and apply work with no credentials and no network.

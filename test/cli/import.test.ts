@@ -6,6 +6,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
+import { tool } from '../../src/commands/tool-info.ts';
 import * as assert from 'uvu/assert';
 import type { Api7Emulator } from '../../src/sandbox/api7/server.ts';
 import { copyExampleProject, writeProject } from '../helpers/project.ts';
@@ -47,7 +48,8 @@ test('sandbox: import everything into a project with only apiproducts.yaml → v
   assert.match(imported.stdout, HINT);
   assert.equal(readdirSync(join(cwd, 'products')).sort(), ['legacy-billing.yaml', 'orders.yaml']);
   const legacy = readFileSync(join(cwd, 'products', 'legacy-billing.yaml'), 'utf8');
-  assert.ok(legacy.startsWith('# yaml-language-server: $schema=../schemas/product.schema.json\nname: legacy-billing\n'), legacy);
+  // A project outside the package: the modeline names the published schema of exactly this version.
+  assert.ok(legacy.startsWith(`# yaml-language-server: $schema=https://unpkg.com/${tool.name}@${tool.version}/schemas/product.schema.json\nname: legacy-billing\n`), legacy);
   assert.match(legacy, 'adopt: true');
   assert.not.match(readFileSync(join(cwd, 'products', 'orders.yaml'), 'utf8'), 'adopt');
 

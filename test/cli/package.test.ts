@@ -63,6 +63,14 @@ test('installed into an empty repository: --version, init, validate and a sandbo
   assert.is(plan.code, 2, plan.stderr);
   assert.match(plan.stdout, 'Plan: 1 to create');
   assert.is((await run('init')).code, 1, 'init never overwrites');
+  // import --out DIR: the modeline is relative to DIR, wherever it is.
+  const imported = await run('import', '--target', 'sandbox-api7', '--out', 'imported/team');
+  assert.is(imported.code, 0, imported.stderr);
+  const files = readdirSync(join(project, 'imported', 'team')).filter((file) => file.endsWith('.yaml'));
+  assert.ok(files.length > 0, imported.stdout);
+  for (const file of files) {
+    assert.match(readFileSync(join(project, 'imported', 'team', file), 'utf8'), `# yaml-language-server: $schema=../../node_modules/${manifest.name}/schemas/product.schema.json\n`);
+  }
 });
 
 test.run();
