@@ -9,6 +9,7 @@ import { objectFingerprint } from '../model/fingerprint.ts';
 import { compareStates, describeState } from '../diff/compare.ts';
 import { matchObjects } from '../diff/match.ts';
 import { judgeDuplicates } from './duplicates.ts';
+import { pruneEverything } from './prune-guard.ts';
 
 /** One target's desired and live objects, and the vendor rules the plan must respect there. */
 export interface TargetObservation {
@@ -56,6 +57,8 @@ export function buildPlan(input: PlanInput): Plan {
       orphaned: [],
     };
     targets.push(target);
+    const everything = input.prune ? pruneEverything(observation.name, observation.desired, observation.live) : undefined;
+    if (everything) diagnostics.push(everything);
     for (const pair of matchObjects(observation.desired, observation.live)) {
       switch (pair.kind) {
         case 'create':

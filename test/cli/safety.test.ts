@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -142,6 +142,16 @@ test('prune: off keeps an owned product that left Git (reported orphaned); on de
   const prune = await cli('apply', '--auto-approve', '--prune', '--allow-destructive');
   assert.is(prune.code, 0, prune.stdout);
   assert.equal(products().map((p) => p.name).sort(), ['Identity API', 'Legacy Billing', 'Orders API', 'Payments API', 'Weather Partner API']);
+});
+
+test('--prune with --products pointing at an empty directory deletes nothing: every owned product would go', async () => {
+  const { cwd, cli, products } = await appliedExample();
+  const before = JSON.stringify(products());
+  mkdirSync(join(cwd, 'empty-by-mistake'));
+  const apply = await cli('apply', '--auto-approve', '--prune', '--allow-destructive', '--products', 'empty-by-mistake');
+  assert.is(apply.code, 1, apply.stdout + apply.stderr);
+  assert.match(apply.stderr, 'error [plan/prune-everything] pruning would delete all 5 products apiproducts manages on api7-prod');
+  assert.is(JSON.stringify(products()), before, 'nothing was written');
 });
 
 test.run();
