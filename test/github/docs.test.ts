@@ -4,13 +4,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { copyExampleProject, repoRoot, runCli } from '../helpers/project.ts';
 
-test("the README's sample comment is the golden comment for the example products", () => {
-  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-  const block = readme.match(/<!-- sample-comment:start -->\n([\s\S]*?)\n<!-- sample-comment:end -->/);
-  assert.ok(block, 'README has the sample comment block');
+test("docs/github.md's sample comment is the golden comment for the example products", () => {
+  const page = readFileSync(join(repoRoot, 'docs', 'github.md'), 'utf8');
+  const block = page.match(/<!-- sample-comment:start -->\n([\s\S]*?)\n<!-- sample-comment:end -->/);
+  assert.ok(block, 'docs/github.md has the sample comment block');
   const golden = readFileSync(join(repoRoot, 'test', 'golden', 'github', 'example-products.md'), 'utf8');
   const quoted = golden.trimEnd().split('\n').map((line) => (line ? `> ${line}` : '>')).join('\n');
-  assert.fixture(block![1]!, quoted, 'copy test/golden/github/example-products.md into the README (each line prefixed with "> ")');
+  assert.fixture(block![1]!, quoted, 'copy test/golden/github/example-products.md into docs/github.md (each line prefixed with "> ")');
 });
 
 test('help documents the github command and the GitHub flags of plan and drift', async () => {

@@ -64,7 +64,7 @@ export function validateApigeeBinding(product: EffectiveProduct, flavour: 'edge'
   }
   // `auth` is not an error or warning here: one product file serves API7 (where auth is the
   // product's) and Apigee (where proxies enforce keys with VerifyAPIKey/OAuthV2), and warning on
-  // every shared product would bury real warnings. The README mapping table says it is not used.
+  // every shared product would bury real warnings. The mapping table in docs/product-model.md says it is not used.
   checkBounds(product, report, bindingPath);
   const xOnly = ['operations', 'graphqlOperations', 'grpcOperations'].filter((key) => Array.isArray(product.binding[key]) && (product.binding[key] as unknown[]).length > 0);
   if (flavour === 'edge' && xOnly.length > 0) {
