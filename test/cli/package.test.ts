@@ -25,10 +25,10 @@ const packed = (() => {
 
 test('the tarball holds what runs and nothing else: no tests, benchmarks, scripts or TypeScript sources', () => {
   const { files } = packed;
-  for (const needed of ['dist/src/cli.js', 'dist/src/cli-main.js', 'schemas/product.schema.json', 'schemas/targets.schema.json', 'LICENSE', 'README.md', 'package.json', 'action.yml']) {
+  for (const needed of ['docs/safety.md', 'dist/src/cli.js', 'dist/src/cli-main.js', 'schemas/product.schema.json', 'schemas/targets.schema.json', 'LICENSE', 'README.md', 'package.json', 'action.yml']) {
     assert.ok(files.includes(needed), `${needed} is shipped`);
   }
-  const stray = files.filter((file) => !/^(dist\/src\/.+\.js|schemas\/[^/]+\.json|LICENSE|README\.md|package\.json|action\.yml)$/.test(file));
+  const stray = files.filter((file) => !/^(dist\/src\/.+\.js|schemas\/[^/]+\.json|docs\/[^/]+\.md|LICENSE|README\.md|package\.json|action\.yml)$/.test(file));
   assert.equal(stray, []);
   assert.ok(files.length < 400, `${files.length} files`);
 });
