@@ -62,10 +62,10 @@ const OPTIONS = {
 const ACCEPTS: Record<string, string[]> = {
   validate: [],
   init: [],
-  plan: ['format', 'out', 'detailed-exitcode', 'prune', 'github-comment', 'skip-missing-credentials'],
-  apply: ['format', 'auto-approve', 'dry-run', 'allow-destructive', 'prune', 'lock-timeout', 'no-lock'],
+  plan: ['format', 'out', 'detailed-exitcode', 'prune', 'github-comment', 'skip-missing-credentials', 'product'],
+  apply: ['format', 'auto-approve', 'dry-run', 'allow-destructive', 'prune', 'lock-timeout', 'no-lock', 'product'],
   unlock: ['force'],
-  drift: ['format', 'github-issue'],
+  drift: ['format', 'github-issue', 'product'],
   github: ['plan', 'skipped', 'report', 'pr'],
   import: ['product', 'out'],
   sandbox: [...FAULT_FLAGS],
@@ -116,7 +116,11 @@ async function main(argv: string[], given: Io, context: RunContext, state: RunSt
     config: values.config,
     products: values.products,
     targets: values.target ?? [],
+    ...(command !== 'import' && values.product ? { only: values.product } : {}),
   };
+  if (values.product && values.prune && command !== 'import') {
+    throw new UserError('--prune looks at every product apiproducts manages, so it cannot be narrowed with --product; run it without --product');
+  }
   state.projectDir = project.cwd;
   const format = parseFormat(values.format, command === 'apply' ? ['text', 'json'] : ['text', 'json', 'markdown']);
   switch (command) {

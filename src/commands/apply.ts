@@ -63,8 +63,8 @@ export async function runApply(options: ApplyCommandOptions, io: Io): Promise<nu
       await open.close();
     }
   }
-  if (options.targets.length || options.prune) {
-    throw new UserError('a saved plan is applied exactly as it is: --target and --prune belong on the `plan --out` command that made it');
+  if (options.targets.length || options.prune || options.only?.length) {
+    throw new UserError('a saved plan is applied exactly as it is: --target, --product and --prune belong on the `plan --out` command that made it');
   }
   const { plan, warnings } = readSavedPlan(options.planFile, options.cwd, project);
   for (const warning of warnings) io.err(formatDiagnostic(warning) + '\n');

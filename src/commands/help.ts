@@ -54,6 +54,7 @@ Options:
   --out FILE           also write the plan as JSON to FILE
   --detailed-exitcode  exit 2 when there are changes, 0 when there are none
   --prune              plan deletes for owned products no longer in Git (also \`prune: true\`)
+  --product NAME       only this Git product; repeat for several (not with --prune)
   --github-comment     also create or update the plan comment on the pull request
                        (see \`apiproducts github --help\`); a failed plan updates it with the errors
   --skip-missing-credentials
@@ -76,6 +77,7 @@ Options:
   --allow-destructive  also apply high-risk changes (delete, unpublish, auth changes on
                        published products); never for products marked protected
   --prune              delete owned products no longer in Git (also \`prune: true\`)
+  --product NAME       only this Git product; repeat for several (not with --prune)
   --format text|json   json prints {plan, report} on stdout, progress on stderr
   --lock-timeout DURATION
                        wait up to DURATION (e.g. 30s, 10m) for a target another apply has
@@ -107,6 +109,7 @@ Exit 2 when there is drift, 0 when there is none, 1 on error.
 
 Options:
   --format text|json|markdown   output format (default: text); markdown is for an issue or PR
+  --product NAME       only this Git product; repeat for several
   --github-issue       also open, update or close one "Drift detected: <target>" issue per
                        target (see \`apiproducts github --help\`); the exit code stays 2 on drift
 ${COMMON}`,

@@ -1,11 +1,25 @@
 import { hasErrors, UserError } from '../model/diagnostic.ts';
 import type { Plan } from '../model/plan.ts';
+import type { LiveObject } from '../model/objects.ts';
+import type { TargetConfig } from '../model/target.ts';
+import type { ProviderKind } from '../providers/provider.ts';
 import { desiredObjects } from './desired-objects.ts';
 import { observeTargets } from '../observe/read-live.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import type { ValidProject } from './project.ts';
 import type { OpenTargets } from './session.ts';
 import { tool } from './tool-info.ts';
+
+/**
+ * With `--product`, the live objects of the other products are out of scope: an owned one by the
+ * product its marker names, an unowned one unless a selected product wants its key.
+ */
+function inScope(live: LiveObject[], project: ValidProject, config: TargetConfig, kind: ProviderKind): LiveObject[] {
+  const only = project.only;
+  if (!only) return live;
+  const wanted = new Set(desiredObjects(project.products, config, kind).map((object) => object.key));
+  return live.filter((object) => (object.owned ? object.product !== undefined && only.has(object.product) : wanted.has(object.key)));
+}
 
 /**
  * observe → diff → plan → preflight for an open set of targets. Preflight and collision errors
@@ -20,7 +34,7 @@ export async function makePlan(project: ValidProject, open: OpenTargets, options
       identity: kind.identify(config),
       observedAt: live.get(config.name)!.observedAt,
       desired: desiredObjects(project.products, config, kind),
-      live: live.get(config.name)!.live,
+      live: inScope(live.get(config.name)!.live, project, config, kind),
       lockedWhilePublished: kind.lockedWhilePublished,
       unpublishConsequence: kind.unpublishConsequence,
       ignore: config.ignore,

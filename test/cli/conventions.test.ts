@@ -60,4 +60,33 @@ test('--no-color is accepted by every command', async () => {
   assert.is((await runCli(['validate', '--no-color'], { cwd })).code, 0);
 });
 
+test('--product narrows plan, apply and drift to those Git products; other products are out of scope', async () => {
+  const cwd = copyExampleProject();
+  const plan = await runCli(['plan', '--product', 'weather', '--format', 'json'], { cwd });
+  assert.is(plan.code, 0, plan.stderr);
+  const planned = JSON.parse(plan.stdout) as { changes: { product: string }[]; targets: { unmanaged: number; orphaned: string[] }[] };
+  assert.ok(planned.changes.length > 0);
+  assert.equal([...new Set(planned.changes.map((c) => c.product))], ['weather']);
+  assert.equal(planned.targets.map((t) => [t.unmanaged, t.orphaned]), [[0, []], [0, []]], 'the other live products are neither unmanaged nor orphans here');
+  const apply = await runCli(['apply', '--product', 'weather', '--auto-approve'], { cwd });
+  assert.is(apply.code, 0, apply.stderr);
+  const rest = await runCli(['plan', '--format', 'json'], { cwd });
+  const left = (JSON.parse(rest.stdout) as { changes: { product: string }[] }).changes.map((c) => c.product);
+  assert.ok(left.length > 0 && !left.includes('weather'), 'only weather was applied');
+  const drift = await runCli(['drift', '--product', 'weather'], { cwd });
+  assert.is(drift.code, 0, drift.stdout + drift.stderr);
+});
+
+test('--product: an unknown name is named with the nearest one; with --prune or a saved plan it is refused', async () => {
+  const cwd = copyExampleProject();
+  const typo = await runCli(['plan', '--product', 'wether'], { cwd });
+  assert.is(typo.code, 1);
+  assert.match(typo.stderr, 'unknown product "wether" in --product; did you mean "weather"?');
+  const prune = await runCli(['plan', '--product', 'weather', '--prune'], { cwd });
+  assert.match(prune.stderr, '--prune looks at every product apiproducts manages, so it cannot be narrowed with --product');
+  assert.is((await runCli(['plan', '--out', 'plan.json'], { cwd })).code, 0);
+  const saved = await runCli(['apply', 'plan.json', '--product', 'weather'], { cwd });
+  assert.match(saved.stderr, '--target, --product and --prune belong on the `plan --out` command that made it');
+});
+
 test.run();
