@@ -16,4 +16,6 @@ export interface VendorSchema {
   credentials: Record<string, string>;
   /** Keys of a product's binding block that only this vendor reads (e.g. `proxies`). */
   binding: Record<string, JsonSchema>;
+  /** Target keys this vendor cannot do without: required in the schema for its targets, so editors say so too. */
+  requiredTarget?: string[];
 }

@@ -34,8 +34,20 @@ export function buildSchemas(vendors: readonly SchemaVendor[]): BuiltSchemas {
     merge(target, vendor.schema.target, `${vendor.kind} target`);
     const credentials = Object.entries(vendor.schema.credentials).map(([key, description]) => [key, { $ref: '#/$defs/envName', description }]);
     merge(target, Object.fromEntries(credentials), `${vendor.kind} credential`);
+    if (vendor.schema.requiredTarget?.length) requireForProvider(targets, vendor.kind, vendor.schema.requiredTarget, vendor.schema.target);
   }
   return { product, targets };
+}
+
+/**
+ * `if provider is <kind> then required: [...]`, on the target definition. The keys' own schemas are
+ * repeated in `then` (ajv's strictRequired wants them there) and give the missing-field fix its text.
+ */
+function requireForProvider(schema: JsonSchema, kind: string, required: string[], keys: Record<string, JsonSchema>): void {
+  const target = (schema.$defs as Record<string, JsonSchema>).target!;
+  const rules = (target.allOf ??= []) as JsonSchema[];
+  const properties = Object.fromEntries(required.map((key) => [key, keys[key] ?? true]));
+  rules.push({ if: { properties: { provider: { const: kind } }, required: ['provider'] }, then: { properties, required } });
 }
 
 /** `$defs.<name>.properties` of a schema. */

@@ -77,6 +77,14 @@ function wrongKind(e: AjvError): boolean {
   return false;
 }
 
+/** `add flavour: edge or flavour: x (Apigee: …)`, when the schema says what the field holds. */
+function requiredFix(key: string, parent: unknown): string | undefined {
+  const field = (parent as { properties?: Record<string, { enum?: unknown[]; description?: string }> } | undefined)?.properties?.[key];
+  if (!field || typeof field !== 'object' || !field.description) return undefined;
+  const values = field.enum?.length ? field.enum.map((value) => `${key}: ${String(value)}`).join(' or ') : `${key}: …`;
+  return `add ${values} (${field.description})`;
+}
+
 function explain(e: AjvError): SchemaProblem {
   const path = pointerToPath(e.instancePath);
   const where = fieldName(path);
@@ -85,8 +93,13 @@ function explain(e: AjvError): SchemaProblem {
     fix === undefined ? { rule, message, path: at, atKey } : { rule, message, fix, path: at, atKey };
   const p = e.params;
   switch (e.keyword) {
-    case 'required':
-      return problem(path.length ? `${where} is missing required field "${p['missingProperty']}"` : `missing required field "${p['missingProperty']}"`);
+    case 'required': {
+      const missing = String(p['missingProperty']);
+      const message = path.length ? `${where} is missing required field "${missing}"` : `missing required field "${missing}"`;
+      // A field one provider requires (`if provider … then required`) says what it holds; the
+      // neutral ones keep their shape fixes (schema.ts SHAPE_FIXES).
+      return problem(message, e.schemaPath.includes('/then/') ? requiredFix(missing, e.parentSchema) : undefined);
+    }
     case 'additionalProperties': {
       const key = String(p['additionalProperty']);
       const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});

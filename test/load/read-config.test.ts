@@ -45,8 +45,8 @@ test('plain http is fine to loopback, and elsewhere only with insecure: true', (
       '  a: {provider: api7, url: "http://127.0.0.1:9180"}',
       '  b: {provider: api7, url: "http://localhost:9180"}',
       '  c: {provider: api7, url: "http://[::1]:9180"}',
-      '  d: {provider: apigee, url: "http://ms.internal:8080", insecure: true, org: acme}',
-      '  e: {provider: apigee, url: "http://ms.internal:8080", org: acme}',
+      '  d: {provider: apigee, url: "http://ms.internal:8080", insecure: true, org: acme, flavour: edge}',
+      '  e: {provider: apigee, url: "http://ms.internal:8080", org: acme, flavour: edge}',
       '',
     ].join('\n'),
   });

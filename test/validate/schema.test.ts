@@ -115,9 +115,17 @@ concurrency: 65
     'f.yaml:2:51 error [schema/pattern] targets.a.tokenEnv must be the NAME of an environment variable (upper-case letters, digits and _), such as API7_TOKEN\n  fix: put the credential in an environment variable and write only its name here',
     'f.yaml:3:17 error [schema/enum] targets.b.provider must be one of api7, apigee',
     'f.yaml:3:28 error [schema/format] targets.b.url must be an absolute URL such as https://example.com/path',
-    'f.yaml:4:51 error [schema/type] targets.c.sandbox must be true or false, not a string\n  fix: write true or false, without quotes',
+    // An Apigee target names its org; the schema says so, so editors do too.
+    'f.yaml:4:6 error [schema/required] targets.c is missing required field "org"\n  fix: add org: … (Apigee: organization name.)',
     'f.yaml:4:34 error [schema/enum] targets.c.flavour must be one of edge, x',
+    'f.yaml:4:51 error [schema/type] targets.c.sandbox must be true or false, not a string\n  fix: write true or false, without quotes',
     'f.yaml:5:14 error [schema/maximum] concurrency must be at most 64',
+  ]);
+});
+
+test('an Apigee target without flavour: the schema requires it, and the fix names both values', () => {
+  assert.equal(check('targets', 'targets:\n  c: {provider: apigee, sandbox: true, org: acme}\n'), [
+    'f.yaml:2:6 error [schema/required] targets.c is missing required field "flavour"\n  fix: add flavour: edge or flavour: x (Apigee: edge (Apigee Edge / Private Cloud) or x (Apigee X / hybrid).)',
   ]);
 });
 

@@ -8,6 +8,8 @@ export const APIGEE_SCHEMA: VendorSchema = {
     org: { type: 'string', minLength: 1, description: 'Apigee: organization name.' },
     flavour: { enum: ['edge', 'x'], description: 'Apigee: edge (Apigee Edge / Private Cloud) or x (Apigee X / hybrid).' },
   },
+  // No default: Edge and X differ in URL, paging and credentials, and a wrong guess fails late.
+  requiredTarget: ['org', 'flavour'],
   credentials: {
     tokenEnv: 'Name of the environment variable holding the API token (e.g. API7_TOKEN); never the token itself.',
     usernameEnv: 'Apigee Edge basic auth: name of the environment variable holding the user name.',
