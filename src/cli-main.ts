@@ -59,7 +59,7 @@ const OPTIONS = {
 } as const;
 
 /** Which options each command accepts besides the common ones; anything else is a usage error. */
-const ACCEPTS: Record<string, string[]> = {
+export const ACCEPTS: Record<string, string[]> = {
   validate: [],
   init: [],
   plan: ['format', 'out', 'detailed-exitcode', 'prune', 'github-comment', 'skip-missing-credentials', 'product'],
@@ -70,7 +70,7 @@ const ACCEPTS: Record<string, string[]> = {
   import: ['product', 'out'],
   sandbox: [...FAULT_FLAGS],
 };
-const COMMON = ['config', 'products', 'target', 'chdir', 'help', 'no-color'];
+export const COMMON = ['config', 'products', 'target', 'chdir', 'help', 'no-color'];
 /** What a run takes from its process; the CLI passes the real one, tests their own. */
 export interface RunContext {
   /** The directory relative paths (`--chdir`, `--config`, …) are resolved against. */
