@@ -13,7 +13,7 @@ export const HELP: Record<string, string> = {
 Usage: apiproducts <command> [options]
 
 Commands:
-  init       write apiproducts.yaml and an example product, ready to plan on the sandbox
+  init       write apiproducts.yaml, an example product and the GitHub workflows
   validate   check products/ and apiproducts.yaml offline
   plan       show what apply would change on every target (read-only)
   apply      plan, confirm, then make the live portals match Git
@@ -29,8 +29,9 @@ Exit codes: 0 success / no changes, 1 error, 2 changes pending (plan --detailed-
   init: `Usage: apiproducts init [--chdir DIR]
 
 Writes apiproducts.yaml (an embedded API7 sandbox target, and real targets as comments) and
-products/example.yaml, each with a \$schema modeline for editors, into the current directory.
-Writes nothing if either file exists. Then: apiproducts validate, apiproducts plan.
+products/example.yaml, each with a \$schema modeline for editors, into the current directory, and
+the GitHub workflows .github/workflows/apiproducts-{plan,apply,drift}.yml (one that exists is
+kept). Writes nothing if either file exists. Then: apiproducts validate, apiproducts plan.
 
 Options:
   --chdir DIR          write into DIR instead of the current directory

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { UserError } from '../model/diagnostic.ts';
 import type { Io } from './io.ts';
-import { schemaReference } from './tool-info.ts';
+import { packageRoot, schemaReference } from './tool-info.ts';
 
 const CONFIG = `# Where products are published. A \`sandbox: true\` target runs an embedded emulator of the
 # vendor's management API on 127.0.0.1: plan and apply work with no credentials and no network.
@@ -57,6 +57,23 @@ export function runInit(options: { cwd: string }, io: Io): number {
     writeFileSync(file.path, file.text(dirname(file.path)), { flag: 'wx' });
     io.out(`Wrote ${relative(options.cwd, file.path)}\n`);
   }
+  writeWorkflows(options.cwd, io);
   io.out('\nNext: apiproducts validate, then apiproducts plan (against the embedded sandbox; no credentials needed).\n');
   return 0;
+}
+
+/** The GitHub workflows shipped in templates/workflows/, each written unless a file of that name exists. */
+function writeWorkflows(cwd: string, io: Io): void {
+  const templates = join(packageRoot, 'templates', 'workflows');
+  const dir = join(cwd, '.github', 'workflows');
+  for (const name of readdirSync(templates).filter((file) => file.endsWith('.yml')).sort()) {
+    const path = join(dir, name);
+    if (existsSync(path)) {
+      io.out(`Kept ${relative(cwd, path)} (already there)\n`);
+      continue;
+    }
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path, readFileSync(join(templates, name)), { flag: 'wx' });
+    io.out(`Wrote ${relative(cwd, path)}\n`);
+  }
 }

@@ -25,10 +25,10 @@ const packed = (() => {
 
 test('the tarball holds what runs and nothing else: no tests, benchmarks, scripts or TypeScript sources', () => {
   const { files } = packed;
-  for (const needed of ['docs/safety.md', 'dist/src/cli.js', 'dist/src/cli-main.js', 'schemas/product.schema.json', 'schemas/targets.schema.json', 'LICENSE', 'README.md', 'package.json', 'action.yml']) {
+  for (const needed of ['docs/safety.md', 'templates/workflows/apiproducts-plan.yml', 'dist/src/cli.js', 'dist/src/cli-main.js', 'schemas/product.schema.json', 'schemas/targets.schema.json', 'LICENSE', 'README.md', 'package.json', 'action.yml']) {
     assert.ok(files.includes(needed), `${needed} is shipped`);
   }
-  const stray = files.filter((file) => !/^(dist\/src\/.+\.js|schemas\/[^/]+\.json|docs\/[^/]+\.md|LICENSE|README\.md|package\.json|action\.yml)$/.test(file));
+  const stray = files.filter((file) => !/^(dist\/src\/.+\.js|schemas\/[^/]+\.json|docs\/[^/]+\.md|templates\/workflows\/[^/]+\.yml|LICENSE|README\.md|package\.json|action\.yml)$/.test(file));
   assert.equal(stray, []);
   assert.ok(files.length < 400, `${files.length} files`);
 });
@@ -58,6 +58,7 @@ test('installed into an empty repository: --version, init, validate and a sandbo
   // The modelines point into the installed package, so editors validate offline and against this version.
   assert.match(readFileSync(join(project, 'products', 'example.yaml'), 'utf8'), `# yaml-language-server: $schema=../node_modules/${manifest.name}/schemas/product.schema.json\n`);
   assert.match(readFileSync(join(project, 'apiproducts.yaml'), 'utf8'), `# yaml-language-server: $schema=node_modules/${manifest.name}/schemas/targets.schema.json\n`);
+  assert.equal(readdirSync(join(project, '.github', 'workflows')).sort(), ['apiproducts-apply.yml', 'apiproducts-drift.yml', 'apiproducts-plan.yml']);
   assert.equal(await run('validate'), { code: 0, stdout: 'Valid: 1 product, 1 target.\n', stderr: '' });
   const plan = await run('plan', '--detailed-exitcode');
   assert.is(plan.code, 2, plan.stderr);

@@ -1,0 +1,46 @@
+/** The workflows `apiproducts init` writes into a user's repository: valid, least privilege, no injection. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { validateWorkflow } from '@action-validator/core';
+import { parse } from 'yaml';
+import { repoRoot } from '../helpers/project.ts';
+
+const TEMPLATES = join(repoRoot, 'templates', 'workflows');
+const files = readdirSync(TEMPLATES).filter((file) => file.endsWith('.yml'));
+const PERMISSIONS: Record<string, Record<string, Record<string, string>>> = {
+  'apiproducts-plan.yml': { plan: { contents: 'read', 'pull-requests': 'write' } },
+  'apiproducts-apply.yml': { apply: { contents: 'read' } },
+  'apiproducts-drift.yml': { drift: { contents: 'read', issues: 'write' } },
+};
+
+test('init ships a plan, an apply and a drift workflow', () => {
+  assert.equal(files.sort(), Object.keys(PERMISSIONS).sort());
+});
+
+for (const file of files) {
+  test(`${file}: valid (@action-validator/core), least privilege, no credentials kept, no expression in a script`, () => {
+    const text = readFileSync(join(TEMPLATES, file), 'utf8');
+    assert.equal(validateWorkflow(text).errors, []);
+    const workflow = parse(text) as { permissions: unknown; jobs: Record<string, { permissions: unknown; steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] }> };
+    assert.equal(workflow.permissions, {});
+    for (const [name, job] of Object.entries(workflow.jobs)) {
+      assert.equal(job.permissions, PERMISSIONS[file]![name]);
+      for (const step of job.steps) {
+        if (step.uses?.startsWith('actions/checkout')) assert.is(step.with?.['persist-credentials'], false);
+        if (step.run) assert.not.match(step.run, '${{');
+      }
+      // The installed version (package-lock.json), never `uses: ./`, which exists only in apiproducts' own repository.
+      assert.ok(job.steps.some((step) => step.run === 'npm ci'));
+      assert.not.ok(job.steps.some((step) => step.uses === './'));
+    }
+  });
+}
+
+test('the drift template is not scheduled: an embedded sandbox starts empty on every CI run and would always drift', () => {
+  const workflow = parse(readFileSync(join(TEMPLATES, 'apiproducts-drift.yml'), 'utf8')) as { on: Record<string, unknown> };
+  assert.equal(Object.keys(workflow.on), ['workflow_dispatch']);
+});
+
+test.run();
