@@ -14,6 +14,11 @@ export interface CheckedProducts {
   diagnostics: Diagnostic[];
   /** Strings that look like credentials (values or keys): kept out of every message. */
   secrets: string[];
+  /**
+   * Documents the schema refused whose `targets:` and `labels:` can still be read: the rules that
+   * need only those run on them too, so that a file's first problem does not hide the others.
+   */
+  refused: ProductSource[];
 }
 
 /**
@@ -25,6 +30,7 @@ export function checkProductDocuments(files: readonly LoadedProductFile[]): Chec
   const diagnostics: Diagnostic[] = [];
   const products: ProductSource[] = [];
   const secrets: string[] = [];
+  const refused: ProductSource[] = [];
   for (const { file, absolutePath, documents, referenced } of files) {
     for (const document of documents) {
       const { locate, locateKey } = document.locator;
@@ -39,12 +45,27 @@ export function checkProductDocuments(files: readonly LoadedProductFile[]): Chec
       const found = [...checkCharacters(document.value, locate, locateKey), ...checkNumbers(document.value, locate)];
       diagnostics.push(...found.filter((d) => !schemaAt.has(positionKey(d.source))));
       diagnostics.push(...schema.diagnostics);
-      if (!schema.valid) continue;
+      const source = { spec: document.value as ProductSpec, file, absolutePath, locate, locateKey, referenced } as ProductSource;
+      if (!schema.valid) {
+        if (!readableBindings(document.value)) continue;
+        diagnostics.push(...checkLabelKeys(document.value as ProductSpec, locateKey));
+        refused.push(source);
+        continue;
+      }
       diagnostics.push(...checkLabelKeys(document.value as ProductSpec, locateKey));
-      products.push({ spec: document.value as ProductSpec, file, absolutePath, locate, locateKey, referenced } as ProductSource);
+      products.push(source);
     }
   }
-  return { products, diagnostics, secrets };
+  return { products, diagnostics, secrets, refused };
+}
+
+const isMapping = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `targets:` a mapping of mappings and `labels:` absent or a mapping: what checkLabelKeys and the unknown-target rule read. */
+function readableBindings(value: unknown): boolean {
+  if (!isMapping(value) || !isMapping(value.targets)) return false;
+  if (value.labels !== undefined && !isMapping(value.labels)) return false;
+  return Object.values(value.targets).every((block) => isMapping(block) && (block.labels === undefined || isMapping(block.labels)));
 }
 
 export function positionKey(source: SourcePosition | undefined): string {

@@ -8,7 +8,7 @@ import { checkConfig } from './config.ts';
 import { capPerFile, sortDiagnostics } from './diagnostic-order.ts';
 import { checkProductDocuments } from './product-documents.ts';
 import { checkProjectRules } from './project-rules.ts';
-import { checkDuplicateNames } from './rules.ts';
+import { checkDuplicateNames, checkUnknownTargets } from './rules.ts';
 
 export interface ValidatedProject {
   /** Absent when apiproducts.yaml is missing or does not match its schema. */
@@ -31,7 +31,11 @@ export function validateProject(loaded: LoadedProject, kinds: (kind: string) => 
   const documents = checkProductDocuments(loaded.products);
   const products: ProductSet = { products: documents.products };
   const diagnostics = [...loaded.diagnostics, ...config.diagnostics, ...documents.diagnostics];
-  if (config.config) diagnostics.push(...checkProjectRules(config.config, products, kinds));
+  if (config.config) {
+    diagnostics.push(...checkProjectRules(config.config, products, kinds));
+    // Refused by the schema, still bound to a target that does not exist: said now, not after the fix.
+    diagnostics.push(...checkUnknownTargets(documents.refused, config.config));
+  }
   else diagnostics.push(...checkDuplicateNames(products.products));
   const secrets = [...config.secrets, ...documents.secrets].sort((a, b) => b.length - a.length);
   const sanitized = diagnostics.map((d) => sanitizeDiagnostic(d, secrets));
