@@ -43,19 +43,8 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   'no-color': { type: 'boolean' },
   version: { type: 'boolean' },
-  // sandbox serve: fault injection (src/sandbox/faults.ts)
-  latency: { type: 'string' },
-  'rate-limit': { type: 'string' },
-  burst: { type: 'string' },
-  'retry-after': { type: 'string' },
-  'fail-rate': { type: 'string' },
-  'fail-status': { type: 'string' },
-  'fail-phase': { type: 'string' },
-  'drop-rate': { type: 'string' },
-  'drop-phase': { type: 'string' },
-  'slow-rate': { type: 'string' },
-  'slow-ms': { type: 'string' },
-  seed: { type: 'string' },
+  // sandbox serve: fault injection (src/sandbox/faults.ts), one string flag each, named once in fault-flags.ts
+  ...(Object.fromEntries(FAULT_FLAGS.map((name) => [name, { type: 'string' }])) as Record<(typeof FAULT_FLAGS)[number], { type: 'string' }>),
 } as const;
 
 /** Which options each command accepts besides the common ones; anything else is a usage error. */
