@@ -18,7 +18,17 @@ export interface CheckedProducts {
    * Documents the schema refused whose `targets:` and `labels:` can still be read: the rules that
    * need only those run on them too, so that a file's first problem does not hide the others.
    */
-  refused: ProductSource[];
+  refused: RefusedProduct[];
+}
+
+export interface RefusedProduct {
+  source: ProductSource;
+  /**
+   * The targets whose effective product the schema found nothing wrong with: every problem lies
+   * inside another target's binding. The provider rules can run on these bindings. Empty when a
+   * problem lies outside `targets:` (the top-level fields feed every binding).
+   */
+  soundTargets: string[];
 }
 
 /**
@@ -30,7 +40,7 @@ export function checkProductDocuments(files: readonly LoadedProductFile[]): Chec
   const diagnostics: Diagnostic[] = [];
   const products: ProductSource[] = [];
   const secrets: string[] = [];
-  const refused: ProductSource[] = [];
+  const refused: RefusedProduct[] = [];
   for (const { file, absolutePath, documents, referenced } of files) {
     for (const document of documents) {
       const { locate, locateKey } = document.locator;
@@ -49,7 +59,7 @@ export function checkProductDocuments(files: readonly LoadedProductFile[]): Chec
       if (!schema.valid) {
         if (!readableBindings(document.value)) continue;
         diagnostics.push(...checkLabelKeys(document.value as ProductSpec, locateKey));
-        refused.push(source);
+        refused.push({ source, soundTargets: soundTargets(document.value as ProductSpec, schema.paths) });
         continue;
       }
       diagnostics.push(...checkLabelKeys(document.value as ProductSpec, locateKey));
@@ -66,6 +76,15 @@ function readableBindings(value: unknown): boolean {
   if (!isMapping(value) || !isMapping(value.targets)) return false;
   if (value.labels !== undefined && !isMapping(value.labels)) return false;
   return Object.values(value.targets).every((block) => isMapping(block) && (block.labels === undefined || isMapping(block.labels)));
+}
+
+function soundTargets(spec: ProductSpec, problems: readonly string[][]): string[] {
+  const broken = new Set<string>();
+  for (const path of problems) {
+    if (path.length < 2 || path[0] !== 'targets') return [];
+    broken.add(path[1]!);
+  }
+  return Object.keys(spec.targets).filter((target) => !broken.has(target));
 }
 
 export function positionKey(source: SourcePosition | undefined): string {

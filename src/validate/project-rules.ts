@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
-import type { EffectiveProduct, ProductSet } from '../model/product.ts';
+import type { EffectiveProduct, ProductSet, ProductSource } from '../model/product.ts';
+import type { RefusedProduct } from './product-documents.ts';
 import type { Config } from '../model/target.ts';
 import type { ProviderKind } from '../providers/provider.ts';
 import { resolveEffective } from '../model/effective-product.ts';
@@ -45,18 +46,11 @@ export function checkProjectRules(config: Config, products: ProductSet, kinds: (
   const bound = new Map<string, EffectiveProduct[]>();
   for (const product of products.products) {
     for (const targetName of Object.keys(product.spec.targets)) {
-      const target = config.targets.find((t) => t.name === targetName);
-      const kind = kindOf.get(targetName);
-      if (!target || !kind) continue; // reported above: unknown target or unsupported provider
       if (openapi.refused.has(refusedKey(product, targetName))) continue;
-      const effective = resolveEffective(product, targetName);
-      const found = [...checkBindingKeys(effective, kind, [...kindOf.values()]), ...kind.validateBinding(effective, target)];
-      if (found.length === 0) {
-        bound.set(targetName, [...(bound.get(targetName) ?? []), effective]);
-        continue; // positions cost a parse: only for products with problems
-      }
-      const at = { source: locateKeyOf(product, ['targets', targetName]), target: targetName, product: product.spec.name };
-      diagnostics.push(...found.map((d) => withDefaults(d, at)));
+      const checked = checkBinding(product, targetName, config, kindOf);
+      if (!checked) continue; // reported above: unknown target or unsupported provider
+      if (checked.diagnostics.length === 0) bound.set(targetName, [...(bound.get(targetName) ?? []), checked.effective]);
+      diagnostics.push(...checked.diagnostics);
     }
   }
   for (const target of config.targets) {
@@ -64,6 +58,41 @@ export function checkProjectRules(config: Config, products: ProductSet, kinds: (
     diagnostics.push(...found.map((d) => withDefaults(d, { source: target.source, target: target.name })));
   }
   return diagnostics;
+}
+
+/**
+ * The provider rules on documents the schema refused, for the bindings it found sound
+ * (`RefusedProduct.soundTargets`): a schema error in one binding hides no provider error in
+ * another. The whole-target rules (`validateProject`) still wait for a valid document.
+ */
+export function checkSoundBindings(config: Config, refused: readonly RefusedProduct[], kinds: (kind: string) => ProviderKind | undefined): Diagnostic[] {
+  const kindOf = new Map<string, ProviderKind>();
+  for (const target of config.targets) {
+    const kind = kinds(target.provider);
+    if (kind) kindOf.set(target.name, kind);
+  }
+  const sound = refused.filter((product) => product.soundTargets.length > 0);
+  const openapi = checkOpenapiPaths(sound.map((product) => product.source));
+  const diagnostics = [...openapi.diagnostics];
+  for (const { source, soundTargets } of sound) {
+    for (const targetName of soundTargets) {
+      if (openapi.refused.has(refusedKey(source, targetName))) continue;
+      diagnostics.push(...(checkBinding(source, targetName, config, kindOf)?.diagnostics ?? []));
+    }
+  }
+  return diagnostics;
+}
+
+/** One binding: its keys against the vendors' schema keys, then its provider's rules; undefined when no provider checks it. */
+function checkBinding(product: ProductSource, targetName: string, config: Config, kindOf: ReadonlyMap<string, ProviderKind>): { effective: EffectiveProduct; diagnostics: Diagnostic[] } | undefined {
+  const target = config.targets.find((t) => t.name === targetName);
+  const kind = kindOf.get(targetName);
+  if (!target || !kind) return undefined;
+  const effective = resolveEffective(product, targetName);
+  const found = [...checkBindingKeys(effective, kind, [...kindOf.values()]), ...kind.validateBinding(effective, target)];
+  if (found.length === 0) return { effective, diagnostics: [] }; // positions cost a parse: only for products with problems
+  const at = { source: locateKeyOf(product, ['targets', targetName]), target: targetName, product: product.spec.name };
+  return { effective, diagnostics: found.map((d) => withDefaults(d, at)) };
 }
 
 function withDefaults(diagnostic: Diagnostic, defaults: Pick<Diagnostic, 'source' | 'target' | 'product'>): Diagnostic {

@@ -61,18 +61,21 @@ const SHAPE_FIXES: Record<string, string> = {
 export interface SchemaResult {
   valid: boolean;
   diagnostics: Diagnostic[];
+  /** Where each problem is, as a path into the document (`[]` for the document itself). */
+  paths: string[][];
 }
 
 /** Checks one parsed YAML document against a schema; every problem becomes a positioned diagnostic. */
 export function validateSchema(schema: SchemaName, value: unknown, locator: DocumentLocator): SchemaResult {
   const validate = getValidators()[schema];
-  if (validate(value)) return { valid: true, diagnostics: [] };
-  const diagnostics = explainSchemaErrors(validate.errors ?? []).map((problem): Diagnostic => {
+  if (validate(value)) return { valid: true, diagnostics: [], paths: [] };
+  const problems = explainSchemaErrors(validate.errors ?? []);
+  const diagnostics = problems.map((problem): Diagnostic => {
     const source = problem.atKey ? locator.locateKey(problem.path) : locator.locate(problem.path);
     const diagnostic: Diagnostic = { severity: 'error', rule: problem.rule, message: problem.message, source };
     const fix = problem.fix ?? SHAPE_FIXES[`${schema} ${problem.rule} ${problem.path.join('.')}`];
     if (fix) diagnostic.fix = fix;
     return diagnostic;
   });
-  return { valid: false, diagnostics };
+  return { valid: false, diagnostics, paths: problems.map((problem) => problem.path) };
 }

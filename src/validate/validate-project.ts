@@ -7,7 +7,7 @@ import type { ProviderKind } from '../providers/provider.ts';
 import { checkConfig } from './config.ts';
 import { capPerFile, sortDiagnostics } from './diagnostic-order.ts';
 import { checkProductDocuments } from './product-documents.ts';
-import { checkProjectRules } from './project-rules.ts';
+import { checkProjectRules, checkSoundBindings } from './project-rules.ts';
 import { checkDuplicateNames, checkUnknownTargets } from './rules.ts';
 
 export interface ValidatedProject {
@@ -34,7 +34,9 @@ export function validateProject(loaded: LoadedProject, kinds: (kind: string) => 
   if (config.config) {
     diagnostics.push(...checkProjectRules(config.config, products, kinds));
     // Refused by the schema, still bound to a target that does not exist: said now, not after the fix.
-    diagnostics.push(...checkUnknownTargets(documents.refused, config.config));
+    const refused = documents.refused.map((product) => product.source);
+    diagnostics.push(...checkUnknownTargets(refused, config.config));
+    diagnostics.push(...checkSoundBindings(config.config, documents.refused, kinds));
   }
   else diagnostics.push(...checkDuplicateNames(products.products));
   const secrets = [...config.secrets, ...documents.secrets].sort((a, b) => b.length - a.length);

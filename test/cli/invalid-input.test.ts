@@ -48,6 +48,11 @@ const apigeeExpected: Record<string, string[]> = {
   'apigee-no-proxies-no-resources': [
     'products/payments.yaml:6:5 error [apigee/unbounded] a product with no proxies, no resources and no operations grants its app keys access to every API in the organization\n  fix: list proxies: [<proxy>], resources: [/path/**] or operations: [{apiSource: <proxy>, resource: /path/**}], or write unbounded: true if that is really intended',
   ],
+  // A schema error in one binding (sandbox-api7) hides no provider rule of another (sandbox-apigee).
+  'schema-error-hides-no-provider-rule': [
+    'products/payments.yaml:7:11 error [schema/enum] targets.sandbox-api7.type must be one of gateway, external',
+    'products/payments.yaml:9:5 error [apigee/unbounded] a product with no proxies, no resources and no operations grants its app keys access to every API in the organization\n  fix: list proxies: [<proxy>], resources: [/path/**] or operations: [{apiSource: <proxy>, resource: /path/**}], or write unbounded: true if that is really intended',
+  ],
   'apigee-bad-resource-path': [
     'products/payments.yaml:8:17 error [apigee/resource-path] resource path "/charges/**/refunds" is not valid: /** may only end a path',
     'products/payments.yaml:8:38 error [apigee/resource-path] resource path "charges" is not valid: it must start with /',
