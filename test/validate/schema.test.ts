@@ -144,7 +144,7 @@ test('owner: in apiproducts.yaml is a product-style identifier; adoptFrom in a b
   assert.match(bad!, /^f\.yaml:1:8 error \[schema\/pattern\]/);
   assert.equal(check('product', `name: x\ntargets:\n  t: {adoptFrom: team-b}\n`), []);
   assert.equal(check('product', `name: x\ntargets:\n  t: {adoptFrom: ''}\n`), []);
-  assert.match(check('product', `name: x\ntargets:\n  t: {adoptFrom: Team B}\n`)[0]!, /^f\.yaml:3:19 error \[schema\/pattern\]/);
+  assert.match(check('product', `name: x\ntargets:\n  t: {adoptFrom: Team B}\n`)[0]!, /^f\.yaml:3:18 error \[schema\/pattern\]/);
 });
 
 test.run();
