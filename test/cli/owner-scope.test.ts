@@ -158,6 +158,14 @@ for (const [name, vendor] of Object.entries(VENDORS)) {
     assert.ok(deleted.includes('plain-two'));
     assert.not.ok(deleted.includes('alpha-one'));
     assert.ok(portal.marker('alpha-one'));
+    // `--adopt-from ''` takes a product marked without owner: (a repository adopting owner: for the first time).
+    const imported = await scoped.cli('import', '--product', 'plain-one', '--adopt-from', '');
+    assert.is(imported.code, 0, imported.stdout + imported.stderr);
+    assert.match(scoped.read('products/plain-one.yaml'), 'adoptFrom: ""');
+    const plan = await scoped.cli('plan');
+    assert.match(plan.stdout, 'ownership : "apiproducts" → "apiproducts (owner team-a)"');
+    assert.is((await scoped.cli('apply', '--auto-approve')).code, 0);
+    assert.is(portal.marker('plain-one')?.['apiproducts-owner'], 'team-a');
   });
 
   test(`${name}: import --adopt-from moves a product from one owner to another, shown as an ownership update`, async () => {
