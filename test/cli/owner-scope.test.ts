@@ -46,9 +46,14 @@ const VENDORS: Record<string, Vendor> = {
       [`products/specs/${name}.yaml`]: SPEC,
     }),
   },
-  apigee: {
+  'apigee-edge': apigee('edge'),
+  'apigee-x': apigee('x'),
+};
+
+function apigee(flavour: 'edge' | 'x'): Vendor {
+  return {
     async start() {
-      const emulator = await startApigeeEmulator({ flavour: 'edge', org: 'acme', credentials: { token: TOKEN } });
+      const emulator = await startApigeeEmulator({ flavour, org: 'acme', credentials: { token: TOKEN } });
       running.push(emulator);
       const marker = (key: string) => {
         const found = findProduct(emulator.state, key);
@@ -56,12 +61,12 @@ const VENDORS: Record<string, Vendor> = {
       };
       return { url: emulator.url, close: () => emulator.close(), marker };
     },
-    target: (url) => `    provider: apigee\n    flavour: edge\n    url: ${url}\n    org: acme\n    tokenEnv: API7_TOKEN\n`,
+    target: (url) => `    provider: apigee\n    flavour: ${flavour}\n    url: ${url}\n    org: acme\n    tokenEnv: API7_TOKEN\n`,
     product: (name, extra = '') => ({
       [`products/${name}.yaml`]: `name: ${name}\nstatus: published\nvisibility: public\n${extra}targets:\n  shared:\n    proxies: [orders-v2]\n`,
     }),
-  },
-};
+  };
+}
 
 /** One repository: its apiproducts.yaml (with `owner:` when given) and products, against the shared portal. */
 function repository(vendor: Vendor, url: string, owner: string | undefined, products: string[]) {
