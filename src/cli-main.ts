@@ -25,6 +25,7 @@ const OPTIONS = {
   format: { type: 'string' },
   out: { type: 'string' },
   product: { type: 'string', multiple: true },
+  'adopt-from': { type: 'string' },
   'detailed-exitcode': { type: 'boolean' },
   prune: { type: 'boolean' },
   'auto-approve': { type: 'boolean' },
@@ -56,7 +57,7 @@ export const ACCEPTS: Record<string, string[]> = {
   unlock: ['force'],
   drift: ['format', 'github-issue', 'product'],
   github: ['plan', 'skipped', 'report', 'pr'],
-  import: ['product', 'out'],
+  import: ['product', 'out', 'adopt-from'],
   sandbox: [...FAULT_FLAGS],
 };
 export const COMMON = ['config', 'products', 'target', 'chdir', 'help', 'no-color'];
@@ -160,7 +161,7 @@ async function main(argv: string[], given: Io, context: RunContext, state: RunSt
       return (await import('./commands/github.ts')).runGithub(rest[0], { ...project, plan: values.plan, skipped: values.skipped, report: values.report, pr: values.pr }, io);
     case 'import':
       if (rest.length) throw new UserError(`import takes no arguments, got "${rest.join(' ')}"; name products with --product NAME`);
-      return (await import('./commands/import.ts')).runImport({ ...project, select: values.product ?? [], out: values.out }, io);
+      return (await import('./commands/import.ts')).runImport({ ...project, select: values.product ?? [], out: values.out, ...(values['adopt-from'] !== undefined ? { adoptFrom: values['adopt-from'] } : {}) }, io);
     case 'sandbox':
       if (rest[0] === 'reset') {
         if (parseFaultFlags(values)) throw new UserError('fault flags (--latency, --rate-limit, …) go with `sandbox serve`, not reset');

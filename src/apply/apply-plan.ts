@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { ApplyReport, Change, ChangeResult, Plan, TargetTraffic } from '../model/plan.ts';
+import { PROTECTED_REFUSAL, type ApplyReport, type Change, type ChangeResult, type Plan, type TargetTraffic } from '../model/plan.ts';
 import type { Provider } from '../providers/provider.ts';
 import { ProviderError } from '../providers/transport/provider-error.ts';
 import { Traffic, type TrafficCounts } from '../providers/transport/traffic.ts';
@@ -10,6 +10,12 @@ export interface ApplyOptions {
   dryRun: boolean;
   /** High-risk changes (delete, unpublish, auth cycle) run only when this is set. */
   allowDestructive: boolean;
+  /**
+   * Ids of the deletes and unpublishes whose live object is marked protected when the apply
+   * started (plan/stale.ts protectedOnPortal): refused like a change the plan marks protected,
+   * so that a plan that did not see the marker cannot bypass it.
+   */
+  protectedOnPortal?: ReadonlySet<string>;
   /**
    * Why a change not started yet must not start (the run was interrupted, the target's lock was
    * lost): it is skipped with that reason, and the changes in flight finish.
@@ -155,6 +161,8 @@ async function runChange(
   }
   const blocker = change.dependsOn.find((id) => !['applied', 'would-apply'].includes(done.get(id)?.outcome ?? ''));
   if (blocker) return skip(`skipped because ${blocker} did not apply`);
+  const removes = change.action === 'delete' || change.action === 'unpublish';
+  if (removes && (change.protected || options.protectedOnPortal?.has(change.id))) return skip(PROTECTED_REFUSAL);
   if (change.risk === 'high' && change.protected) {
     return skip('the product is protected: remove `protected: true` in Git first, then apply with --allow-destructive');
   }

@@ -72,8 +72,8 @@ export async function runApply(options: ApplyCommandOptions, io: Io): Promise<nu
   const open = await openTargets(targets, options.cwd, io, 'apiproducts apply');
   try {
     return await whileLocked(open, options, command, stop.signal, io, async (locks) => {
-      await refuseStalePlan(plan, open);
-      return execute(plan, project, open, locks, stop.signal, options, io);
+      const protectedNow = await refuseStalePlan(plan, open);
+      return execute(plan, project, open, locks, stop.signal, options, io, protectedNow);
     });
   } finally {
     await open.close();
@@ -98,7 +98,8 @@ async function whileLocked(open: OpenTargets, options: ApplyCommandOptions, comm
   }
 }
 
-async function execute(plan: Plan, project: ValidProject, open: OpenTargets, locks: TargetLocks, signal: AbortSignal, options: ApplyCommandOptions, io: Io): Promise<number> {
+/** `protectedNow`: the removals a saved plan makes that the live markers protect (a fresh plan marks them itself). */
+async function execute(plan: Plan, project: ValidProject, open: OpenTargets, locks: TargetLocks, signal: AbortSignal, options: ApplyCommandOptions, io: Io, protectedNow?: ReadonlySet<string>): Promise<number> {
   const log = options.format === 'json' ? io.err : io.out;
   log(renderPlanText(plan, io.style));
   printAnnotations(plan.diagnostics, io.env, options.cwd, io.err);
@@ -113,6 +114,7 @@ async function execute(plan: Plan, project: ValidProject, open: OpenTargets, loc
     concurrency: project.config.concurrency,
     dryRun: options.dryRun,
     allowDestructive: options.allowDestructive,
+    ...(protectedNow ? { protectedOnPortal: protectedNow } : {}),
     stopReason: (change) => (signal.aborted ? 'the run was interrupted (SIGINT or SIGTERM)' : locks.lostOn(change.target)),
     onResult: (result) => log(renderProgressLine(result, io.style) + '\n'),
   });

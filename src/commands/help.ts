@@ -143,13 +143,17 @@ ${COMMON}
 
 When GITHUB_ACTIONS=true, every command also prints its diagnostics as workflow annotations
 (::error file=…,line=…,col=…::), so GitHub shows them on the YAML lines of the pull request.`,
-  import: `Usage: apiproducts import [--target NAME] [--product NAME]... [--out DIR] [options]
+  import: `Usage: apiproducts import [--target NAME] [--product NAME]... [--out DIR] [--adopt-from OWNER] [options]
 
 Reads one target's live products (list calls only) and writes, for each, a product file
 products/<name>.yaml (an external product's OpenAPI document goes to products/specs/), so an
 existing portal moves to Git without re-creating anything. Owned and unowned products are both
 imported; an unowned one gets \`adopt: true\` in its binding, so the next apply marks it as managed
-instead of reporting a collision. Changes nothing on the target.
+instead of reporting a collision. Products another configuration manages (its owner: in
+apiproducts.yaml, on a shared portal) are skipped, unless --adopt-from names that owner: then only
+its products are imported, with \`adoptFrom: OWNER\` in their binding, and the next apply moves
+their ownership marker to this configuration (the plan shows "ownership" changing). Changes
+nothing on the target.
 
 Never overwrites a file: a product whose file already exists, or that Git already defines, is
 skipped and reported. Exit 0 when at least one product was written and none failed; 1 when none
@@ -159,6 +163,8 @@ Options:
   --target NAME        the target to import from (required unless only one is defined)
   --product NAME       import only this live product, by name; repeat for several (default: all)
   --out DIR            write the files to DIR instead of the products directory
+  --adopt-from OWNER   import the products managed by OWNER (another configuration's owner:;
+                       '' for one without owner:) to take them over on the next apply
 ${COMMON}`,
   sandbox: `Usage: apiproducts sandbox <reset|serve> [options]
 

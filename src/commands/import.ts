@@ -9,7 +9,7 @@ import { displayPath } from '../load/read-config.ts';
 import { observeTargets } from '../observe/read-live.ts';
 import { desiredObjects } from './desired-objects.ts';
 import type { ProviderKind } from '../providers/provider.ts';
-import type { ImportedProduct, LiveObject } from '../model/objects.ts';
+import { describeOwner, type ImportedProduct, type LiveObject } from '../model/objects.ts';
 import type { SecretMasker } from '../model/masker.ts';
 import type { Io } from './io.ts';
 import { schemaReference } from './tool-info.ts';
@@ -21,9 +21,14 @@ export interface ImportOptions extends ProjectOptions {
   select: string[];
   /** `--out`: where product files go; default the project's products directory. */
   out?: string;
+  /**
+   * `--adopt-from OWNER`: import only the products another configuration's owner manages on the
+   * target (`''`: one without `owner:`), written with `adoptFrom` so the next apply takes them over.
+   */
+  adoptFrom?: string;
 }
 
-const KEY_ORDER = ['name', 'displayName', 'description', 'status', 'visibility', 'access', 'team', 'labels', 'auth', 'targets'];
+const KEY_ORDER = ['name', 'displayName', 'description', 'status', 'visibility', 'access', 'team', 'labels', 'auth', 'protected', 'targets'];
 /** The product name pattern of schemas/product.schema.json: also keeps file names inside the output directory. */
 const PRODUCT_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 export const IMPORT_HINT =
@@ -57,7 +62,8 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
   try {
     const project = loadValidProject(options);
     const target = pickTarget(project, options);
-    const { kind, live } = await observeOne(target, options.cwd, io);
+    const { kind, live: observed } = await observeOne(target, options.cwd, io);
+    const live = scopeToOwner(observed, options.adoptFrom, target);
     const byKey = groupByKey(live);
     const keys = selectKeys(byKey, options.select, target);
     const counts = { written: 0, skipped: 0, failed: 0 };
@@ -76,7 +82,10 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
     const chosen: LiveObject[] = [];
     for (const key of keys) {
       const live = oneObject(byKey.get(key)!);
-      if (live) chosen.push(live);
+      if (live?.managedBy !== undefined && options.adoptFrom === undefined) {
+        const from = live.managedBy === '' ? "''" : live.managedBy;
+        report(key, { kind: 'skipped', message: `managed by ${describeOwner(live.managedBy)} (another configuration on this portal); take it over with --adopt-from ${from}` });
+      } else if (live) chosen.push(live);
       else report(key, { kind: 'failed', message: `${byKey.get(key)!.length} products on ${target.name} share this key; rename all but one in the portal, then import again` });
     }
     const inGit = keysInGit(project, target, kind);
@@ -95,6 +104,20 @@ export async function runImport(options: ImportOptions, io: Io): Promise<number>
   } finally {
     if (createdProductsDir && existsSync(productsDir) && readdirSync(productsDir).length === 0) rmdirSync(productsDir);
   }
+}
+
+/**
+ * With `--adopt-from OWNER`, only that owner's products: the others are not offered, so that
+ * taking a team's products over never also imports (and adopts) unmarked ones.
+ */
+function scopeToOwner(live: LiveObject[], adoptFrom: string | undefined, target: TargetConfig): LiveObject[] {
+  if (adoptFrom === undefined) return live;
+  if (adoptFrom === (target.owner ?? '')) {
+    throw new UserError(`--adopt-from ${adoptFrom === '' ? "''" : adoptFrom} names this configuration's own owner; its products are already this configuration's`);
+  }
+  const theirs = live.filter((object) => object.managedBy === adoptFrom);
+  if (theirs.length === 0) throw new UserError(`target ${target.name} has no products managed by ${describeOwner(adoptFrom)}`);
+  return theirs;
 }
 
 function resolveIn(cwd: string, path: string): string {
@@ -204,7 +227,8 @@ function importDocument(imported: ImportedProduct, owned: boolean, inGit: Readon
   }
   mkdirSync(dirname(productFile), { recursive: true });
   writeFileSync(productFile, renderProductYaml(imported.spec, context.schema), { flag: 'wx' });
-  const adopts = owned ? '' : '; adopt: true, not created by apiproducts';
+  const from = imported.spec.targets[target.name]?.adoptFrom;
+  const adopts = owned ? '' : typeof from === 'string' ? `; adoptFrom: taken over from ${describeOwner(from)} on the next apply` : '; adopt: true, not created by apiproducts';
   const also = written.length > 0 ? ` and ${written.join(', ')}` : '';
   return { kind: 'written', message: `${shown(productFile)}${also} (${imported.keys.join(', ')}${adopts})`, warnings: imported.warnings };
 }

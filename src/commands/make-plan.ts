@@ -39,6 +39,7 @@ export async function makePlan(project: ValidProject, open: OpenTargets, options
       unpublishConsequence: kind.unpublishConsequence,
       ignore: config.ignore,
       hiddenWhileDraft: kind.hiddenWhileDraft ?? [],
+      ...(config.owner !== undefined ? { owner: config.owner } : {}),
     })),
     prune: options.prune,
     tool,

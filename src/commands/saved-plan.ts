@@ -4,7 +4,7 @@ import { ExitCode, UserError, type Diagnostic } from '../model/diagnostic.ts';
 import type { Plan } from '../model/plan.ts';
 import { observeTargets } from '../observe/read-live.ts';
 import { identityMismatch, parsePlanFile } from '../plan/plan-file.ts';
-import { findStaleObjects } from '../plan/stale.ts';
+import { findStaleObjects, protectedOnPortal } from '../plan/stale.ts';
 import { formatValue } from '../model/display.ts';
 import { getProviderKind } from '../registry.ts';
 import type { ValidProject } from './project.ts';
@@ -44,12 +44,14 @@ export function readSavedPlan(file: string, cwd: string, project: ValidProject):
 
 /**
  * Re-observes every target (list calls only) and refuses the plan, writing nothing, when any
- * object it relied on has moved since: exit 3, naming each object and field.
+ * object it relied on has moved since: exit 3, naming each object and field. Returns the ids of
+ * the removals the live markers protect now, for apply to refuse.
  */
-export async function refuseStalePlan(plan: Plan, open: OpenTargets): Promise<void> {
+export async function refuseStalePlan(plan: Plan, open: OpenTargets): Promise<Set<string>> {
   const live = await observeTargets(open.providers);
-  const stale = findStaleObjects(plan.changes, new Map([...live].map(([name, target]) => [name, target.live])));
-  if (stale.length === 0) return;
+  const liveByTarget = new Map([...live].map(([name, target]) => [name, target.live]));
+  const stale = findStaleObjects(plan.changes, liveByTarget);
+  if (stale.length === 0) return protectedOnPortal(plan.changes, liveByTarget);
   const diagnostics: Diagnostic[] = stale.map((object) => ({
     severity: 'error',
     rule: 'plan/stale',

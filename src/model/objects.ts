@@ -16,6 +16,11 @@ export interface DesiredObject {
   /** Take over an unowned live object with this key (binding `adopt: true`, written by import). */
   adopt?: boolean;
   /**
+   * Take over the live object with this key that another configuration owns: the owner named by
+   * its marker, `''` for one without `owner:` (binding `adoptFrom`, written by `import --adopt-from`).
+   */
+  adoptFrom?: string;
+  /**
    * State field paths this object leaves at their live value, like a target's `ignore:` (API7: an
    * auth option Git does not write keeps the portal's value and is not compared).
    */
@@ -30,10 +35,25 @@ export interface DesiredObject {
 /** An object read from a target, normalised exactly like a DesiredObject so the two compare. */
 export interface LiveObject {
   key: string;
-  /** Carries our ownership marker (DESIGN §5): only these are ever updated or deleted. */
+  /**
+   * Carries our ownership marker with our owner (DESIGN §5, `isOurs`): only these are ever updated
+   * or deleted.
+   */
   owned: boolean;
-  /** The Git product named by the ownership marker, when owned. */
+  /**
+   * Set when the object carries apiproducts' marker for ANOTHER owner (`owner:` of another
+   * configuration sharing the portal; `''` when that one has no owner): never updated, adopted or
+   * pruned by this one, only counted, and taken over only by `adoptFrom`.
+   */
+  managedBy?: string;
+  /** The Git product named by the ownership marker, when the object carries one (ours or another owner's). */
   product?: string;
+  /**
+   * The marker says the product is protected (`protected: true` was applied): it is never deleted
+   * or unpublished, even when its file is gone, until a change setting `protected: false` is applied.
+   * Kept out of `state`: a change of `protected` in Git is its own pseudo-field of an update.
+   */
+  protected?: boolean;
   status: ProductStatus;
   state: ObjectState;
   /** Content read with the object and written back unchanged when only its status changes. */
@@ -51,6 +71,21 @@ export interface LiveObject {
    * oldest is kept); never part of `state`, so it moves no fingerprint, plan or digest.
    */
   createdAt?: string;
+}
+
+/**
+ * Whether a live marker written for `markerOwner` (absent: by a configuration without `owner:`)
+ * belongs to the configuration whose `owner:` is `configuredOwner`: the one decision of "ours".
+ * No owner on either side is the same (unscoped) owner, so configurations without `owner:` keep
+ * seeing each other's products as theirs, as before owners existed.
+ */
+export function isOurs(markerOwner: string | undefined, configuredOwner: string | undefined): boolean {
+  return (markerOwner ?? '') === (configuredOwner ?? '');
+}
+
+/** How messages name an owner: `owner NAME`, or the configurations without one. */
+export function describeOwner(owner: string): string {
+  return owner === '' ? 'a configuration without owner:' : `owner ${owner}`;
 }
 
 /** A live object's provider ids as one string (`prod-orders`), to name the exact copy in messages and change ids. */

@@ -64,8 +64,10 @@ export interface Change {
   after?: ObjectAfter;
   /** Provider ids of the live object (e.g. `{id}`), absent for create. */
   ref?: Record<string, string>;
-  /** This update takes over an object apiproducts did not create (binding `adopt: true`). */
+  /** This update takes over an object apiproducts did not create (binding `adopt: true`) or another owner manages (`adoptFrom`). */
   adopts?: boolean;
+  /** With `adopts`: the owner the object is taken from (`''`: a configuration without `owner:`). */
+  adoptsFrom?: string;
   /**
    * The live object was edited outside Git since apiproducts last wrote it (known only for
    * objects it wrote); otherwise the change is Git's, not yet applied.
@@ -75,8 +77,18 @@ export interface Change {
   duplicate?: DuplicateOf;
   /** Where the product is defined, absent for orphans being deleted. */
   source?: SourcePosition;
+  /**
+   * Git says `protected: true`, or (delete, unpublish) the live marker does: a high-risk change
+   * that apply refuses.
+   */
   protected: boolean;
 }
+
+/**
+ * Why a delete or unpublish of a product that is protected (in Git, or by its live marker when the
+ * file is gone) is refused, with the fix: the plan shows it, apply says it when it skips one.
+ */
+export const PROTECTED_REFUSAL = 'the product is protected: apply a change setting protected: false first (it is recorded on the portal, so deleting its file does not remove it)';
 
 /** Which copy of a duplicated object stays when this one is deleted, and what decided it. */
 export interface DuplicateOf {
@@ -96,6 +108,11 @@ export interface PlanTarget {
   unmanaged: number;
   /** Owned objects no longer in Git, not deleted because pruning is off. */
   orphaned: string[];
+  /**
+   * Live objects another owner's configuration manages (`owner:` on a shared portal), by owner
+   * (`''`: one without `owner:`): counted, never touched. Absent when there are none.
+   */
+  managedByOthers?: Record<string, number>;
 }
 
 /** The plan: plain data, and its JSON is the plan file (DESIGN §6). */

@@ -14,6 +14,11 @@ export interface TargetConfig {
   insecure: boolean;
   /** Field paths managed outside Git on this target: neither diffed nor overwritten. */
   ignore: string[];
+  /**
+   * The configuration's top-level `owner:`, written into every ownership marker on this target;
+   * absent: no owner (products marked without one are ours, as before owners existed).
+   */
+  owner?: string;
   /** Per-request timeout from `timeout:` (e.g. `30s`), when set. */
   timeoutMs?: number;
   /** Absolute path of `caFile:` (PEM certificates of a private CA to trust), when set. */
@@ -30,6 +35,8 @@ export interface Config {
   file: string;
   targets: TargetConfig[];
   prune: boolean;
+  /** `owner:`: which products on a shared portal are this configuration's (also on every TargetConfig). */
+  owner?: string;
   /** Writes in flight per target. */
   concurrency: number;
 }

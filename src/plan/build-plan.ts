@@ -10,6 +10,7 @@ import { compareStates, describeState } from '../diff/compare.ts';
 import { matchObjects } from '../diff/match.ts';
 import { judgeDuplicates } from './duplicates.ts';
 import { pruneEverything } from './prune-guard.ts';
+import { adoptsFromOwner, ownerCollision, ownershipField, protectedField, unownedCollision } from './ownership.ts';
 
 /** One target's desired and live objects, and the vendor rules the plan must respect there. */
 export interface TargetObservation {
@@ -25,6 +26,8 @@ export interface TargetObservation {
   ignore: readonly string[];
   /** Fields a draft cannot have on this vendor: not compared while either side is a draft. */
   hiddenWhileDraft?: readonly string[];
+  /** The configuration's `owner:` on this target (absent: none), named by the ownership pseudo-field. */
+  owner?: string;
 }
 
 export interface PlanInput {
@@ -68,19 +71,26 @@ export function buildPlan(input: PlanInput): Plan {
           changes.push(...planExisting(observation, pair.desired, pair.live));
           break;
         case 'collision':
-          if (pair.desired.adopt) {
+          // Another owner's object is taken only when Git names that owner; `adopt: true` is for unmarked ones.
+          if (pair.live.managedBy !== undefined ? adoptsFromOwner(pair.desired, pair.live) : pair.desired.adopt) {
             changes.push(...planExisting(observation, pair.desired, pair.live));
             break;
           }
+          if (pair.live.managedBy !== undefined) {
+            countManagedByOther(target, pair.live.managedBy);
+            diagnostics.push(ownerCollision(observation.name, pair.desired, pair.live.managedBy));
+            break;
+          }
           target.unmanaged += 1;
-          diagnostics.push(collision(observation.name, pair.desired));
+          diagnostics.push(unownedCollision(observation.name, pair.desired));
           break;
         case 'orphan':
           if (input.prune) changes.push(planDelete(observation.name, pair.live));
           else target.orphaned.push(pair.live.key);
           break;
         case 'unmanaged':
-          target.unmanaged += 1;
+          if (pair.live.managedBy !== undefined) countManagedByOther(target, pair.live.managedBy);
+          else target.unmanaged += 1;
           break;
         case 'duplicate': {
           const verdict = judgeDuplicates(observation.name, pair.copies, input.prune, pair.desired);
@@ -95,6 +105,7 @@ export function buildPlan(input: PlanInput): Plan {
       }
     }
     target.orphaned.sort();
+    if (target.managedByOthers) target.managedByOthers = Object.fromEntries(Object.entries(target.managedByOthers).sort(([a], [b]) => compare(a, b)));
   }
   changes.sort(
     // By id last: the deletes of an orphan and of its duplicate copies share their key.
@@ -138,7 +149,9 @@ function planExisting(observation: TargetObservation, wanted: DesiredObject, liv
     (field) => !(eitherDraft && observation.hiddenWhileDraft?.includes(field.path.split('.')[0] ?? '')),
   );
   const adopts = !live.owned;
-  if (adopts) fields.unshift({ path: 'ownership', before: 'unmanaged', after: 'apiproducts' });
+  const unprotects = protectedField(live, desired);
+  if (unprotects) fields.unshift(unprotects);
+  if (adopts) fields.unshift(ownershipField(live, observation.owner));
   const lockedFields = fields.filter((f) => observation.lockedWhilePublished.includes(f.path.split('.')[0] ?? ''));
   const wasPublished = live.status === 'published';
   const staysPublished = desired.status === 'published';
@@ -153,6 +166,7 @@ function planExisting(observation: TargetObservation, wanted: DesiredObject, liv
     source: desired.locate(),
     protected: desired.protected,
     ...(adopts ? { adopts: true } : {}),
+    ...(adopts && live.managedBy !== undefined ? { adoptsFrom: live.managedBy } : {}),
     ...(live.lastApplied && live.lastApplied !== precondition.fingerprint ? { changedOutsideGit: true } : {}),
   };
   const cycleReason = mustCycle
@@ -165,6 +179,8 @@ function planExisting(observation: TargetObservation, wanted: DesiredObject, liv
     changes.push({
       ...identify(observation.name, desired.key, 'unpublish'),
       ...common,
+      // The live marker protects it too: removing `protected` in Git must be applied first.
+      protected: desired.protected || live.protected === true,
       fields: [{ path: 'status', before: 'published', after: 'draft' }],
       risk: 'high',
       reasons: [cycleReason ?? observation.unpublishConsequence],
@@ -218,8 +234,13 @@ function planDelete(target: string, live: LiveObject, duplicate?: DuplicateOf, d
     ref: live.ref,
     ...(duplicate ? { duplicate } : {}),
     ...(desired ? { source: desired.locate() } : {}),
-    protected: false,
+    // The live marker, not Git: the file may be gone. A duplicate copy's delete keeps the product.
+    protected: !duplicate && live.protected === true,
   };
+}
+
+function countManagedByOther(target: PlanTarget, owner: string): void {
+  target.managedByOthers = { ...target.managedByOthers, [owner]: (target.managedByOthers?.[owner] ?? 0) + 1 };
 }
 
 function deleteReason(name: string, duplicate: DuplicateOf | undefined): string {
@@ -261,18 +282,6 @@ function walk(state: ObjectState, segments: readonly string[], create: boolean):
 function presentAs(live: LiveObject): Extract<Precondition, { kind: 'present' }> {
   const observed = { status: live.status, state: live.state };
   return { kind: 'present', fingerprint: objectFingerprint(observed), observed };
-}
-
-function collision(target: string, desired: DesiredObject): Diagnostic {
-  return {
-    severity: 'error',
-    rule: 'plan/unowned-collision',
-    message: `target ${target} already has a product "${desired.key}" that apiproducts does not manage; it is left alone`,
-    fix: `adopt it with \`apiproducts import --target ${target} --product ${desired.key}\`, or rename the product in Git`,
-    source: desired.locate(),
-    target,
-    product: desired.product,
-  };
 }
 
 function identify(target: string, key: string, action: ChangeAction) {

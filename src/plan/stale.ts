@@ -26,8 +26,7 @@ export function findStaleObjects(changes: readonly Change[], liveByTarget: Reado
     const id = `${change.target}/${change.key}${ref === undefined ? '' : `@${ref}`}`;
     if (checked.has(id)) continue;
     checked.add(id);
-    const candidates = (liveByTarget.get(change.target) ?? []).filter((object) => object.key === change.key);
-    const live = ref === undefined ? (candidates.find((object) => object.owned) ?? candidates[0]) : candidates.find((object) => refLabel(object.ref) === ref);
+    const live = liveObjectOf(change, liveByTarget);
     const precondition = change.precondition;
     const copy = change.duplicate ? `(copy ${ref}) ` : '';
     const report = (what: string, fields: FieldChange[] = []) => stale.push({ target: change.target, key: change.key, what: copy + what, fields });
@@ -50,4 +49,24 @@ export function findStaleObjects(changes: readonly Change[], liveByTarget: Reado
     report('changed since the plan was made', fields);
   }
   return stale;
+}
+
+/** The live object a change addresses: its exact copy when it has a ref, else the owned one under its key. */
+function liveObjectOf(change: Change, liveByTarget: ReadonlyMap<string, readonly LiveObject[]>): LiveObject | undefined {
+  const ref = change.ref && refLabel(change.ref);
+  const candidates = (liveByTarget.get(change.target) ?? []).filter((object) => object.key === change.key);
+  return ref === undefined ? (candidates.find((object) => object.owned) ?? candidates[0]) : candidates.find((object) => refLabel(object.ref) === ref);
+}
+
+/**
+ * Pure: the ids of the deletes and unpublishes whose live object is marked protected NOW, for
+ * apply to refuse whatever the plan says (a saved plan made before the marker was applied, or by
+ * a version that did not read it).
+ */
+export function protectedOnPortal(changes: readonly Change[], liveByTarget: ReadonlyMap<string, readonly LiveObject[]>): Set<string> {
+  const ids = new Set<string>();
+  for (const change of changes) {
+    if ((change.action === 'delete' || change.action === 'unpublish') && !change.duplicate && liveObjectOf(change, liveByTarget)?.protected) ids.add(change.id);
+  }
+  return ids;
 }

@@ -44,6 +44,11 @@ const PLAN_DEFS: Record<string, JsonSchema> = {
     observedAt: ISO_TIME,
     unmanaged: { ...COUNT, description: 'Live objects without the ownership marker: counted, never touched.' },
     orphaned: { ...STRINGS, description: 'Keys of owned objects no longer in Git, not deleted because pruning is off.' },
+    managedByOthers: {
+      type: 'object',
+      description: "Live objects another configuration's owner: manages on this shared portal, counted by owner ('' for one without owner:): never touched. Absent when there are none.",
+      additionalProperties: COUNT,
+    },
   }),
   change: closed('One step of the plan.', ['id', 'action', 'target', 'key', 'product', 'fields', 'risk', 'reasons', 'dependsOn', 'precondition', 'protected'], {
     id: { type: 'string', description: '<target>/<key>/<action>, with @<ref> on the delete of a duplicate copy; unique in a plan.' },
@@ -58,7 +63,8 @@ const PLAN_DEFS: Record<string, JsonSchema> = {
     precondition: ref('precondition'),
     after: ref('objectAfter'),
     ref: { ...STRING_MAP, description: 'Provider ids of the live object; absent for create.' },
-    adopts: { type: 'boolean', description: 'This update takes over an object apiproducts did not create.' },
+    adopts: { type: 'boolean', description: 'This update takes over an object apiproducts did not create, or another owner manages.' },
+    adoptsFrom: { type: 'string', description: "With adopts: the owner the object is taken from ('' for a configuration without owner:)." },
     changedOutsideGit: { type: 'boolean', description: 'The live object was edited outside Git since apiproducts last wrote it.' },
     duplicate: closed('Set on the delete of a newer copy of an object owned twice or more.', ['kept', 'order'], { kept: { type: 'string' }, order: { enum: ['created', 'id'] } }),
     source: ref('sourcePosition'),

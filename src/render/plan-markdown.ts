@@ -1,7 +1,7 @@
 import type { Change, ChangeAction, Plan } from '../model/plan.ts';
 import { escapeMarkdown, markdownValue } from './markdown-escape.ts';
-import { refLabel } from '../model/objects.ts';
-import { describeDuplicate, describeTarget, groupByObject, summarise, summaryLine } from './plan-text.ts';
+import { describeOwner, refLabel } from '../model/objects.ts';
+import { describeDuplicate, describeTarget, groupByObject, PROTECTION_NOTE, summarise, summaryLine } from './plan-text.ts';
 
 const ACTIONS: ChangeAction[] = ['create', 'update', 'publish', 'unpublish', 'delete'];
 const VERB: Record<ChangeAction, string> = { create: 'create', update: 'update', publish: 'publish', unpublish: 'unpublish', delete: 'delete' };
@@ -45,12 +45,18 @@ export function planMarkdownSections(plan: Plan): PlanMarkdownSections {
     summary.push(`| ${escapeMarkdown(target.name)} | ${ACTIONS.map((a) => counts[a]).join(' | ')} | ${target.unmanaged} | ${target.orphaned.length} |`);
   }
   summary.push('');
+  // Another configuration's products on a shared portal (owner:), by owner: only when there are some.
+  const others = plan.targets.flatMap((target) => Object.entries(target.managedByOthers ?? {}).map(([owner, count]) => ({ target: target.name, owner, count })));
+  for (const { target, owner, count } of others) {
+    summary.push(`- ${escapeMarkdown(`${target}: ${count} product${count === 1 ? '' : 's'} managed by ${describeOwner(owner)}, left alone`)}`);
+  }
+  if (others.length) summary.push('');
   const highRisk: string[] = [];
   const risky = plan.changes.filter((c) => c.risk === 'high');
   if (risky.length) {
     highRisk.push(`### ⚠️ High-risk changes (applied only with \`--allow-destructive\`)`, '');
     for (const [object, changes] of groupByObject(risky)) {
-      const notes = changes[0]!.protected ? ' **protected: not applied until `protected: true` is removed in Git**' : '';
+      const notes = changes[0]!.protected ? ` **${PROTECTION_NOTE}**` : ''; // a constant: nothing to escape
       const reasons = [...new Set(changes.flatMap((change) => change.reasons))];
       highRisk.push(`- **${changes.map((c) => VERB[c.action]).join(' → ')}** <code>${escapeMarkdown(object)}</code>${notes}: ${reasons.map(escapeMarkdown).join('; ')}`);
     }

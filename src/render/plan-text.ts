@@ -1,6 +1,6 @@
 import type { Change, ChangeAction, Plan, PlanTarget } from '../model/plan.ts';
 import { formatDiagnostic } from '../model/diagnostic.ts';
-import { refLabel } from '../model/objects.ts';
+import { describeOwner, refLabel } from '../model/objects.ts';
 import { escapeText, formatValue } from '../model/display.ts';
 import type { Style } from './style.ts';
 
@@ -46,7 +46,7 @@ export function renderPlanText(plan: Plan, style: Style): string {
     out.push(style.red(style.bold(`${risky.length} high-risk change${risky.length === 1 ? '' : 's'} (applied only with --allow-destructive):`)));
     for (const [object, changes] of groupByObject(risky)) {
       const reasons = [...new Set(changes.flatMap((change) => change.reasons))];
-      out.push(`  ${style.red('!')} ${escapeText(object)}: ${changes.map((change) => change.action).join(' → ')}${changes[0]!.protected ? ' (protected: not applied until `protected: true` is removed in Git)' : ''}: ${escapeText(reasons.join('; '))}`);
+      out.push(`  ${style.red('!')} ${escapeText(object)}: ${changes.map((change) => change.action).join(' → ')}${changes[0]!.protected ? ` (${PROTECTION_NOTE})` : ''}: ${escapeText(reasons.join('; '))}`);
     }
     out.push('');
   }
@@ -73,7 +73,7 @@ export function describeTarget(target: PlanTarget): string {
 function renderChange(change: Change, style: Style): string[] {
   const colour = change.action === 'create' || change.action === 'publish' ? style.green : change.action === 'update' ? style.yellow : style.red;
   const risk = change.risk === 'high' ? style.red(' [high risk]') : '';
-  const notes = [change.protected && 'protected', change.adopts && 'adopted: not created by apiproducts', change.changedOutsideGit && 'edited outside Git since the last apply']
+  const notes = [change.protected && 'protected', change.adopts && adoptionNote(change), change.changedOutsideGit && 'edited outside Git since the last apply']
     .filter(Boolean)
     .join('; ');
   const what = change.duplicate ? `${VERB[change.action]}: ${escapeText(describeDuplicate(change))}` : VERB[change.action];
@@ -97,10 +97,24 @@ function targetFootnotes(target: PlanTarget, style: Style): string[] {
     const noun = target.unmanaged === 1 ? 'product' : 'products';
     lines.push(style.dim(`  ${target.unmanaged} unmanaged ${noun} on ${escapeText(target.name)} left alone (not created by apiproducts; \`apiproducts import\` adopts them).`));
   }
+  for (const [owner, count] of Object.entries(target.managedByOthers ?? {})) {
+    const noun = count === 1 ? 'product' : 'products';
+    lines.push(style.dim(`  ${count} ${noun} on ${escapeText(target.name)} managed by ${escapeText(describeOwner(owner))} left alone (another configuration's; \`apiproducts import --adopt-from ${owner === '' ? "''" : escapeText(owner)}\` takes them over).`));
+  }
   if (target.orphaned.length > 0) {
     lines.push(style.yellow(`  ${target.orphaned.length} orphaned on ${escapeText(target.name)} (ours, no longer in Git), kept because pruning is off: ${escapeText(target.orphaned.join(', '))}`));
   }
   return lines;
+}
+
+/**
+ * Why a protected delete, unpublish or auth cycle is not applied. The same words in every format:
+ * the protection may live only in the portal's marker (the file is gone), so the fix is a change.
+ */
+export const PROTECTION_NOTE = 'protected: refused until a change setting `protected: false` has been applied';
+
+function adoptionNote(change: Change): string {
+  return change.adoptsFrom === undefined ? 'adopted: not created by apiproducts' : `adopted from ${describeOwner(change.adoptsFrom)}: ownership moves to this configuration`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { OVERRIDABLE_FIELDS, type EffectiveProduct } from '../model/product.ts';
 import type { ProviderKind } from '../providers/provider.ts';
 
 /** Keys every binding block may carry, whatever the vendor. */
-const NEUTRAL_BINDING_KEYS: readonly string[] = [...OVERRIDABLE_FIELDS, 'adopt'];
+const NEUTRAL_BINDING_KEYS: readonly string[] = [...OVERRIDABLE_FIELDS, 'adopt', 'adoptFrom'];
 
 /**
  * The keys of one binding block that its target's vendor does not read. The schema accepts any

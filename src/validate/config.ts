@@ -40,9 +40,11 @@ export function checkConfig(read: ReadConfigResult, cwd: string): CheckedConfig 
   diagnostics.push(...secrets, ...schema.diagnostics.filter((d) => !secretAt.has(positionKey(d.source))));
   diagnostics.push(...checkCharacters(document.value, locate, locateKey).filter((d) => !schemaAt.has(positionKey(d.source))));
   // The url checks run even when the schema failed, so that every problem shows in one run.
-  const raw = document.value as { targets?: unknown; prune?: boolean; concurrency?: number };
+  const raw = document.value as { targets?: unknown; prune?: boolean; concurrency?: number; owner?: string };
   const entries = isRecord(raw) && isRecord(raw.targets) ? Object.entries(raw.targets) : [];
+  const owner = isRecord(raw) && typeof raw.owner === 'string' ? raw.owner : undefined;
   const targets = entries.flatMap(([name, entry]) => (isRecord(entry) ? [buildTarget(name, entry, document.locator, diagnostics, absolute, cwd)] : []));
+  if (owner !== undefined) for (const target of targets) target.owner = owner;
   dropShadowed(diagnostics);
   if (!schema.valid || read.diagnostics.some((d) => d.severity === 'error')) return { diagnostics, secrets: secretStrings };
 
@@ -50,6 +52,7 @@ export function checkConfig(read: ReadConfigResult, cwd: string): CheckedConfig 
     file: shown,
     targets,
     prune: raw.prune ?? CONFIG_DEFAULTS.prune,
+    ...(owner !== undefined ? { owner } : {}),
     concurrency: raw.concurrency ?? CONFIG_DEFAULTS.concurrency,
   };
   return { config, diagnostics, secrets: secretStrings };

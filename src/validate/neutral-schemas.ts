@@ -197,6 +197,11 @@ export const NEUTRAL_PRODUCT_SCHEMA: JsonSchema = {
         "adopt": {
           "type": "boolean",
           "description": "Take over a product that already exists on this target but was not created by apiproducts (written by `apiproducts import`): the next apply marks it as managed instead of reporting a collision."
+        },
+        "adoptFrom": {
+          "type": "string",
+          "pattern": "^([a-z0-9][a-z0-9._-]{0,62})?$",
+          "description": "Take over a product that another configuration's owner manages on this target (written by `apiproducts import --adopt-from NAME`; '' for one without owner:): the next apply rewrites its ownership marker to this configuration's owner."
         }
       }
     }
@@ -222,6 +227,11 @@ export const NEUTRAL_TARGETS_SCHEMA: JsonSchema = {
         "description": "1-63 letters, digits, '.', '_' or '-', starting with a letter or digit."
       },
       "additionalProperties": {"$ref": "#/$defs/target"}
+    },
+    "owner": {
+      "type": "string",
+      "pattern": "^[a-z0-9][a-z0-9._-]{0,62}$",
+      "description": "Who this configuration is on portals it shares with other repositories: written into every ownership marker, and only products marked with this owner are updated or pruned; the others are shown as managed by their owner. Defaults to none (products marked without an owner are this configuration's)."
     },
     "prune": {
       "type": "boolean",

@@ -47,7 +47,8 @@ test('a failed step skips the steps that depend on it, and says which one blocke
 });
 
 test('high-risk changes are skipped without --allow-destructive and protected ones even with it', async () => {
-  const plan = planFor([desired('p', 'draft', {}, true), desired('q', 'draft')], [live('p', 'published'), live('q', 'published')]);
+  // p's protection is on the portal already (its marker), so unpublishing it is the only change.
+  const plan = planFor([desired('p', 'draft', {}, true), desired('q', 'draft')], [{ ...live('p', 'published'), protected: true }, live('q', 'published')]);
   const { provider, calls } = recordingProvider();
   const cautious = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 2, dryRun: false, allowDestructive: false });
   assert.equal(cautious.results.map((r) => r.outcome), ['skipped', 'skipped']);

@@ -95,12 +95,23 @@ test('a protected product is never unpublished, even with --allow-destructive', 
   const { cli, product, edit } = await appliedExample();
   edit('products/payments.yaml', 'status: published', 'status: draft');
   const plan = await cli('plan');
-  assert.match(plan.stdout, '! api7-prod/payments: unpublish (protected: not applied until `protected: true` is removed in Git)');
+  assert.match(plan.stdout, '! api7-prod/payments: unpublish (protected: refused until a change setting `protected: false` has been applied)');
   const apply = await cli('apply', '--auto-approve', '--allow-destructive');
   assert.is(apply.code, 4);
   assert.match(apply.stdout, 'skipped     unpublish api7-prod/payments: the product is protected');
   assert.is(product('Payments API').status, 'published');
+  // The protection is on the portal: lifting it in the same change as the unpublish is still refused.
   edit('products/payments.yaml', 'protected: true', 'protected: false');
+  const both = await cli('apply', '--auto-approve', '--allow-destructive');
+  assert.is(both.code, 4, both.stdout);
+  assert.is(product('Payments API').status, 'published');
+  // A change that only lifts it applies; then the unpublish does.
+  edit('products/payments.yaml', 'status: draft', 'status: published');
+  const lifted = await cli('apply', '--auto-approve');
+  assert.is(lifted.code, 0, lifted.stdout);
+  assert.match(lifted.stdout, 'protected : true → false');
+  assert.is(product('Payments API').labels?.['apiproducts-protected'], undefined);
+  edit('products/payments.yaml', 'status: published', 'status: draft');
   assert.is((await cli('apply', '--auto-approve', '--allow-destructive')).code, 0);
   assert.is(product('Payments API').status, 'draft');
 });

@@ -86,6 +86,13 @@ test('ownership labels are reserved', () => {
   assert.is(inBinding?.source?.line, 7);
 });
 
+test('the owner and protection labels of the marker are reserved (issue 19)', () => {
+  const diagnostics = check(`name: x\nlabels: {apiproducts-owner: team-a, apiproducts-protected: 'false'}\n${GATEWAY}`);
+  assert.equal(rules(diagnostics), ['error api7/reserved-label', 'error api7/reserved-label']);
+  assert.match(diagnostics[0]!.message, 'label "apiproducts-owner" is reserved: apiproducts writes the owner: of apiproducts.yaml into it');
+  assert.match(diagnostics[1]!.message, 'write protected: true on the product instead');
+});
+
 test('the apply-lock label and name prefix are reserved: such a product would be hidden from every plan', () => {
   assert.equal(rules(check(`name: x\nlabels: {apiproducts-lock: v1}\n${GATEWAY}`)), ['error api7/reserved-label']);
   const [named, ...rest] = check(`name: x\n${GATEWAY}    displayName: apiproducts.lock.beef\n`);

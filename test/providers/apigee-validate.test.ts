@@ -90,6 +90,18 @@ test('at most 18 attributes per Apigee product, counting team, limits, access an
   assert.equal(diagnostics[0]!.source?.line, 3);
 });
 
+test('the owner and protection attributes of the marker are reserved, and counted only when written (issue 19)', () => {
+  const reserved = check(`name: x\nlabels: {apiproducts-owner: team-a, apiproducts-protected: 'true'}\n${BOUND}`);
+  assert.equal(rules(reserved), Array(2).fill('error apigee/reserved-attribute'));
+  const labels = `labels: {${Array.from({ length: 13 }, (_, i) => `l${i}: v`).join(', ')}}`;
+  // 13 labels + team + access + 3 ownership = 18; protected adds apiproducts-protected, an owner apiproducts-owner.
+  const protectedOne = check(`name: x\nteam: t\nprotected: true\n${labels}\n${BOUND}`);
+  assert.equal(rules(protectedOne), ['error apigee/attribute-count']);
+  assert.match(protectedOne[0]!.message, /^x would carry 19 attributes; Apigee allows at most 18 \(labels, team, the plan's other limits, access and 4 ownership attributes\)/);
+  const owned = apigee.validateBinding(productFromText(`name: x\nteam: t\n${labels}\n${BOUND}`), { ...apigeeTarget(), owner: 'team-a' });
+  assert.equal(rules(owned), ['error apigee/attribute-count']);
+});
+
 test('labels may not take the names of attributes apiproducts writes (a label team next to team: is a neutral error)', () => {
   const diagnostics = check(`name: x\nteam: t\nlabels: {access: public, managed-by: me, quota-perDay: '5', tier: gold}\n${BOUND}    labels: {apiproducts-name: y}\n`);
   assert.equal(rules(diagnostics), Array(4).fill('error apigee/reserved-attribute'));

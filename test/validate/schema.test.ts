@@ -136,4 +136,15 @@ test('suggestNearest: close typos only, transpositions count once, case ignored'
   assert.is(suggestNearest('colour', ['status', 'visibility']), undefined);
 });
 
+test('owner: in apiproducts.yaml is a product-style identifier; adoptFrom in a binding too, or empty for no owner', () => {
+  const targets = 'targets:\n  a: {provider: api7, sandbox: true}\n';
+  assert.equal(check('targets', `owner: team-a\n${targets}`), []);
+  const [bad, ...rest] = check('targets', `owner: Team A\n${targets}`);
+  assert.equal(rest, []);
+  assert.match(bad!, /^f\.yaml:1:8 error \[schema\/pattern\]/);
+  assert.equal(check('product', `name: x\ntargets:\n  t: {adoptFrom: team-b}\n`), []);
+  assert.equal(check('product', `name: x\ntargets:\n  t: {adoptFrom: ''}\n`), []);
+  assert.match(check('product', `name: x\ntargets:\n  t: {adoptFrom: Team B}\n`)[0]!, /^f\.yaml:3:18 error \[schema\/pattern\]/);
+});
+
 test.run();

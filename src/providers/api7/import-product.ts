@@ -15,6 +15,7 @@
  *                               the spec text is written, byte for byte, to specs/<name>.yaml
  *                               (.json when the text is JSON)
  *   not owned                 → binding adopt: true
+ *   another owner's           → binding adoptFrom: <that owner> (import --adopt-from)
  * Pure: no I/O; the caller writes `files`.
  */
 import type { AuthMethod, Binding, ProductSpec } from '../../model/product.ts';
@@ -97,7 +98,10 @@ export function importApi7Object(live: LiveObject, target: TargetConfig): Import
     if (state.auth.length > 0) spec.auth = authFromState(state.auth, state, warn);
     binding = { type: 'gateway', services: servicesFromState(state.services, warn) };
   }
-  if (!live.owned) binding.adopt = true;
+  // Protection recorded on the portal comes back into Git: otherwise the first apply would lift it.
+  if (live.protected) spec.protected = true;
+  if (live.managedBy !== undefined) binding.adoptFrom = live.managedBy;
+  else if (!live.owned) binding.adopt = true;
   spec.targets = { [target.name]: binding };
   return { spec, files, warnings, keys: [live.key] };
 }

@@ -21,7 +21,7 @@ import { checkLinks } from './preflight.ts';
 import { createApi7LockStore } from './locks.ts';
 import { API7_SCHEMA } from './schema.ts';
 import { openapiDisplayPath, readOpenapiText, validateApi7Binding } from './validate-binding.ts';
-import { isOwned, lastAppliedOf } from './ownership.ts';
+import { isOwned, lastAppliedOf, type MarkerOptions } from './ownership.ts';
 import { AUTH_OPTION_FIELDS } from './auth-options.ts';
 import { NAME_LABEL, OWNER_LABEL, type Api7Product, type Api7Service } from './wire.ts';
 
@@ -143,7 +143,7 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, opt
    * fingerprint this change writes: yes. Anything else under the key: an error, never a duplicate.
    */
   const alreadyCreated = async (change: Change): Promise<boolean> => {
-    const mine = (await client.listProducts()).filter((product) => isOwned(product) && product.labels?.[NAME_LABEL] === change.key);
+    const mine = (await client.listProducts()).filter((product) => isOwned(product, target.owner) && product.labels?.[NAME_LABEL] === change.key);
     if (mine.length === 0) return false;
     const expected = objectFingerprint(change.after!);
     if (mine.some((product) => lastAppliedOf(product) === expected)) return true;
@@ -158,10 +158,13 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, opt
    */
   const verifyOwnership = async (change: Change, created: Api7Product | undefined, confirmed: boolean): Promise<void> => {
     if (!created && confirmed) return;
-    const ours = (product: Api7Product): boolean => isOwned(product) && product.labels?.[NAME_LABEL] === change.key;
+    const ours = (product: Api7Product): boolean => isOwned(product, target.owner) && product.labels?.[NAME_LABEL] === change.key;
     const owned = created ? ours(created) : (await client.listProducts()).some(ours);
     if (!owned) throw ownershipDropped(`labels ${OWNER_LABEL} and ${NAME_LABEL}`, target.name);
   };
+
+  /** Every write marks the product with the configuration's owner and what Git says of `protected`. */
+  const markerOf = (change: Change): MarkerOptions => ({ ...(target.owner !== undefined ? { owner: target.owner } : {}), protected: change.protected });
 
   const provider: Api7Provider = {
     traffic: client.traffic,
@@ -169,7 +172,7 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, opt
 
     async observe(): Promise<LiveObject[]> {
       const { products, directory: lookups } = await observeSnapshot();
-      return products.map((product) => toLiveObject(product, lookups));
+      return products.map((product) => toLiveObject(product, lookups, target.owner));
     },
 
     async preflight(changes) {
@@ -197,14 +200,14 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, opt
         if (change.action !== 'create') {
           // Read, merge, write: the PUT body starts from the product as observed (mapping.ts).
           const live = await liveProduct(change.ref!.id!);
-          const written = await client.replaceProduct(live.id, toProductBody(change.after, change.product, await currentDirectory(), live));
+          const written = await client.replaceProduct(live.id, toProductBody(change.after, change.product, await currentDirectory(), live, markerOf(change)));
           // A later change to the same product (republish after an auth change) starts from this.
           if (written?.id === live.id) snapshot?.byId.set(live.id, written);
           return;
         }
         // A create with no auth in Git sends no `auth` key (the server refuses `auth: {}`).
         let confirmed = false;
-        const created = await client.createProduct(toProductBody(change.after, change.product, await currentDirectory()), async () => {
+        const created = await client.createProduct(toProductBody(change.after, change.product, await currentDirectory(), undefined, markerOf(change)), async () => {
           confirmed = await alreadyCreated(change);
           return confirmed;
         });

@@ -24,7 +24,7 @@
  * (ownership.ts) are never state.
  */
 import { createHash } from 'node:crypto';
-import { isOwned, lastAppliedOf, withoutOwnership } from './ownership.ts';
+import { isMarked, isMarkedProtected, isOwned, lastAppliedOf, markerOwner, withoutOwnership } from './ownership.ts';
 import { desiredAuthOptions, liveAuthOptions, methodOf, type AuthOptionsState } from './auth-options.ts';
 import type { ObjectState } from '../../model/plan.ts';
 import type { AuthMethod, EffectiveProduct } from '../../model/product.ts';
@@ -190,6 +190,7 @@ export function toDesiredObject(product: EffectiveProduct, openapiText?: string)
     ...(state.type === 'external' ? { attachments: { openapi: openapiText ?? '' } } : {}),
     protected: product.protected,
     ...(product.binding.adopt === true ? { adopt: true } : {}),
+    ...(typeof product.binding.adoptFrom === 'string' ? { adoptFrom: product.binding.adoptFrom } : {}),
     ...(state.type === 'gateway' && keptOptions.length > 0 ? { ignore: keptOptions } : {}),
     locate: () => product.source.locate(['targets', product.target]),
   };
@@ -246,13 +247,17 @@ function liveOpenapiText(product: Api7Product): string {
   return product.raw_openapi ?? (product as { raw_openapis?: string[] }).raw_openapis?.[0] ?? '';
 }
 
-export function toLiveObject(product: Api7Product, directory: Api7Directory): LiveObject {
-  const owned = isOwned(product);
+/** `owner`: the configuration's `owner:`; a product marked for another owner is `managedBy` it. */
+export function toLiveObject(product: Api7Product, directory: Api7Directory, owner?: string): LiveObject {
+  const marked = isMarked(product);
+  const owned = isOwned(product, owner);
   const name = product.labels?.[NAME_LABEL];
   return {
-    key: owned && name ? name : slugify(product.name),
+    key: marked && name ? name : slugify(product.name),
     owned,
-    ...(owned ? { product: name } : {}),
+    ...(marked && !owned ? { managedBy: markerOwner(product) ?? '' } : {}),
+    ...(marked ? { product: name } : {}),
+    ...(isMarkedProtected(product) ? { protected: true } : {}),
     status: product.status === 'published' ? 'published' : 'draft',
     state: liveState(product, directory) as unknown as ObjectState,
     // Kept so that a status-only change (unpublish) can write the live document back unchanged.

@@ -6,7 +6,7 @@
 import type { ObjectAfter } from '../../model/plan.ts';
 import { ProviderError } from '../transport/provider-error.ts';
 import { BASIC_AUTH, findGroup, findService, KEY_AUTH, OAUTH_PREFIX, type Api7Directory, type Api7State, type ServiceLink } from './mapping.ts';
-import { ownershipLabels } from './ownership.ts';
+import { ownershipLabels, PLAIN_MARKER, type MarkerOptions } from './ownership.ts';
 import { authConfigBody, type AuthOptionsState } from './auth-options.ts';
 import { READ_ONLY_PRODUCT_FIELDS, type Api7Auth, type Api7LinkedService, type Api7Product, type Api7ProductBody } from './wire.ts';
 
@@ -57,7 +57,8 @@ function linksBody(links: readonly ServiceLink[], directory: Api7Directory, live
 }
 
 /**
- * The POST/PUT body for a product as it must be after a change: ownership labels re-attached,
+ * The POST/PUT body for a product as it must be after a change: ownership labels re-attached
+ * (with the configuration's owner and the change's `protected`, `marker`),
  * names turned into ids, the spec text from the plan's attachment. Throws ProviderError when a
  * name is unknown (preflight reports those before apply).
  *
@@ -68,7 +69,7 @@ function linksBody(links: readonly ServiceLink[], directory: Api7Directory, live
  * came. (The JSON Patch PATCH the same notes confirm is not used: the one retry layer resends a
  * PUT after a lost answer, but not a PATCH, uncertain-writes.ts.)
  */
-export function toProductBody(after: ObjectAfter, productName: string, directory: Api7Directory, live?: Api7Product): Api7ProductBody {
+export function toProductBody(after: ObjectAfter, productName: string, directory: Api7Directory, live?: Api7Product, marker: MarkerOptions = PLAIN_MARKER): Api7ProductBody {
   const state = after.state as unknown as Api7State;
   const base: Json = live ? copy(live as unknown as Json) : {};
   for (const field of READ_ONLY_PRODUCT_FIELDS) delete base[field];
@@ -79,7 +80,7 @@ export function toProductBody(after: ObjectAfter, productName: string, directory
     type: state.type,
     visibility: state.visibility === 'logged-in' ? 'logged_in' : 'public',
     status: after.status,
-    labels: { ...state.labels, ...ownershipLabels(productName, after) },
+    labels: { ...state.labels, ...ownershipLabels(productName, after, marker) },
   });
   if (state.type === 'external') {
     const text = after.attachments?.openapi;

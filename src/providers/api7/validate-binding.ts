@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Diagnostic, Severity } from '../../model/diagnostic.ts';
 import type { EffectiveProduct } from '../../model/product.ts';
 import type { ReferencedFile } from '../../model/referenced-file.ts';
-import { APPLIED_LABEL } from './ownership.ts';
+import { APPLIED_LABEL, OWNER_NAME_LABEL, PROTECTED_LABEL } from './ownership.ts';
 import { LOCK_LABEL, LOCK_NAME_PREFIX, NAME_LABEL, OWNER_LABEL } from './wire.ts';
 
 const VISIBILITIES = ['public', 'logged-in'];
@@ -17,6 +17,8 @@ const RESERVED_LABELS: ReadonlyMap<string, string> = new Map([
   [OWNER_LABEL, MANAGED],
   [NAME_LABEL, MANAGED],
   [APPLIED_LABEL, MANAGED],
+  [OWNER_NAME_LABEL, 'apiproducts writes the owner: of apiproducts.yaml into it'],
+  [PROTECTED_LABEL, 'apiproducts records protected: true in it; write protected: true on the product instead'],
   [LOCK_LABEL, "it marks apiproducts' apply-lock records, which no plan sees"],
 ]);
 

@@ -20,6 +20,7 @@
  *                               (neither proxies nor resources nor operations → `unbounded: true`, as it is)
  *   operationGroup (X)        → binding operations (operations.ts); bounded, like proxies
  *   not owned                 → binding `adopt: true`
+ *   another owner's           → binding `adoptFrom: <that owner>` (import --adopt-from)
  * What a document cannot say exactly (a quota over 5 minutes, a limit attribute no plan would write,
  * an `access` attribute apiproducts does not know) is imported as close as it can be, with a warning
  * that names what the next plan changes. Pure: no I/O.
@@ -190,7 +191,8 @@ function readAs(live: LiveObject, name: string, planName: string): Reading {
  */
 function asPlanOf(live: LiveObject): { reading: Reading } | { why: string } | undefined {
   const product = live.product;
-  if (!live.owned || !product || product === live.key || !live.key.startsWith(`${product}-`)) return undefined;
+  // Another owner's plans group as ours do: adopting them takes the product back whole.
+  if (!(live.owned || live.managedBy !== undefined) || !product || product === live.key || !live.key.startsWith(`${product}-`)) return undefined;
   const plan = live.key.slice(product.length + 1);
   const state = live.state as unknown as ApigeeState;
   const suffix = ` (${plan})`;
@@ -219,10 +221,13 @@ function documentOf(readings: readonly Reading[], target: TargetConfig): Importe
   const plans = readings.flatMap((reading) => (reading.plan ? [reading.plan] : [])).sort(DEFAULT_FIRST);
   const binding: Binding = { ...first.binding };
   if (plans.length > 0) binding.plans = plans;
-  if (!first.live.owned) binding.adopt = true;
+  if (first.live.managedBy !== undefined) binding.adoptFrom = first.live.managedBy;
+  else if (!first.live.owned) binding.adopt = true;
   const prefix = (reading: Reading): string => (readings.length > 1 ? `${reading.live.key}: ` : '');
+  // Protection recorded on the portal comes back into Git: otherwise the first apply would lift it.
+  const protection = readings.some((reading) => reading.live.protected) ? { protected: true } : {};
   return {
-    spec: { ...first.spec, targets: { [target.name]: binding } },
+    spec: { ...first.spec, ...protection, targets: { [target.name]: binding } },
     files: {},
     warnings: readings.flatMap((reading) => reading.warnings.map((warning) => prefix(reading) + warning)),
     keys: readings.map((reading) => reading.live.key).sort(compare),
@@ -230,7 +235,7 @@ function documentOf(readings: readonly Reading[], target: TargetConfig): Importe
 }
 
 /** What a plan's product shares with the other plans of its product: everything but the plan. */
-const signature = (reading: Reading): string => canonicalJson({ spec: reading.spec, binding: reading.binding, owned: reading.live.owned });
+const signature = (reading: Reading): string => canonicalJson({ spec: reading.spec, binding: reading.binding, owned: reading.live.owned, managedBy: reading.live.managedBy });
 
 /** The fields where two readings differ, for a warning. */
 function differences(a: Reading, b: Reading): string[] {

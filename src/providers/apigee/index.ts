@@ -17,7 +17,7 @@ import { mergeProductBody, operationSettingsOf, toDesiredObjects, toLiveObject, 
 import { hasOperationConfigs } from './operations.ts';
 import { applyApiOperationGroups, boundByApiOperations } from './api-operations.ts';
 import { OWNER_ATTRIBUTE, type ApigeeProduct } from './wire.ts';
-import { isOwnedBy, lastAppliedOf } from './ownership.ts';
+import { isOwnedBy, lastAppliedOf, type MarkerOptions } from './ownership.ts';
 import { checkReferences, needsDirectory, type ApigeeDirectory } from './preflight.ts';
 import { importApigeeObjects } from './import-product.ts';
 import { createApigeeLockStore, isLockRecord } from './locks.ts';
@@ -38,7 +38,7 @@ export const apigee: ProviderKind = {
   unpublishConsequence:
     'unpublishing sets the product\'s access attribute to internal: it disappears from every developer portal and developers can no longer add it to their apps, while apps that already hold keys for it keep calling its APIs',
   validateTarget: validateApigeeTarget,
-  validateBinding: (product, target) => validateApigeeBinding(product, target.settings.flavour === 'edge' ? 'edge' : 'x'),
+  validateBinding: (product, target) => validateApigeeBinding(product, target.settings.flavour === 'edge' ? 'edge' : 'x', target.owner),
   validateProject: (products) => checkApigeeNameCollisions(products),
   toDesired: (product) => toDesiredObjects(product),
   importObjects: importApigeeObjects,
@@ -79,7 +79,7 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     if (!found) return false;
     const attributes = Object.fromEntries((found.attributes ?? []).map((a) => [a.name, a.value]));
     const expected = objectFingerprint(change.after!);
-    if (isOwnedBy(attributes) && lastAppliedOf(attributes) === expected) return true;
+    if (isOwnedBy(attributes, target.owner) && lastAppliedOf(attributes) === expected) return true;
     throw new ProviderError(`a product named ${name} appeared on the target while this apply ran (not written by it); run plan again`);
   };
 
@@ -92,7 +92,7 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     if (!created && confirmed) return;
     const product = created ?? (await client.getProduct(name));
     const attributes = Object.fromEntries((product?.attributes ?? []).map((a) => [a.name, a.value]));
-    if (!isOwnedBy(attributes)) throw ownershipDropped(`attribute ${OWNER_ATTRIBUTE}`, target.name);
+    if (!isOwnedBy(attributes, target.owner)) throw ownershipDropped(`attribute ${OWNER_ATTRIBUTE}`, target.name);
   };
 
   /**
@@ -107,6 +107,9 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     return seen;
   };
 
+  /** Every write marks the product with the configuration's owner and what Git says of `protected`. */
+  const markerOf = (change: Change): MarkerOptions => ({ ...(target.owner !== undefined ? { owner: target.owner } : {}), protected: change.protected });
+
   const provider: Provider & { readonly locks: LockStore } = {
     traffic: client.traffic,
     locks: createApigeeLockStore(client, target.name),
@@ -117,7 +120,7 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
       const products = (await client.listProducts()).filter((product) => !isLockRecord(product));
       observed.clear();
       for (const product of products) observed.set(product.name, product);
-      return products.map(toLiveObject);
+      return products.map((product) => toLiveObject(product, target.owner));
     },
 
     async preflight(changes) {
@@ -140,7 +143,7 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
           return;
         }
         if (!change.after) throw new ProviderError(`cannot ${change.action}: the change does not say what the product becomes`);
-        const body = toProductBody(change.after, name, change.product);
+        const body = toProductBody(change.after, name, change.product, markerOf(change));
         if (change.action !== 'create') {
           const live = await liveProduct(name);
           const state = change.after.state as unknown as ApigeeState;

@@ -30,7 +30,7 @@
 import type { ObjectAfter, ObjectState } from '../../model/plan.ts';
 import type { EffectiveProduct, PlanTier, ProductStatus } from '../../model/product.ts';
 import type { DesiredObject, LiveObject } from '../../model/objects.ts';
-import { isOwnedBy, lastAppliedOf, OWNERSHIP_ATTRIBUTES, ownershipAttributes, withoutOwnership } from './ownership.ts';
+import { isMarked, isMarkedProtected, isOwnedBy, lastAppliedOf, markerOwner, OPTIONAL_MARKER_ATTRIBUTES, OWNERSHIP_ATTRIBUTES, ownershipAttributes, PLAIN_MARKER, withoutOwnership, type MarkerOptions } from './ownership.ts';
 import { mapPlanLimits, type QuotaState } from './plan-limits.ts';
 import { bindingEntries, bindingOperations, liveOperations, liveOperationSettings, mergeOperationGroup, type ApigeeOperation } from './operations.ts';
 import { applyApiOperationGroups, desiredApiOperations, liveApiOperations, type ApiOperationsState } from './api-operations.ts';
@@ -58,7 +58,7 @@ export interface ApigeeState extends ApiOperationsState {
 }
 
 /** Attribute names apiproducts writes itself: a label may not take them. */
-export const RESERVED_ATTRIBUTES: readonly string[] = [...OWNERSHIP_ATTRIBUTES, ACCESS_ATTRIBUTE];
+export const RESERVED_ATTRIBUTES: readonly string[] = [...OWNERSHIP_ATTRIBUTES, ...OPTIONAL_MARKER_ATTRIBUTES, ACCESS_ATTRIBUTE];
 const INTERNAL = 'internal';
 
 const sortedUnique = (values: Iterable<string>): string[] => [...new Set(values)].sort();
@@ -152,6 +152,7 @@ export function toDesiredObjects(product: EffectiveProduct): DesiredObject[] {
     protected: product.protected,
     ...(keptFields(product).length > 0 ? { ignore: keptFields(product) } : {}),
     ...(product.binding.adopt === true ? { adopt: true } : {}),
+    ...(typeof product.binding.adoptFrom === 'string' ? { adoptFrom: product.binding.adoptFrom } : {}),
     locate: () => product.source.locate(['targets', product.target]),
   }));
 }
@@ -182,8 +183,8 @@ function liveQuota(product: ApigeeProduct): QuotaState | undefined {
   };
 }
 
-export function isOwned(product: ApigeeProduct): boolean {
-  return isOwnedBy(attributeMap(product));
+export function isOwned(product: ApigeeProduct, owner?: string): boolean {
+  return isOwnedBy(attributeMap(product), owner);
 }
 
 /** A missing `access` attribute is public (what the Drupal portal assumes, reference §2.1). */
@@ -215,15 +216,21 @@ export function liveState(product: ApigeeProduct): ApigeeState {
   return state;
 }
 
-/** Keyed by the Apigee name, owned or not: a Git product colliding with an unowned one is seen. */
-export function toLiveObject(product: ApigeeProduct): LiveObject {
+/**
+ * Keyed by the Apigee name, owned or not: a Git product colliding with an unowned one is seen.
+ * `owner`: the configuration's `owner:`; a product marked for another owner is `managedBy` it.
+ */
+export function toLiveObject(product: ApigeeProduct, owner?: string): LiveObject {
   const attributes = attributeMap(product);
-  const owned = isOwnedBy(attributes);
+  const marked = isMarked(attributes);
+  const owned = isOwnedBy(attributes, owner);
   const lastApplied = lastAppliedOf(attributes);
   return {
     key: product.name,
     owned,
-    ...(owned ? { product: attributes[NAME_ATTRIBUTE] || product.name } : {}),
+    ...(marked && !owned ? { managedBy: markerOwner(attributes) ?? '' } : {}),
+    ...(marked ? { product: attributes[NAME_ATTRIBUTE] || product.name } : {}),
+    ...(isMarkedProtected(attributes) ? { protected: true } : {}),
     status: liveStatus(product),
     state: liveState(product) as unknown as ObjectState,
     ...(lastApplied ? { lastApplied } : {}),
@@ -245,14 +252,14 @@ function createdAtOf(millis: number | string | undefined): { createdAt?: string 
  * (reference §4), so every writable field is sent, and nothing read-only. The status becomes the
  * `access` attribute; the ownership attributes are re-attached.
  */
-export function toProductBody(after: ObjectAfter, key: string, productName: string): ApigeeProductBody {
+export function toProductBody(after: ObjectAfter, key: string, productName: string, marker: MarkerOptions = PLAIN_MARKER): ApigeeProductBody {
   const state = after.state as unknown as ApigeeState;
   const access = after.status === 'draft' ? INTERNAL : (state.visibility ?? 'private');
   // Sorted, so that the same state always sends the same body; apiproducts' own attributes last.
   const attributes: Record<string, string> = {
     ...Object.fromEntries(Object.entries(state.attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     [ACCESS_ATTRIBUTE]: access,
-    ...ownershipAttributes(productName, after),
+    ...ownershipAttributes(productName, after, marker),
   };
   const body: ApigeeProductBody = {
     name: key,

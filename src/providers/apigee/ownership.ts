@@ -8,20 +8,66 @@
  */
 import type { ObjectAfter } from '../../model/plan.ts';
 import { objectFingerprint } from '../../model/fingerprint.ts';
+import { isOurs } from '../../model/objects.ts';
 import { NAME_ATTRIBUTE, OWNER_ATTRIBUTE, OWNER_VALUE } from './wire.ts';
 
 export const APPLIED_ATTRIBUTE = 'apiproducts-applied';
-/** Every attribute this file writes: none of them is state, and no label may take one. */
+/** The attributes this file writes on every product: none of them is state, and no label may take one. */
 export const OWNERSHIP_ATTRIBUTES: readonly string[] = [OWNER_ATTRIBUTE, NAME_ATTRIBUTE, APPLIED_ATTRIBUTE];
+/**
+ * The configuration's `owner:` (issue 19 item 4), written only when it has one, so that the
+ * markers of configurations without an owner stay exactly as before.
+ */
+export const OWNER_NAME_ATTRIBUTE = 'apiproducts-owner';
+/** `"true"` on a product applied with `protected: true` (issue 19 item 5); absent otherwise. */
+export const PROTECTED_ATTRIBUTE = 'apiproducts-protected';
+const PROTECTED_VALUE = 'true';
+/** The marker attributes written only when they apply: reserved like the others, counted only when written. */
+export const OPTIONAL_MARKER_ATTRIBUTES: readonly string[] = [OWNER_NAME_ATTRIBUTE, PROTECTED_ATTRIBUTE];
 const DIGEST_PREFIX = 'sha256:';
 
-export function isOwnedBy(attributes: Record<string, string>): boolean {
+/** Carries apiproducts' marker, whoever's: an owner's or no owner's. */
+export function isMarked(attributes: Record<string, string>): boolean {
   return attributes[OWNER_ATTRIBUTE] === OWNER_VALUE;
 }
 
-export function ownershipAttributes(productName: string, after: ObjectAfter): Record<string, string> {
+/** Carries the marker of the configuration whose `owner:` is `owner`. */
+export function isOwnedBy(attributes: Record<string, string>, owner?: string): boolean {
+  return isMarked(attributes) && isOurs(attributes[OWNER_NAME_ATTRIBUTE], owner);
+}
+
+/** The owner the marker names; undefined when it names none. */
+export function markerOwner(attributes: Record<string, string>): string | undefined {
+  return attributes[OWNER_NAME_ATTRIBUTE];
+}
+
+export function isMarkedProtected(attributes: Record<string, string>): boolean {
+  return isMarked(attributes) && attributes[PROTECTED_ATTRIBUTE] === PROTECTED_VALUE;
+}
+
+/** Who writes the marker and what it records beside the digest. */
+export interface MarkerOptions {
+  owner?: string;
+  protected: boolean;
+}
+
+/** A configuration without `owner:` writing an unprotected product: the marker as before owners existed. */
+export const PLAIN_MARKER: MarkerOptions = { protected: false };
+
+/** How many attributes the marker takes on a product (Apigee allows 18 in all, reference §2). */
+export function markerAttributeCount(marker: MarkerOptions): number {
+  return OWNERSHIP_ATTRIBUTES.length + (marker.owner !== undefined ? 1 : 0) + (marker.protected ? 1 : 0);
+}
+
+export function ownershipAttributes(productName: string, after: ObjectAfter, marker: MarkerOptions = PLAIN_MARKER): Record<string, string> {
   const digest = objectFingerprint(after);
-  return { [OWNER_ATTRIBUTE]: OWNER_VALUE, [NAME_ATTRIBUTE]: productName, [APPLIED_ATTRIBUTE]: digest.slice(DIGEST_PREFIX.length) };
+  return {
+    [OWNER_ATTRIBUTE]: OWNER_VALUE,
+    [NAME_ATTRIBUTE]: productName,
+    [APPLIED_ATTRIBUTE]: digest.slice(DIGEST_PREFIX.length),
+    ...(marker.owner !== undefined ? { [OWNER_NAME_ATTRIBUTE]: marker.owner } : {}),
+    ...(marker.protected ? { [PROTECTED_ATTRIBUTE]: PROTECTED_VALUE } : {}),
+  };
 }
 
 /** What apiproducts last wrote to the product, when it wrote it. */
@@ -31,5 +77,5 @@ export function lastAppliedOf(attributes: Record<string, string>): string | unde
 }
 
 export function withoutOwnership(attributes: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(attributes).filter(([name]) => !OWNERSHIP_ATTRIBUTES.includes(name)));
+  return Object.fromEntries(Object.entries(attributes).filter(([name]) => !OWNERSHIP_ATTRIBUTES.includes(name) && !OPTIONAL_MARKER_ATTRIBUTES.includes(name)));
 }

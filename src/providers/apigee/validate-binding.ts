@@ -6,14 +6,12 @@
 import type { Diagnostic, Severity } from '../../model/diagnostic.ts';
 import type { EffectiveProduct } from '../../model/product.ts';
 import { objectKey, RESERVED_ATTRIBUTES, desiredState } from './mapping.ts';
-import { OWNERSHIP_ATTRIBUTES } from './ownership.ts';
+import { markerAttributeCount } from './ownership.ts';
 import { coarsestLimit, isLimitAttribute } from './plan-limits.ts';
 import { MAX_ATTRIBUTES } from './wire.ts';
 
 /** Characters Apigee allows in a product name (reference §2), checked on `<name>-<plan>`. */
 const APIGEE_NAME = /^[A-Za-z0-9._\-$ %]+$/;
-/** Attributes every object carries besides state: `access` and the ownership attributes. */
-const WRITTEN_ATTRIBUTES = 1 + OWNERSHIP_ATTRIBUTES.length;
 
 type At = (string | number)[];
 type Report = (severity: Severity, rule: string, at: At, message: string, fix: string) => void;
@@ -47,7 +45,7 @@ export function resourcePathProblem(path: string): string | undefined {
 }
 
 /** `flavour`: the target's; operations exist on X only (reference §2: operationGroup is X-only). */
-export function validateApigeeBinding(product: EffectiveProduct, flavour: 'edge' | 'x' = 'x'): Diagnostic[] {
+export function validateApigeeBinding(product: EffectiveProduct, flavour: 'edge' | 'x' = 'x', owner?: string): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const report: Report = (severity, rule, at, message, fix) => {
     diagnostics.push({ severity, rule: `apigee/${rule}`, message, fix, source: product.source.locate(at), target: product.target, product: product.name });
@@ -76,7 +74,7 @@ export function validateApigeeBinding(product: EffectiveProduct, flavour: 'edge'
       'remove quotaCounterScope from the Edge target');
   }
   checkPlans(product, report);
-  checkAttributes(product, report);
+  checkAttributes(product, report, owner);
   return diagnostics;
 }
 
@@ -132,7 +130,7 @@ function checkPlans(product: EffectiveProduct, report: Report): void {
   }
 }
 
-function checkAttributes(product: EffectiveProduct, report: Report): void {
+function checkAttributes(product: EffectiveProduct, report: Report, owner: string | undefined): void {
   const bindingLabels = (writtenBinding(product).labels ?? {}) as Record<string, unknown>;
   const labelAt = (key: string): At => (key in bindingLabels ? ['targets', product.target, 'labels', key] : ['labels', key]);
   for (const key of Object.keys(product.labels)) {
@@ -146,10 +144,11 @@ function checkAttributes(product: EffectiveProduct, report: Report): void {
   }
   const plans = product.plans.length > 0 ? product.plans : [undefined];
   for (const plan of plans) {
-    const count = Object.keys(desiredState(product, plan).attributes).length + WRITTEN_ATTRIBUTES;
+    const marker = markerAttributeCount({ ...(owner !== undefined ? { owner } : {}), protected: product.protected });
+    const count = Object.keys(desiredState(product, plan).attributes).length + 1 + marker;
     if (count > MAX_ATTRIBUTES) {
       report('error', 'attribute-count', Object.keys(product.labels).length > 0 ? fieldPath(product, 'labels') : fieldPath(product, 'plans'),
-        `${objectKey(product.name, plan)} would carry ${count} attributes; Apigee allows at most ${MAX_ATTRIBUTES} (labels, team, the plan's other limits, access and ${OWNERSHIP_ATTRIBUTES.length} ownership attributes)`,
+        `${objectKey(product.name, plan)} would carry ${count} attributes; Apigee allows at most ${MAX_ATTRIBUTES} (labels, team, the plan's other limits, access and ${marker} ownership attributes)`,
         `remove ${count - MAX_ATTRIBUTES} label(s), or limits that only become attributes`);
     }
   }
