@@ -21,7 +21,7 @@ const DEREFERENCE_TIMEOUT_MS = 20_000;
 
 type Json = Record<string, unknown>;
 
-/** The operations of the document `text`, or why they cannot be read; never throws. */
+/** The operations of the document `text`, or why they cannot be read; bad input never throws. */
 export async function describeApi(text: string): Promise<ApiDescription> {
   if (text.trim() === '') return unreadable('the document is empty');
   const parsed = parseOpenapiText(text, 'the OpenAPI document');
@@ -131,35 +131,33 @@ function parameterParts(path: string, shared: unknown, own: unknown, digester: C
     if (!isRecord(parameter) || typeof parameter['name'] !== 'string' || typeof parameter['in'] !== 'string') continue;
     byName.set(`${parameter['in']}\u0000${parameter['name']}`, parameter);
   }
-  const parts: Record<string, string> = {};
+  const parts: [string, string][] = [];
   for (const parameter of byName.values()) {
     const { name, in: where, required, ...rest } = parameter as Json & { name: string; in: string };
     const slot = slots.indexOf(name);
     const key = where === 'path' && slot >= 0 ? `path {${slot + 1}}` : `${where} ${where === 'header' ? name.toLowerCase() : name}`;
     const isRequired = where === 'path' || required === true;
-    parts[key] = `${isRequired ? 'required' : 'optional'} ${digester.digest(rest)}`;
+    parts.push([key, `${isRequired ? 'required' : 'optional'} ${digester.digest(rest)}`]);
   }
   return sorted(parts);
 }
 
 function requestBodyParts(body: unknown, digester: ContentDigester): Record<string, string> {
   if (!isRecord(body)) return {};
-  const parts = mapParts(body['content'], digester);
-  if (body['required'] === true) parts['required'] = 'yes';
+  const parts = Object.entries(mapParts(body['content'], digester));
+  if (body['required'] === true) parts.push(['required', 'yes']);
   return sorted(parts);
 }
 
 /** A map of names (media types, status codes) to the digest of what each holds. */
 function mapParts(map: unknown, digester: ContentDigester): Record<string, string> {
   if (!isRecord(map)) return {};
-  const parts: Record<string, string> = {};
-  for (const [name, value] of Object.entries(map)) if (!name.startsWith('x-')) parts[name] = digester.digest(value);
-  return sorted(parts);
+  return sorted(Object.entries(map).filter(([name]) => !name.startsWith('x-')).map(([name, value]) => [name, digester.digest(value)]));
 }
 
 /** Each alternative requirement by its schemes and scopes; the value digests the schemes' definitions. */
 function securityParts(requirements: unknown, schemes: unknown, digester: ContentDigester): Record<string, string> {
-  const parts: Record<string, string> = {};
+  const parts: [string, string][] = [];
   for (const requirement of asArray(requirements)) {
     if (!isRecord(requirement)) continue;
     const names = Object.keys(requirement).sort();
@@ -167,13 +165,14 @@ function securityParts(requirements: unknown, schemes: unknown, digester: Conten
       const scopes = asArray(requirement[name]).map(String).sort();
       return scopes.length ? `${name}[${scopes.join(' ')}]` : name;
     }).join(' + ');
-    parts[key] = digester.digest(names.map((name) => (isRecord(schemes) ? (schemes[name] ?? null) : null)));
+    parts.push([key, digester.digest(names.map((name) => (isRecord(schemes) && Object.hasOwn(schemes, name) ? schemes[name] : null)))]);
   }
   return sorted(parts);
 }
 
-function sorted(parts: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(parts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/** By name; built from entries (own properties), so an element named `__proto__` is kept like any other. */
+function sorted(parts: [string, string][]): Record<string, string> {
+  return Object.fromEntries(parts.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function asArray(value: unknown): unknown[] {

@@ -224,4 +224,11 @@ test('Swagger 2.0: parameters, responses and securityDefinitions are read the sa
   assert.equal((await diff(swagger('integer'), swagger('string'))).changed[0]!.changes, [{ aspect: 'parameters', added: [], removed: [], changed: ['query limit'] }]);
 });
 
+test('an element named __proto__ is an element like any other, not a prototype', async () => {
+  const text = JSON.stringify(petstore()).replace('"application/octet-stream"', '"__proto__"');
+  const upload = (await read(text)).operations.find((o) => o.path === '/pet/{petId}/uploadImage')!;
+  assert.equal(Object.keys(upload.parts.requestBody), ['__proto__']);
+  assert.is(Object.getPrototypeOf(upload.parts.requestBody), Object.prototype);
+});
+
 test.run();
