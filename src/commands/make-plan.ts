@@ -24,12 +24,15 @@ function inScope(live: LiveObject[], project: ValidProject, config: TargetConfig
 
 /**
  * observe → describe the OpenAPI documents that differ → diff → plan → preflight for an open set
- * of targets. Preflight and collision errors become a UserError: a plan that cannot be applied is not shown as if it could.
+ * of targets. Preflight and collision errors become a UserError: a plan that cannot be applied is
+ * not shown as if it could.
  */
 export async function makePlan(project: ValidProject, open: OpenTargets, options: { prune: boolean; preflight?: boolean }): Promise<Plan> {
   const live = await observeTargets(open.providers);
   const objects = await Promise.all(
-    open.sessions.map(({ config, kind }) => describeChangedApis(desiredObjects(project.products, config, kind), inScope(live.get(config.name)!.live, project, config, kind))),
+    open.sessions.map(({ config, kind }) =>
+      describeChangedApis(desiredObjects(project.products, config, kind), inScope(live.get(config.name)!.live, project, config, kind)),
+    ),
   );
   const plan = buildPlan({
     targets: open.sessions.map(({ config, kind }, index) => ({
