@@ -17,7 +17,9 @@ import { renderPlanMarkdown } from '../../src/render/plan-markdown.ts';
 import { renderPlanText } from '../../src/render/plan-text.ts';
 import { plainStyle } from '../../src/render/style.ts';
 import { LISTED_OPERATIONS } from '../../src/render/api-operations.ts';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { assertGolden } from '../helpers/golden.ts';
+import { repoRoot } from '../helpers/project.ts';
 import { planFor } from '../fixtures/plan-cases.ts';
 
 const FIXTURES = new URL('../fixtures/openapi/', import.meta.url);
@@ -163,6 +165,22 @@ test('operation paths from a document cannot inject Markdown or forge terminal l
   assert.is(markdown.split('</details>').length - 1, 1);
   assert.not.match(markdown, /\n# Heading/);
   assert.not.match(renderPlanText(plan, plainStyle), /\n# Heading/);
+});
+
+test('the plan schema accepts every OpenAPI golden plan and rejects an unknown aspect or a missing reason', () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  const validate = ajv.compile(JSON.parse(readFileSync(new URL('schemas/plan.schema.json', `file://${repoRoot}/`), 'utf8')));
+  for (const name of ['petstore', 'generated-300', 'live-unreadable']) {
+    const plan = JSON.parse(readFileSync(new URL(`../golden/plan-openapi/${name}.json`, import.meta.url), 'utf8'));
+    assert.ok(validate(plan), `${name}: ${ajv.errorsText(validate.errors)}`);
+  }
+  const plan = JSON.parse(readFileSync(new URL('../golden/plan-openapi/petstore.json', import.meta.url), 'utf8'));
+  const aspect = structuredClone(plan);
+  aspect.changes[0].apiOperations.changed[0].changes[0].aspect = 'headers';
+  assert.not.ok(validate(aspect), 'an unknown aspect');
+  const reasonless = structuredClone(plan);
+  reasonless.changes[0].apiOperations = { status: 'not-compared' };
+  assert.not.ok(validate(reasonless), 'not compared without a reason');
 });
 
 test.run();
