@@ -4,6 +4,7 @@ import type { LiveObject } from '../model/objects.ts';
 import type { TargetConfig } from '../model/target.ts';
 import type { ProviderKind } from '../providers/provider.ts';
 import { desiredObjects } from './desired-objects.ts';
+import { describeChangedApis } from './describe-apis.ts';
 import { observeTargets } from '../observe/read-live.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import type { ValidProject } from './project.ts';
@@ -22,19 +23,24 @@ function inScope(live: LiveObject[], project: ValidProject, config: TargetConfig
 }
 
 /**
- * observe → diff → plan → preflight for an open set of targets. Preflight and collision errors
- * become a UserError: a plan that cannot be applied is not shown as if it could.
+ * observe → describe the OpenAPI documents that differ → diff → plan → preflight for an open set
+ * of targets. Preflight and collision errors become a UserError: a plan that cannot be applied is
+ * not shown as if it could.
  */
 export async function makePlan(project: ValidProject, open: OpenTargets, options: { prune: boolean; preflight?: boolean }): Promise<Plan> {
   const live = await observeTargets(open.providers);
+  const objects = await Promise.all(
+    open.sessions.map(({ config, kind }) =>
+      describeChangedApis(desiredObjects(project.products, config, kind), inScope(live.get(config.name)!.live, project, config, kind)),
+    ),
+  );
   const plan = buildPlan({
-    targets: open.sessions.map(({ config, kind }) => ({
+    targets: open.sessions.map(({ config, kind }, index) => ({
       name: config.name,
       provider: kind.kind,
       identity: kind.identify(config),
       observedAt: live.get(config.name)!.observedAt,
-      desired: desiredObjects(project.products, config, kind),
-      live: inScope(live.get(config.name)!.live, project, config, kind),
+      ...objects[index]!,
       lockedWhilePublished: kind.lockedWhilePublished,
       unpublishConsequence: kind.unpublishConsequence,
       ignore: config.ignore,

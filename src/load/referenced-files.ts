@@ -55,7 +55,7 @@ function readOpenapiFile(absolute: string, shown: string): ReferencedFile {
     if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 'missing', problem: `OpenAPI file ${shown} does not exist`, fix: 'fix the path: it is resolved relative to the product file' };
     return { status: 'unreadable', problem: `OpenAPI file ${shown} cannot be read (${code})`, fix: 'check the file permissions' };
   }
-  const parsed = parseSpec(text, shown);
+  const parsed = parseOpenapiText(text, shown);
   if ('reason' in parsed) return { status: 'invalid', problem: `OpenAPI file ${shown} is not valid YAML or JSON: ${parsed.reason}`, fix: 'fix the syntax of the file' };
   return { status: 'read', text, value: parsed.value };
 }
@@ -65,7 +65,7 @@ function readOpenapiFile(absolute: string, shown: string): ReferencedFile {
  * portal reads it); the rest with the loader's YAML reader and its limits. The first error, with
  * its line and column.
  */
-function parseSpec(text: string, shown: string): { value: unknown } | { reason: string } {
+export function parseOpenapiText(text: string, shown: string): { value: unknown } | { reason: string } {
   if (/^\s*[{[]/.test(text)) {
     try {
       return { value: JSON.parse(text) as unknown };

@@ -1,6 +1,7 @@
 import type { SourcePosition } from './diagnostic.ts';
 import type { ProductSpec, ProductStatus } from './product.ts';
 import type { ObjectState } from './plan.ts';
+import type { ApiDescription } from './api-operations.ts';
 
 /** An object as it should be on a target, in the provider's normalised vocabulary. */
 export interface DesiredObject {
@@ -12,6 +13,11 @@ export interface DesiredObject {
   state: ObjectState;
   /** Content written with the object but compared through a digest in `state` (e.g. `openapi`). */
   attachments?: Record<string, string>;
+  /**
+   * The operations of its OpenAPI attachment (`attachments.openapi`), read only when the plan needs
+   * them: when the live object's document differs.
+   */
+  api?: ApiDescription;
   protected: boolean;
   /** Take over an unowned live object with this key (binding `adopt: true`, written by import). */
   adopt?: boolean;
@@ -58,6 +64,8 @@ export interface LiveObject {
   state: ObjectState;
   /** Content read with the object and written back unchanged when only its status changes. */
   attachments?: Record<string, string>;
+  /** The operations of its OpenAPI attachment, read only when Git's document differs from it. */
+  api?: ApiDescription;
   /**
    * Fingerprint of the object as apiproducts last wrote it (kept on the object itself, like
    * kubectl's last-applied annotation); differs from the live fingerprint when someone edited it

@@ -1,6 +1,7 @@
 import type { Diagnostic, SourcePosition } from './diagnostic.ts';
 import type { ProductStatus } from './product.ts';
 import type { TargetIdentity } from './target.ts';
+import type { OperationsDiff } from './api-operations.ts';
 
 /** Bumped whenever the plan file changes shape; a plan file of another version is refused. */
 export const PLAN_FORMAT_VERSION = 1;
@@ -55,6 +56,11 @@ export interface Change {
   key: string;
   product: string;
   fields: FieldChange[];
+  /**
+   * An update of an OpenAPI document: the operations it adds, removes and changes (the `openapi`
+   * field keeps the digests), or why they could not be compared.
+   */
+  apiOperations?: OperationsDiff;
   risk: Risk;
   /** Why the change is high risk, one sentence each; empty for low risk. */
   reasons: string[];

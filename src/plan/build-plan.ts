@@ -11,6 +11,7 @@ import { matchObjects } from '../diff/match.ts';
 import { judgeDuplicates } from './duplicates.ts';
 import { pruneEverything } from './prune-guard.ts';
 import { adoptsFromOwner, ownerCollision, ownershipField, protectedField, unownedCollision } from './ownership.ts';
+import { planApiOperations } from './api-operations.ts';
 
 /** One target's desired and live objects, and the vendor rules the plan must respect there. */
 export interface TargetObservation {
@@ -190,12 +191,15 @@ function planExisting(observation: TargetObservation, wanted: DesiredObject, liv
   }
   if (fields.length > 0) {
     const statusDuringUpdate: ProductStatus = wasPublished && staysPublished && !mustCycle ? 'published' : 'draft';
+    const { apiOperations, breaking } = planApiOperations(fields, desired, live, wasPublished && staysPublished);
+    const reasons = [cycleReason, breaking].filter((reason): reason is string => reason !== undefined);
     changes.push({
       ...identify(observation.name, desired.key, 'update'),
       ...common,
       fields,
-      risk: mustCycle ? 'high' : 'low',
-      reasons: cycleReason ? [cycleReason] : [],
+      ...(apiOperations ? { apiOperations } : {}),
+      risk: reasons.length ? 'high' : 'low',
+      reasons,
       dependsOn: last(),
       after: withAttachments({ status: statusDuringUpdate, state: desired.state }, desired),
     });

@@ -57,6 +57,7 @@ const PLAN_DEFS: Record<string, JsonSchema> = {
     key: { type: 'string', description: "The object's identity on the target." },
     product: { type: 'string', description: 'The product in Git the object belongs to.' },
     fields: { type: 'array', items: ref('fieldChange') },
+    apiOperations: ref('apiOperations'),
     risk: { enum: ['low', 'high'] },
     reasons: { ...STRINGS, description: 'Why the change is high risk; empty for low risk.' },
     dependsOn: { ...STRINGS, description: 'Ids of the changes that must apply first.' },
@@ -71,6 +72,38 @@ const PLAN_DEFS: Record<string, JsonSchema> = {
     protected: { type: 'boolean' },
   }),
   action: { enum: ['create', 'update', 'publish', 'unpublish', 'delete'] },
+  apiOperations: {
+    description: "An update of an OpenAPI document (API7 external products): the operations Git's document adds, removes and changes against the live one, keyed by method + path template with parameter names blanked. The `openapi` field keeps the digests. Every operation is listed here; text and Markdown show the first 20.",
+    oneOf: [
+      closed('The two documents were compared.', ['status', 'added', 'removed', 'changed'], {
+        status: { const: 'compared' },
+        added: { type: 'array', items: ref('operation') },
+        removed: { type: 'array', items: ref('operation'), description: 'On a product published before and after the update, these make the change high risk.' },
+        changed: {
+          type: 'array',
+          items: closed('An operation in both documents whose client-facing content differs.', ['method', 'path', 'changes'], {
+            method: { type: 'string' },
+            path: { type: 'string', description: "The path template as Git's document writes it." },
+            livePath: { type: 'string', description: 'The path as the live document writes it, when only its parameter names differ.' },
+            changes: {
+              type: 'array',
+              items: closed('What changed in one part of the operation, by element name.', ['aspect', 'added', 'removed', 'changed'], {
+                aspect: { enum: ['parameters', 'requestBody', 'responses', 'security'] },
+                added: { ...STRINGS, description: 'parameters: `<in> <name>` (`path {1}` by position); requestBody: media types and `required`; responses: status codes; security: requirements such as `oauth[read write]`.' },
+                removed: STRINGS,
+                changed: { ...STRINGS, description: 'A parameter whose required flag flipped ends in ` (now required)` or ` (now optional)`.' },
+              }),
+            },
+          }),
+        },
+      }),
+      closed('The operations could not be compared; the `openapi` field shows the digest change only.', ['status', 'reason'], {
+        status: { const: 'not-compared' },
+        reason: { type: 'string', description: 'e.g. the live document cannot be read, or it refers to a remote $ref (never fetched).' },
+      }),
+    ],
+  },
+  operation: closed('An operation of an OpenAPI document.', ['method', 'path'], { method: { type: 'string', description: 'Upper case.' }, path: { type: 'string' } }),
   fieldChange: closed('One field that differs, by dotted path; a side that is absent is not set.', ['path'], { path: { type: 'string' }, before: {}, after: {} }),
   precondition: {
     description: 'What the live object must still be for the change to be safe to apply.',

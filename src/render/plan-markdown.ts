@@ -2,6 +2,7 @@ import type { Change, ChangeAction, Plan } from '../model/plan.ts';
 import { escapeMarkdown, markdownValue } from './markdown-escape.ts';
 import { describeOwner, refLabel } from '../model/objects.ts';
 import { describeDuplicate, describeTarget, groupByObject, PROTECTION_NOTE, summarise, summaryLine } from './plan-text.ts';
+import { listOperations, moreOperations } from './api-operations.ts';
 
 const ACTIONS: ChangeAction[] = ['create', 'update', 'publish', 'unpublish', 'delete'];
 const VERB: Record<ChangeAction, string> = { create: 'create', update: 'update', publish: 'publish', unpublish: 'unpublish', delete: 'delete' };
@@ -89,6 +90,7 @@ function productBlock(steps: readonly Change[]): string[] {
     out.push('| field | before | after |', '|---|---|---|');
     for (const field of step.fields) out.push(`| ${escapeMarkdown(field.path)} | ${step.action === 'create' ? '' : markdownValue(field.before)} | ${step.action === 'delete' ? '' : markdownValue(field.after)} |`);
     out.push('');
+    if (step.apiOperations) out.push(...operationsTable(step));
   }
   out.push('</details>', '');
   return out;
@@ -102,4 +104,21 @@ function groupByCopy(changes: readonly Change[]): Map<string, Change[]> {
     groups.set(copy, [...(groups.get(copy) ?? []), change]);
   }
   return groups;
+}
+
+const ENTRY_MARK = { removed: '➖ removed', added: '➕ added', changed: '✏️ changed' } as const;
+
+/** The operations of an OpenAPI update, under its fields: removed first, capped, every one in the JSON. */
+function operationsTable(step: Change): string[] {
+  const listing = listOperations(step.apiOperations!);
+  const out = [`**API operations:** ${escapeMarkdown(listing.summary)}`, ''];
+  if (listing.entries.length) {
+    out.push('| | operation | what changed |', '|---|---|---|');
+    for (const entry of listing.entries) {
+      out.push(`| ${ENTRY_MARK[entry.kind]} | <code>${escapeMarkdown(entry.operation)}</code> | ${entry.kind === 'changed' ? escapeMarkdown(entry.details) : ''} |`);
+    }
+    out.push('');
+  }
+  if (listing.more) out.push(`_${escapeMarkdown(moreOperations(listing.more))}_`, '');
+  return out;
 }

@@ -3,6 +3,8 @@ import { formatDiagnostic } from '../model/diagnostic.ts';
 import { describeOwner, refLabel } from '../model/objects.ts';
 import { escapeText, formatValue } from '../model/display.ts';
 import type { Style } from './style.ts';
+import { OPENAPI_ATTACHMENT } from '../model/api-operations.ts';
+import { listOperations, moreOperations } from './api-operations.ts';
 
 const SYMBOL: Record<ChangeAction, string> = { create: '+', update: '~', publish: '>', unpublish: '<', delete: '-' };
 const VERB: Record<ChangeAction, string> = {
@@ -87,7 +89,21 @@ function renderChange(change: Change, style: Style): string[] {
     if (change.action === 'create') lines.push(`      ${colour('+')} ${name} = ${formatValue(field.after)}`);
     else if (change.action === 'delete') lines.push(`      ${colour('-')} ${name} = ${formatValue(field.before)}`);
     else lines.push(`      ${colour('~')} ${name} : ${formatValue(field.before)} → ${formatValue(field.after)}`);
+    if (field.path === OPENAPI_ATTACHMENT && change.apiOperations) lines.push(...operationLines(change, style));
   }
+  return lines;
+}
+
+/** Under the document's digests: what its operations do, removed ones in red. */
+function operationLines(change: Change, style: Style): string[] {
+  const listing = listOperations(change.apiOperations!);
+  const lines = [`          ${escapeText(listing.summary)}`];
+  for (const entry of listing.entries) {
+    if (entry.kind === 'removed') lines.push(`          ${style.red('-')} ${escapeText(entry.operation)}`);
+    else if (entry.kind === 'added') lines.push(`          ${style.green('+')} ${escapeText(entry.operation)}`);
+    else lines.push(`          ${style.yellow('~')} ${escapeText(entry.operation)}: ${escapeText(entry.details)}`);
+  }
+  if (listing.more) lines.push(style.dim(`          … ${moreOperations(listing.more)}`));
   return lines;
 }
 
