@@ -1,8 +1,13 @@
 /** Bad policy settings are errors at their line; policies/*.yaml is read like policies: in apiproducts.yaml. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { getProviderKind } from '../../../src/registry.ts';
 import { compileNamePattern } from '../../../src/validate/policies/safe-pattern.ts';
-import { productYaml, shown, validatePolicies } from './policy-project.ts';
+import { loadAndValidate } from '../../load/load-and-validate.ts';
+import { tempProject } from '../../load/temp-project.ts';
+import { productYaml, shown, TARGETS, validatePolicies } from './policy-project.ts';
 
 const products = { orders: productYaml('orders', { extra: 'team: commerce' }) };
 
@@ -95,6 +100,15 @@ test('policies/: a rule switched on twice, an unknown rule, a stray file and sev
     'policies/c.yaml.bak:1:1 error [policies/unknown-file] this file is not a policy file; it was not read',
     'policies/d.yaml:1:1 error [policy/duplicate-rule] policy require-team is already switched on at apiproducts.yaml:5:3',
     'policies/d.yaml:3:1 error [policies/multiple-documents] a policy file holds one YAML document, found 2',
+  ]);
+});
+
+test('a policy file that is a symbolic link is refused, not followed', () => {
+  const outside = tempProject({ 'team.yaml': 'require-team: {severity: error}\n' });
+  const cwd = tempProject({ 'apiproducts.yaml': TARGETS, 'products/c.yaml': productYaml('c'), 'policies/.keep': '' });
+  symlinkSync(join(outside, 'team.yaml'), join(cwd, 'policies', 'team.yaml'));
+  assert.equal(shown(loadAndValidate({ cwd, kinds: getProviderKind }).diagnostics), [
+    'policies/team.yaml:1:1 error [policies/link] the policy file is a symbolic link, which is not followed; it was not read',
   ]);
 });
 
