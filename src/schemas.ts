@@ -6,6 +6,7 @@
 import { VENDORS } from './registry.ts';
 import { outputSchemas } from './render/output-schemas.ts';
 import { buildSchemas } from './validate/build-schemas.ts';
+import { policyFileSchema } from './validate/policies/policy-schema.ts';
 
 /** File name under schemas/ → its exact text. */
 export function schemaFiles(): Record<string, string> {
@@ -13,6 +14,7 @@ export function schemaFiles(): Record<string, string> {
   return {
     'product.schema.json': JSON.stringify(built.product, null, 2) + '\n',
     'targets.schema.json': JSON.stringify(built.targets, null, 2) + '\n',
+    'policies.schema.json': JSON.stringify(policyFileSchema(), null, 2) + '\n',
     ...Object.fromEntries(Object.entries(outputSchemas()).map(([name, schema]) => [name, JSON.stringify(schema, null, 2) + '\n'])),
   };
 }

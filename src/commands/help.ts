@@ -38,8 +38,9 @@ Options:
   -h, --help           show help for the command`,
   validate: `Usage: apiproducts validate [options]
 
-Loads apiproducts.yaml and products/, checks them against the JSON Schemas and every
-provider's rules, and reports every problem at once as file:line:column. No network.
+Loads apiproducts.yaml and products/, checks them against the JSON Schemas, every
+provider's rules and the policies switched on (policies: or policies/*.yaml, see
+docs/policies.md), and reports every problem at once as file:line:column. No network.
 Exit 0 when valid (warnings allowed), 1 on any error.
 
 ${COMMON}`,

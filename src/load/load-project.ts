@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { displayPath, readConfig, type ReadConfigResult } from './read-config.ts';
+import { readPolicies, type LoadedPolicyFile } from './read-policies.ts';
 import { readProducts, type LoadedProductFile, type ProjectFile } from './read-products.ts';
 
 export interface LoadProjectOptions {
@@ -20,7 +21,9 @@ export interface LoadedProject {
   config: ReadConfigResult;
   /** Every product file with its documents and the files they refer to, in path order. */
   products: LoadedProductFile[];
-  /** apiproducts.yaml and every product file, sorted by path: the input of the config digest. */
+  /** `policies/*.yaml` beside apiproducts.yaml, in path order (the directory is optional). */
+  policies: LoadedPolicyFile[];
+  /** apiproducts.yaml, every policy file and every product file, sorted by path: the input of the config digest. */
   files: ProjectFile[];
   /** Problems of reading and parsing (validation adds its own, then sorts them all). */
   diagnostics: Diagnostic[];
@@ -30,9 +33,11 @@ export interface LoadedProject {
 export function loadProject(options: LoadProjectOptions): LoadedProject {
   const config = readConfig(options.configPath ?? 'apiproducts.yaml', options.cwd);
   const productsRead = readProducts(options.productsDir ?? 'products', options.cwd);
-  const files = [...productsRead.files];
+  const policiesRead = readPolicies(config.absolutePath, options.cwd);
+  const files = [...productsRead.files, ...policiesRead.files];
   const configPath = displayPath(resolve(options.cwd, options.configPath ?? 'apiproducts.yaml'), options.cwd);
   if (config.content !== undefined) files.push({ path: configPath, content: config.content });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { config, products: productsRead.products, files, diagnostics: [...config.diagnostics, ...productsRead.diagnostics] };
+  const diagnostics = [...config.diagnostics, ...policiesRead.diagnostics, ...productsRead.diagnostics];
+  return { config, products: productsRead.products, policies: policiesRead.policies, files, diagnostics };
 }

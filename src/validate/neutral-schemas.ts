@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../model/vendor-schema.ts';
+import { POLICY_SCHEMA_DEFS } from './policies/policy-schema.ts';
 
 /**
  * The provider-neutral parts of `schemas/*.json`. Each vendor adds its own keys (VendorSchema);
@@ -242,9 +243,11 @@ export const NEUTRAL_TARGETS_SCHEMA: JsonSchema = {
       "minimum": 1,
       "maximum": 64,
       "description": "Writes in flight per target. Defaults to 8."
-    }
+    },
+    "policies": {"$ref": "#/$defs/policies"}
   },
   "$defs": {
+    ...POLICY_SCHEMA_DEFS,
     "envName": {
       "type": "string",
       "pattern": "^[A-Z_][A-Z0-9_]*$",

@@ -5,12 +5,13 @@ import type { Diagnostic } from '../model/diagnostic.ts';
 import type { DocumentLocator } from '../model/positions.ts';
 import { explainSchemaErrors } from './schema-messages.ts';
 
-/** The two JSON Schemas under `schemas/`: product files and `apiproducts.yaml`. */
-export type SchemaName = 'product' | 'targets';
+/** The JSON Schemas under `schemas/` of the input files: product files, `apiproducts.yaml` and `policies/*.yaml`. */
+export type SchemaName = 'product' | 'targets' | 'policies';
 
 const SCHEMA_FILES: Record<SchemaName, string> = {
   product: 'product.schema.json',
   targets: 'targets.schema.json',
+  policies: 'policies.schema.json',
 };
 
 let validators: Record<SchemaName, ValidateFunction> | undefined;
@@ -29,7 +30,7 @@ function getValidators(): Record<SchemaName, ValidateFunction> {
   const dir = schemasDir();
   const compile = (name: SchemaName): ValidateFunction =>
     ajv.compile(JSON.parse(readFileSync(`${dir}/${SCHEMA_FILES[name]}`, 'utf8')) as object);
-  validators = { product: compile('product'), targets: compile('targets') };
+  validators = { product: compile('product'), targets: compile('targets'), policies: compile('policies') };
   return validators;
 }
 

@@ -8,6 +8,8 @@ import { checkConfig } from './config.ts';
 import { capPerFile, sortDiagnostics } from './diagnostic-order.ts';
 import { checkProductDocuments } from './product-documents.ts';
 import { checkProjectRules, checkSoundBindings } from './project-rules.ts';
+import { checkPolicies } from './policies/check-policies.ts';
+import { readPolicySettings } from './policies/policy-config.ts';
 import { checkDuplicateNames, checkUnknownTargets } from './rules.ts';
 
 export interface ValidatedProject {
@@ -21,7 +23,8 @@ export interface ValidatedProject {
 
 /**
  * Validates a loaded project, reporting everything at once: each document (secrets, schema,
- * characters), then the rules across files and the providers'. When apiproducts.yaml is unusable,
+ * characters), then the rules across files and the providers', then the policy rules switched on
+ * in apiproducts.yaml and policies/*.yaml (src/validate/policies/). When apiproducts.yaml is unusable,
  * the checks that need targets (unknown target, provider rules) are skipped, and the rest still
  * run. Whatever a rule wrote, what leaves here holds no raw control character and no credential
  * found in the input.
@@ -31,15 +34,19 @@ export function validateProject(loaded: LoadedProject, kinds: (kind: string) => 
   const documents = checkProductDocuments(loaded.products);
   const products: ProductSet = { products: documents.products };
   const diagnostics = [...loaded.diagnostics, ...config.diagnostics, ...documents.diagnostics];
+  const policies = readPolicySettings(loaded.config.document, loaded.policies);
+  diagnostics.push(...policies.diagnostics);
   if (config.config) {
     diagnostics.push(...checkProjectRules(config.config, products, kinds));
     // Refused by the schema, still bound to a target that does not exist: said now, not after the fix.
     const refused = documents.refused.map((product) => product.source);
     diagnostics.push(...checkUnknownTargets(refused, config.config));
     diagnostics.push(...checkSoundBindings(config.config, documents.refused, kinds));
+    const known = new Set([...products.products, ...refused].map((product) => product.spec.name));
+    diagnostics.push(...checkPolicies(policies.settings, products.products, known, config.config));
   }
   else diagnostics.push(...checkDuplicateNames(products.products));
-  const secrets = [...config.secrets, ...documents.secrets].sort((a, b) => b.length - a.length);
+  const secrets = [...config.secrets, ...documents.secrets, ...policies.secrets].sort((a, b) => b.length - a.length);
   const sanitized = diagnostics.map((d) => sanitizeDiagnostic(d, secrets));
   const project: ValidatedProject = { products, diagnostics: capPerFile(sortDiagnostics(sanitized)) };
   if (config.config) project.config = config.config;

@@ -10,6 +10,8 @@ import * as assert from 'uvu/assert';
 import { ACCEPTS, COMMON } from '../../src/cli-main.ts';
 import { HELP } from '../../src/commands/help.ts';
 import { ExitCode } from '../../src/model/diagnostic.ts';
+import { POLICY_SCHEMA_DEFS } from '../../src/validate/policies/policy-schema.ts';
+import { POLICY_RULE_IDS } from '../../src/validate/policies/rule.ts';
 import { repoRoot } from '../helpers/project.ts';
 
 const pages = ['README.md', ...readdirSync(join(repoRoot, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
@@ -53,6 +55,20 @@ test('the exit codes the README lists are exactly the ones the CLI returns', () 
   assert.ok(table, 'README has the exit-code table');
   const listed = [...table[1]!.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
   assert.equal(listed.sort((a, b) => a - b), Object.values(ExitCode).sort((a, b) => a - b));
+});
+
+test('docs/policies.md documents every rule of the catalogue, the README names each, and the exit codes it states are the CLI\'s', () => {
+  const page = text('docs/policies.md');
+  const readme = text('README.md');
+  const schemaRules = Object.keys((POLICY_SCHEMA_DEFS.policies as { properties: object }).properties);
+  assert.equal(schemaRules, [...POLICY_RULE_IDS], 'the schema allows exactly the catalogue');
+  for (const id of POLICY_RULE_IDS) {
+    assert.match(page, `### \`${id}\``, `docs/policies.md has a section for ${id}`);
+    assert.match(readme, `\`${id}\``, `README.md names ${id}`);
+  }
+  const stated = [...page.matchAll(/\bexit (\d+)/g)].map((m) => Number(m[1]));
+  assert.ok(stated.includes(ExitCode.error) && stated.includes(ExitCode.ok), 'the severity table states exit 1 and exit 0');
+  for (const code of stated) assert.ok((Object.values(ExitCode) as number[]).includes(code), `exit ${code} is one the CLI returns`);
 });
 
 test.run();
