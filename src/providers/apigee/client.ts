@@ -42,7 +42,7 @@ export interface ApigeeClient {
    * created product as the server answered it, or undefined when the answer had none.
    */
   createProduct(body: ApigeeProductBody, confirm: () => Promise<boolean>): Promise<ApigeeProduct | undefined>;
-  /** A full replace: fields missing from `body` are cleared (so `body` is the merged live object, mapping.ts mergeProductBody). */
+  /** A full replace: fields missing from `body` are cleared (so `body` is the merged live object, request-body.ts mergeProductBody). */
   replaceProduct(name: string, body: ApigeeProductBody & Record<string, unknown>): Promise<void>;
   deleteProduct(name: string): Promise<void>;
   /**

@@ -80,7 +80,7 @@ export interface ApigeeProduct {
   /**
    * X fields apiproducts does not replace (reference "Round 2"): `operationGroup` (merged),
    * `quotaCounterScope` (state's when it has one), `graphqlOperationGroup`/`grpcOperationGroup` (merged, api-operations.ts), `space`, `llm*`, and any
-   * field a newer server adds. An update sends them back exactly as read (mapping.ts mergeProductBody).
+   * field a newer server adds. An update sends them back exactly as read (request-body.ts mergeProductBody).
    */
   [field: string]: unknown;
 }
@@ -88,7 +88,7 @@ export interface ApigeeProduct {
 /** Response-only fields (reference §2: createdAt/lastModifiedAt read-only, createdBy/lastModifiedBy Edge-only read-only). */
 export const READ_ONLY_FIELDS: readonly string[] = ['createdAt', 'lastModifiedAt', 'createdBy', 'lastModifiedBy'];
 
-/** The fields a Git product describes: an update replaces these and only these (mapping.ts mergeProductBody). */
+/** The fields a Git product describes: an update replaces these and only these (request-body.ts mergeProductBody). */
 export const MANAGED_FIELDS: readonly string[] = [
   'name', 'displayName', 'description', 'approvalType', 'attributes',
   'apiResources', 'environments', 'proxies', 'scopes', 'quota', 'quotaInterval', 'quotaTimeUnit',
