@@ -167,6 +167,7 @@ function readAs(live: LiveObject, name: string, planName: string): Reading {
   const settings = operationSettingsOf(state);
   if (operations.length > 0) binding.operations = operations.map((operation) => ({ ...operationEntry(operation), ...settingsEntry(settings(operation)) }));
   if (state.quotaCounterScope !== undefined) binding.quotaCounterScope = state.quotaCounterScope;
+  if (state.space !== undefined) binding.space = state.space;
   Object.assign(binding, apiOperationEntries(state));
   if (state.proxies.length === 0 && state.resources.length === 0 && operations.length === 0 && !state.graphqlOperations && !state.grpcOperations) {
     binding.unbounded = true;

@@ -22,6 +22,7 @@ import { isOwnedBy, lastAppliedOf } from './ownership.ts';
 import { checkReferences, needsDirectory, type ApigeeDirectory } from './preflight.ts';
 import { importApigeeObjects } from './import-product.ts';
 import { createApigeeLockStore, isLockRecord } from './locks.ts';
+import { moveToSpace } from './spaces.ts';
 import { APIGEE_SCHEMA } from './schema.ts';
 import { validateApigeeBinding } from './validate-binding.ts';
 import { validateApigeeTarget } from './validate-target.ts';
@@ -143,8 +144,8 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
         if (!change.after) throw new ProviderError(`cannot ${change.action}: the change does not say what the product becomes`);
         const body = toProductBody(change.after, name, change.product);
         if (change.action !== 'create') {
-          const live = await liveProduct(name);
           const state = change.after.state as unknown as ApigeeState;
+          const live = await moveToSpace(client, await liveProduct(name), state.space);
           const merged = mergeProductBody(live, body, state.operations ?? [], operationSettingsOf(state));
           applyApiOperationGroups(merged, live, state);
           // Never the security regression of issue 14: a product bound only by operations left with no bounds at all.

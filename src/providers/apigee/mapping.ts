@@ -53,6 +53,8 @@ export interface ApigeeState extends ApiOperationsState {
   operations?: ApigeeOperation[];
   /** X: PROXY | OPERATION | PRODUCT, present only when live has one or Git writes one. */
   quotaCounterScope?: string;
+  /** X: the Apigee Space, present only when live has one or Git writes one (spaces.ts). */
+  space?: string;
   /** X: `operationQuota(…)` and `operationAttributes(…)` per operation (operation-settings.ts). */
   [operationSetting: `operation${'Quota' | 'Attributes'}(${string})`]: unknown;
 }
@@ -123,6 +125,7 @@ export function desiredState(product: EffectiveProduct, plan?: PlanTier): Apigee
   const operations = bindingOperations(binding.operations);
   if (operations.length > 0) state.operations = operations;
   if (typeof binding.quotaCounterScope === 'string') state.quotaCounterScope = binding.quotaCounterScope;
+  if (typeof binding.space === 'string') state.space = binding.space;
   for (const { operation, entry } of bindingEntries(binding.operations)) Object.assign(state, settingsFields(operation, bindingSettings(entry, operation).settings));
   Object.assign(state, desiredApiOperations(binding).state);
   return state;
@@ -135,7 +138,8 @@ export function desiredState(product: EffectiveProduct, plan?: PlanTier): Apigee
  */
 function keptFields(product: EffectiveProduct): string[] {
   const operationSettings = bindingEntries(product.binding.operations).flatMap(({ operation, entry }) => bindingSettings(entry, operation).kept);
-  return [...(product.binding.quotaCounterScope === undefined ? ['quotaCounterScope'] : []), ...operationSettings, ...desiredApiOperations(product.binding).kept];
+  const unwritten = ['quotaCounterScope', 'space'].filter((field) => product.binding[field] === undefined);
+  return [...unwritten, ...operationSettings, ...desiredApiOperations(product.binding).kept];
 }
 
 /** An operation's quota and attributes in a state (after the planner kept the ones Git leaves to live). */
@@ -212,6 +216,7 @@ export function liveState(product: ApigeeProduct): ApigeeState {
   for (const { operation, settings } of liveOperationSettings(product.operationGroup).values()) Object.assign(state, settingsFields(operation, settings));
   Object.assign(state, liveApiOperations(product));
   if (typeof product.quotaCounterScope === 'string' && product.quotaCounterScope !== '') state.quotaCounterScope = product.quotaCounterScope;
+  if (typeof product.space === 'string' && product.space !== '') state.space = product.space;
   return state;
 }
 

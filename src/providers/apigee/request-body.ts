@@ -45,6 +45,8 @@ export function toProductBody(after: ObjectAfter, key: string, productName: stri
   if (group) body.operationGroup = group;
   // Absent from state: absent live too (or Git keeps the live one, which mergeProductBody sends back).
   if (state.quotaCounterScope !== undefined) body.quotaCounterScope = state.quotaCounterScope;
+  // A create is made in its space; an update sends the space the product is in after its :move (index.ts).
+  if (state.space !== undefined) body.space = state.space;
   applyApiOperationGroups(body as unknown as Record<string, unknown>, undefined, state);
   return body;
 }

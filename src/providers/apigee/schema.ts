@@ -26,6 +26,11 @@ export const APIGEE_SCHEMA: VendorSchema = {
       enum: ['PROXY', 'OPERATION', 'PRODUCT'],
       description: 'Apigee X: where the product quota is counted: per API proxy, per operation, or once for the whole product. Not written: the live value is kept.',
     },
+    space: {
+      type: 'string',
+      minLength: 1,
+      description: 'Apigee X: the Apigee Space the product belongs to (who may manage it). Absent: the live space is kept. A change moves the product (POST …/apiproducts/{name}:move).',
+    },
     unbounded: {
       type: 'boolean',
       description: 'Apigee: allow a product with no proxies, no resources and no operations on purpose: it grants access to every API proxy in the organization.',

@@ -75,6 +75,10 @@ export function validateApigeeBinding(product: EffectiveProduct, flavour: 'edge'
     report('error', 'quota-counter-scope-edge', bindingPath('quotaCounterScope'), 'quotaCounterScope exists on Apigee X only; an Edge product counts its quota per product',
       'remove quotaCounterScope from the Edge target');
   }
+  if (flavour === 'edge' && product.binding.space !== undefined) {
+    report('error', 'space-edge', bindingPath('space'), 'space (Apigee Spaces) exists on Apigee X only; an Edge product belongs to the whole organization',
+      'remove space from the Edge target');
+  }
   checkPlans(product, report);
   checkAttributes(product, report);
   return diagnostics;

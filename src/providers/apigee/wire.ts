@@ -11,6 +11,8 @@
  *   POST   /v1/organizations/{org}/apiproducts           → 201 (Edge) / 2xx (X) stored product; 409 if the name exists
  *   PUT    /v1/organizations/{org}/apiproducts/{name}    → 200 stored product; a FULL replace (§4)
  *   DELETE /v1/organizations/{org}/apiproducts/{name}    → 200 deleted product
+ *   POST   /v1/organizations/{org}/apiproducts/{name}:move?space=<s>  {space} → the moved product
+ *          (X only, Apigee Spaces; spaces.ts)
  *   POST   /v1/organizations/{org}/apiproducts/{name}/attributes/{attr}  {name, value} → the
  *          attribute; sets one value (§1; X `updateApiProductAttribute`), used to renew a lock
  *   GET    /v1/organizations/{org}/apis                  → Edge `["proxy", …]`; X `{proxies: [{name}, …]}`
@@ -53,6 +55,8 @@ export interface ApigeeProductBody {
   /** X only: from state's graphqlOperations / grpcOperations (api-operations.ts). */
   graphqlOperationGroup?: Record<string, unknown>;
   grpcOperationGroup?: Record<string, unknown>;
+  /** X only: the Apigee Space (reference "Round 2"); changed only by :move (spaces.ts). */
+  space?: string;
 }
 
 /**

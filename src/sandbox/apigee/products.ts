@@ -2,6 +2,7 @@ import { ApigeeHttpError, byName, CODES, invalid, parseJsonObject, productMissin
 import { checkReferences, parseProductBody } from './product-body.ts';
 import { findProduct, removeProduct, storeProduct, type ApigeeStoredProduct } from './state.ts';
 import { renderProduct, renderProductList } from './view.ts';
+import { checkCreateSpace, checkUpdateSpace } from './spaces.ts';
 
 /** Reference §3: without `count` a page holds at most 1000, and 1000 is the most it ever holds. */
 export const MAX_PAGE_SIZE = 1000;
@@ -75,6 +76,7 @@ export function createProduct(call: ApigeeCall): ApigeeReply {
     throw new ApigeeHttpError(409, CODES.productExists, `API Product [${fields.name}] already exists for tenant [${call.org}]`);
   }
   checkReferences(call.state, fields);
+  checkCreateSpace(call.state, fields);
   const product: ApigeeStoredProduct = {
     ...fields,
     // The behaviour behind ApigeeEmulatorOptions.dropAttributes: attributes never stored.
@@ -97,6 +99,7 @@ export function replaceProduct(call: ApigeeCall): ApigeeReply {
   const existing = productOf(call);
   const fields = parseProductBody(parseJsonObject(call), call.flavour, existing.name);
   checkReferences(call.state, fields);
+  checkUpdateSpace(existing, fields);
   const product: ApigeeStoredProduct = {
     ...fields,
     createdAt: existing.createdAt,

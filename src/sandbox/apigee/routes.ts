@@ -3,6 +3,7 @@ import { ApigeeHttpError, CODES, type ApigeeCall, type ApigeeReply } from './htt
 import { createProduct, deleteProduct, getProduct, listProducts, replaceProduct } from './products.ts';
 import type { ApigeeFlavour } from './state.ts';
 import { renderProxyList } from './view.ts';
+import { moveProduct } from './spaces.ts';
 
 type Handler = (call: ApigeeCall) => ApigeeReply;
 
@@ -12,6 +13,8 @@ interface Route {
   methods: Partial<Record<string, Handler>>;
   /** Served by Edge only. */
   edgeMethods?: Partial<Record<string, Handler>>;
+  /** Served by X only. */
+  xMethods?: Partial<Record<string, Handler>>;
 }
 
 const ROUTES: readonly Route[] = [
@@ -19,6 +22,8 @@ const ROUTES: readonly Route[] = [
   // reads `properties.property` from it (Edge's shape: apigee-client-php organizations/phpunit/GET.json).
   { path: /^$/, methods: { GET: (call) => ({ body: { name: call.org, displayName: call.org, environments: [...call.state.environments], properties: { property: [{ name: 'features.isCpsEnabled', value: 'true' }] } } }) } },
   { path: /^\/apiproducts$/, methods: { GET: listProducts, POST: createProduct } },
+  // X only (reference §1 "move"; spaces.ts). Names cannot hold `:` (§2), so `{name}:move` is never a product.
+  { path: /^\/apiproducts\/([^/:]+):move$/, methods: {}, xMethods: { POST: moveProduct } },
   {
     path: /^\/apiproducts\/([^/]+)$/,
     methods: { GET: getProduct, PUT: replaceProduct, DELETE: deleteProduct },
@@ -74,7 +79,9 @@ function resolve(flavour: ApigeeFlavour, org: string, pathname: string): Resolve
   for (const route of ROUTES) {
     const match = route.path.exec(rest);
     if (!match) continue;
-    const handlers = { ...route.methods, ...(flavour === 'edge' ? route.edgeMethods : {}) };
+    const handlers = { ...route.methods, ...(flavour === 'edge' ? route.edgeMethods : route.xMethods) };
+    // A route of the other flavour only (X's :move) does not exist here: a 404, not a 405.
+    if (Object.keys(handlers).length === 0) continue;
     return { params: match.slice(1).map((param) => decodePathParam(param, pathname)), handlers };
   }
   throw routeMissing(pathname);

@@ -64,6 +64,8 @@ export interface ApigeeState {
    * write this map only through findProduct/storeProduct.
    */
   products: Record<string, ApigeeStoredProduct>;
+  /** X: the org's Apigee Spaces (spaces.ts); absent in state files written before they were modelled. */
+  spaces?: string[];
 }
 
 export function findProduct(state: ApigeeState, name: string): ApigeeStoredProduct | undefined {
@@ -171,5 +173,6 @@ export function seedApigeeState(org = 'sandbox', flavour: ApigeeFlavour = 'edge'
     proxies: ['payments-v1', 'orders-v2', 'identity-v1', 'loyalty-v1', 'legacy-billing'],
     environments: ['test', 'prod'],
     products,
+    ...(flavour === 'x' ? { spaces: ['loyalty-team', 'payments-team'] } : {}),
   };
 }
