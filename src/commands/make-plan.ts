@@ -4,7 +4,7 @@ import type { LiveObject } from '../model/objects.ts';
 import type { TargetConfig } from '../model/target.ts';
 import type { ProviderKind } from '../providers/provider.ts';
 import { desiredObjects } from './desired-objects.ts';
-import { observeTargets } from '../observe/read-live.ts';
+import { observeTargets, type TargetScope } from '../observe/read-live.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import type { ValidProject } from './project.ts';
 import type { OpenTargets } from './session.ts';
@@ -25,15 +25,19 @@ function inScope(live: LiveObject[], project: ValidProject, config: TargetConfig
  * observe → diff → plan → preflight for an open set of targets. Preflight and collision errors
  * become a UserError: a plan that cannot be applied is not shown as if it could.
  */
-export async function makePlan(project: ValidProject, open: OpenTargets, options: { prune: boolean; preflight?: boolean }): Promise<Plan> {
-  const live = await observeTargets(open.providers);
+export async function makePlan(project: ValidProject, open: OpenTargets, options: { prune: boolean; preflight?: boolean; ownedOnly?: boolean }): Promise<Plan> {
+  const desired = new Map(open.sessions.map(({ config, kind }) => [config.name, desiredObjects(project.products, config, kind)]));
+  // `ownedOnly` (drift): a provider that can list only its own objects may, when that is enough (read-live.ts).
+  const scopes = new Map([...desired].map(([name, objects]): [string, TargetScope] => [name, { states: objects.map((object) => object.state), ...(options.ownedOnly ? { ownedOnlyFor: objects } : {}) }]));
+  const live = await observeTargets(open.providers, scopes);
   const plan = buildPlan({
     targets: open.sessions.map(({ config, kind }) => ({
       name: config.name,
       provider: kind.kind,
       identity: kind.identify(config),
       observedAt: live.get(config.name)!.observedAt,
-      desired: desiredObjects(project.products, config, kind),
+      ...(live.get(config.name)!.ownedOnly ? { ownedOnly: true } : {}),
+      desired: desired.get(config.name)!,
       live: inScope(live.get(config.name)!.live, project, config, kind),
       lockedWhilePublished: kind.lockedWhilePublished,
       unpublishConsequence: kind.unpublishConsequence,

@@ -47,7 +47,12 @@ export function readSavedPlan(file: string, cwd: string, project: ValidProject):
  * object it relied on has moved since: exit 3, naming each object and field.
  */
 export async function refuseStalePlan(plan: Plan, open: OpenTargets): Promise<void> {
-  const live = await observeTargets(open.providers);
+  // The states the plan was made against and leads to: what they refer to is read again too.
+  const states = (target: string) => plan.changes.filter((change) => change.target === target).flatMap((change) => [
+    ...(change.after ? [change.after.state] : []),
+    ...(change.precondition.kind === 'present' ? [change.precondition.observed.state] : []),
+  ]);
+  const live = await observeTargets(open.providers, new Map([...open.providers.keys()].map((name) => [name, { states: states(name) }])));
   const stale = findStaleObjects(plan.changes, new Map([...live].map(([name, target]) => [name, target.live])));
   if (stale.length === 0) return;
   const diagnostics: Diagnostic[] = stale.map((object) => ({

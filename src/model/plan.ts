@@ -96,6 +96,8 @@ export interface PlanTarget {
   unmanaged: number;
   /** Owned objects no longer in Git, not deleted because pruning is off. */
   orphaned: string[];
+  /** Only owned objects were read (drift's filtered read): `unmanaged` counts nothing then. */
+  ownedOnly?: true;
 }
 
 /** The plan: plain data, and its JSON is the plan file (DESIGN §6). */

@@ -17,6 +17,8 @@ export interface TargetObservation {
   provider: string;
   identity: TargetIdentity;
   observedAt: string;
+  /** Only owned objects were read (drift, observe/read-live.ts): unowned ones are not counted. */
+  ownedOnly?: boolean;
   desired: DesiredObject[];
   live: LiveObject[];
   lockedWhilePublished: readonly string[];
@@ -55,6 +57,7 @@ export function buildPlan(input: PlanInput): Plan {
       observedAt: observation.observedAt,
       unmanaged: 0,
       orphaned: [],
+      ...(observation.ownedOnly ? { ownedOnly: true as const } : {}),
     };
     targets.push(target);
     const everything = input.prune ? pruneEverything(observation.name, observation.desired, observation.live) : undefined;

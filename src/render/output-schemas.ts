@@ -44,6 +44,7 @@ const PLAN_DEFS: Record<string, JsonSchema> = {
     observedAt: ISO_TIME,
     unmanaged: { ...COUNT, description: 'Live objects without the ownership marker: counted, never touched.' },
     orphaned: { ...STRINGS, description: 'Keys of owned objects no longer in Git, not deleted because pruning is off.' },
+    ownedOnly: { const: true, description: 'Only owned objects were read (drift with a filtered list): unowned ones were not read, so unmanaged is 0 and counts nothing.' },
   }),
   change: closed('One step of the plan.', ['id', 'action', 'target', 'key', 'product', 'fields', 'risk', 'reasons', 'dependsOn', 'precondition', 'protected'], {
     id: { type: 'string', description: '<target>/<key>/<action>, with @<ref> on the delete of a duplicate copy; unique in a plan.' },

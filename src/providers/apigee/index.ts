@@ -13,11 +13,11 @@ import type { Endpoint } from '../../model/target.ts';
 import { ownershipDropped, ProviderError } from '../transport/provider-error.ts';
 import type { LiveObject } from '../../model/objects.ts';
 import { createApigeeClient, managementRoot, orgOf, type ApigeeClient } from './client.ts';
-import { operationSettingsOf, toDesiredObjects, toLiveObject, type ApigeeState } from './mapping.ts';
+import { isOwned, operationSettingsOf, toDesiredObjects, toLiveObject, type ApigeeState } from './mapping.ts';
 import { mergeProductBody, toProductBody } from './request-body.ts';
 import { hasOperationConfigs } from './operations.ts';
 import { applyApiOperationGroups, boundByApiOperations } from './api-operations.ts';
-import { OWNER_ATTRIBUTE, type ApigeeProduct } from './wire.ts';
+import { OWNER_ATTRIBUTE, OWNER_VALUE, type ApigeeProduct } from './wire.ts';
 import { isOwnedBy, lastAppliedOf } from './ownership.ts';
 import { checkReferences, needsDirectory, type ApigeeDirectory } from './preflight.ts';
 import { importApigeeObjects } from './import-product.ts';
@@ -109,6 +109,13 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     return seen;
   };
 
+  /** Keeps what was read for the updates that follow (read, merge, write). */
+  const remember = (products: readonly ApigeeProduct[]): LiveObject[] => {
+    observed.clear();
+    for (const product of products) observed.set(product.name, product);
+    return products.map(toLiveObject);
+  };
+
   const provider: Provider & { readonly locks: LockStore } = {
     traffic: client.traffic,
     locks: createApigeeLockStore(client, target.name),
@@ -116,10 +123,15 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     async observe(): Promise<LiveObject[]> {
       // The one place lock records are left out: plan, import, prune and apply all read observe(),
       // so none of them ever counts, offers, deletes or updates a lock.
-      const products = (await client.listProducts()).filter((product) => !isLockRecord(product));
-      observed.clear();
-      for (const product of products) observed.set(product.name, product);
-      return products.map(toLiveObject);
+      return remember((await client.listProducts()).filter((product) => !isLockRecord(product)));
+    },
+
+    async observeOwned(): Promise<LiveObject[]> {
+      // `attributename`/`attributevalue` (reference §3; cloud.google.com …/organizations.apiproducts/list:
+      // "Filter the list by passing an attributename and attibutevalue"), checked again here: a
+      // server that ignores the filter answers every product, which isOwned narrows to ours.
+      const products = await client.listProducts({ name: OWNER_ATTRIBUTE, value: OWNER_VALUE });
+      return remember(products.filter((product) => isOwned(product) && !isLockRecord(product)));
     },
 
     async preflight(changes) {
