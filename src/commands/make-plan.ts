@@ -1,5 +1,5 @@
 import { hasErrors, UserError } from '../model/diagnostic.ts';
-import type { Plan } from '../model/plan.ts';
+import type { FieldChange, Plan } from '../model/plan.ts';
 import type { LiveObject } from '../model/objects.ts';
 import type { TargetConfig } from '../model/target.ts';
 import type { ProviderKind } from '../providers/provider.ts';
@@ -43,6 +43,7 @@ export async function makePlan(project: ValidProject, open: OpenTargets, options
       unpublishConsequence: kind.unpublishConsequence,
       ignore: config.ignore,
       hiddenWhileDraft: kind.hiddenWhileDraft ?? [],
+      ...(kind.fieldRisk ? { fieldRisk: (field: FieldChange) => kind.fieldRisk!(field) } : {}),
     })),
     prune: options.prune,
     tool,

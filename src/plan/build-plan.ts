@@ -27,6 +27,8 @@ export interface TargetObservation {
   ignore: readonly string[];
   /** Fields a draft cannot have on this vendor: not compared while either side is a draft. */
   hiddenWhileDraft?: readonly string[];
+  /** Why a field change of an object that stays published is high risk (ProviderKind.fieldRisk). */
+  fieldRisk?: (field: FieldChange) => string | undefined;
 }
 
 export interface PlanInput {
@@ -177,12 +179,15 @@ function planExisting(observation: TargetObservation, wanted: DesiredObject, liv
   }
   if (fields.length > 0) {
     const statusDuringUpdate: ProductStatus = wasPublished && staysPublished && !mustCycle ? 'published' : 'draft';
+    // Consumers lose something only while the object stays published; an unpublish already says so.
+    const fieldReasons = wasPublished && staysPublished ? fields.flatMap((field) => observation.fieldRisk?.(field) ?? []) : [];
+    const reasons = [...(cycleReason ? [cycleReason] : []), ...fieldReasons];
     changes.push({
       ...identify(observation.name, desired.key, 'update'),
       ...common,
       fields,
-      risk: mustCycle ? 'high' : 'low',
-      reasons: cycleReason ? [cycleReason] : [],
+      risk: reasons.length > 0 ? 'high' : 'low',
+      reasons,
       dependsOn: last(),
       after: withAttachments({ status: statusDuringUpdate, state: desired.state }, desired),
     });

@@ -3,7 +3,7 @@ import type { LockTicket, StoredLock } from '../model/lock.ts';
 import type { DesiredObject, ImportedProduct, LiveObject } from '../model/objects.ts';
 import type { EffectiveProduct } from '../model/product.ts';
 import type { VendorSchema } from '../model/vendor-schema.ts';
-import type { Change, ObjectState } from '../model/plan.ts';
+import type { Change, FieldChange, ObjectState } from '../model/plan.ts';
 import type { Endpoint, TargetConfig, TargetIdentity } from '../model/target.ts';
 import type { ConnectOptions } from './transport/connect-options.ts';
 import type { Attempted } from './transport/retry.ts';
@@ -49,6 +49,11 @@ export interface ProviderKind {
   readonly hiddenWhileDraft?: readonly string[];
   /** What unpublishing does to consumers, shown as the high-risk reason. */
   readonly unpublishConsequence: string;
+  /**
+   * Why changing this field of an object that stays published is high risk (Apigee: its portal
+   * catalog item unpublished or removed); undefined when it is not.
+   */
+  fieldRisk?(field: FieldChange): string | undefined;
   /** `options` tune the transport (retries, waits, the gate): tests and benchmarks set them. */
   connect(target: TargetConfig, endpoint: Endpoint, options?: ConnectOptions): Provider;
 }

@@ -46,7 +46,7 @@ export function apigeeBaseline(target: TargetConfig, kind: ProviderKind, url: st
     async observe() {
       const names = await listNames();
       const products = await readEach(names, parallelism, (name) => http.request<ApigeeProduct>('GET', `${list}/${encodeURIComponent(name)}`));
-      return products.map(apigeeLive);
+      return products.map((product) => apigeeLive(product));
     },
     preflight: (changes) => ours.preflight(changes),
     apply: notForApply,

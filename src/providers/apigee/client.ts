@@ -10,6 +10,7 @@ import { MAX_LIST_PAGES, shapeOf } from '../transport/paging.ts';
 import type { Endpoint } from '../../model/target.ts';
 import { ProviderError } from '../transport/provider-error.ts';
 import { SANDBOX_SECRET } from '../../model/masker.ts';
+import { createCatalogClient, type CatalogClient } from './catalog-client.ts';
 import {
   FLAVOURS,
   PAGE_SIZE,
@@ -45,6 +46,8 @@ export interface ApigeeClient {
   /** A full replace: fields missing from `body` are cleared (so `body` is the merged live object, request-body.ts mergeProductBody). */
   replaceProduct(name: string, body: ApigeeProductBody & Record<string, unknown>): Promise<void>;
   deleteProduct(name: string): Promise<void>;
+  /** X: integrated portal catalog items (catalog-client.ts). */
+  readonly catalog: CatalogClient;
   /** X: moves a product into another Apigee Space (spaces.ts). */
   moveProduct(name: string, space: string): Promise<void>;
   /**
@@ -191,6 +194,7 @@ export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, opt
 
   return {
     traffic,
+    catalog: createCatalogClient(http, orgPath),
     async listProducts(filter) {
       const path = orgPath('/apiproducts');
       const what = `GET ${path}`;

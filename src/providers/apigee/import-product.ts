@@ -62,6 +62,19 @@ const countText = (value: string): number | undefined => (/^[1-9]\d*$/.test(valu
 const limitFor = (unit: string): RateLimit | undefined => RATES.find((rate) => rate.unit === unit)?.limit;
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The binding's `portal:` for a live catalog item: only what differs from the defaults (portal.ts). */
+function importedPortal(state: ApigeeState): Record<string, unknown> {
+  const portal = state.portal!;
+  return {
+    site: portal.site,
+    ...(state.portalPublished === false ? { published: false } : {}),
+    ...(portal.anonAllowed ? { anonAllowed: true } : {}),
+    ...(portal.title !== state.displayName ? { title: portal.title } : {}),
+    ...(portal.description !== state.description ? { description: portal.description } : {}),
+    ...(portal.specId !== undefined ? { spec: portal.specId } : {}),
+  };
+}
+
 /** One live object read as (part of) a product document. */
 interface Reading {
   live: LiveObject;
@@ -168,6 +181,7 @@ function readAs(live: LiveObject, name: string, planName: string): Reading {
   if (operations.length > 0) binding.operations = operations.map((operation) => ({ ...operationEntry(operation), ...settingsEntry(settings(operation)) }));
   if (state.quotaCounterScope !== undefined) binding.quotaCounterScope = state.quotaCounterScope;
   if (state.space !== undefined) binding.space = state.space;
+  if (state.portal) binding.portal = importedPortal(state);
   Object.assign(binding, apiOperationEntries(state));
   if (state.proxies.length === 0 && state.resources.length === 0 && operations.length === 0 && !state.graphqlOperations && !state.grpcOperations) {
     binding.unbounded = true;

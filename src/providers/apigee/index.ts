@@ -8,7 +8,7 @@ import type { Change } from '../../model/plan.ts';
 import type { TargetConfig } from '../../model/target.ts';
 import type { ConnectOptions } from '../transport/connect-options.ts';
 import { tallyTries } from '../transport/retry.ts';
-import { type LockStore, type Provider, type ProviderKind } from '../provider.ts';
+import { type LockStore, type ObserveScope, type Provider, type ProviderKind } from '../provider.ts';
 import type { Endpoint } from '../../model/target.ts';
 import { ownershipDropped, ProviderError } from '../transport/provider-error.ts';
 import type { LiveObject } from '../../model/objects.ts';
@@ -23,6 +23,8 @@ import { checkReferences, needsDirectory, type ApigeeDirectory } from './preflig
 import { importApigeeObjects } from './import-product.ts';
 import { createApigeeLockStore, isLockRecord } from './locks.ts';
 import { moveToSpace } from './spaces.ts';
+import { emptyCatalog, readCatalog, removeCatalogItem, syncCatalogItem } from './catalog.ts';
+import { portalRisk, portalSites } from './portal.ts';
 import { APIGEE_SCHEMA } from './schema.ts';
 import { validateApigeeBinding } from './validate-binding.ts';
 import { validateApigeeTarget } from './validate-target.ts';
@@ -34,11 +36,13 @@ export const apigee: ProviderKind = {
   schema: APIGEE_SCHEMA,
   // Apigee locks nothing while a product is listed: every field can be replaced in place.
   lockedWhilePublished: [],
-  hiddenWhileDraft: ['visibility'],
+  hiddenWhileDraft: ['visibility', 'portalPublished'],
   // The `access` attribute only governs portal listing (reference §2.1); keys are checked at runtime
   // against the product itself, so existing apps are not cut off.
   unpublishConsequence:
-    'unpublishing sets the product\'s access attribute to internal: it disappears from every developer portal and developers can no longer add it to their apps, while apps that already hold keys for it keep calling its APIs',
+    'unpublishing sets the product\'s access attribute to internal (and unpublishes its catalog item on an integrated portal, where the binding has portal:): it disappears from every developer portal and developers can no longer add it to their apps, while apps that already hold keys for it keep calling its APIs',
+  // A catalog item unpublished, deleted or moved while the product stays published (portal.ts).
+  fieldRisk: portalRisk,
   validateTarget: validateApigeeTarget,
   validateBinding: (product, target) => validateApigeeBinding(product, target.settings.flavour === 'edge' ? 'edge' : 'x'),
   validateProject: (products) => checkApigeeNameCollisions(products),
@@ -109,29 +113,36 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     return seen;
   };
 
-  /** Keeps what was read for the updates that follow (read, merge, write). */
-  const remember = (products: readonly ApigeeProduct[]): LiveObject[] => {
+  /** The catalog items of the portals this run read (catalog.ts); X only, as portals are. */
+  let catalog = emptyCatalog();
+  /**
+   * Keeps what was read for the updates that follow (read, merge, write), and reads the portals
+   * the compared states or the owned products name: one list per portal (portal.ts portalSites).
+   */
+  const remember = async (products: readonly ApigeeProduct[], scope: ObserveScope = {}): Promise<LiveObject[]> => {
     observed.clear();
     for (const product of products) observed.set(product.name, product);
-    return products.map(toLiveObject);
+    catalog = emptyCatalog();
+    await readCatalog(client.catalog, portalSites(scope.states ?? [], products, isOwned), catalog);
+    return products.map((product) => toLiveObject(product, catalog.byProduct.get(product.name)));
   };
 
   const provider: Provider & { readonly locks: LockStore } = {
     traffic: client.traffic,
     locks: createApigeeLockStore(client, target.name),
 
-    async observe(): Promise<LiveObject[]> {
+    async observe(scope): Promise<LiveObject[]> {
       // The one place lock records are left out: plan, import, prune and apply all read observe(),
       // so none of them ever counts, offers, deletes or updates a lock.
-      return remember((await client.listProducts()).filter((product) => !isLockRecord(product)));
+      return remember((await client.listProducts()).filter((product) => !isLockRecord(product)), scope);
     },
 
-    async observeOwned(): Promise<LiveObject[]> {
+    async observeOwned(scope): Promise<LiveObject[]> {
       // `attributename`/`attributevalue` (reference §3; cloud.google.com …/organizations.apiproducts/list:
       // "Filter the list by passing an attributename and attibutevalue"), checked again here: a
       // server that ignores the filter answers every product, which isOwned narrows to ours.
       const products = await client.listProducts({ name: OWNER_ATTRIBUTE, value: OWNER_VALUE });
-      return remember(products.filter((product) => isOwned(product) && !isLockRecord(product)));
+      return remember(products.filter((product) => isOwned(product) && !isLockRecord(product)), scope);
     },
 
     async preflight(changes) {
@@ -150,6 +161,7 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
       const name = change.ref?.name ?? change.key;
       const attempted = await tallyTries(async () => {
         if (change.action === 'delete') {
+          await removeCatalogItem(client.catalog, catalog, name);
           await client.deleteProduct(name);
           return;
         }
@@ -171,6 +183,7 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
           await client.replaceProduct(name, merged);
           // What the server holds now, for a later change of the same product in this run.
           observed.set(name, { ...merged, name } as ApigeeProduct);
+          await syncCatalogItem(client.catalog, catalog, name, change.after);
           return;
         }
         let confirmed = false;
@@ -179,6 +192,7 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
           return confirmed;
         });
         await verifyOwnership(name, created, confirmed);
+        await syncCatalogItem(client.catalog, catalog, name, change.after);
       });
       return attempted.error === undefined ? attempted : { ...attempted, error: aboutProduct(change, attempted.error) };
     },

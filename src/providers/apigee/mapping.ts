@@ -36,8 +36,10 @@ import { bindingEntries, bindingOperations, liveOperations, liveOperationSetting
 import { desiredApiOperations, liveApiOperations, type ApiOperationsState } from './api-operations.ts';
 import { bindingSettings, settingsFields, stateSettings, type OperationSettings } from './operation-settings.ts';
 import { ACCESS_ATTRIBUTE, NAME_ATTRIBUTE, TEAM_ATTRIBUTE, type ApigeeProduct } from './wire.ts';
+import { desiredPortal, keptPortalFields, livePortal, PORTAL_SITE_ATTRIBUTE, type PortalFields } from './portal.ts';
+import type { ApigeeApiDoc } from './catalog-client.ts';
 
-export interface ApigeeState extends ApiOperationsState {
+export interface ApigeeState extends ApiOperationsState, PortalFields {
   displayName: string;
   description: string;
   access: 'auto' | 'approval';
@@ -60,7 +62,7 @@ export interface ApigeeState extends ApiOperationsState {
 }
 
 /** Attribute names apiproducts writes itself: a label may not take them. */
-export const RESERVED_ATTRIBUTES: readonly string[] = [...OWNERSHIP_ATTRIBUTES, ACCESS_ATTRIBUTE];
+export const RESERVED_ATTRIBUTES: readonly string[] = [...OWNERSHIP_ATTRIBUTES, ACCESS_ATTRIBUTE, PORTAL_SITE_ATTRIBUTE];
 const INTERNAL = 'internal';
 
 const sortedUnique = (values: Iterable<string>): string[] => [...new Set(values)].sort();
@@ -128,6 +130,7 @@ export function desiredState(product: EffectiveProduct, plan?: PlanTier): Apigee
   if (typeof binding.space === 'string') state.space = binding.space;
   for (const { operation, entry } of bindingEntries(binding.operations)) Object.assign(state, settingsFields(operation, bindingSettings(entry, operation).settings));
   Object.assign(state, desiredApiOperations(binding).state);
+  Object.assign(state, desiredPortal(binding.portal, state.displayName, state.description, state.visibility !== undefined));
   return state;
 }
 
@@ -139,7 +142,7 @@ export function desiredState(product: EffectiveProduct, plan?: PlanTier): Apigee
 function keptFields(product: EffectiveProduct): string[] {
   const operationSettings = bindingEntries(product.binding.operations).flatMap(({ operation, entry }) => bindingSettings(entry, operation).kept);
   const unwritten = ['quotaCounterScope', 'space'].filter((field) => product.binding[field] === undefined);
-  return [...unwritten, ...operationSettings, ...desiredApiOperations(product.binding).kept];
+  return [...unwritten, ...keptPortalFields(product.binding.portal), ...operationSettings, ...desiredApiOperations(product.binding).kept];
 }
 
 /** An operation's quota and attributes in a state (after the planner kept the ones Git leaves to live). */
@@ -195,8 +198,9 @@ export function liveStatus(product: ApigeeProduct): ProductStatus {
   return (attributeMap(product)[ACCESS_ATTRIBUTE] ?? 'public').trim().toLowerCase() === INTERNAL ? 'draft' : 'published';
 }
 
-export function liveState(product: ApigeeProduct): ApigeeState {
-  const { [ACCESS_ATTRIBUTE]: access, ...attributes } = withoutOwnership(attributeMap(product));
+/** `catalogItem`: the product's catalog item on an integrated portal, when observe read one (catalog.ts). */
+export function liveState(product: ApigeeProduct, catalogItem?: { site: string; item: ApigeeApiDoc }): ApigeeState {
+  const { [ACCESS_ATTRIBUTE]: access, [PORTAL_SITE_ATTRIBUTE]: _portalSite, ...attributes } = withoutOwnership(attributeMap(product));
   const state: ApigeeState = {
     displayName: product.displayName || product.name,
     description: product.description ?? '',
@@ -217,11 +221,12 @@ export function liveState(product: ApigeeProduct): ApigeeState {
   Object.assign(state, liveApiOperations(product));
   if (typeof product.quotaCounterScope === 'string' && product.quotaCounterScope !== '') state.quotaCounterScope = product.quotaCounterScope;
   if (typeof product.space === 'string' && product.space !== '') state.space = product.space;
+  Object.assign(state, livePortal(catalogItem, state.visibility !== undefined));
   return state;
 }
 
 /** Keyed by the Apigee name, owned or not: a Git product colliding with an unowned one is seen. */
-export function toLiveObject(product: ApigeeProduct): LiveObject {
+export function toLiveObject(product: ApigeeProduct, catalogItem?: { site: string; item: ApigeeApiDoc }): LiveObject {
   const attributes = attributeMap(product);
   const owned = isOwnedBy(attributes);
   const lastApplied = lastAppliedOf(attributes);
@@ -230,7 +235,7 @@ export function toLiveObject(product: ApigeeProduct): LiveObject {
     owned,
     ...(owned ? { product: attributes[NAME_ATTRIBUTE] || product.name } : {}),
     status: liveStatus(product),
-    state: liveState(product) as unknown as ObjectState,
+    state: liveState(product, catalogItem) as unknown as ObjectState,
     ...(lastApplied ? { lastApplied } : {}),
     ref: { name: product.name },
     ...createdAtOf(product.createdAt),

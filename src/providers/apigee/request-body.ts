@@ -7,6 +7,7 @@ import { mergeOperationGroup, type ApigeeOperation } from './operations.ts';
 import { applyApiOperationGroups } from './api-operations.ts';
 import type { OperationSettings } from './operation-settings.ts';
 import { operationSettingsOf, type ApigeeState } from './mapping.ts';
+import { PORTAL_SITE_ATTRIBUTE } from './portal.ts';
 import { ACCESS_ATTRIBUTE, MANAGED_FIELDS, READ_ONLY_FIELDS, type ApigeeProduct, type ApigeeProductBody } from './wire.ts';
 
 const INTERNAL = 'internal';
@@ -23,6 +24,8 @@ export function toProductBody(after: ObjectAfter, key: string, productName: stri
   const attributes: Record<string, string> = {
     ...Object.fromEntries(Object.entries(state.attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     [ACCESS_ATTRIBUTE]: access,
+    // Where its catalog item lives (portal.ts), so a later run reads that portal even when Git no longer names it.
+    ...(state.portal ? { [PORTAL_SITE_ATTRIBUTE]: state.portal.site } : {}),
     ...ownershipAttributes(productName, after),
   };
   const body: ApigeeProductBody = {

@@ -79,6 +79,10 @@ export function validateApigeeBinding(product: EffectiveProduct, flavour: 'edge'
     report('error', 'space-edge', bindingPath('space'), 'space (Apigee Spaces) exists on Apigee X only; an Edge product belongs to the whole organization',
       'remove space from the Edge target');
   }
+  if (flavour === 'edge' && product.binding.portal !== undefined) {
+    report('error', 'portal-edge', bindingPath('portal'), 'portal (integrated portal catalog items, organizations.sites.apidocs) exists on Apigee X only',
+      'remove portal from the Edge target');
+  }
   checkPlans(product, report);
   checkAttributes(product, report);
   return diagnostics;
@@ -150,7 +154,9 @@ function checkAttributes(product: EffectiveProduct, report: Report): void {
   }
   const plans = product.plans.length > 0 ? product.plans : [undefined];
   for (const plan of plans) {
-    const count = Object.keys(desiredState(product, plan).attributes).length + WRITTEN_ATTRIBUTES;
+    const state = desiredState(product, plan);
+    // A catalog item adds the attribute recording its portal (portal.ts).
+    const count = Object.keys(state.attributes).length + WRITTEN_ATTRIBUTES + (state.portal ? 1 : 0);
     if (count > MAX_ATTRIBUTES) {
       report('error', 'attribute-count', Object.keys(product.labels).length > 0 ? fieldPath(product, 'labels') : fieldPath(product, 'plans'),
         `${objectKey(product.name, plan)} would carry ${count} attributes; Apigee allows at most ${MAX_ATTRIBUTES} (labels, team, the plan's other limits, access and ${OWNERSHIP_ATTRIBUTES.length} ownership attributes)`,

@@ -3,6 +3,7 @@ import { checkReferences, parseProductBody } from './product-body.ts';
 import { findProduct, removeProduct, storeProduct, type ApigeeStoredProduct } from './state.ts';
 import { renderProduct, renderProductList } from './view.ts';
 import { checkCreateSpace, checkUpdateSpace } from './spaces.ts';
+import { checkNoCatalogItems } from './apidocs.ts';
 
 /** Reference §3: without `count` a page holds at most 1000, and 1000 is the most it ever holds. */
 export const MAX_PAGE_SIZE = 1000;
@@ -114,6 +115,7 @@ export function replaceProduct(call: ApigeeCall): ApigeeReply {
 /** 200 with the deleted product on both flavours (reference §1, §4). */
 export function deleteProduct(call: ApigeeCall): ApigeeReply {
   const product = productOf(call);
+  checkNoCatalogItems(call.state, product.name);
   removeProduct(call.state, product.name);
   return { body: renderProduct(product, call.flavour), mutated: true };
 }

@@ -4,6 +4,7 @@ import { createProduct, deleteProduct, getProduct, listProducts, replaceProduct 
 import type { ApigeeFlavour } from './state.ts';
 import { renderProxyList } from './view.ts';
 import { moveProduct } from './spaces.ts';
+import { createApiDoc, deleteApiDoc, getApiDoc, listApiDocs, replaceApiDoc } from './apidocs.ts';
 
 type Handler = (call: ApigeeCall) => ApigeeReply;
 
@@ -35,6 +36,9 @@ const ROUTES: readonly Route[] = [
     path: /^\/apiproducts\/([^/]+)\/attributes\/([^/]+)$/,
     methods: { GET: getAttribute, POST: updateAttribute, DELETE: deleteAttribute },
   },
+  // X only: integrated portal catalog items (apidocs.ts).
+  { path: /^\/sites\/([^/]+)\/apidocs$/, methods: {}, xMethods: { GET: listApiDocs, POST: createApiDoc } },
+  { path: /^\/sites\/([^/]+)\/apidocs\/([^/]+)$/, methods: {}, xMethods: { GET: getApiDoc, PUT: replaceApiDoc, DELETE: deleteApiDoc } },
   { path: /^\/apis$/, methods: { GET: (call) => ({ body: renderProxyList(call.state.proxies, call.flavour) }) } },
   // An array of names on both flavours (reference §11; provider wire.ts).
   { path: /^\/environments$/, methods: { GET: (call) => ({ body: [...call.state.environments] }) } },
