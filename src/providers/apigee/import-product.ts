@@ -24,6 +24,7 @@
  * an `access` attribute apiproducts does not know) is imported as close as it can be, with a warning
  * that names what the next plan changes. Pure: no I/O.
  */
+import { portalBinding } from './portal.ts';
 import { canonicalJson } from '../../model/fingerprint.ts';
 import type { Binding, PlanLimits, PlanTier, ProductSpec } from '../../model/product.ts';
 import type { TargetConfig } from '../../model/target.ts';
@@ -61,19 +62,6 @@ const isCount = (value: unknown): value is number => typeof value === 'number' &
 const countText = (value: string): number | undefined => (/^[1-9]\d*$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : undefined);
 const limitFor = (unit: string): RateLimit | undefined => RATES.find((rate) => rate.unit === unit)?.limit;
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** The binding's `portal:` for a live catalog item: only what differs from the defaults (portal.ts). */
-function importedPortal(state: ApigeeState): Record<string, unknown> {
-  const portal = state.portal!;
-  return {
-    site: portal.site,
-    ...(state.portalPublished === false ? { published: false } : {}),
-    ...(portal.anonAllowed ? { anonAllowed: true } : {}),
-    ...(portal.title !== state.displayName ? { title: portal.title } : {}),
-    ...(portal.description !== state.description ? { description: portal.description } : {}),
-    ...(portal.specId !== undefined ? { spec: portal.specId } : {}),
-  };
-}
 
 /** One live object read as (part of) a product document. */
 interface Reading {
@@ -181,7 +169,7 @@ function readAs(live: LiveObject, name: string, planName: string): Reading {
   if (operations.length > 0) binding.operations = operations.map((operation) => ({ ...operationEntry(operation), ...settingsEntry(settings(operation)) }));
   if (state.quotaCounterScope !== undefined) binding.quotaCounterScope = state.quotaCounterScope;
   if (state.space !== undefined) binding.space = state.space;
-  if (state.portal) binding.portal = importedPortal(state);
+  if (state.portal) binding.portal = portalBinding(state.portal, state.portalPublished, state.displayName, state.description);
   Object.assign(binding, apiOperationEntries(state));
   if (state.proxies.length === 0 && state.resources.length === 0 && operations.length === 0 && !state.graphqlOperations && !state.grpcOperations) {
     binding.unbounded = true;

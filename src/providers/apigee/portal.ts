@@ -68,6 +68,18 @@ export function desiredPortal(binding: unknown, displayName: string, description
   return { portal, ...(published ? { portalPublished: binding.published !== false } : {}) };
 }
 
+/** The binding's `portal:` for a live catalog item (import): only what differs from the defaults. */
+export function portalBinding(portal: PortalState, published: boolean | undefined, displayName: string, description: string): Record<string, unknown> {
+  return {
+    site: portal.site,
+    ...(published === false ? { published: false } : {}),
+    ...(portal.anonAllowed ? { anonAllowed: true } : {}),
+    ...(portal.title !== displayName ? { title: portal.title } : {}),
+    ...(portal.description !== description ? { description: portal.description } : {}),
+    ...(portal.specId !== undefined ? { spec: portal.specId } : {}),
+  };
+}
+
 /** State fields Git leaves at their live value: the spec when the binding names none. */
 export function keptPortalFields(binding: unknown): string[] {
   return isObject(binding) && binding.spec === undefined ? ['portal.specId'] : [];
