@@ -4,7 +4,7 @@
  * publishes it with the product, updates it, and unpublishing it (or removing it) is high risk.
  * Reads cost one list per portal per plan, whatever the number of products. Edge refuses `portal:`.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -137,6 +137,18 @@ test('reads: one catalog list per portal per plan, however many products; pages 
   const reads = emulator.requests.slice(before).filter((request) => request.path.includes('/sites/'));
   // 120 items in pages of 100: two requests, for 120 products.
   assert.equal(reads.map((request) => `${request.method} ${request.query ?? ''}`), ['GET ?pageSize=100', 'GET ?pageSize=100&pageToken=o100']);
+});
+
+test('import writes portal: for a managed product with its catalog item, only what differs from the defaults', async () => {
+  const emulator = await emulatorFor('x');
+  const { cwd, cli } = projectFor(emulator.url, 'x', { 'products/payments.yaml': productFile('payments', `${PORTAL}      title: Pay\n      spec: "42"\n`) });
+  assert.is((await cli('apply', '--auto-approve')).code, 0);
+  rmSync(join(cwd, 'products', 'payments.yaml'));
+  const imported = await cli('import', '--product', 'payments');
+  assert.is(imported.code, 0, imported.stdout + imported.stderr);
+  const text = readFileSync(join(cwd, 'products', 'payments.yaml'), 'utf8');
+  assert.match(text, `portal:\n      site: ${SITE}\n      title: Pay\n      spec: "42"\n`);
+  assert.is((await cli('plan', '--detailed-exitcode')).code, 0, 'imported as it is');
 });
 
 test('Edge: portal in a binding is a validation error at its line', async () => {
