@@ -169,7 +169,7 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
         const body = toProductBody(change.after, name, change.product);
         if (change.action !== 'create') {
           const state = change.after.state as unknown as ApigeeState;
-          const live = await moveToSpace(client, await liveProduct(name), state.space);
+          const live = await liveProduct(name);
           const merged = mergeProductBody(live, body, state.operations ?? [], operationSettingsOf(state));
           applyApiOperationGroups(merged, live, state);
           // Never the security regression of issue 14: a product bound only by operations left with no bounds at all.
@@ -180,6 +180,8 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
           if (boundByApiOperations(live) && !boundByApiOperations(merged) && !merged.operationGroup && !bounded(merged.proxies) && !bounded(merged.apiResources)) {
             throw new ProviderError(`${name} is bounded by its GraphQL or gRPC operations only, and this change would remove them, leaving a product that grants every app key access to every API proxy in the organization; list graphqlOperations:/grpcOperations: in Git (apiproducts import writes them), or proxies or resources; nothing was written`);
           }
+          // Only once nothing above refused the change: a move is a write too.
+          await moveToSpace(client, live, state.space);
           await client.replaceProduct(name, merged);
           // What the server holds now, for a later change of the same product in this run.
           observed.set(name, { ...merged, name } as ApigeeProduct);

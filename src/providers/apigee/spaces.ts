@@ -19,11 +19,10 @@ import type { ApigeeClient } from './client.ts';
 import type { ApigeeProduct } from './wire.ts';
 
 /**
- * Moves `live` into `space` when Git names another one; returns the product as it is afterwards.
+ * Moves `live` into `space` when Git names another one, before the PUT that carries the new space.
  * `space` undefined: Git leaves the space to the portal (mapping.ts keptFields), nothing moves.
  */
-export async function moveToSpace(client: ApigeeClient, live: ApigeeProduct, space: string | undefined): Promise<ApigeeProduct> {
-  if (space === undefined || live.space === space) return live;
+export async function moveToSpace(client: ApigeeClient, live: ApigeeProduct, space: string | undefined): Promise<void> {
+  if (space === undefined || live.space === space) return;
   await client.moveProduct(live.name, space);
-  return { ...live, space };
 }
