@@ -25,6 +25,8 @@
  *                some; each one's config `quota`/`attributes` as `operationQuota(…)` fields
  *                (operation-settings.ts), and `quotaCounterScope`: Git's when written, else kept
  *                at the live value (`ignore`)
+ *   space        X: the Apigee Space, Git's when written, else kept at the live value (spaces.ts)
+ *   portal, portalPublished  X: the product's integrated portal catalog item (portal.ts)
  * Read-only fields (createdAt/By, lastModifiedAt/By) never enter state and are never sent.
  */
 import type { ObjectState } from '../../model/plan.ts';
