@@ -22,7 +22,8 @@ export async function runDrift(options: DriftOptions, io: Io): Promise<number> {
   const open = await openTargets(project.targets, options.cwd, io, 'apiproducts drift');
   try {
     // Never prune here: orphans are reported, and preflight concerns applying, not reporting.
-    const plan = await makePlan(project, open, { prune: false, preflight: false });
+    // Owned-only reads where they suffice: drift writes nothing, so unowned objects matter only as collisions.
+    const plan = await makePlan(project, open, { prune: false, preflight: false, ownedOnly: true });
     // Masked before rendering: Markdown escapes a token's `_`, and the escaped form would slip past a mask of the text.
     const report = io.secrets.maskDeep(buildDriftReport(plan));
     if (options.format === 'json') io.out(renderDriftJson(report));

@@ -1,11 +1,11 @@
 import { hasErrors, UserError } from '../model/diagnostic.ts';
-import type { Plan } from '../model/plan.ts';
+import type { FieldChange, Plan } from '../model/plan.ts';
 import type { LiveObject } from '../model/objects.ts';
 import type { TargetConfig } from '../model/target.ts';
 import type { ProviderKind } from '../providers/provider.ts';
 import { desiredObjects } from './desired-objects.ts';
 import { describeChangedApis } from './describe-apis.ts';
-import { observeTargets } from '../observe/read-live.ts';
+import { observeTargets, type TargetScope } from '../observe/read-live.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import type { ValidProject } from './project.ts';
 import type { OpenTargets } from './session.ts';
@@ -27,12 +27,13 @@ function inScope(live: LiveObject[], project: ValidProject, config: TargetConfig
  * of targets. Preflight and collision errors become a UserError: a plan that cannot be applied is
  * not shown as if it could.
  */
-export async function makePlan(project: ValidProject, open: OpenTargets, options: { prune: boolean; preflight?: boolean }): Promise<Plan> {
-  const live = await observeTargets(open.providers);
+export async function makePlan(project: ValidProject, open: OpenTargets, options: { prune: boolean; preflight?: boolean; ownedOnly?: boolean }): Promise<Plan> {
+  const desired = new Map(open.sessions.map(({ config, kind }) => [config.name, desiredObjects(project.products, config, kind)]));
+  // `ownedOnly` (drift): a provider that can list only its own objects may, when that is enough (read-live.ts).
+  const scopes = new Map([...desired].map(([name, objects]): [string, TargetScope] => [name, { states: objects.map((object) => object.state), ...(options.ownedOnly ? { ownedOnlyFor: objects } : {}) }]));
+  const live = await observeTargets(open.providers, scopes);
   const objects = await Promise.all(
-    open.sessions.map(({ config, kind }) =>
-      describeChangedApis(desiredObjects(project.products, config, kind), inScope(live.get(config.name)!.live, project, config, kind)),
-    ),
+    open.sessions.map(({ config, kind }) => describeChangedApis(desired.get(config.name)!, inScope(live.get(config.name)!.live, project, config, kind))),
   );
   const plan = buildPlan({
     targets: open.sessions.map(({ config, kind }, index) => ({
@@ -40,12 +41,14 @@ export async function makePlan(project: ValidProject, open: OpenTargets, options
       provider: kind.kind,
       identity: kind.identify(config),
       observedAt: live.get(config.name)!.observedAt,
+      ...(live.get(config.name)!.ownedOnly ? { ownedOnly: true } : {}),
       ...objects[index]!,
       lockedWhilePublished: kind.lockedWhilePublished,
       unpublishConsequence: kind.unpublishConsequence,
       ignore: config.ignore,
       hiddenWhileDraft: kind.hiddenWhileDraft ?? [],
       ...(config.owner !== undefined ? { owner: config.owner } : {}),
+      ...(kind.fieldRisk ? { fieldRisk: (field: FieldChange) => kind.fieldRisk!(field) } : {}),
     })),
     prune: options.prune,
     tool,

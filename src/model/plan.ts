@@ -119,6 +119,8 @@ export interface PlanTarget {
    * (`''`: one without `owner:`): counted, never touched. Absent when there are none.
    */
   managedByOthers?: Record<string, number>;
+  /** Only owned objects were read (drift's filtered read): `unmanaged` counts nothing then. */
+  ownedOnly?: true;
 }
 
 /** The plan: plain data, and its JSON is the plan file (DESIGN §6). */

@@ -19,6 +19,8 @@ export interface TargetObservation {
   provider: string;
   identity: TargetIdentity;
   observedAt: string;
+  /** Only owned objects were read (drift, observe/read-live.ts): unowned ones are not counted. */
+  ownedOnly?: boolean;
   desired: DesiredObject[];
   live: LiveObject[];
   lockedWhilePublished: readonly string[];
@@ -29,6 +31,8 @@ export interface TargetObservation {
   hiddenWhileDraft?: readonly string[];
   /** The configuration's `owner:` on this target (absent: none), named by the ownership pseudo-field. */
   owner?: string;
+  /** Why a field change of an object that stays published is high risk (ProviderKind.fieldRisk). */
+  fieldRisk?: (field: FieldChange) => string | undefined;
 }
 
 export interface PlanInput {
@@ -59,6 +63,7 @@ export function buildPlan(input: PlanInput): Plan {
       observedAt: observation.observedAt,
       unmanaged: 0,
       orphaned: [],
+      ...(observation.ownedOnly ? { ownedOnly: true as const } : {}),
     };
     targets.push(target);
     const everything = input.prune ? pruneEverything(observation.name, observation.desired, observation.live) : undefined;
@@ -192,7 +197,9 @@ function planExisting(observation: TargetObservation, wanted: DesiredObject, liv
   if (fields.length > 0) {
     const statusDuringUpdate: ProductStatus = wasPublished && staysPublished && !mustCycle ? 'published' : 'draft';
     const { apiOperations, breaking } = planApiOperations(fields, desired, live, wasPublished && staysPublished);
-    const reasons = [cycleReason, breaking].filter((reason): reason is string => reason !== undefined);
+    // Consumers lose something only while the object stays published; an unpublish already says so.
+    const fieldReasons = wasPublished && staysPublished ? fields.flatMap((field) => observation.fieldRisk?.(field) ?? []) : [];
+    const reasons = [cycleReason, breaking, ...fieldReasons].filter((reason): reason is string => reason !== undefined);
     changes.push({
       ...identify(observation.name, desired.key, 'update'),
       ...common,

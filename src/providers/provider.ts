@@ -3,7 +3,7 @@ import type { LockTicket, StoredLock } from '../model/lock.ts';
 import type { DesiredObject, ImportedProduct, LiveObject } from '../model/objects.ts';
 import type { EffectiveProduct } from '../model/product.ts';
 import type { VendorSchema } from '../model/vendor-schema.ts';
-import type { Change } from '../model/plan.ts';
+import type { Change, FieldChange, ObjectState } from '../model/plan.ts';
 import type { Endpoint, TargetConfig, TargetIdentity } from '../model/target.ts';
 import type { ConnectOptions } from './transport/connect-options.ts';
 import type { Attempted } from './transport/retry.ts';
@@ -49,14 +49,34 @@ export interface ProviderKind {
   readonly hiddenWhileDraft?: readonly string[];
   /** What unpublishing does to consumers, shown as the high-risk reason. */
   readonly unpublishConsequence: string;
+  /**
+   * Why changing this field of an object that stays published is high risk (Apigee: its portal
+   * catalog item unpublished or removed); undefined when it is not.
+   */
+  fieldRisk?(field: FieldChange): string | undefined;
   /** `options` tune the transport (retries, waits, the gate): tests and benchmarks set them. */
   connect(target: TargetConfig, endpoint: Endpoint, options?: ConnectOptions): Provider;
+}
+
+/** What a run will compare the observation with; everything optional (observe() alone reads everything). */
+export interface ObserveScope {
+  /**
+   * The states the run compares live objects with (Git's desired objects, or a saved plan's): a
+   * provider reads what they refer to beyond its objects (Apigee: the portal sites of catalog items).
+   */
+  states?: readonly ObjectState[];
 }
 
 /** A connected target. Every method costs list calls, never one request per product. */
 export interface Provider {
   /** Every object on the target (owned or not), all pages, normalised. */
-  observe(): Promise<LiveObject[]>;
+  observe(scope?: ObserveScope): Promise<LiveObject[]>;
+  /**
+   * Only the objects apiproducts owns, when the vendor can list those for less than everything
+   * (a server-side filter, checked again by the provider). The core uses it only where no unowned
+   * object matters (observe/read-live.ts: read-only drift, every desired key found among them).
+   */
+  observeOwned?(scope?: ObserveScope): Promise<LiveObject[]>;
   /** Checks, with list calls, that what the changes link to exists on the target. */
   preflight(changes: readonly Change[]): Promise<Diagnostic[]>;
   /**

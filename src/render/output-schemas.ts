@@ -49,6 +49,7 @@ const PLAN_DEFS: Record<string, JsonSchema> = {
       description: "Live objects another configuration's owner: manages on this shared portal, counted by owner ('' for one without owner:): never touched. Absent when there are none.",
       additionalProperties: COUNT,
     },
+    ownedOnly: { const: true, description: 'Only owned objects were read (drift with a filtered list): unowned ones were not read, so unmanaged is 0 and counts nothing.' },
   }),
   change: closed('One step of the plan.', ['id', 'action', 'target', 'key', 'product', 'fields', 'risk', 'reasons', 'dependsOn', 'precondition', 'protected'], {
     id: { type: 'string', description: '<target>/<key>/<action>, with @<ref> on the delete of a duplicate copy; unique in a plan.' },

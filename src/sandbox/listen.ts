@@ -29,6 +29,8 @@ export interface RecordedRequest {
   /** Pathname only, without the query string. */
   path: string;
   status: number;
+  /** The query string (`?expand=true&…`), where the emulator records it (Apigee), for tests that count filtered reads. */
+  query?: string;
 }
 
 /** A running emulator, whatever vendor it plays. */

@@ -16,7 +16,8 @@ import { loadAndValidate, readCheckedConfig } from '../load/load-and-validate.ts
 import type { Diagnostic } from '../../src/model/diagnostic.ts';
 import { importApigeeObject, importApigeeObjects } from '../../src/providers/apigee/import-product.ts';
 import { apigee } from '../../src/providers/apigee/index.ts';
-import { toLiveObject, toProductBody } from '../../src/providers/apigee/mapping.ts';
+import { toLiveObject } from '../../src/providers/apigee/mapping.ts';
+import { toProductBody } from '../../src/providers/apigee/request-body.ts';
 import type { ApigeeProduct } from '../../src/providers/apigee/wire.ts';
 import { getProviderKind } from '../../src/registry.ts';
 import type { DesiredObject, ImportedProduct, LiveObject } from '../../src/model/objects.ts';

@@ -144,9 +144,12 @@ test('emulator: an X PUT is a full replace; an unmodelled field is kept when sen
   assert.equal(served.llmFutureSetting, FUTURE.llmFutureSetting);
   assert.is((await put(served)).status, 200);
   assert.equal(await read(), { ...served, lastModifiedAt: (await read()).lastModifiedAt });
-  assert.is((await put({ name: NAME, displayName: 'Loyalty points', environments: ['prod'] })).status, 200);
+  // Leaving out the space would change it, which only :move does (sandbox/apigee/spaces.ts): refused.
+  assert.is((await put({ name: NAME, displayName: 'Loyalty points', environments: ['prod'] })).status, 400);
+  assert.is((await put({ name: NAME, displayName: 'Loyalty points', environments: ['prod'], space: served.space })).status, 200);
   const replaced = await read();
-  for (const field of ['operationGroup', 'quotaCounterScope', 'space', 'llmFutureSetting', 'description', 'attributes']) assert.is(replaced[field], undefined, field);
+  assert.is(replaced.space, served.space);
+  for (const field of ['operationGroup', 'quotaCounterScope', 'llmFutureSetting', 'description', 'attributes']) assert.is(replaced[field], undefined, field);
 });
 
 for (const suffix of ['/v1', '/v1/']) {

@@ -129,13 +129,13 @@ test('the organization itself answers, with or without a trailing slash', async 
   assert.is((await call(emulator, 'GET', `${PRODUCTS}/`)).status, 200);
 });
 
-test('every request is recorded with its pathname and status', async () => {
+test('every request is recorded with its pathname, status and query string', async () => {
   const emulator = await pool.start('edge');
   await call(emulator, 'GET', `${PRODUCTS}?expand=true`);
   await call(emulator, 'GET', PRODUCTS, { authorization: null });
   await call(emulator, 'DELETE', product('nothing'));
   assert.equal(emulator.requests, [
-    { method: 'GET', path: PRODUCTS, status: 200 },
+    { method: 'GET', path: PRODUCTS, status: 200, query: '?expand=true' },
     { method: 'GET', path: PRODUCTS, status: 401 },
     { method: 'DELETE', path: `${PRODUCTS}/nothing`, status: 404 },
   ]);

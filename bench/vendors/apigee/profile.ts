@@ -4,7 +4,7 @@
  * products planted through the provider's own create body and the emulator's own body parser.
  */
 import type { DesiredObject } from '../../../src/model/objects.ts';
-import { toProductBody } from '../../../src/providers/apigee/mapping.ts';
+import { toProductBody } from '../../../src/providers/apigee/request-body.ts';
 import { parseProductBody } from '../../../src/sandbox/apigee/product-body.ts';
 import { MAX_PAGE_SIZE } from '../../../src/sandbox/apigee/products.ts';
 import { startApigeeEmulator } from '../../../src/sandbox/apigee/server.ts';

@@ -10,6 +10,7 @@ import { MAX_LIST_PAGES, shapeOf } from '../transport/paging.ts';
 import type { Endpoint } from '../../model/target.ts';
 import { ProviderError } from '../transport/provider-error.ts';
 import { SANDBOX_SECRET } from '../../model/masker.ts';
+import { createCatalogClient, type CatalogClient } from './catalog-client.ts';
 import {
   FLAVOURS,
   PAGE_SIZE,
@@ -42,9 +43,13 @@ export interface ApigeeClient {
    * created product as the server answered it, or undefined when the answer had none.
    */
   createProduct(body: ApigeeProductBody, confirm: () => Promise<boolean>): Promise<ApigeeProduct | undefined>;
-  /** A full replace: fields missing from `body` are cleared (so `body` is the merged live object, mapping.ts mergeProductBody). */
+  /** A full replace: fields missing from `body` are cleared (so `body` is the merged live object, request-body.ts mergeProductBody). */
   replaceProduct(name: string, body: ApigeeProductBody & Record<string, unknown>): Promise<void>;
   deleteProduct(name: string): Promise<void>;
+  /** X: integrated portal catalog items (catalog-client.ts). */
+  readonly catalog: CatalogClient;
+  /** X: moves a product into another Apigee Space (spaces.ts). */
+  moveProduct(name: string, space: string): Promise<void>;
   /**
    * Sets one attribute's value, leaving the rest of the product as it is (reference §1). A POST:
    * after a lost answer `confirm` reads it back before it is sent again (uncertain-writes.ts).
@@ -189,6 +194,7 @@ export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, opt
 
   return {
     traffic,
+    catalog: createCatalogClient(http, orgPath),
     async listProducts(filter) {
       const path = orgPath('/apiproducts');
       const what = `GET ${path}`;
@@ -249,6 +255,11 @@ export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, opt
     },
     async deleteProduct(name) {
       await http.request<unknown>('DELETE', productPath(name));
+    },
+    async moveProduct(name, space) {
+      // Body per the REST reference, query per the how-to page and apigeecli (spaces.ts); a move
+      // done twice leaves it where it is, so a resend after a lost answer needs no lookup.
+      await http.request<unknown>('POST', `${productPath(name)}:move`, { query: { space }, body: { space }, confirm: async () => false });
     },
     async updateAttribute(product, attribute, confirm) {
       // Edge `POST …/apiproducts/{name}/attributes/{attr}` (postman gateways products.yaml); X the

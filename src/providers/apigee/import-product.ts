@@ -25,6 +25,7 @@
  * an `access` attribute apiproducts does not know) is imported as close as it can be, with a warning
  * that names what the next plan changes. Pure: no I/O.
  */
+import { portalBinding } from './portal.ts';
 import { canonicalJson } from '../../model/fingerprint.ts';
 import type { Binding, PlanLimits, PlanTier, ProductSpec } from '../../model/product.ts';
 import type { TargetConfig } from '../../model/target.ts';
@@ -168,6 +169,8 @@ function readAs(live: LiveObject, name: string, planName: string): Reading {
   const settings = operationSettingsOf(state);
   if (operations.length > 0) binding.operations = operations.map((operation) => ({ ...operationEntry(operation), ...settingsEntry(settings(operation)) }));
   if (state.quotaCounterScope !== undefined) binding.quotaCounterScope = state.quotaCounterScope;
+  if (state.space !== undefined) binding.space = state.space;
+  if (state.portal) binding.portal = portalBinding(state.portal, state.portalPublished, state.displayName, state.description);
   Object.assign(binding, apiOperationEntries(state));
   if (state.proxies.length === 0 && state.resources.length === 0 && operations.length === 0 && !state.graphqlOperations && !state.grpcOperations) {
     binding.unbounded = true;

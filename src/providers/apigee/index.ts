@@ -8,19 +8,23 @@ import type { Change } from '../../model/plan.ts';
 import type { TargetConfig } from '../../model/target.ts';
 import type { ConnectOptions } from '../transport/connect-options.ts';
 import { tallyTries } from '../transport/retry.ts';
-import { type LockStore, type Provider, type ProviderKind } from '../provider.ts';
+import { type LockStore, type ObserveScope, type Provider, type ProviderKind } from '../provider.ts';
 import type { Endpoint } from '../../model/target.ts';
 import { ownershipDropped, ProviderError } from '../transport/provider-error.ts';
 import type { LiveObject } from '../../model/objects.ts';
 import { createApigeeClient, managementRoot, orgOf, type ApigeeClient } from './client.ts';
-import { mergeProductBody, operationSettingsOf, toDesiredObjects, toLiveObject, toProductBody, type ApigeeState } from './mapping.ts';
+import { isOwned, operationSettingsOf, toDesiredObjects, toLiveObject, type ApigeeState } from './mapping.ts';
+import { mergeProductBody, toProductBody } from './request-body.ts';
 import { hasOperationConfigs } from './operations.ts';
 import { applyApiOperationGroups, boundByApiOperations } from './api-operations.ts';
-import { OWNER_ATTRIBUTE, type ApigeeProduct } from './wire.ts';
+import { OWNER_ATTRIBUTE, OWNER_VALUE, type ApigeeProduct } from './wire.ts';
 import { isOwnedBy, lastAppliedOf, type MarkerOptions } from './ownership.ts';
 import { checkReferences, needsDirectory, type ApigeeDirectory } from './preflight.ts';
 import { importApigeeObjects } from './import-product.ts';
 import { createApigeeLockStore, isLockRecord } from './locks.ts';
+import { moveToSpace } from './spaces.ts';
+import { emptyCatalog, readCatalog, removeCatalogItem, syncCatalogItem } from './catalog.ts';
+import { portalRisk, portalSites } from './portal.ts';
 import { APIGEE_SCHEMA } from './schema.ts';
 import { validateApigeeBinding } from './validate-binding.ts';
 import { validateApigeeTarget } from './validate-target.ts';
@@ -32,11 +36,13 @@ export const apigee: ProviderKind = {
   schema: APIGEE_SCHEMA,
   // Apigee locks nothing while a product is listed: every field can be replaced in place.
   lockedWhilePublished: [],
-  hiddenWhileDraft: ['visibility'],
+  hiddenWhileDraft: ['visibility', 'portalPublished'],
   // The `access` attribute only governs portal listing (reference §2.1); keys are checked at runtime
   // against the product itself, so existing apps are not cut off.
   unpublishConsequence:
-    'unpublishing sets the product\'s access attribute to internal: it disappears from every developer portal and developers can no longer add it to their apps, while apps that already hold keys for it keep calling its APIs',
+    'unpublishing sets the product\'s access attribute to internal (and unpublishes its catalog item on an integrated portal, where the binding has portal:): it disappears from every developer portal and developers can no longer add it to their apps, while apps that already hold keys for it keep calling its APIs',
+  // A catalog item unpublished, deleted or moved while the product stays published (portal.ts).
+  fieldRisk: portalRisk,
   validateTarget: validateApigeeTarget,
   validateBinding: (product, target) => validateApigeeBinding(product, target.settings.flavour === 'edge' ? 'edge' : 'x', target.owner),
   validateProject: (products) => checkApigeeNameCollisions(products),
@@ -109,18 +115,37 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
 
   /** Every write marks the product with the configuration's owner and what Git says of `protected`. */
   const markerOf = (change: Change): MarkerOptions => ({ ...(target.owner !== undefined ? { owner: target.owner } : {}), protected: change.protected });
+  const ours = (product: ApigeeProduct): boolean => isOwned(product, target.owner);
+  /** The catalog items of the portals this run read (catalog.ts); X only, as portals are. */
+  let catalog = emptyCatalog();
+  /**
+   * Keeps what was read for the updates that follow (read, merge, write), and reads the portals
+   * the compared states or the owned products name: one list per portal (portal.ts portalSites).
+   */
+  const remember = async (products: readonly ApigeeProduct[], scope: ObserveScope = {}): Promise<LiveObject[]> => {
+    observed.clear();
+    for (const product of products) observed.set(product.name, product);
+    catalog = emptyCatalog();
+    await readCatalog(client.catalog, portalSites(scope.states ?? [], products, ours), catalog);
+    return products.map((product) => toLiveObject(product, target.owner, catalog.byProduct.get(product.name)));
+  };
 
   const provider: Provider & { readonly locks: LockStore } = {
     traffic: client.traffic,
     locks: createApigeeLockStore(client, target.name),
 
-    async observe(): Promise<LiveObject[]> {
+    async observe(scope): Promise<LiveObject[]> {
       // The one place lock records are left out: plan, import, prune and apply all read observe(),
       // so none of them ever counts, offers, deletes or updates a lock.
-      const products = (await client.listProducts()).filter((product) => !isLockRecord(product));
-      observed.clear();
-      for (const product of products) observed.set(product.name, product);
-      return products.map((product) => toLiveObject(product, target.owner));
+      return remember((await client.listProducts()).filter((product) => !isLockRecord(product)), scope);
+    },
+
+    async observeOwned(scope): Promise<LiveObject[]> {
+      // `attributename`/`attributevalue` (reference §3; cloud.google.com …/organizations.apiproducts/list:
+      // "Filter the list by passing an attributename and attibutevalue"), checked again here: a
+      // server that ignores the filter answers every product, which isOwned narrows to ours.
+      const products = await client.listProducts({ name: OWNER_ATTRIBUTE, value: OWNER_VALUE });
+      return remember(products.filter((product) => ours(product) && !isLockRecord(product)), scope);
     },
 
     async preflight(changes) {
@@ -139,14 +164,15 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
       const name = change.ref?.name ?? change.key;
       const attempted = await tallyTries(async () => {
         if (change.action === 'delete') {
+          await removeCatalogItem(client.catalog, catalog, name);
           await client.deleteProduct(name);
           return;
         }
         if (!change.after) throw new ProviderError(`cannot ${change.action}: the change does not say what the product becomes`);
         const body = toProductBody(change.after, name, change.product, markerOf(change));
         if (change.action !== 'create') {
-          const live = await liveProduct(name);
           const state = change.after.state as unknown as ApigeeState;
+          const live = await liveProduct(name);
           const merged = mergeProductBody(live, body, state.operations ?? [], operationSettingsOf(state));
           applyApiOperationGroups(merged, live, state);
           // Never the security regression of issue 14: a product bound only by operations left with no bounds at all.
@@ -157,9 +183,12 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
           if (boundByApiOperations(live) && !boundByApiOperations(merged) && !merged.operationGroup && !bounded(merged.proxies) && !bounded(merged.apiResources)) {
             throw new ProviderError(`${name} is bounded by its GraphQL or gRPC operations only, and this change would remove them, leaving a product that grants every app key access to every API proxy in the organization; list graphqlOperations:/grpcOperations: in Git (apiproducts import writes them), or proxies or resources; nothing was written`);
           }
+          // Only once nothing above refused the change: a move is a write too.
+          await moveToSpace(client, live, state.space);
           await client.replaceProduct(name, merged);
           // What the server holds now, for a later change of the same product in this run.
           observed.set(name, { ...merged, name } as ApigeeProduct);
+          await syncCatalogItem(client.catalog, catalog, name, change.after);
           return;
         }
         let confirmed = false;
@@ -168,6 +197,7 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
           return confirmed;
         });
         await verifyOwnership(name, created, confirmed);
+        await syncCatalogItem(client.catalog, catalog, name, change.after);
       });
       return attempted.error === undefined ? attempted : { ...attempted, error: aboutProduct(change, attempted.error) };
     },

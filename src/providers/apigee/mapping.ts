@@ -25,19 +25,23 @@
  *                some; each one's config `quota`/`attributes` as `operationQuota(…)` fields
  *                (operation-settings.ts), and `quotaCounterScope`: Git's when written, else kept
  *                at the live value (`ignore`)
+ *   space        X: the Apigee Space, Git's when written, else kept at the live value (spaces.ts)
+ *   portal, portalPublished  X: the product's integrated portal catalog item (portal.ts)
  * Read-only fields (createdAt/By, lastModifiedAt/By) never enter state and are never sent.
  */
-import type { ObjectAfter, ObjectState } from '../../model/plan.ts';
+import type { ObjectState } from '../../model/plan.ts';
 import type { EffectiveProduct, PlanTier, ProductStatus } from '../../model/product.ts';
 import type { DesiredObject, LiveObject } from '../../model/objects.ts';
-import { isMarked, isMarkedProtected, isOwnedBy, lastAppliedOf, markerOwner, OPTIONAL_MARKER_ATTRIBUTES, OWNERSHIP_ATTRIBUTES, ownershipAttributes, PLAIN_MARKER, withoutOwnership, type MarkerOptions } from './ownership.ts';
+import { isMarked, isMarkedProtected, isOwnedBy, lastAppliedOf, markerOwner, OPTIONAL_MARKER_ATTRIBUTES, OWNERSHIP_ATTRIBUTES, withoutOwnership } from './ownership.ts';
 import { mapPlanLimits, type QuotaState } from './plan-limits.ts';
-import { bindingEntries, bindingOperations, liveOperations, liveOperationSettings, mergeOperationGroup, type ApigeeOperation } from './operations.ts';
-import { applyApiOperationGroups, desiredApiOperations, liveApiOperations, type ApiOperationsState } from './api-operations.ts';
+import { bindingEntries, bindingOperations, liveOperations, liveOperationSettings, type ApigeeOperation } from './operations.ts';
+import { desiredApiOperations, liveApiOperations, type ApiOperationsState } from './api-operations.ts';
 import { bindingSettings, settingsFields, stateSettings, type OperationSettings } from './operation-settings.ts';
-import { ACCESS_ATTRIBUTE, MANAGED_FIELDS, NAME_ATTRIBUTE, READ_ONLY_FIELDS, TEAM_ATTRIBUTE, type ApigeeProduct, type ApigeeProductBody } from './wire.ts';
+import { ACCESS_ATTRIBUTE, NAME_ATTRIBUTE, TEAM_ATTRIBUTE, type ApigeeProduct } from './wire.ts';
+import { desiredPortal, keptPortalFields, livePortal, PORTAL_SITE_ATTRIBUTE, type PortalFields } from './portal.ts';
+import type { ApigeeApiDoc } from './catalog-client.ts';
 
-export interface ApigeeState extends ApiOperationsState {
+export interface ApigeeState extends ApiOperationsState, PortalFields {
   displayName: string;
   description: string;
   access: 'auto' | 'approval';
@@ -53,12 +57,14 @@ export interface ApigeeState extends ApiOperationsState {
   operations?: ApigeeOperation[];
   /** X: PROXY | OPERATION | PRODUCT, present only when live has one or Git writes one. */
   quotaCounterScope?: string;
+  /** X: the Apigee Space, present only when live has one or Git writes one (spaces.ts). */
+  space?: string;
   /** X: `operationQuota(…)` and `operationAttributes(…)` per operation (operation-settings.ts). */
   [operationSetting: `operation${'Quota' | 'Attributes'}(${string})`]: unknown;
 }
 
 /** Attribute names apiproducts writes itself: a label may not take them. */
-export const RESERVED_ATTRIBUTES: readonly string[] = [...OWNERSHIP_ATTRIBUTES, ...OPTIONAL_MARKER_ATTRIBUTES, ACCESS_ATTRIBUTE];
+export const RESERVED_ATTRIBUTES: readonly string[] = [...OWNERSHIP_ATTRIBUTES, ...OPTIONAL_MARKER_ATTRIBUTES, ACCESS_ATTRIBUTE, PORTAL_SITE_ATTRIBUTE];
 const INTERNAL = 'internal';
 
 const sortedUnique = (values: Iterable<string>): string[] => [...new Set(values)].sort();
@@ -123,8 +129,10 @@ export function desiredState(product: EffectiveProduct, plan?: PlanTier): Apigee
   const operations = bindingOperations(binding.operations);
   if (operations.length > 0) state.operations = operations;
   if (typeof binding.quotaCounterScope === 'string') state.quotaCounterScope = binding.quotaCounterScope;
+  if (typeof binding.space === 'string') state.space = binding.space;
   for (const { operation, entry } of bindingEntries(binding.operations)) Object.assign(state, settingsFields(operation, bindingSettings(entry, operation).settings));
   Object.assign(state, desiredApiOperations(binding).state);
+  Object.assign(state, desiredPortal(binding.portal, state.displayName, state.description, state.visibility !== undefined));
   return state;
 }
 
@@ -135,7 +143,8 @@ export function desiredState(product: EffectiveProduct, plan?: PlanTier): Apigee
  */
 function keptFields(product: EffectiveProduct): string[] {
   const operationSettings = bindingEntries(product.binding.operations).flatMap(({ operation, entry }) => bindingSettings(entry, operation).kept);
-  return [...(product.binding.quotaCounterScope === undefined ? ['quotaCounterScope'] : []), ...operationSettings, ...desiredApiOperations(product.binding).kept];
+  const unwritten = ['quotaCounterScope', 'space'].filter((field) => product.binding[field] === undefined);
+  return [...unwritten, ...keptPortalFields(product.binding.portal), ...operationSettings, ...desiredApiOperations(product.binding).kept];
 }
 
 /** An operation's quota and attributes in a state (after the planner kept the ones Git leaves to live). */
@@ -192,8 +201,9 @@ export function liveStatus(product: ApigeeProduct): ProductStatus {
   return (attributeMap(product)[ACCESS_ATTRIBUTE] ?? 'public').trim().toLowerCase() === INTERNAL ? 'draft' : 'published';
 }
 
-export function liveState(product: ApigeeProduct): ApigeeState {
-  const { [ACCESS_ATTRIBUTE]: access, ...attributes } = withoutOwnership(attributeMap(product));
+/** `catalogItem`: the product's catalog item on an integrated portal, when observe read one (catalog.ts). */
+export function liveState(product: ApigeeProduct, catalogItem?: { site: string; item: ApigeeApiDoc }): ApigeeState {
+  const { [ACCESS_ATTRIBUTE]: access, [PORTAL_SITE_ATTRIBUTE]: _portalSite, ...attributes } = withoutOwnership(attributeMap(product));
   const state: ApigeeState = {
     displayName: product.displayName || product.name,
     description: product.description ?? '',
@@ -213,6 +223,8 @@ export function liveState(product: ApigeeProduct): ApigeeState {
   for (const { operation, settings } of liveOperationSettings(product.operationGroup).values()) Object.assign(state, settingsFields(operation, settings));
   Object.assign(state, liveApiOperations(product));
   if (typeof product.quotaCounterScope === 'string' && product.quotaCounterScope !== '') state.quotaCounterScope = product.quotaCounterScope;
+  if (typeof product.space === 'string' && product.space !== '') state.space = product.space;
+  Object.assign(state, livePortal(catalogItem, state.visibility !== undefined));
   return state;
 }
 
@@ -220,7 +232,7 @@ export function liveState(product: ApigeeProduct): ApigeeState {
  * Keyed by the Apigee name, owned or not: a Git product colliding with an unowned one is seen.
  * `owner`: the configuration's `owner:`; a product marked for another owner is `managedBy` it.
  */
-export function toLiveObject(product: ApigeeProduct, owner?: string): LiveObject {
+export function toLiveObject(product: ApigeeProduct, owner?: string, catalogItem?: { site: string; item: ApigeeApiDoc }): LiveObject {
   const attributes = attributeMap(product);
   const marked = isMarked(attributes);
   const owned = isOwnedBy(attributes, owner);
@@ -232,7 +244,7 @@ export function toLiveObject(product: ApigeeProduct, owner?: string): LiveObject
     ...(marked ? { product: attributes[NAME_ATTRIBUTE] || product.name } : {}),
     ...(isMarkedProtected(attributes) ? { protected: true } : {}),
     status: liveStatus(product),
-    state: liveState(product) as unknown as ObjectState,
+    state: liveState(product, catalogItem) as unknown as ObjectState,
     ...(lastApplied ? { lastApplied } : {}),
     ref: { name: product.name },
     ...createdAtOf(product.createdAt),
@@ -243,74 +255,4 @@ export function toLiveObject(product: ApigeeProduct, owner?: string): LiveObject
 function createdAtOf(millis: number | string | undefined): { createdAt?: string } {
   const value = typeof millis === 'string' && /^\d+$/.test(millis) ? Number(millis) : millis;
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? { createdAt: new Date(value).toISOString() } : {};
-}
-
-// ── state → request body ────────────────────────────────────────────────────────────────────
-
-/**
- * The COMPLETE POST/PUT body for an object as it must be after a change: PUT is a full replace
- * (reference §4), so every writable field is sent, and nothing read-only. The status becomes the
- * `access` attribute; the ownership attributes are re-attached.
- */
-export function toProductBody(after: ObjectAfter, key: string, productName: string, marker: MarkerOptions = PLAIN_MARKER): ApigeeProductBody {
-  const state = after.state as unknown as ApigeeState;
-  const access = after.status === 'draft' ? INTERNAL : (state.visibility ?? 'private');
-  // Sorted, so that the same state always sends the same body; apiproducts' own attributes last.
-  const attributes: Record<string, string> = {
-    ...Object.fromEntries(Object.entries(state.attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
-    [ACCESS_ATTRIBUTE]: access,
-    ...ownershipAttributes(productName, after, marker),
-  };
-  const body: ApigeeProductBody = {
-    name: key,
-    displayName: state.displayName,
-    description: state.description,
-    approvalType: state.access === 'auto' ? 'auto' : 'manual',
-    attributes: Object.entries(attributes).map(([name, value]) => ({ name, value })),
-    apiResources: [...state.resources],
-    environments: [...state.environments],
-    proxies: [...state.proxies],
-    scopes: [...state.scopes],
-  };
-  if (state.quota) {
-    body.quota = String(state.quota.limit);
-    body.quotaInterval = String(state.quota.interval);
-    body.quotaTimeUnit = state.quota.timeUnit;
-  }
-  const group = mergeOperationGroup(undefined, state.operations ?? [], operationSettingsOf(state));
-  if (group) body.operationGroup = group;
-  // Absent from state: absent live too (or Git keeps the live one, which mergeProductBody sends back).
-  if (state.quotaCounterScope !== undefined) body.quotaCounterScope = state.quotaCounterScope;
-  applyApiOperationGroups(body as unknown as Record<string, unknown>, undefined, state);
-  return body;
-}
-
-/** A PUT body: the managed fields of ApigeeProductBody plus every live field Git does not describe. */
-export type ApigeeUpdateBody = ApigeeProductBody & Record<string, unknown>;
-
-/**
- * Read, merge, write. Apigee's update is a full-replace PUT (reference §4 and "Round 2": "send
- * every required and every optional value you want to keep … omitted operation groups are at risk
- * of being cleared"), so an update starts from the LIVE product: the read-only fields
- * (READ_ONLY_FIELDS, reference §2) are dropped, the fields Git describes (MANAGED_FIELDS) are
- * replaced by `desired` (toProductBody; a managed field absent there, such as a quota Git removed,
- * is removed), the live `operationGroup` gets Git's `operations` (mergeOperationGroup), and every other field (`operationGroup`, `graphqlOperationGroup`,
- * `grpcOperationGroup`, `quotaCounterScope`, `space`, `llm*`, and fields no version of apiproducts
- * knows yet) goes back exactly as it was read (quotaCounterScope: state's, when it has one). Attributes are not merged: state holds every live
- * attribute but `access` and the ownership ones, so the plan already shows each one Git would
- * remove, and apply does what the plan showed.
- */
-export function mergeProductBody(live: ApigeeProduct, desired: ApigeeProductBody, operations: readonly ApigeeOperation[] = [], settingsOf?: (operation: ApigeeOperation) => OperationSettings): ApigeeUpdateBody {
-  const merged: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(live)) {
-    if (READ_ONLY_FIELDS.includes(field) || MANAGED_FIELDS.includes(field) || field === 'operationGroup') continue;
-    merged[field] = structuredClone(value);
-  }
-  for (const [field, value] of Object.entries(desired)) {
-    if (value !== undefined && field !== 'operationGroup') merged[field] = value;
-  }
-  // Git's operations merged into the live group: each config's quota and attributes stay unless state changes them (operations.ts).
-  const group = mergeOperationGroup(live.operationGroup, operations, settingsOf);
-  if (group) merged.operationGroup = group;
-  return merged as ApigeeUpdateBody;
 }

@@ -1,6 +1,7 @@
 import type { VendorSchema } from '../../model/vendor-schema.ts';
 import { OPERATIONS_SCHEMA } from './operations.ts';
 import { API_OPERATIONS_SCHEMA } from './api-operations.ts';
+import { PORTAL_SCHEMA } from './portal.ts';
 
 /** Apigee's keys in apiproducts.yaml and in binding blocks (mapping in mapping.ts, rules in validate-binding.ts). */
 export const APIGEE_SCHEMA: VendorSchema = {
@@ -26,6 +27,12 @@ export const APIGEE_SCHEMA: VendorSchema = {
       enum: ['PROXY', 'OPERATION', 'PRODUCT'],
       description: 'Apigee X: where the product quota is counted: per API proxy, per operation, or once for the whole product. Not written: the live value is kept.',
     },
+    space: {
+      type: 'string',
+      minLength: 1,
+      description: 'Apigee X: the Apigee Space the product belongs to (who may manage it). Absent: the live space is kept. A change moves the product (POST …/apiproducts/{name}:move).',
+    },
+    portal: PORTAL_SCHEMA,
     unbounded: {
       type: 'boolean',
       description: 'Apigee: allow a product with no proxies, no resources and no operations on purpose: it grants access to every API proxy in the organization.',

@@ -73,6 +73,14 @@ export function validateApigeeBinding(product: EffectiveProduct, flavour: 'edge'
     report('error', 'quota-counter-scope-edge', bindingPath('quotaCounterScope'), 'quotaCounterScope exists on Apigee X only; an Edge product counts its quota per product',
       'remove quotaCounterScope from the Edge target');
   }
+  if (flavour === 'edge' && product.binding.space !== undefined) {
+    report('error', 'space-edge', bindingPath('space'), 'space (Apigee Spaces) exists on Apigee X only; an Edge product belongs to the whole organization',
+      'remove space from the Edge target');
+  }
+  if (flavour === 'edge' && product.binding.portal !== undefined) {
+    report('error', 'portal-edge', bindingPath('portal'), 'portal (integrated portal catalog items, organizations.sites.apidocs) exists on Apigee X only',
+      'remove portal from the Edge target');
+  }
   checkPlans(product, report);
   checkAttributes(product, report, owner);
   return diagnostics;
@@ -145,7 +153,9 @@ function checkAttributes(product: EffectiveProduct, report: Report, owner: strin
   const plans = product.plans.length > 0 ? product.plans : [undefined];
   for (const plan of plans) {
     const marker = markerAttributeCount({ ...(owner !== undefined ? { owner } : {}), protected: product.protected });
-    const count = Object.keys(desiredState(product, plan).attributes).length + 1 + marker;
+    const state = desiredState(product, plan);
+    // access, the ownership marker, and with a catalog item the attribute recording its portal (portal.ts).
+    const count = Object.keys(state.attributes).length + 1 + marker + (state.portal ? 1 : 0);
     if (count > MAX_ATTRIBUTES) {
       report('error', 'attribute-count', Object.keys(product.labels).length > 0 ? fieldPath(product, 'labels') : fieldPath(product, 'plans'),
         `${objectKey(product.name, plan)} would carry ${count} attributes; Apigee allows at most ${MAX_ATTRIBUTES} (labels, team, the plan's other limits, access and ${marker} ownership attributes)`,

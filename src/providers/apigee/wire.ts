@@ -11,6 +11,8 @@
  *   POST   /v1/organizations/{org}/apiproducts           → 201 (Edge) / 2xx (X) stored product; 409 if the name exists
  *   PUT    /v1/organizations/{org}/apiproducts/{name}    → 200 stored product; a FULL replace (§4)
  *   DELETE /v1/organizations/{org}/apiproducts/{name}    → 200 deleted product
+ *   POST   /v1/organizations/{org}/apiproducts/{name}:move?space=<s>  {space} → the moved product
+ *          (X only, Apigee Spaces; spaces.ts)
  *   POST   /v1/organizations/{org}/apiproducts/{name}/attributes/{attr}  {name, value} → the
  *          attribute; sets one value (§1; X `updateApiProductAttribute`), used to renew a lock
  *   GET    /v1/organizations/{org}/apis                  → Edge `["proxy", …]`; X `{proxies: [{name}, …]}`
@@ -53,6 +55,8 @@ export interface ApigeeProductBody {
   /** X only: from state's graphqlOperations / grpcOperations (api-operations.ts). */
   graphqlOperationGroup?: Record<string, unknown>;
   grpcOperationGroup?: Record<string, unknown>;
+  /** X only: the Apigee Space (reference "Round 2"); changed only by :move (spaces.ts). */
+  space?: string;
 }
 
 /**
@@ -80,7 +84,7 @@ export interface ApigeeProduct {
   /**
    * X fields apiproducts does not replace (reference "Round 2"): `operationGroup` (merged),
    * `quotaCounterScope` (state's when it has one), `graphqlOperationGroup`/`grpcOperationGroup` (merged, api-operations.ts), `space`, `llm*`, and any
-   * field a newer server adds. An update sends them back exactly as read (mapping.ts mergeProductBody).
+   * field a newer server adds. An update sends them back exactly as read (request-body.ts mergeProductBody).
    */
   [field: string]: unknown;
 }
@@ -88,7 +92,7 @@ export interface ApigeeProduct {
 /** Response-only fields (reference §2: createdAt/lastModifiedAt read-only, createdBy/lastModifiedBy Edge-only read-only). */
 export const READ_ONLY_FIELDS: readonly string[] = ['createdAt', 'lastModifiedAt', 'createdBy', 'lastModifiedBy'];
 
-/** The fields a Git product describes: an update replaces these and only these (mapping.ts mergeProductBody). */
+/** The fields a Git product describes: an update replaces these and only these (request-body.ts mergeProductBody). */
 export const MANAGED_FIELDS: readonly string[] = [
   'name', 'displayName', 'description', 'approvalType', 'attributes',
   'apiResources', 'environments', 'proxies', 'scopes', 'quota', 'quotaInterval', 'quotaTimeUnit',

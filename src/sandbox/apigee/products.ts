@@ -2,6 +2,8 @@ import { ApigeeHttpError, byName, CODES, invalid, parseJsonObject, productMissin
 import { checkReferences, parseProductBody } from './product-body.ts';
 import { findProduct, removeProduct, storeProduct, type ApigeeStoredProduct } from './state.ts';
 import { renderProduct, renderProductList } from './view.ts';
+import { checkCreateSpace, checkUpdateSpace } from './spaces.ts';
+import { checkNoCatalogItems } from './apidocs.ts';
 
 /** Reference §3: without `count` a page holds at most 1000, and 1000 is the most it ever holds. */
 export const MAX_PAGE_SIZE = 1000;
@@ -75,6 +77,7 @@ export function createProduct(call: ApigeeCall): ApigeeReply {
     throw new ApigeeHttpError(409, CODES.productExists, `API Product [${fields.name}] already exists for tenant [${call.org}]`);
   }
   checkReferences(call.state, fields);
+  checkCreateSpace(call.state, fields);
   const product: ApigeeStoredProduct = {
     ...fields,
     // The behaviour behind ApigeeEmulatorOptions.dropAttributes: attributes never stored.
@@ -97,6 +100,7 @@ export function replaceProduct(call: ApigeeCall): ApigeeReply {
   const existing = productOf(call);
   const fields = parseProductBody(parseJsonObject(call), call.flavour, existing.name);
   checkReferences(call.state, fields);
+  checkUpdateSpace(existing, fields);
   const product: ApigeeStoredProduct = {
     ...fields,
     createdAt: existing.createdAt,
@@ -111,6 +115,7 @@ export function replaceProduct(call: ApigeeCall): ApigeeReply {
 /** 200 with the deleted product on both flavours (reference §1, §4). */
 export function deleteProduct(call: ApigeeCall): ApigeeReply {
   const product = productOf(call);
+  checkNoCatalogItems(call.state, product.name);
   removeProduct(call.state, product.name);
   return { body: renderProduct(product, call.flavour), mutated: true };
 }

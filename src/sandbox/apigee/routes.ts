@@ -3,6 +3,8 @@ import { ApigeeHttpError, CODES, type ApigeeCall, type ApigeeReply } from './htt
 import { createProduct, deleteProduct, getProduct, listProducts, replaceProduct } from './products.ts';
 import type { ApigeeFlavour } from './state.ts';
 import { renderProxyList } from './view.ts';
+import { moveProduct } from './spaces.ts';
+import { createApiDoc, deleteApiDoc, getApiDoc, listApiDocs, replaceApiDoc } from './apidocs.ts';
 
 type Handler = (call: ApigeeCall) => ApigeeReply;
 
@@ -12,6 +14,8 @@ interface Route {
   methods: Partial<Record<string, Handler>>;
   /** Served by Edge only. */
   edgeMethods?: Partial<Record<string, Handler>>;
+  /** Served by X only. */
+  xMethods?: Partial<Record<string, Handler>>;
 }
 
 const ROUTES: readonly Route[] = [
@@ -19,6 +23,8 @@ const ROUTES: readonly Route[] = [
   // reads `properties.property` from it (Edge's shape: apigee-client-php organizations/phpunit/GET.json).
   { path: /^$/, methods: { GET: (call) => ({ body: { name: call.org, displayName: call.org, environments: [...call.state.environments], properties: { property: [{ name: 'features.isCpsEnabled', value: 'true' }] } } }) } },
   { path: /^\/apiproducts$/, methods: { GET: listProducts, POST: createProduct } },
+  // X only (reference §1 "move"; spaces.ts). Names cannot hold `:` (§2), so `{name}:move` is never a product.
+  { path: /^\/apiproducts\/([^/:]+):move$/, methods: {}, xMethods: { POST: moveProduct } },
   {
     path: /^\/apiproducts\/([^/]+)$/,
     methods: { GET: getProduct, PUT: replaceProduct, DELETE: deleteProduct },
@@ -30,6 +36,9 @@ const ROUTES: readonly Route[] = [
     path: /^\/apiproducts\/([^/]+)\/attributes\/([^/]+)$/,
     methods: { GET: getAttribute, POST: updateAttribute, DELETE: deleteAttribute },
   },
+  // X only: integrated portal catalog items (apidocs.ts).
+  { path: /^\/sites\/([^/]+)\/apidocs$/, methods: {}, xMethods: { GET: listApiDocs, POST: createApiDoc } },
+  { path: /^\/sites\/([^/]+)\/apidocs\/([^/]+)$/, methods: {}, xMethods: { GET: getApiDoc, PUT: replaceApiDoc, DELETE: deleteApiDoc } },
   { path: /^\/apis$/, methods: { GET: (call) => ({ body: renderProxyList(call.state.proxies, call.flavour) }) } },
   // An array of names on both flavours (reference §11; provider wire.ts).
   { path: /^\/environments$/, methods: { GET: (call) => ({ body: [...call.state.environments] }) } },
@@ -74,7 +83,9 @@ function resolve(flavour: ApigeeFlavour, org: string, pathname: string): Resolve
   for (const route of ROUTES) {
     const match = route.path.exec(rest);
     if (!match) continue;
-    const handlers = { ...route.methods, ...(flavour === 'edge' ? route.edgeMethods : {}) };
+    const handlers = { ...route.methods, ...(flavour === 'edge' ? route.edgeMethods : route.xMethods) };
+    // A route of the other flavour only (X's :move) does not exist here: a 404, not a 405.
+    if (Object.keys(handlers).length === 0) continue;
     return { params: match.slice(1).map((param) => decodePathParam(param, pathname)), handlers };
   }
   throw routeMissing(pathname);

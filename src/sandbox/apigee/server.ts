@@ -99,7 +99,7 @@ export async function startApigeeEmulator(options: ApigeeEmulatorOptions): Promi
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://sandbox');
-    const record: RecordedRequest = { method: request.method ?? 'GET', path: url.pathname, status: 500 };
+    const record: RecordedRequest = { method: request.method ?? 'GET', path: url.pathname, status: 500, ...(url.search ? { query: url.search } : {}) };
     try {
       const body = await readBody(request);
       await options.beforeAnswer?.({ method: record.method, path: url.pathname, body });

@@ -4,6 +4,8 @@
  * rendered per flavour on the way out (view.ts). Sources: shared/reference/apigee-management-api.md.
  */
 
+import type { ApigeeSite } from './apidocs.ts';
+
 export type ApigeeFlavour = 'edge' | 'x';
 export const APIGEE_FLAVOURS: readonly ApigeeFlavour[] = ['edge', 'x'];
 
@@ -64,6 +66,10 @@ export interface ApigeeState {
    * write this map only through findProduct/storeProduct.
    */
   products: Record<string, ApigeeStoredProduct>;
+  /** X: the org's Apigee Spaces (spaces.ts); absent in state files written before they were modelled. */
+  spaces?: string[];
+  /** X: integrated portals by site id, with their catalog items (apidocs.ts). */
+  sites?: Record<string, ApigeeSite>;
 }
 
 export function findProduct(state: ApigeeState, name: string): ApigeeStoredProduct | undefined {
@@ -171,5 +177,6 @@ export function seedApigeeState(org = 'sandbox', flavour: ApigeeFlavour = 'edge'
     proxies: ['payments-v1', 'orders-v2', 'identity-v1', 'loyalty-v1', 'legacy-billing'],
     environments: ['test', 'prod'],
     products,
+    ...(flavour === 'x' ? { spaces: ['loyalty-team', 'payments-team'], sites: { [`${org}-portal`]: { apidocs: [], nextId: 1 } } } : {}),
   };
 }
