@@ -5,6 +5,7 @@ import type { TargetConfig } from '../model/target.ts';
 import type { ProviderKind } from '../providers/provider.ts';
 import { desiredObjects } from './desired-objects.ts';
 import { observeTargets } from '../observe/read-live.ts';
+import { readImpact } from '../observe/impact.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import type { ValidProject } from './project.ts';
 import type { OpenTargets } from './session.ts';
@@ -39,6 +40,7 @@ export async function makePlan(project: ValidProject, open: OpenTargets, options
       unpublishConsequence: kind.unpublishConsequence,
       ignore: config.ignore,
       hiddenWhileDraft: kind.hiddenWhileDraft ?? [],
+      grantFields: kind.grantFields ?? [],
     })),
     prune: options.prune,
     tool,
@@ -54,5 +56,6 @@ export async function makePlan(project: ValidProject, open: OpenTargets, options
     const count = plan.diagnostics.filter((d) => d.severity === 'error').length;
     throw new UserError(`the plan cannot be applied: ${count} error${count === 1 ? '' : 's'}`, plan.diagnostics);
   }
+  await readImpact(plan, open.providers);
   return plan;
 }

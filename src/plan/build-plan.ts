@@ -10,6 +10,7 @@ import { compareStates, describeState } from '../diff/compare.ts';
 import { matchObjects } from '../diff/match.ts';
 import { judgeDuplicates } from './duplicates.ts';
 import { pruneEverything } from './prune-guard.ts';
+import { narrowingReason } from './narrowing.ts';
 
 /** One target's desired and live objects, and the vendor rules the plan must respect there. */
 export interface TargetObservation {
@@ -25,6 +26,8 @@ export interface TargetObservation {
   ignore: readonly string[];
   /** Fields a draft cannot have on this vendor: not compared while either side is a draft. */
   hiddenWhileDraft?: readonly string[];
+  /** State fields whose elements are what the product grants: an update that removes one is high risk. */
+  grantFields?: readonly string[];
 }
 
 export interface PlanInput {
@@ -174,12 +177,14 @@ function planExisting(observation: TargetObservation, wanted: DesiredObject, liv
   }
   if (fields.length > 0) {
     const statusDuringUpdate: ProductStatus = wasPublished && staysPublished && !mustCycle ? 'published' : 'draft';
+    const narrowing = narrowingReason(fields, observation.grantFields ?? []);
+    const reasons = [cycleReason, narrowing].filter((reason): reason is string => reason !== undefined);
     changes.push({
       ...identify(observation.name, desired.key, 'update'),
       ...common,
       fields,
-      risk: mustCycle ? 'high' : 'low',
-      reasons: cycleReason ? [cycleReason] : [],
+      risk: reasons.length ? 'high' : 'low',
+      reasons,
       dependsOn: last(),
       after: withAttachments({ status: statusDuringUpdate, state: desired.state }, desired),
     });

@@ -1,6 +1,7 @@
 import type { Change, ChangeAction, Plan } from '../model/plan.ts';
 import { escapeMarkdown, markdownValue } from './markdown-escape.ts';
 import { refLabel } from '../model/objects.ts';
+import { describeImpact, impactOf } from '../model/impact.ts';
 import { describeDuplicate, describeTarget, groupByObject, summarise, summaryLine } from './plan-text.ts';
 
 const ACTIONS: ChangeAction[] = ['create', 'update', 'publish', 'unpublish', 'delete'];
@@ -52,7 +53,9 @@ export function planMarkdownSections(plan: Plan): PlanMarkdownSections {
     for (const [object, changes] of groupByObject(risky)) {
       const notes = changes[0]!.protected ? ' **protected: not applied until `protected: true` is removed in Git**' : '';
       const reasons = [...new Set(changes.flatMap((change) => change.reasons))];
-      highRisk.push(`- **${changes.map((c) => VERB[c.action]).join(' → ')}** <code>${escapeMarkdown(object)}</code>${notes}: ${reasons.map(escapeMarkdown).join('; ')}`);
+      const impact = impactOf(changes);
+      const affected = impact ? ` (**${escapeMarkdown(describeImpact(impact))}**)` : '';
+      highRisk.push(`- **${changes.map((c) => VERB[c.action]).join(' → ')}** <code>${escapeMarkdown(object)}</code>${affected}${notes}: ${reasons.map(escapeMarkdown).join('; ')}`);
     }
     highRisk.push('');
   }

@@ -3,6 +3,7 @@ import { formatDiagnostic } from '../model/diagnostic.ts';
 import { refLabel } from '../model/objects.ts';
 import { escapeText, formatValue } from '../model/display.ts';
 import type { Style } from './style.ts';
+import { describeImpact, impactOf } from '../model/impact.ts';
 
 const SYMBOL: Record<ChangeAction, string> = { create: '+', update: '~', publish: '>', unpublish: '<', delete: '-' };
 const VERB: Record<ChangeAction, string> = {
@@ -46,7 +47,9 @@ export function renderPlanText(plan: Plan, style: Style): string {
     out.push(style.red(style.bold(`${risky.length} high-risk change${risky.length === 1 ? '' : 's'} (applied only with --allow-destructive):`)));
     for (const [object, changes] of groupByObject(risky)) {
       const reasons = [...new Set(changes.flatMap((change) => change.reasons))];
-      out.push(`  ${style.red('!')} ${escapeText(object)}: ${changes.map((change) => change.action).join(' → ')}${changes[0]!.protected ? ' (protected: not applied until `protected: true` is removed in Git)' : ''}: ${escapeText(reasons.join('; '))}`);
+      const impact = impactOf(changes);
+      const affected = impact ? ` (${style.bold(describeImpact(impact))})` : '';
+      out.push(`  ${style.red('!')} ${escapeText(object)}: ${changes.map((change) => change.action).join(' → ')}${affected}${changes[0]!.protected ? ' (protected: not applied until `protected: true` is removed in Git)' : ''}: ${escapeText(reasons.join('; '))}`);
     }
     out.push('');
   }

@@ -25,7 +25,7 @@ import { isOwned, lastAppliedOf } from './ownership.ts';
 import { AUTH_OPTION_FIELDS } from './auth-options.ts';
 import { NAME_LABEL, OWNER_LABEL, type Api7Product, type Api7Service } from './wire.ts';
 
-const KNOWN_SETTINGS = new Set(['provider', 'url', 'sandbox', 'insecure', 'ignore', 'portal', 'tokenEnv', 'timeout', 'caFile']);
+const KNOWN_SETTINGS = new Set(['provider', 'url', 'sandbox', 'insecure', 'ignore', 'portal', 'tokenEnv', 'timeout', 'caFile', 'maxAffected']);
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Gateway groups whose services are listed at once. */
 const GROUP_CONCURRENCY = 4;
