@@ -48,7 +48,7 @@ export function renderPlanText(plan: Plan, style: Style): string {
     for (const [object, changes] of groupByObject(risky)) {
       const reasons = [...new Set(changes.flatMap((change) => change.reasons))];
       const impact = impactOf(changes);
-      const affected = impact ? ` (${style.bold(describeImpact(impact))})` : '';
+      const affected = impact ? ` (${style.bold(escapeText(describeImpact(impact)))})` : '';
       out.push(`  ${style.red('!')} ${escapeText(object)}: ${changes.map((change) => change.action).join(' → ')}${affected}${changes[0]!.protected ? ' (protected: not applied until `protected: true` is removed in Git)' : ''}: ${escapeText(reasons.join('; '))}`);
     }
     out.push('');

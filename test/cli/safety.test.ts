@@ -6,6 +6,7 @@ import type { Api7Emulator } from '../../src/sandbox/api7/server.ts';
 // In-process: what the CLI says is tested here; the process contract is in test/cli/cli.test.ts.
 import { runCliInProcess as runCli } from '../helpers/cli-in-process.ts';
 import { exampleAgainstEmulator, otherClient, TARGET_ENV } from '../helpers/real-target.ts';
+import { activeSubscriptions } from '../../src/sandbox/api7/subscriptions.ts';
 
 const PORTAL = 'portal-default';
 const running: Api7Emulator[] = [];
@@ -88,7 +89,7 @@ test('unpublish is skipped without --allow-destructive (exit 4) and applied with
   const destructive = await cli('apply', '--auto-approve', '--allow-destructive');
   assert.is(destructive.code, 0, destructive.stdout);
   assert.is(product('Orders API').status, 'draft');
-  assert.is(emulator.state.subscriptions[product('Orders API').id], 0);
+  assert.is(activeSubscriptions(emulator.state, product('Orders API').id), 0);
 });
 
 test('a protected product is never unpublished, even with --allow-destructive', async () => {

@@ -10,6 +10,7 @@ import { MAX_LIST_PAGES, shapeOf } from '../transport/paging.ts';
 import type { Endpoint } from '../../model/target.ts';
 import { ProviderError } from '../transport/provider-error.ts';
 import { SANDBOX_SECRET } from '../../model/masker.ts';
+import { countProductApps } from './app-counts.ts';
 import {
   FLAVOURS,
   PAGE_SIZE,
@@ -50,6 +51,8 @@ export interface ApigeeClient {
    * after a lost answer `confirm` reads it back before it is sent again (uncertain-writes.ts).
    */
   updateAttribute(product: string, attribute: ApigeeAttribute, confirm: () => Promise<boolean>): Promise<void>;
+  /** How many developer apps hold the product (app-counts.ts: how each flavour is asked). */
+  countApps(product: string): Promise<number>;
 }
 
 export function flavourOf(target: TargetConfig): ApigeeFlavour | undefined {
@@ -250,6 +253,8 @@ export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, opt
     async deleteProduct(name) {
       await http.request<unknown>('DELETE', productPath(name));
     },
+    countApps: (product) =>
+      countProductApps(flavourOf(target) === 'edge' ? 'edge' : 'x', product, (path, query) => http.request<unknown>('GET', orgPath(path), { query })),
     async updateAttribute(product, attribute, confirm) {
       // Edge `POST …/apiproducts/{name}/attributes/{attr}` (postman gateways products.yaml); X the
       // same path, `updateApiProductAttribute`, body an Attribute `{name, value}` (discovery doc,

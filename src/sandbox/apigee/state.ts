@@ -4,6 +4,8 @@
  * rendered per flavour on the way out (view.ts). Sources: shared/reference/apigee-management-api.md.
  */
 
+import { seedDevelopers, type ApigeeDeveloper, type ApigeeDeveloperApp } from './apps.ts';
+
 export type ApigeeFlavour = 'edge' | 'x';
 export const APIGEE_FLAVOURS: readonly ApigeeFlavour[] = ['edge', 'x'];
 
@@ -64,6 +66,10 @@ export interface ApigeeState {
    * write this map only through findProduct/storeProduct.
    */
   products: Record<string, ApigeeStoredProduct>;
+  /** App developers (apps.ts); absent in a state file written before they existed. */
+  developers?: ApigeeDeveloper[];
+  /** Developer apps, whose keys list the products they hold (apps.ts). */
+  apps?: ApigeeDeveloperApp[];
 }
 
 export function findProduct(state: ApigeeState, name: string): ApigeeStoredProduct | undefined {
@@ -171,5 +177,6 @@ export function seedApigeeState(org = 'sandbox', flavour: ApigeeFlavour = 'edge'
     proxies: ['payments-v1', 'orders-v2', 'identity-v1', 'loyalty-v1', 'legacy-billing'],
     environments: ['test', 'prod'],
     products,
+    ...seedDevelopers(org, flavour, SEEDED_AT + 20 * HOUR),
   };
 }
