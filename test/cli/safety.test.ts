@@ -96,7 +96,7 @@ test('a protected product is never unpublished, even with --allow-destructive', 
   const { cli, product, edit } = await appliedExample();
   edit('products/payments.yaml', 'status: published', 'status: draft');
   const plan = await cli('plan');
-  assert.match(plan.stdout, '! api7-prod/payments: unpublish (protected: not applied until `protected: true` is removed in Git)');
+  assert.match(plan.stdout, '! api7-prod/payments: unpublish (cancels 0 subscriptions) (protected: not applied until `protected: true` is removed in Git)');
   const apply = await cli('apply', '--auto-approve', '--allow-destructive');
   assert.is(apply.code, 4);
   assert.match(apply.stdout, 'skipped     unpublish api7-prod/payments: the product is protected');
@@ -110,7 +110,7 @@ test('an auth change on a published product runs unpublish → update → publis
   const { cli, product, edit } = await appliedExample();
   edit('products/orders.yaml', 'auth: [basic-auth]', 'auth: [basic-auth, key-auth]');
   const plan = await cli('plan');
-  assert.match(plan.stdout, '! api7-prod/orders: unpublish → update → publish: auth cannot change while published');
+  assert.match(plan.stdout, '! api7-prod/orders: unpublish → update → publish (cancels 3 subscriptions): auth cannot change while published');
   const cautious = await cli('apply', '--auto-approve');
   assert.is(cautious.code, 4);
   assert.equal(Object.keys(product('Orders API').auth ?? {}), ['basic-auth']);
