@@ -31,6 +31,7 @@ const OPTIONS = {
   'auto-approve': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   'allow-destructive': { type: 'boolean' },
+  'allow-affected': { type: 'string' },
   'github-comment': { type: 'boolean' },
   'github-issue': { type: 'boolean' },
   'skip-missing-credentials': { type: 'boolean' },
@@ -53,7 +54,7 @@ export const ACCEPTS: Record<string, string[]> = {
   validate: [],
   init: [],
   plan: ['format', 'out', 'detailed-exitcode', 'prune', 'github-comment', 'skip-missing-credentials', 'product'],
-  apply: ['format', 'auto-approve', 'dry-run', 'allow-destructive', 'prune', 'lock-timeout', 'no-lock', 'product'],
+  apply: ['format', 'auto-approve', 'dry-run', 'allow-destructive', 'allow-affected', 'prune', 'lock-timeout', 'no-lock', 'product'],
   unlock: ['force'],
   drift: ['format', 'github-issue', 'product'],
   github: ['plan', 'skipped', 'report', 'pr'],
@@ -143,6 +144,7 @@ async function main(argv: string[], given: Io, context: RunContext, state: RunSt
           autoApprove: Boolean(values['auto-approve']),
           dryRun: Boolean(values['dry-run']),
           allowDestructive: Boolean(values['allow-destructive']),
+          ...(values['allow-affected'] !== undefined ? { allowAffected: parseAllowAffected(values['allow-affected']) } : {}),
           prune: Boolean(values.prune),
           lockTimeoutMs: parseLockTimeout(values['lock-timeout']),
           noLock: Boolean(values['no-lock']),
@@ -179,6 +181,14 @@ function parseLockTimeout(value: string | undefined): number {
   const match = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)?$/.exec(value.trim());
   if (!match) throw new UserError(`--lock-timeout must be a duration such as 0, 30s, 10m or 1h, got "${value}"`);
   return Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's']!;
+}
+
+/** `--allow-affected N`: the most consumers a change may affect on a target that sets maxAffected. */
+function parseAllowAffected(value: string): number {
+  if (!/^[0-9]+$/.test(value.trim()) || !Number.isSafeInteger(Number(value.trim()))) {
+    throw new UserError(`--allow-affected must be a whole number of subscriptions or developer apps (e.g. --allow-affected 42), got "${value}"`);
+  }
+  return Number(value.trim());
 }
 
 /** `; did you mean --auto-approve?` for a flag one or two typos away from a real one. */

@@ -3,6 +3,7 @@ import { PROTECTED_REFUSAL, type ApplyReport, type Change, type ChangeResult, ty
 import type { Provider } from '../providers/provider.ts';
 import { ProviderError } from '../providers/transport/provider-error.ts';
 import { Traffic, type TrafficCounts } from '../providers/transport/traffic.ts';
+import { impactRefusal, type ImpactPolicy } from './impact-policy.ts';
 
 export interface ApplyOptions {
   /** Writes in flight per target. */
@@ -10,6 +11,8 @@ export interface ApplyOptions {
   dryRun: boolean;
   /** High-risk changes (delete, unpublish, auth cycle) run only when this is set. */
   allowDestructive: boolean;
+  /** `maxAffected` and `--allow-affected`: high-risk changes affecting too many consumers are skipped. */
+  impactPolicy?: ImpactPolicy;
   /**
    * Ids of the deletes and unpublishes whose live object is marked protected when the apply
    * started (plan/stale.ts protectedOnPortal): refused like a change the plan marks protected,
@@ -167,6 +170,8 @@ async function runChange(
     return skip('the product is protected: remove `protected: true` in Git first, then apply with --allow-destructive');
   }
   if (change.risk === 'high' && !options.allowDestructive) return skip('high risk: run apply with --allow-destructive to apply it');
+  const tooMany = impactRefusal(change, options.impactPolicy);
+  if (tooMany) return skip(tooMany);
   const stop = options.stopReason?.(change);
   if (stop) return skip(`not attempted: ${stop}`);
   if (options.dryRun) return ran({ ...base, outcome: 'would-apply', message: 'dry run: not written', attempts: 0, durationMs: 0 });

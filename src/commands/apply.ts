@@ -22,6 +22,8 @@ export interface ApplyCommandOptions extends ProjectOptions {
   autoApprove: boolean;
   dryRun: boolean;
   allowDestructive: boolean;
+  /** `--allow-affected N`: lifts a target's maxAffected for changes affecting at most N consumers. */
+  allowAffected?: number;
   prune: boolean;
   /** `--lock-timeout`: how long to wait for another run's target lock; 0 fails at once. */
   lockTimeoutMs: number;
@@ -115,6 +117,10 @@ async function execute(plan: Plan, project: ValidProject, open: OpenTargets, loc
     dryRun: options.dryRun,
     allowDestructive: options.allowDestructive,
     ...(protectedNow ? { protectedOnPortal: protectedNow } : {}),
+    impactPolicy: {
+      maxAffected: new Map(project.config.targets.flatMap((target) => (target.maxAffected === undefined ? [] : [[target.name, target.maxAffected] as const]))),
+      ...(options.allowAffected !== undefined ? { allowAffected: options.allowAffected } : {}),
+    },
     stopReason: (change) => (signal.aborted ? 'the run was interrupted (SIGINT or SIGTERM)' : locks.lostOn(change.target)),
     onResult: (result) => log(renderProgressLine(result, io.style) + '\n'),
   });

@@ -78,6 +78,8 @@ Options:
   --dry-run            do everything but the writes
   --allow-destructive  also apply high-risk changes (delete, unpublish, auth changes on
                        published products); never for products marked protected
+  --allow-affected N   also apply high-risk changes affecting up to N subscriptions or
+                       developer apps on a target that sets maxAffected (docs/impact.md)
   --prune              delete owned products no longer in Git (also \`prune: true\`)
   --product NAME       only this Git product; repeat for several (not with --prune)
   --format text|json   json prints {plan, report} on stdout, progress on stderr

@@ -6,6 +6,7 @@ import type { ProviderKind } from '../providers/provider.ts';
 import { desiredObjects } from './desired-objects.ts';
 import { describeChangedApis } from './describe-apis.ts';
 import { observeTargets, type TargetScope } from '../observe/read-live.ts';
+import { readImpact } from '../observe/impact.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import type { ValidProject } from './project.ts';
 import type { OpenTargets } from './session.ts';
@@ -49,6 +50,7 @@ export async function makePlan(project: ValidProject, open: OpenTargets, options
       hiddenWhileDraft: kind.hiddenWhileDraft ?? [],
       ...(config.owner !== undefined ? { owner: config.owner } : {}),
       ...(kind.fieldRisk ? { fieldRisk: (field: FieldChange) => kind.fieldRisk!(field) } : {}),
+      grantFields: kind.grantFields ?? [],
     })),
     prune: options.prune,
     tool,
@@ -64,5 +66,6 @@ export async function makePlan(project: ValidProject, open: OpenTargets, options
     const count = plan.diagnostics.filter((d) => d.severity === 'error').length;
     throw new UserError(`the plan cannot be applied: ${count} error${count === 1 ? '' : 's'}`, plan.diagnostics);
   }
+  await readImpact(plan, open.providers);
   return plan;
 }

@@ -88,6 +88,11 @@ export interface Change {
    * that apply refuses.
    */
   protected: boolean;
+  /**
+   * For a high-risk change: the consumers it affects, read from the target after the plan was
+   * built (observe/impact.ts). Absent when the provider counts none or the change is low risk.
+   */
+  impact?: Impact;
 }
 
 /**
@@ -95,6 +100,20 @@ export interface Change {
  * file is gone) is refused, with the fix: the plan shows it, apply says it when it skips one.
  */
 export const PROTECTED_REFUSAL = 'the product is protected: apply a change setting protected: false first (it is recorded on the portal, so deleting its file does not remove it)';
+/** Who holds an object on a target: API7's subscriptions, Apigee's developer apps. */
+export type ConsumerKind = 'subscriptions' | 'developer apps';
+
+/**
+ * What the change does to them: `cancels` (the vendor removes them), `breaks` (their requests
+ * fail), `narrows` (they keep the object but lose part of what it grants), `affects` (they keep
+ * working, but the object changes under them: an Apigee product hidden from portals).
+ */
+export type ImpactEffect = 'cancels' | 'breaks' | 'narrows' | 'affects';
+
+/** The consumers one change affects; a count that could not be read says why and is never 0. */
+export type Impact =
+  | { consumers: ConsumerKind; effect: ImpactEffect; count: number }
+  | { consumers: ConsumerKind; effect: ImpactEffect; unknown: string };
 
 /** Which copy of a duplicated object stays when this one is deleted, and what decided it. */
 export interface DuplicateOf {

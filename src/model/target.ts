@@ -21,6 +21,8 @@ export interface TargetConfig {
   owner?: string;
   /** Per-request timeout from `timeout:` (e.g. `30s`), when set. */
   timeoutMs?: number;
+  /** `maxAffected:` the impact policy (apply/impact-policy.ts), when set. */
+  maxAffected?: number;
   /** Absolute path of `caFile:` (PEM certificates of a private CA to trust), when set. */
   caFile?: string;
   /** The PEM text of `caFile`, read once (bounded) by validate: the transport never reads the file. */

@@ -3,7 +3,7 @@ import type { LockTicket, StoredLock } from '../model/lock.ts';
 import type { DesiredObject, ImportedProduct, LiveObject } from '../model/objects.ts';
 import type { EffectiveProduct } from '../model/product.ts';
 import type { VendorSchema } from '../model/vendor-schema.ts';
-import type { Change, FieldChange, ObjectState } from '../model/plan.ts';
+import type { Change, FieldChange, Impact, ObjectState } from '../model/plan.ts';
 import type { Endpoint, TargetConfig, TargetIdentity } from '../model/target.ts';
 import type { ConnectOptions } from './transport/connect-options.ts';
 import type { Attempted } from './transport/retry.ts';
@@ -54,6 +54,11 @@ export interface ProviderKind {
    * catalog item unpublished or removed); undefined when it is not.
    */
   fieldRisk?(field: FieldChange): string | undefined;
+  /**
+   * State fields whose elements are what a product grants its consumers (services, proxies,
+   * environments…): an update that removes one is high risk, and its consumers are counted.
+   */
+  readonly grantFields?: readonly string[];
   /** `options` tune the transport (retries, waits, the gate): tests and benchmarks set them. */
   connect(target: TargetConfig, endpoint: Endpoint, options?: ConnectOptions): Provider;
 }
@@ -84,6 +89,13 @@ export interface Provider {
    * says how many tries it took; `error` (a ProviderError) when the target refused it.
    */
   apply(change: Change): Promise<Attempted<void>>;
+  /**
+   * The consumers each high-risk change affects (API7 subscriptions, Apigee developer apps), by
+   * change id: called with the high-risk changes of this target only, after the plan is built, at
+   * a cost of O(changed objects) requests, never O(products). A count that cannot be read is an
+   * `unknown` Impact naming why (`HTTP 503`), never 0 and never a thrown error.
+   */
+  countConsumers?(changes: readonly Change[]): Promise<Map<string, Impact>>;
   /** The target's gate: every request to it passes there, and its counters go into the apply report. */
   readonly traffic: Traffic;
   /** Where the target's apply lock records live (src/apply/target-lock.ts runs the protocol). */

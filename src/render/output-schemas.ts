@@ -71,7 +71,24 @@ const PLAN_DEFS: Record<string, JsonSchema> = {
     duplicate: closed('Set on the delete of a newer copy of an object owned twice or more.', ['kept', 'order'], { kept: { type: 'string' }, order: { enum: ['created', 'id'] } }),
     source: ref('sourcePosition'),
     protected: { type: 'boolean' },
+    impact: ref('impact'),
   }),
+  impact: {
+    description: 'On a high-risk change: the consumers it affects, read from the target when the plan was made (docs/impact.md). A count that could not be read has `unknown` instead of `count`, never 0.',
+    oneOf: [
+      closed('The count was read.', ['consumers', 'effect', 'count'], { consumers: ref('consumers'), effect: ref('effect'), count: COUNT }),
+      closed('The count could not be read.', ['consumers', 'effect', 'unknown'], {
+        consumers: ref('consumers'),
+        effect: ref('effect'),
+        unknown: { type: 'string', description: 'Why, e.g. `HTTP 503`.' },
+      }),
+    ],
+  },
+  consumers: { enum: ['subscriptions', 'developer apps'], description: "Who holds the object: API7's subscriptions, Apigee's developer apps." },
+  effect: {
+    enum: ['cancels', 'breaks', 'narrows', 'affects'],
+    description: 'cancels: the vendor removes them; breaks: their requests fail; narrows: they lose part of what the product grants; affects: they keep working while the product changes under them.',
+  },
   action: { enum: ['create', 'update', 'publish', 'unpublish', 'delete'] },
   apiOperations: {
     description: "An update of an OpenAPI document (API7 external products): the operations Git's document adds, removes and changes against the live one, keyed by method + path template with parameter names blanked. The `openapi` field keeps the digests. Every operation is listed here; text and Markdown show the first 20.",

@@ -1,6 +1,7 @@
 import type { Change, ChangeAction, Plan } from '../model/plan.ts';
 import { escapeMarkdown, markdownValue } from './markdown-escape.ts';
 import { describeOwner, refLabel } from '../model/objects.ts';
+import { describeImpact, impactOf } from '../model/impact.ts';
 import { describeDuplicate, describeTarget, groupByObject, PROTECTION_NOTE, summarise, summaryLine } from './plan-text.ts';
 import { listOperations, moreOperations } from './api-operations.ts';
 
@@ -59,7 +60,9 @@ export function planMarkdownSections(plan: Plan): PlanMarkdownSections {
     for (const [object, changes] of groupByObject(risky)) {
       const notes = changes[0]!.protected ? ` **${PROTECTION_NOTE}**` : ''; // a constant: nothing to escape
       const reasons = [...new Set(changes.flatMap((change) => change.reasons))];
-      highRisk.push(`- **${changes.map((c) => VERB[c.action]).join(' → ')}** <code>${escapeMarkdown(object)}</code>${notes}: ${reasons.map(escapeMarkdown).join('; ')}`);
+      const impact = impactOf(changes);
+      const affected = impact ? ` (**${escapeMarkdown(describeImpact(impact))}**)` : '';
+      highRisk.push(`- **${changes.map((c) => VERB[c.action]).join(' → ')}** <code>${escapeMarkdown(object)}</code>${affected}${notes}: ${reasons.map(escapeMarkdown).join('; ')}`);
     }
     highRisk.push('');
   }

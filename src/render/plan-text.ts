@@ -5,6 +5,7 @@ import { escapeText, formatValue } from '../model/display.ts';
 import type { Style } from './style.ts';
 import { OPENAPI_ATTACHMENT } from '../model/api-operations.ts';
 import { listOperations, moreOperations } from './api-operations.ts';
+import { describeImpact, impactOf } from '../model/impact.ts';
 
 const SYMBOL: Record<ChangeAction, string> = { create: '+', update: '~', publish: '>', unpublish: '<', delete: '-' };
 const VERB: Record<ChangeAction, string> = {
@@ -48,7 +49,9 @@ export function renderPlanText(plan: Plan, style: Style): string {
     out.push(style.red(style.bold(`${risky.length} high-risk change${risky.length === 1 ? '' : 's'} (applied only with --allow-destructive):`)));
     for (const [object, changes] of groupByObject(risky)) {
       const reasons = [...new Set(changes.flatMap((change) => change.reasons))];
-      out.push(`  ${style.red('!')} ${escapeText(object)}: ${changes.map((change) => change.action).join(' → ')}${changes[0]!.protected ? ` (${PROTECTION_NOTE})` : ''}: ${escapeText(reasons.join('; '))}`);
+      const impact = impactOf(changes);
+      const affected = impact ? ` (${style.bold(escapeText(describeImpact(impact)))})` : '';
+      out.push(`  ${style.red('!')} ${escapeText(object)}: ${changes.map((change) => change.action).join(' → ')}${affected}${changes[0]!.protected ? ` (${PROTECTION_NOTE})` : ''}: ${escapeText(reasons.join('; '))}`);
     }
     out.push('');
   }

@@ -116,6 +116,8 @@ function buildTarget(
     sandbox,
     insecure,
     ignore: Array.isArray(entry['ignore']) ? entry['ignore'].map(String) : [],
+    // The schema has checked it: a non-negative integer.
+    ...(typeof entry['maxAffected'] === 'number' ? { maxAffected: entry['maxAffected'] } : {}),
     settings: entry,
     source: locator.locateKey(['targets', name]),
   };

@@ -290,6 +290,11 @@ export const NEUTRAL_TARGETS_SCHEMA: JsonSchema = {
           "uniqueItems": true,
           "items": {"type": "string", "pattern": "^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_.-]+)*$"},
           "description": "Field paths managed outside Git on this target (e.g. description, labels.owner): never shown as drift and never overwritten by apply."
+        },
+        "maxAffected": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Impact policy: a high-risk change that affects more consumers than this (API7 subscriptions, Apigee developer apps), or whose count cannot be read, is refused even with --allow-destructive unless apply is given --allow-affected N with N at least its count (docs/impact.md)."
         }
       }
     }

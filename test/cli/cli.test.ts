@@ -60,11 +60,13 @@ test('the main job: plan, apply, then plan says there is nothing to do', async (
   assert.match(plan.stdout, '1 unmanaged product on sandbox-api7 left alone');
   assert.match(plan.stdout, '1 unmanaged product on sandbox-apigee left alone');
   assert.match(plan.stdout, 'npx apiproducts apply');
+  // The seeded Apigee orders has an environment added by hand: Git removes it, narrowing what 3 apps reach.
+  assert.match(plan.stdout, '! sandbox-apigee/orders: update (narrows access for 3 developer apps): the update removes environments "test"');
 
   const detailed = await runCli(['plan', '--detailed-exitcode'], { cwd });
   assert.is(detailed.code, 2);
 
-  const apply = await runCli(['apply', '--auto-approve'], { cwd });
+  const apply = await runCli(['apply', '--auto-approve', '--allow-destructive'], { cwd });
   assert.is(apply.code, 0, apply.stdout + apply.stderr);
   assert.match(apply.stdout, 'Apply complete! 10 applied, 0 failed, 0 skipped.');
   assert.match(apply.stdout, /applied +create sandbox-api7\/payments/);
@@ -89,7 +91,7 @@ test('apply --dry-run reports what would apply and writes nothing', async () => 
   const cwd = copyExampleProject();
   await runCli(['plan'], { cwd });
   const before = readSandboxState(cwd);
-  const result = await runCli(['apply', '--dry-run'], { cwd });
+  const result = await runCli(['apply', '--dry-run', '--allow-destructive'], { cwd });
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stdout, 'Dry run complete: 10 would apply, 0 would be skipped. Nothing was changed.');
   assert.is(readSandboxState(cwd), before);

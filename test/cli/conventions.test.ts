@@ -26,7 +26,8 @@ test('the apply hint repeats --chdir, --config, --target and --prune, and adds -
 test('apply PLAN_FILE does not ask again: the saved plan was the approval', async () => {
   const cwd = copyExampleProject();
   assert.is((await runCli(['plan', '--out', 'plan.json'], { cwd })).code, 0);
-  const apply = await runCli(['apply', 'plan.json'], { cwd });
+  // The example narrows a product (an environment added by hand goes): high risk.
+  const apply = await runCli(['apply', 'plan.json', '--allow-destructive'], { cwd });
   assert.is(apply.code, 0, apply.stderr);
   assert.match(apply.stdout, 'Apply complete!');
   const unapproved = await runCli(['apply'], { cwd });

@@ -165,7 +165,7 @@ test('unknown --product, a missing or ambiguous --target: exit 1, a clear messag
 
 test('Apigee: the two plans of payments come back as ONE product with two plans; plan then shows only the adoption', async () => {
   const source = copyExampleProject();
-  assert.is((await runCli(['apply', '--auto-approve', '--target', 'sandbox-apigee'], { cwd: source })).code, 0);
+  assert.is((await runCli(['apply', '--auto-approve', '--allow-destructive', '--target', 'sandbox-apigee'], { cwd: source })).code, 0);
   const { cwd, cli } = freshProject(readFileSync(join(source, 'apiproducts.yaml'), 'utf8'));
   cpSync(join(source, '.apiproducts'), join(cwd, '.apiproducts'), { recursive: true });
   const imported = await cli('import', '--target', 'sandbox-apigee');

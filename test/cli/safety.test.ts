@@ -6,6 +6,7 @@ import type { Api7Emulator } from '../../src/sandbox/api7/server.ts';
 // In-process: what the CLI says is tested here; the process contract is in test/cli/cli.test.ts.
 import { runCliInProcess as runCli } from '../helpers/cli-in-process.ts';
 import { exampleAgainstEmulator, otherClient, TARGET_ENV } from '../helpers/real-target.ts';
+import { activeSubscriptions } from '../../src/sandbox/api7/subscriptions.ts';
 
 const PORTAL = 'portal-default';
 const running: Api7Emulator[] = [];
@@ -88,14 +89,14 @@ test('unpublish is skipped without --allow-destructive (exit 4) and applied with
   const destructive = await cli('apply', '--auto-approve', '--allow-destructive');
   assert.is(destructive.code, 0, destructive.stdout);
   assert.is(product('Orders API').status, 'draft');
-  assert.is(emulator.state.subscriptions[product('Orders API').id], 0);
+  assert.is(activeSubscriptions(emulator.state, product('Orders API').id), 0);
 });
 
 test('a protected product is never unpublished, even with --allow-destructive', async () => {
   const { cli, product, edit } = await appliedExample();
   edit('products/payments.yaml', 'status: published', 'status: draft');
   const plan = await cli('plan');
-  assert.match(plan.stdout, '! api7-prod/payments: unpublish (protected: refused until a change setting `protected: false` has been applied)');
+  assert.match(plan.stdout, '! api7-prod/payments: unpublish (cancels 0 subscriptions) (protected: refused until a change setting `protected: false` has been applied)');
   const apply = await cli('apply', '--auto-approve', '--allow-destructive');
   assert.is(apply.code, 4);
   assert.match(apply.stdout, 'skipped     unpublish api7-prod/payments: the product is protected');
@@ -120,7 +121,7 @@ test('an auth change on a published product runs unpublish → update → publis
   const { cli, product, edit } = await appliedExample();
   edit('products/orders.yaml', 'auth: [basic-auth]', 'auth: [basic-auth, key-auth]');
   const plan = await cli('plan');
-  assert.match(plan.stdout, '! api7-prod/orders: unpublish → update → publish: auth cannot change while published');
+  assert.match(plan.stdout, '! api7-prod/orders: unpublish → update → publish (cancels 3 subscriptions): auth cannot change while published');
   const cautious = await cli('apply', '--auto-approve');
   assert.is(cautious.code, 4);
   assert.equal(Object.keys(product('Orders API').auth ?? {}), ['basic-auth']);

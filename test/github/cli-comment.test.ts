@@ -49,7 +49,7 @@ test('plan --github-comment comments the plan, then updates the same comment on 
   const again = await runCli(['github', 'comment', '--plan', 'plan.json'], { cwd, env });
   assert.is(again.code, 0, again.stderr);
   assert.match(again.stdout, 'Updated the plan comment on pull request #7');
-  const applied = await runCli(['apply', '--auto-approve'], { cwd });
+  const applied = await runCli(['apply', '--auto-approve', '--allow-destructive'], { cwd });
   assert.is(applied.code, 0, applied.stderr);
   const after = await runCli(['plan', '--github-comment', '--detailed-exitcode'], { cwd, env });
   assert.is(after.code, 0, after.stderr);

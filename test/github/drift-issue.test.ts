@@ -95,7 +95,7 @@ test('apiproducts drift --github-issue and github drift-issue --report against t
   assert.equal(fake.issues.map((i) => i.title).sort(), ['Drift detected: sandbox-api7', 'Drift detected: sandbox-apigee']);
   assert.not.ok((drift.stdout + drift.stderr).includes(GITHUB_TOKEN));
 
-  assert.is((await runCli(['apply', '--auto-approve'], { cwd })).code, 0);
+  assert.is((await runCli(['apply', '--auto-approve', '--allow-destructive'], { cwd })).code, 0);
   const json = await runCli(['drift', '--format', 'json'], { cwd });
   assert.is(json.code, 0, json.stderr);
   writeFileSync(join(cwd, 'drift.json'), json.stdout);

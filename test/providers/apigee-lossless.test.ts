@@ -109,7 +109,8 @@ test('X: a Git edit of the operations keeps each config\'s quota and attributes;
   // A document as an older import wrote it: unbounded, no operations. The plan shows the removal; apply refuses it.
   const before = JSON.stringify(emulator.state.products[NAME]);
   writeFileSync(file, readFileSync(file, 'utf8').replace(/    operations:\n(?:      .*\n)+/, '    unbounded: true\n'));
-  const refused = await cli('apply', '--auto-approve');
+  // Removing the operations narrows the product (high risk): --allow-destructive lets apply reach the guard.
+  const refused = await cli('apply', '--auto-approve', '--allow-destructive');
   assert.is.not(refused.code, 0, refused.stdout);
   assert.match(refused.stdout + refused.stderr, 'is bounded by its operationGroup only');
   assert.is(JSON.stringify(emulator.state.products[NAME]), before);

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { call, emulatorPool, externalBody, gatewayBody, NOW, PRODUCTS, product } from './api7-harness.ts';
+import { activeSubscriptions } from '../../src/sandbox/api7/subscriptions.ts';
 
 // API products: create, read, replace, delete, validation and the vendor's lifecycle rules.
 const pool = emulatorPool();
@@ -20,7 +21,7 @@ test('POST creates with 200 {value}, a server id and integer timestamps', async 
   assert.is(created.status, 200);
   assert.equal(created.body.value, { id: 'prod-payments-api', ...gatewayBody(), can_view_unsubscribed: true, created_at: NOW, updated_at: NOW });
   assert.equal(await call(emulator, 'GET', product('prod-payments-api')), created);
-  assert.is(emulator.state.subscriptions['prod-payments-api'], 0);
+  assert.is(activeSubscriptions(emulator.state, 'prod-payments-api'), 0);
   const again = await call(emulator, 'POST', PRODUCTS, { body: externalBody({ name: 'Payments API' }) });
   assert.is(again.body.value.id, 'prod-payments-api-2', 'ids stay unique when names repeat');
 });
@@ -56,7 +57,7 @@ test('PUT replaces every writable field, keeps id and created_at, bumps updated_
   assert.is(replaced.status, 200);
   assert.equal(replaced.body.value, { id: 'prod-orders', ...body, can_view_unsubscribed: true, created_at: before.created_at, updated_at: NOW + 60 });
   assert.equal((await call(emulator, 'GET', product('prod-orders'))).body, replaced.body);
-  assert.is(emulator.state.subscriptions['prod-orders'], 3, 'staying published keeps subscriptions');
+  assert.is(activeSubscriptions(emulator.state, 'prod-orders'), 3, 'staying published keeps subscriptions');
 });
 
 test('DELETE returns 200 {} and the product is gone', async () => {
@@ -64,7 +65,7 @@ test('DELETE returns 200 {} and the product is gone', async () => {
   assert.equal(await call(emulator, 'DELETE', product('prod-legacy-billing')), { status: 200, body: {} });
   assert.is((await call(emulator, 'GET', product('prod-legacy-billing'))).status, 404);
   assert.is((await call(emulator, 'GET', PRODUCTS)).body.total, 1);
-  assert.is(emulator.state.subscriptions['prod-legacy-billing'], undefined);
+  assert.is(activeSubscriptions(emulator.state, 'prod-legacy-billing'), 0);
 });
 
 test('validation: name and type are required, enums are checked', async () => {
@@ -167,9 +168,9 @@ test('auth is locked while a product stays published', async () => {
 test('unpublish, change auth, republish: allowed, and unpublishing cancels every subscription', async () => {
   const emulator = await pool.start();
   const body = { name: 'Legacy Billing', type: 'gateway', auth: { 'key-auth': {} } };
-  assert.is(emulator.state.subscriptions['prod-legacy-billing'], 12);
+  assert.is(activeSubscriptions(emulator.state, 'prod-legacy-billing'), 12);
   assert.is((await call(emulator, 'PUT', product('prod-legacy-billing'), { body: { ...body, status: 'draft' } })).status, 200);
-  assert.is(emulator.state.subscriptions['prod-legacy-billing'], 0);
+  assert.is(activeSubscriptions(emulator.state, 'prod-legacy-billing'), 0);
   const changed = { ...body, auth: { 'basic-auth': {} } };
   assert.is((await call(emulator, 'PUT', product('prod-legacy-billing'), { body: { ...changed, status: 'draft' } })).status, 200);
   const republished = await call(emulator, 'PUT', product('prod-legacy-billing'), { body: { ...changed, status: 'published' } });
@@ -182,7 +183,7 @@ test('a PUT without status is a full replace too: it unpublishes', async () => {
   const body = { name: 'Orders API', type: 'gateway', auth: { 'basic-auth': {} } };
   const answer = await call(emulator, 'PUT', product('prod-orders'), { body });
   assert.is(answer.body.value.status, 'draft');
-  assert.is(emulator.state.subscriptions['prod-orders'], 0);
+  assert.is(activeSubscriptions(emulator.state, 'prod-orders'), 0);
 });
 
 test.run();

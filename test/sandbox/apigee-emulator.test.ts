@@ -70,7 +70,7 @@ test('another org is 403 on both flavours', async () => {
 test('unknown routes are 404, other methods on known routes 405 with Allow', async () => {
   for (const flavour of FLAVOURS) {
     const emulator = await pool.start(flavour);
-    for (const path of ['/v1/nothing', `${ORG_PATH}/developers`, `${PRODUCTS}/orders/x/y/z`, '/']) {
+    for (const path of ['/v1/nothing', `${ORG_PATH}/companies`, `${PRODUCTS}/orders/x/y/z`, '/']) {
       const answer = await call(emulator, 'GET', path);
       assert.is(answer.status, 404, `${flavour} ${path}`);
       errorMessage(flavour, answer);

@@ -14,6 +14,7 @@ import { commonFields, jsonCopy, loggedIn, nounOf, pad, productName, SEEDED_AT, 
 import type { BenchProfile, PortalLayout, VendorPortal } from '../profile.ts';
 import { api7Baseline } from './baseline.ts';
 import { MAX_PAGE_SIZE } from '../../../src/sandbox/api7/http.ts';
+import { seedSubscriptions } from '../../../src/sandbox/api7/subscriptions.ts';
 
 const PORTAL_ID = 'portal-default';
 const TOKEN_ENV = 'BENCH_API7_TOKEN';
@@ -107,7 +108,7 @@ function directoryState(l: PortalLayout): Api7State {
     services,
     dcrProviders: DCR_PROVIDERS.map((name) => ({ id: `dcr-${name}`, name })),
     products: { [PORTAL_ID]: [] },
-    subscriptions: {},
+    subscriptions: [],
   };
 }
 
@@ -121,7 +122,7 @@ function plant(state: Api7State, desired: readonly DesiredObject[], l: PortalLay
     const product: Api7Product = { id: `prod-${object.key}`, ...body, created_at: at, updated_at: at };
     at++;
     list.push(product);
-    state.subscriptions[product.id] = object.status === 'published' ? 3 : 0;
+    if (object.status === 'published') state.subscriptions.push(...seedSubscriptions(product.id, 3, 0, at));
   }
   for (let k = 0; k < l.unmanaged; k++) {
     const name = `legacy-${pad(k)}`;
@@ -150,7 +151,7 @@ function portal(l: PortalLayout): VendorPortal {
     plant: (desired) => plant(state, desired, l),
     clearProducts() {
       state.products = { [PORTAL_ID]: [] };
-      state.subscriptions = {};
+      state.subscriptions = [];
     },
     ownedProducts: () =>
       Object.values(state.products)

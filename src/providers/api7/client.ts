@@ -57,6 +57,8 @@ export interface Api7Client {
   createProduct(body: Api7ProductBody, confirm: () => Promise<boolean>): Promise<Api7Product | undefined>;
   replaceProduct(id: string, body: Api7ProductBody): Promise<Api7Product>;
   deleteProduct(id: string): Promise<void>;
+  /** How many developers are subscribed to the product (`status=subscribed`): one request, its `total`. */
+  countSubscriptions(productId: string): Promise<number>;
 }
 
 export function portalName(target: TargetConfig): string {
@@ -185,6 +187,15 @@ export function createApi7Client(target: TargetConfig, endpoint: Endpoint, optio
     async deleteProduct(id) {
       const query = { portal_id: await portalId() };
       await http.request<unknown>('DELETE', `/api/api_products/${encodeURIComponent(id)}`, { query });
+    },
+    async countSubscriptions(productId) {
+      // Reference §5 (docs' manage-subscriptions page, low confidence): the Admin API lists a
+      // product's subscriptions by `api_product_id` and `status`, as `{list, total}` like every
+      // list (§1). `total` is the full count, so one item per page is enough.
+      const what = 'GET /api/subscriptions';
+      const query = { api_product_id: productId, status: 'subscribed', page: 1, page_size: 1 };
+      const { total } = expectPage<unknown>(await http.request<unknown>('GET', '/api/subscriptions', { query }), what);
+      return total;
     },
   };
 }

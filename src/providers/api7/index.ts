@@ -9,6 +9,7 @@ import type { Change } from '../../model/plan.ts';
 import type { TargetConfig } from '../../model/target.ts';
 import type { ConnectOptions } from '../transport/connect-options.ts';
 import { tallyTries } from '../transport/retry.ts';
+import { countConsumersPerObject } from '../transport/consumer-counts.ts';
 import { type LockStore, type Provider, type ProviderKind } from '../provider.ts';
 import type { Endpoint } from '../../model/target.ts';
 import { ownershipDropped, ProviderError } from '../transport/provider-error.ts';
@@ -25,7 +26,7 @@ import { isOwned, lastAppliedOf, type MarkerOptions } from './ownership.ts';
 import { AUTH_OPTION_FIELDS } from './auth-options.ts';
 import { NAME_LABEL, OWNER_LABEL, type Api7Product, type Api7Service } from './wire.ts';
 
-const KNOWN_SETTINGS = new Set(['provider', 'url', 'sandbox', 'insecure', 'ignore', 'portal', 'tokenEnv', 'timeout', 'caFile']);
+const KNOWN_SETTINGS = new Set(['provider', 'url', 'sandbox', 'insecure', 'ignore', 'portal', 'tokenEnv', 'timeout', 'caFile', 'maxAffected']);
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Gateway groups whose services are listed at once. */
 const GROUP_CONCURRENCY = 4;
@@ -69,6 +70,8 @@ export const api7: ProviderKind = {
   // API7 refuses auth changes on a published product (reference §3); the options are auth too.
   lockedWhilePublished: ['auth', ...AUTH_OPTION_FIELDS],
   unpublishConsequence: 'unpublishing cancels every subscription and removes the auth rules from the linked services',
+  // A product grants its subscribers the linked services (reference §3): removing one narrows it.
+  grantFields: ['services'],
   validateTarget,
   validateBinding: (product) => validateApi7Binding(product),
   toDesired(product) {
@@ -186,6 +189,17 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, opt
         return [{ severity: 'error', rule: 'api7/preflight-failed', message: error.message, target: target.name }];
       }
     },
+
+    countConsumers: (changes) =>
+      countConsumersPerObject(changes, {
+        consumers: 'subscriptions',
+        // Unpublishing cancels every subscription (reference §5), and so does deleting the product.
+        effectOf: (steps) => (steps.some((step) => step.action === 'unpublish' || step.action === 'delete') ? 'cancels' : 'narrows'),
+        read: async (step) => {
+          if (!step.ref?.id) throw new ProviderError('the change has no product id to count subscriptions of');
+          return client.countSubscriptions(step.ref.id);
+        },
+      }),
 
     async apply(change) {
       const attempted = await tallyTries(async () => {

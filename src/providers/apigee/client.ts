@@ -11,6 +11,7 @@ import type { Endpoint } from '../../model/target.ts';
 import { ProviderError } from '../transport/provider-error.ts';
 import { SANDBOX_SECRET } from '../../model/masker.ts';
 import { createCatalogClient, type CatalogClient } from './catalog-client.ts';
+import { countProductApps } from './app-counts.ts';
 import {
   FLAVOURS,
   PAGE_SIZE,
@@ -55,6 +56,8 @@ export interface ApigeeClient {
    * after a lost answer `confirm` reads it back before it is sent again (uncertain-writes.ts).
    */
   updateAttribute(product: string, attribute: ApigeeAttribute, confirm: () => Promise<boolean>): Promise<void>;
+  /** How many developer apps hold the product (app-counts.ts: how each flavour is asked). */
+  countApps(product: string): Promise<number>;
 }
 
 export function flavourOf(target: TargetConfig): ApigeeFlavour | undefined {
@@ -261,6 +264,8 @@ export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, opt
       // done twice leaves it where it is, so a resend after a lost answer needs no lookup.
       await http.request<unknown>('POST', `${productPath(name)}:move`, { query: { space }, body: { space }, confirm: async () => false });
     },
+    countApps: (product) =>
+      countProductApps(flavourOf(target) === 'edge' ? 'edge' : 'x', product, (path, query) => http.request<unknown>('GET', orgPath(path), { query })),
     async updateAttribute(product, attribute, confirm) {
       // Edge `POST …/apiproducts/{name}/attributes/{attr}` (postman gateways products.yaml); X the
       // same path, `updateApiProductAttribute`, body an Attribute `{name, value}` (discovery doc,

@@ -8,6 +8,7 @@ import type { Change } from '../../model/plan.ts';
 import type { TargetConfig } from '../../model/target.ts';
 import type { ConnectOptions } from '../transport/connect-options.ts';
 import { tallyTries } from '../transport/retry.ts';
+import { countConsumersPerObject } from '../transport/consumer-counts.ts';
 import { type LockStore, type ObserveScope, type Provider, type ProviderKind } from '../provider.ts';
 import type { Endpoint } from '../../model/target.ts';
 import { ownershipDropped, ProviderError } from '../transport/provider-error.ts';
@@ -43,6 +44,8 @@ export const apigee: ProviderKind = {
     'unpublishing sets the product\'s access attribute to internal (and unpublishes its catalog item on an integrated portal, where the binding has portal:): it disappears from every developer portal and developers can no longer add it to their apps, while apps that already hold keys for it keep calling its APIs',
   // A catalog item unpublished, deleted or moved while the product stays published (portal.ts).
   fieldRisk: portalRisk,
+  // An app key reaches the proxies, environments, resources and operations its product lists (reference §2, §7).
+  grantFields: ['proxies', 'environments', 'resources', 'operations', 'graphqlOperations', 'grpcOperations'],
   validateTarget: validateApigeeTarget,
   validateBinding: (product, target) => validateApigeeBinding(product, target.settings.flavour === 'edge' ? 'edge' : 'x', target.owner),
   validateProject: (products) => checkApigeeNameCollisions(products),
@@ -158,6 +161,15 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
         return [{ severity: 'error', rule: 'apigee/preflight-failed', message: error.message, target: target.name }];
       }
     },
+
+    countConsumers: (changes) =>
+      countConsumersPerObject(changes, {
+        consumers: 'developer apps',
+        // Deleting makes the apps' requests fail; unpublishing (access internal) leaves their keys
+        // working (unpublishConsequence above); an update removing a grant narrows what they reach.
+        effectOf: (steps) => (steps.some((step) => step.action === 'delete') ? 'breaks' : steps.some((step) => step.action === 'unpublish') ? 'affects' : 'narrows'),
+        read: (step) => client.countApps(step.ref?.name ?? step.key),
+      }),
 
     async apply(change) {
       // The key is the Apigee name; `ref.name` (what observe saw) is preferred when the plan has it.

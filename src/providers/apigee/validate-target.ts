@@ -7,7 +7,7 @@ import type { Diagnostic, Severity } from '../../model/diagnostic.ts';
 import type { TargetConfig } from '../../model/target.ts';
 import { flavourOf } from './client.ts';
 
-const KNOWN_SETTINGS = new Set(['provider', 'url', 'sandbox', 'insecure', 'ignore', 'org', 'flavour', 'tokenEnv', 'usernameEnv', 'passwordEnv', 'timeout', 'caFile']);
+const KNOWN_SETTINGS = new Set(['provider', 'url', 'sandbox', 'insecure', 'ignore', 'org', 'flavour', 'tokenEnv', 'usernameEnv', 'passwordEnv', 'timeout', 'caFile', 'maxAffected']);
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CREDENTIAL_SETTINGS = ['tokenEnv', 'usernameEnv', 'passwordEnv'] as const;
 

@@ -2,6 +2,7 @@ import type { Api7LinkedService, Api7Product, Api7ProductBody } from './wire.ts'
 import { badRequest, notFound, paginate, parseJsonObject, requiredQuery, type Api7Call, type Api7Reply } from './http.ts';
 import { parseProductBody } from './product-body.ts';
 import type { Api7State } from './state.ts';
+import { cancelSubscriptions } from './subscriptions.ts';
 
 /** The products of the portal named by `?portal_id=`: 400 when it is missing, 404 when unknown. */
 function portalOf(call: Api7Call): { portalId: string; products: Api7Product[] } {
@@ -102,7 +103,6 @@ export function createProduct(call: Api7Call): Api7Reply {
     updated_at: call.now,
   };
   (call.state.products[portalId] ??= []).push(product);
-  call.state.subscriptions[product.id] = 0;
   return { body: { value: product }, mutated: true };
 }
 
@@ -118,7 +118,7 @@ export function replaceProduct(call: Api7Call): Api7Reply {
     throw badRequest('the authentication of a published api product cannot be changed; unpublish it first');
   }
   checkReferences(call.state, body, existing.id);
-  if (wasPublished && body.status === 'draft') call.state.subscriptions[existing.id] = 0;
+  if (wasPublished && body.status === 'draft') cancelSubscriptions(call.state, existing.id);
   const replaced: Api7Product = { id: existing.id, ...body, created_at: existing.created_at, updated_at: call.now };
   products[index] = replaced;
   return { body: { value: replaced }, mutated: true };
@@ -127,6 +127,6 @@ export function replaceProduct(call: Api7Call): Api7Reply {
 export function deleteProduct(call: Api7Call): Api7Reply {
   const { products, index, product } = productOf(call);
   products.splice(index, 1);
-  delete call.state.subscriptions[product.id];
+  cancelSubscriptions(call.state, product.id);
   return { body: {}, mutated: true };
 }

@@ -1,5 +1,6 @@
 import { Api7HttpError, notFound, paginate, requiredQuery, type Api7Call, type Api7Reply } from './http.ts';
 import { createProduct, deleteProduct, getProduct, listProducts, replaceProduct } from './products.ts';
+import { listSubscriptions } from './subscriptions.ts';
 
 /** The version the emulator claims to be: the API7 Enterprise release its objects (./wire.ts) follow. */
 export const EMULATED_VERSION = '3.9.14';
@@ -50,6 +51,7 @@ const ROUTES: readonly Route[] = [
   { path: /^\/api\/dcr_providers$/, methods: { GET: (call) => ({ body: paginate(call.state.dcrProviders, call) }) } },
   { path: /^\/api\/api_products$/, methods: { GET: listProducts, POST: createProduct } },
   { path: /^\/api\/api_products\/([^/]+)$/, methods: { GET: getProduct, PUT: replaceProduct, DELETE: deleteProduct } },
+  { path: /^\/api\/subscriptions$/, methods: { GET: listSubscriptions } },
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { seedSubscriptions, type Api7Subscription } from './subscriptions.ts';
 import type { Api7DcrProvider, Api7GatewayGroup, Api7Portal, Api7Product, Api7Service } from './wire.ts';
 
 /**
@@ -12,8 +13,8 @@ export interface Api7State {
   dcrProviders: Api7DcrProvider[];
   /** API products, by portal id: every product route is scoped by `?portal_id=`. */
   products: Record<string, Api7Product[]>;
-  /** Active subscriptions per product id. No route serves them; they make unpublishing observable. */
-  subscriptions: Record<string, number>;
+  /** Developers' subscriptions to products (subscriptions.ts), served by `GET /api/subscriptions`. */
+  subscriptions: Api7Subscription[];
 }
 
 // Fixed clock values keep the seed byte-for-byte reproducible.
@@ -129,7 +130,11 @@ export function seedApi7State(portalName = 'default'): Api7State {
     },
     dcrProviders: [{ id: 'dcr-corp-idp', name: 'corp-idp' }],
     products: { [portal]: [ordersProduct, legacyBillingProduct] },
-    subscriptions: { [ordersProduct.id]: 3, [legacyBillingProduct.id]: 12 },
+    // Orders: 3 active and 1 waiting for approval; Legacy Billing: 12 active.
+    subscriptions: [
+      ...seedSubscriptions(ordersProduct.id, 4, 1, SEEDED_AT + 20 * HOUR),
+      ...seedSubscriptions(legacyBillingProduct.id, 12, 0, SEEDED_AT + 21 * HOUR),
+    ],
   };
   return state;
 }

@@ -1,10 +1,11 @@
 import { deleteAttribute, getAttribute, listAttributes, replaceAttributes, updateAttribute } from './attributes.ts';
 import { ApigeeHttpError, CODES, type ApigeeCall, type ApigeeReply } from './http.ts';
-import { createProduct, deleteProduct, getProduct, listProducts, replaceProduct } from './products.ts';
+import { createProduct, deleteProduct, getProduct, listProducts, productOf, replaceProduct } from './products.ts';
 import type { ApigeeFlavour } from './state.ts';
 import { renderProxyList } from './view.ts';
 import { moveProduct } from './spaces.ts';
 import { createApiDoc, deleteApiDoc, getApiDoc, listApiDocs, replaceApiDoc } from './apidocs.ts';
+import { listDevelopers, listOrgApps, productAppIds } from './apps.ts';
 
 type Handler = (call: ApigeeCall) => ApigeeReply;
 
@@ -18,6 +19,19 @@ interface Route {
   xMethods?: Partial<Record<string, Handler>>;
 }
 
+/**
+ * Edge answers `?query=list&entity=apps` on a product with the ids of the apps holding it (apps.ts);
+ * X has no such query and returns the product, so a client sending it there gets no id list.
+ */
+function getProductOrEntities(call: ApigeeCall): ApigeeReply {
+  if (call.flavour !== 'edge' || call.query.get('query') === null) return getProduct(call);
+  if (call.query.get('query') !== 'list' || call.query.get('entity') !== 'apps') {
+    throw new ApigeeHttpError(400, CODES.productInvalid, 'the emulator serves only query=list&entity=apps on a product');
+  }
+  const product = productOf(call);
+  return { body: productAppIds(call.state, product.name) };
+}
+
 const ROUTES: readonly Route[] = [
   // apigee-edge-js probes `GET /v1/organizations/{org}/` before anything else (reference §10) and
   // reads `properties.property` from it (Edge's shape: apigee-client-php organizations/phpunit/GET.json).
@@ -27,7 +41,7 @@ const ROUTES: readonly Route[] = [
   { path: /^\/apiproducts\/([^/:]+):move$/, methods: {}, xMethods: { POST: moveProduct } },
   {
     path: /^\/apiproducts\/([^/]+)$/,
-    methods: { GET: getProduct, PUT: replaceProduct, DELETE: deleteProduct },
+    methods: { GET: getProductOrEntities, PUT: replaceProduct, DELETE: deleteProduct },
     // apigee-edge-js updates with POST on the product (reference §4, §10).
     edgeMethods: { POST: replaceProduct },
   },
@@ -39,6 +53,8 @@ const ROUTES: readonly Route[] = [
   // X only: integrated portal catalog items (apidocs.ts).
   { path: /^\/sites\/([^/]+)\/apidocs$/, methods: {}, xMethods: { GET: listApiDocs, POST: createApiDoc } },
   { path: /^\/sites\/([^/]+)\/apidocs\/([^/]+)$/, methods: {}, xMethods: { GET: getApiDoc, PUT: replaceApiDoc, DELETE: deleteApiDoc } },
+  { path: /^\/apps$/, methods: { GET: listOrgApps } },
+  { path: /^\/developers$/, methods: { GET: listDevelopers } },
   { path: /^\/apis$/, methods: { GET: (call) => ({ body: renderProxyList(call.state.proxies, call.flavour) }) } },
   // An array of names on both flavours (reference §11; provider wire.ts).
   { path: /^\/environments$/, methods: { GET: (call) => ({ body: [...call.state.environments] }) } },

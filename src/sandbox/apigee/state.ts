@@ -5,6 +5,7 @@
  */
 
 import type { ApigeeSite } from './apidocs.ts';
+import { seedDevelopers, type ApigeeDeveloper, type ApigeeDeveloperApp } from './apps.ts';
 
 export type ApigeeFlavour = 'edge' | 'x';
 export const APIGEE_FLAVOURS: readonly ApigeeFlavour[] = ['edge', 'x'];
@@ -70,6 +71,10 @@ export interface ApigeeState {
   spaces?: string[];
   /** X: integrated portals by site id, with their catalog items (apidocs.ts). */
   sites?: Record<string, ApigeeSite>;
+  /** App developers (apps.ts); absent in a state file written before they existed. */
+  developers?: ApigeeDeveloper[];
+  /** Developer apps, whose keys list the products they hold (apps.ts). */
+  apps?: ApigeeDeveloperApp[];
 }
 
 export function findProduct(state: ApigeeState, name: string): ApigeeStoredProduct | undefined {
@@ -178,5 +183,6 @@ export function seedApigeeState(org = 'sandbox', flavour: ApigeeFlavour = 'edge'
     environments: ['test', 'prod'],
     products,
     ...(flavour === 'x' ? { spaces: ['loyalty-team', 'payments-team'], sites: { [`${org}-portal`]: { apidocs: [], nextId: 1 } } } : {}),
+    ...seedDevelopers(org, flavour, SEEDED_AT + 20 * HOUR),
   };
 }
