@@ -217,7 +217,7 @@ for (const [name, vendor] of Object.entries(VENDORS)) {
     repo.remove('keeper');
     const plan = await repo.cli('plan', '--prune');
     assert.is(plan.code, 0, plan.stdout + plan.stderr);
-    assert.match(plan.stdout, /! shared\/keeper: delete \(protected: refused until a change setting `protected: false` has been applied\)/);
+    assert.match(plan.stdout, /! shared\/keeper: delete (?:\((?:breaks|cancels) \d+ [a-z ]+\) )?\(protected: refused until a change setting `protected: false` has been applied\)/);
     const refused = await repo.cli('apply', '--prune', '--allow-destructive', '--auto-approve');
     assert.is(refused.code, 4, refused.stdout + refused.stderr);
     assert.match(refused.stdout, 'skipped     delete shared/keeper: the product is protected: apply a change setting protected: false first');
