@@ -61,6 +61,9 @@ Options:
   --skip-missing-credentials
                        plan only the targets whose credential variables (tokenEnv, usernameEnv,
                        passwordEnv) are set; each target left out is a warning in the plan
+  --destructive-label NAME
+                       the label the comment names for approving high-risk changes on merge
+                       (default: apiproducts/allow-destructive)
 ${COMMON}`,
   apply: `Usage: apiproducts apply [PLAN_FILE] [options]
 
@@ -116,6 +119,7 @@ Options:
 ${COMMON}`,
   github: `Usage: apiproducts github comment --plan PLAN_FILE [--pr NUMBER]
        apiproducts github comment --skipped REASON [--pr NUMBER] [options]
+       apiproducts github apply [--pr NUMBER | --sha SHA] [--artifact NAME] [options]
        apiproducts github drift-issue --report DRIFT_JSON
 
 For GitHub Actions. Reads GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH (the pull request),
@@ -123,12 +127,21 @@ GITHUB_API_URL (GitHub Enterprise Server), GITHUB_SERVER_URL and GITHUB_RUN_ID (
 run) and GITHUB_STEP_SUMMARY. The token is never printed.
 
   comment      create or update the one plan comment on the pull request, found by its hidden
-               marker <!-- apiproducts:plan targets=… --> and its author; with --plan, the plan
+               marker <!-- apiproducts:plan --> and its author (one per pull request, whatever
+               the targets; older comments of ours are taken over or deleted); with --plan, the plan
                (\`apiproducts plan --out PLAN_FILE\`); beyond GitHub's 65,536 characters it keeps
                the verdict, the summary and the high-risk changes and links the run, whose step
                summary gets the full plan (1 MiB at most). With --skipped, says the plan was
                skipped and why (pull requests from forks get no secrets). Same as
                \`apiproducts plan --github-comment\`. Needs \`permissions: pull-requests: write\`.
+  apply        on merge: applies the plan reviewed on the merged pull request (the artifact
+               NAME, default apiproducts-plan, of the newest plan run for its head commit),
+               after checking its digest, the configuration digest, its targets and that
+               nothing moved on them. Missing or stale: re-plans, and applies only when the
+               re-plan makes the same writes (exit 3 otherwise). High-risk changes wait (exit 2,
+               nothing applied) for the label or --allow-destructive. Comments the outcome on
+               the pull request. Needs \`permissions: actions: read, contents: read,
+               pull-requests: write\`.
   drift-issue  per target of the report (\`apiproducts drift --format json > DRIFT_JSON\`): opens
                or updates the issue "Drift detected: <target>" with the report, or, when the
                target has no drift, comments and closes it. Same as \`apiproducts drift
@@ -139,6 +152,14 @@ Options:
   --skipped REASON     comment that the plan was skipped, with this reason
   --pr NUMBER          the pull request (default: the one in GITHUB_EVENT_PATH)
   --report FILE        the drift report to turn into issues
+  --sha SHA            apply: the merged commit (default GITHUB_SHA), whose pull request is applied
+  --artifact NAME      apply: the plan artifact's name (default apiproducts-plan)
+  --destructive-label NAME
+                       the label that approves high-risk changes (default apiproducts/allow-destructive)
+  --allow-destructive  apply: approve high-risk changes (for a job behind a protected environment)
+  --lock-timeout DURATION
+                       apply: how long to wait for another run's target lock (default 0)
+  --prune              apply: plan deletes when re-planning (as the plan workflow did)
 ${COMMON}
 
 When GITHUB_ACTIONS=true, every command also prints its diagnostics as workflow annotations
