@@ -43,6 +43,7 @@ const OPTIONS = {
   sha: { type: 'string' },
   artifact: { type: 'string' },
   'destructive-label': { type: 'string' },
+  'destructive-environment': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   'no-color': { type: 'boolean' },
   version: { type: 'boolean' },
@@ -58,7 +59,7 @@ export const ACCEPTS: Record<string, string[]> = {
   apply: ['format', 'auto-approve', 'dry-run', 'allow-destructive', 'prune', 'lock-timeout', 'no-lock', 'product'],
   unlock: ['force'],
   drift: ['format', 'github-issue', 'product'],
-  github: ['plan', 'skipped', 'report', 'pr', 'destructive-label', 'sha', 'artifact', 'allow-destructive', 'lock-timeout', 'prune'],
+  github: ['plan', 'skipped', 'report', 'pr', 'destructive-label', 'destructive-environment', 'sha', 'artifact', 'allow-destructive', 'lock-timeout', 'prune'],
   import: ['product', 'out'],
   sandbox: [...FAULT_FLAGS],
 };
@@ -171,6 +172,7 @@ async function main(argv: string[], given: Io, context: RunContext, state: RunSt
             sha: values.sha,
             artifact: values.artifact,
             destructiveLabel: values['destructive-label'],
+            destructiveEnvironment: values['destructive-environment'],
             allowDestructive: Boolean(values['allow-destructive']),
             prune: Boolean(values.prune),
             lockTimeoutMs: parseLockTimeout(values['lock-timeout']),
@@ -182,7 +184,7 @@ async function main(argv: string[], given: Io, context: RunContext, state: RunSt
         );
       }
       {
-        const stray = (['sha', 'artifact', 'allow-destructive', 'lock-timeout', 'prune'] as const).filter((name) => values[name] !== undefined);
+        const stray = (['sha', 'artifact', 'destructive-environment', 'allow-destructive', 'lock-timeout', 'prune'] as const).filter((name) => values[name] !== undefined);
         if (stray.length) throw new UserError(`--${stray.join(', --')} belong${stray.length === 1 ? 's' : ''} to \`github apply\`, not \`github ${rest[0] ?? ''}\``);
       }
       return (await import('./commands/github.ts')).runGithub(

@@ -8,9 +8,10 @@ import { findStaleObjects } from '../plan/stale.ts';
 import { renderPlanJson } from '../render/plan-json.ts';
 import { observeTargets } from '../observe/read-live.ts';
 import { getProviderKind } from '../registry.ts';
-import { APPLY_MARKER, buildApplyComment, sameEffects, type ApplyVerdict } from '../github/apply-comment.ts';
+import { applyMarker, buildApplyComment, sameEffects, type ApplyVerdict } from '../github/apply-comment.ts';
 import { createGithubClient } from '../github/client.ts';
 import { readGithubContext } from '../github/context.ts';
+import { requireReviewedEnvironment } from '../github/environment.ts';
 import { DEFAULT_DESTRUCTIVE_LABEL } from '../github/plan-comment.ts';
 import { findMergedPullRequest, type MergedPullRequest } from '../github/pull-request.ts';
 import { downloadReviewedPlan, type ReviewedPlanFile } from '../github/reviewed-plan.ts';
@@ -31,6 +32,8 @@ export interface GithubApplyOptions extends Omit<ApplyCommandOptions, 'planFile'
   sha?: string;
   artifact?: string;
   destructiveLabel?: string;
+  /** `--destructive-environment NAME`: this job runs in that environment, whose required reviewers approved it. */
+  destructiveEnvironment?: string;
 }
 
 /**
@@ -52,10 +55,12 @@ export async function runGithubApply(options: GithubApplyOptions, io: Io): Promi
   let verdict = await decide(downloaded, project, options, io);
   const label = options.destructiveLabel ?? DEFAULT_DESTRUCTIVE_LABEL;
   if (verdict.kind === 'applying' && verdict.plan.changes.some((change) => change.risk === 'high') && !options.allowDestructive && !pr.labels.includes(label)) {
-    verdict = { kind: 'waiting', plan: verdict.plan, label };
+    // Read only when it decides something: one request, for a plan with high-risk changes and no label.
+    if (options.destructiveEnvironment) await requireReviewedEnvironment(octokit, context, options.destructiveEnvironment);
+    else verdict = { kind: 'waiting', plan: verdict.plan, label };
   }
   const facts = { headSha: pr.headSha, tool, ...(downloaded.found ? { planRunUrl: downloaded.runUrl } : {}), ...(context.runUrl ? { runUrl: context.runUrl } : {}) };
-  const comment = await upsertStickyComment(octokit, pr, APPLY_MARKER, buildApplyComment(io.secrets.maskDeep(verdict), facts));
+  const comment = await upsertStickyComment(octokit, pr, applyMarker(project.targets.map((t) => t.name)), buildApplyComment(io.secrets.maskDeep(verdict), facts, project.targets.map((t) => t.name)));
   io.err(`${describe(verdict, label)} Commented on pull request #${pr.pr}: ${comment.url}\n`);
   if (verdict.kind === 'refused') return ExitCode.stalePlan;
   if (verdict.kind === 'waiting') return ExitCode.changesPending;
@@ -114,7 +119,8 @@ async function applyFile(plan: Plan, downloaded: ReviewedPlanFile, asDownloaded:
   const file = join(dir, `plan-${pr.headSha.slice(0, 12)}.json`);
   try {
     writeFileSync(file, asDownloaded && downloaded.found ? downloaded.text : renderPlanJson(plan));
-    const { pr: _pr, sha: _sha, artifact: _artifact, destructiveLabel: _label, ...rest } = options;
+    const { pr: _pr, sha: _sha, artifact: _artifact, destructiveLabel: _label, destructiveEnvironment: _environment, ...rest } = options;
+    // The plan was reviewed, and its high-risk changes approved above (label, environment or flag).
     return await runApply({ ...rest, targets: [], planFile: file, format: 'text', autoApprove: true, dryRun: false, allowDestructive: true, prune: false }, io);
   } finally {
     rmSync(dir, { recursive: true, force: true });

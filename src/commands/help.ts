@@ -139,7 +139,7 @@ run) and GITHUB_STEP_SUMMARY. The token is never printed.
                after checking its digest, the configuration digest, its targets and that
                nothing moved on them. Missing or stale: re-plans, and applies only when the
                re-plan makes the same writes (exit 3 otherwise). High-risk changes wait (exit 2,
-               nothing applied) for the label or --allow-destructive. Comments the outcome on
+               nothing applied) for the label or --destructive-environment. Comments the outcome on
                the pull request. Needs \`permissions: actions: read, contents: read,
                pull-requests: write\`.
   drift-issue  per target of the report (\`apiproducts drift --format json > DRIFT_JSON\`): opens
@@ -156,7 +156,10 @@ Options:
   --artifact NAME      apply: the plan artifact's name (default apiproducts-plan)
   --destructive-label NAME
                        the label that approves high-risk changes (default apiproducts/allow-destructive)
-  --allow-destructive  apply: approve high-risk changes (for a job behind a protected environment)
+  --destructive-environment NAME
+                       apply: this job runs in environment NAME, whose required reviewers approve
+                       high-risk changes (refused when NAME has no required reviewers)
+  --allow-destructive  apply: approve high-risk changes unconditionally (your own gate)
   --lock-timeout DURATION
                        apply: how long to wait for another run's target lock (default 0)
   --prune              apply: plan deletes when re-planning (as the plan workflow did)

@@ -1,11 +1,16 @@
 import type { Change, Plan } from '../model/plan.ts';
 import { canonicalJson } from '../model/fingerprint.ts';
 import { escapeMarkdown } from '../render/markdown-escape.ts';
-import { runLink } from './fit.ts';
+import { markerName, runLink } from './fit.ts';
 import { DEFAULT_DESTRUCTIVE_LABEL } from './plan-comment.ts';
 
-/** The hidden first line of the one comment `github apply` keeps on a merged pull request. */
-export const APPLY_MARKER = '<!-- apiproducts:apply -->';
+/**
+ * The hidden first line of the comment `github apply` keeps on a merged pull request: one per set
+ * of targets applied, so the jobs of a matrix (one target each) keep one comment each.
+ */
+export function applyMarker(targets: readonly string[]): string {
+  return `<!-- apiproducts:apply targets=${[...targets].sort().map(markerName).join(',')} -->`;
+}
 
 /**
  * What a change would write, without what it was checked against: the same action on the same
@@ -40,8 +45,8 @@ export type ApplyVerdict =
   | { kind: 'nothing'; why?: string };
 
 /** The comment for what the merge did with the reviewed plan. Every value from outside is escaped. */
-export function buildApplyComment(verdict: ApplyVerdict, facts: ApplyCommentFacts): string {
-  const head = `${APPLY_MARKER}\n## apiproducts apply\n\n`;
+export function buildApplyComment(verdict: ApplyVerdict, facts: ApplyCommentFacts, targets: readonly string[]): string {
+  const head = `${applyMarker(targets)}\n## apiproducts apply: ${targets.map(escapeMarkdown).join(', ')}\n\n`;
   const reviewed = `the plan reviewed for ${facts.headSha.slice(0, 7)}${facts.planRunUrl && runLink(facts.planRunUrl, 'plan run') ? ` (${runLink(facts.planRunUrl, 'plan run')})` : ''}`;
   let text: string;
   switch (verdict.kind) {

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { APPLY_MARKER } from '../../src/github/apply-comment.ts';
+import { applyMarker } from '../../src/github/apply-comment.ts';
 import { copyExampleProject } from '../helpers/project.ts';
 import { runCliInProcess as runCli } from '../helpers/cli-in-process.ts';
 import { FakeGithub } from './helpers/fake-github.ts';
@@ -28,6 +28,7 @@ test.before.each(() => {
   fake.actions.artifacts.length = 0;
   fake.actions.pulls.length = 0;
   fake.actions.blobRequests.length = 0;
+  fake.actions.environments.clear();
 });
 
 /** The plan job of a pull request: plan, comment, and the artifact upload-artifact would keep. */
@@ -49,7 +50,7 @@ function applyMerged(cwd: string, args: string[] = []) {
   return runCli(['github', 'apply', ...args], { cwd, env: githubEnv(fake, { pr: null, extra: { GITHUB_SHA: MERGE_SHA, GITHUB_EVENT_NAME: 'push' } }) });
 }
 
-const applyComment = () => fake.commentsOn(7).find((c) => c.body.startsWith(APPLY_MARKER + '\n'))?.body ?? '';
+const applyComment = () => fake.commentsOn(7).find((c) => c.body.startsWith(applyMarker(['sandbox-api7', 'sandbox-apigee']) + '\n'))?.body ?? '';
 
 async function pending(cwd: string): Promise<string> {
   const plan = await runCli(['plan'], { cwd });
@@ -175,7 +176,7 @@ test('high-risk changes wait for the label (exit 2, nothing applied); with the l
   assert.match(await pending(cwd), 'No changes.');
 });
 
-test('--allow-destructive (the job behind a protected environment) and a custom label', async () => {
+test('a protected environment approves only when it has required reviewers; --allow-destructive; a custom label', async () => {
   const cwd = copyExampleProject();
   assert.is((await runCli(['apply', '--auto-approve'], { cwd })).code, 0);
   const file = join(cwd, 'products', 'weather.yaml');
@@ -185,8 +186,30 @@ test('--allow-destructive (the job behind a protected environment) and a custom 
   const otherLabel = await applyMerged(cwd, ['--destructive-label', 'prod/destroy-ok']);
   assert.is(otherLabel.code, 2, 'the default label is not the configured one');
   assert.match(applyComment(), '<code>prod/destroy-ok</code>');
-  const environment = await applyMerged(cwd, ['--allow-destructive']);
-  assert.is(environment.code, 0, environment.stderr);
+  const unknown = await applyMerged(cwd, ['--destructive-label', 'prod/destroy-ok', '--destructive-environment', 'apiproducts-destructive']);
+  assert.is(unknown.code, 1);
+  assert.match(unknown.stderr, 'GitHub API GET /repos/acme/portal/environments/apiproducts-destructive failed: HTTP 404');
+  // Naming an environment that does not exist creates it, unprotected: such an environment approves nothing.
+  fake.actions.environments.set('apiproducts-destructive', [{ type: 'wait_timer' }, { type: 'required_reviewers', reviewers: [] }]);
+  const unprotected = await applyMerged(cwd, ['--destructive-label', 'prod/destroy-ok', '--destructive-environment', 'apiproducts-destructive']);
+  assert.is(unprotected.code, 1);
+  assert.match(unprotected.stderr, 'environment apiproducts-destructive has no required reviewers, so a job in it approves nothing');
+  assert.match(await pending(cwd), 'to unpublish');
+  fake.actions.environments.set('apiproducts-destructive', [{ type: 'required_reviewers', reviewers: [{ type: 'Team', reviewer: { slug: 'api-owners' } }] }]);
+  const reviewed = await applyMerged(cwd, ['--destructive-label', 'prod/destroy-ok', '--destructive-environment', 'apiproducts-destructive']);
+  assert.is(reviewed.code, 0, reviewed.stderr);
+  assert.match(await pending(cwd), 'No changes.');
+});
+
+test('--allow-destructive approves unconditionally (a gate of your own)', async () => {
+  const cwd = copyExampleProject();
+  assert.is((await runCli(['apply', '--auto-approve'], { cwd })).code, 0);
+  const file = join(cwd, 'products', 'weather.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('status: published', 'status: draft'));
+  await planPullRequest(cwd);
+  merge();
+  const approved = await applyMerged(cwd, ['--allow-destructive']);
+  assert.is(approved.code, 0, approved.stderr);
   assert.match(await pending(cwd), 'No changes.');
 });
 

@@ -38,6 +38,8 @@ export class FakeActions {
   readonly runs: FakeRun[] = [];
   readonly artifacts: FakeArtifact[] = [];
   readonly pulls: FakePull[] = [];
+  /** Environments by name: their `protection_rules`, as GitHub returns them. */
+  readonly environments = new Map<string, { type: string; reviewers?: unknown[] }[]>();
   /** Requests the blob host saw, with whether they carried an Authorization header. */
   readonly blobRequests: { path: string; authorization: boolean }[] = [];
   private nextId = 5000;
@@ -120,6 +122,11 @@ export class FakeActions {
     if ((match = rest.match(/^\/pulls\/(\d+)$/))) {
       const pull = this.pulls.find((p) => p.number === Number(match![1]));
       send(pull ? 200 : 404, pull ?? { message: 'Not Found' });
+      return true;
+    }
+    if ((match = rest.match(/^\/environments\/([^/]+)$/))) {
+      const rules = this.environments.get(decodeURIComponent(match[1]!));
+      send(rules ? 200 : 404, rules ? { name: match[1], protection_rules: rules } : { message: 'Not Found' });
       return true;
     }
     if ((match = rest.match(/^\/commits\/([0-9a-f]{40})\/pulls$/))) {
