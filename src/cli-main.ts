@@ -36,7 +36,7 @@ const OPTIONS = {
   'lock-timeout': { type: 'string' },
   'no-lock': { type: 'boolean' },
   force: { type: 'boolean' },
-  plan: { type: 'string' },
+  plan: { type: 'string', multiple: true },
   report: { type: 'string' },
   pr: { type: 'string' },
   skipped: { type: 'string' },

@@ -4,6 +4,7 @@ import { ExitCode, UserError } from '../model/diagnostic.ts';
 import type { Plan } from '../model/plan.ts';
 import type { DriftReport } from '../plan/drift.ts';
 import { parsePlanFile } from '../plan/plan-file.ts';
+import { mergePlans } from '../github/merge-plans.ts';
 import { renderDriftMarkdown } from '../render/drift.ts';
 import { createGithubClient } from '../github/client.ts';
 import { readGithubContext, readPullRequestContext, type GithubContext, type PullRequestContext } from '../github/context.ts';
@@ -31,8 +32,8 @@ export function toStderr(io: Io): GithubSink {
 }
 
 export interface GithubOptions extends ProjectOptions {
-  /** `--plan FILE`: a plan file to comment. */
-  plan?: string;
+  /** `--plan FILE`, repeatable: the plan file(s) to comment; several (one per target, a matrix) make one comment. */
+  plan?: string[];
   /** `--skipped REASON`: comment that the plan was skipped, and why. */
   skipped?: string;
   /** `--report FILE`: a drift report (`drift --format json`). */
@@ -46,15 +47,16 @@ export interface GithubOptions extends ProjectOptions {
 /** `apiproducts github comment|drift-issue`: the pull-request and issue side of the workflows. */
 export async function runGithub(subcommand: string | undefined, options: GithubOptions, io: Io): Promise<number> {
   if (subcommand === 'comment') {
-    if (Boolean(options.plan) === Boolean(options.skipped)) throw new UserError('github comment needs exactly one of --plan FILE or --skipped REASON');
+    if (Boolean(options.plan?.length) === Boolean(options.skipped)) throw new UserError('github comment needs exactly one of --plan FILE or --skipped REASON');
     if (options.report) throw new UserError('github comment does not take --report (that is for `github drift-issue`)');
     const context = readPullRequestContext(io.env, options.pr);
     if (options.skipped) {
       await postSkippedComment(options.skipped, context, { say: io.out, secrets: io.secrets });
       return ExitCode.ok;
     }
-    const plan = parsePlanFile(readText(options.plan!, options.cwd, 'plan file'), options.plan!);
-    await postPlanComment(plan, context, { planFile: options.plan, destructiveLabel: options.destructiveLabel }, { say: io.out, secrets: io.secrets });
+    const files = options.plan!;
+    const plan = mergePlans(files.map((file) => ({ plan: parsePlanFile(readText(file, options.cwd, 'plan file'), file), file })));
+    await postPlanComment(plan, context, { planFile: files.join(', '), destructiveLabel: options.destructiveLabel }, { say: io.out, secrets: io.secrets });
     return ExitCode.ok;
   }
   if (subcommand === 'drift-issue') {

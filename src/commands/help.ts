@@ -148,7 +148,8 @@ run) and GITHUB_STEP_SUMMARY. The token is never printed.
                --github-issue\`. Needs \`permissions: issues: write\`.
 
 Options:
-  --plan FILE          the plan file to comment
+  --plan FILE          the plan file to comment; repeat it for the plans of a matrix (one
+                       target each): one comment for all of them
   --skipped REASON     comment that the plan was skipped, with this reason
   --pr NUMBER          the pull request (default: the one in GITHUB_EVENT_PATH)
   --report FILE        the drift report to turn into issues

@@ -202,4 +202,22 @@ test('a credential in a plan never reaches the PR comment or the step summary: e
   }
 });
 
+test('a matrix: the plans of each target make one comment (github comment --plan A --plan B)', async () => {
+  const cwd = copyExampleProject();
+  for (const [target, file] of [['sandbox-api7', 'a.json'], ['sandbox-apigee', 'b.json']] as const) {
+    const planned = await runCli(['plan', '--target', target, '--out', file], { cwd });
+    assert.is(planned.code, 0, planned.stderr);
+  }
+  const env = githubEnv(fake);
+  const both = await runCli(['github', 'comment', '--plan', 'a.json', '--plan', 'b.json'], { cwd, env });
+  assert.is(both.code, 0, both.stderr);
+  assert.is(fake.commentsOn(7).length, 1);
+  const whole = await runCli(['plan', '--format', 'markdown'], { cwd });
+  const verdict = whole.stdout.split('\n')[0]!;
+  assert.match(fake.commentsOn(7)[0]!.body, verdict, 'the same verdict as one plan of both targets');
+  const twice = await runCli(['github', 'comment', '--plan', 'a.json', '--plan', 'a.json'], { cwd, env });
+  assert.is(twice.code, 1);
+  assert.match(twice.stderr, 'a.json and a.json both plan target sandbox-api7');
+});
+
 test.run();
