@@ -213,6 +213,28 @@ test('--allow-destructive approves unconditionally (a gate of your own)', async 
   assert.match(await pending(cwd), 'No changes.');
 });
 
+test('a matrix: one plan artifact and one apply job per target, one apply comment per target', async () => {
+  const cwd = copyExampleProject();
+  const run = fake.actions.addRun({ head_sha: HEAD_SHA });
+  for (const target of ['sandbox-api7', 'sandbox-apigee']) {
+    const planned = await runCli(['plan', '--target', target, '--out', `${target}.json`], { cwd });
+    assert.is(planned.code, 0, planned.stderr);
+    fake.actions.addArtifact(run.id, `apiproducts-plan-${target}`, writeZip({ 'plan.json': readFileSync(join(cwd, `${target}.json`), 'utf8') }));
+  }
+  merge();
+  for (const target of ['sandbox-api7', 'sandbox-apigee']) {
+    const applied = await applyMerged(cwd, ['--target', target, '--artifact', `apiproducts-plan-${target}`]);
+    assert.is(applied.code, 0, applied.stderr);
+    assert.not.match(applied.stderr, 'Re-planning');
+  }
+  assert.match(await pending(cwd), 'No changes.');
+  const comments = fake.commentsOn(7).map((c) => c.body.split('\n')[0]);
+  assert.equal(comments, [applyMarker(['sandbox-api7']), applyMarker(['sandbox-apigee'])]);
+  const wrongArtifact = await applyMerged(cwd, ['--target', 'sandbox-api7']);
+  assert.is(wrongArtifact.code, 0, 'no artifact named apiproducts-plan: re-planned, and nothing is left to do');
+  assert.match(wrongArtifact.stderr, 'no completed plan run of commit 0123456 kept an artifact named apiproducts-plan');
+});
+
 test('a push no pull request explains, and bad flags: clear errors, exit 1, no stack', async () => {
   const cwd = copyExampleProject();
   const direct = await applyMerged(cwd);
