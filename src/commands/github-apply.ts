@@ -74,7 +74,7 @@ async function decide(downloaded: ReviewedPlanFile, project: ValidProject, optio
   let why: string | undefined;
   if (downloaded.found) {
     try {
-      reviewed = parsePlanFile(downloaded.text, `the plan of ${downloaded.runUrl}`);
+      reviewed = parsePlanFile(downloaded.text, `plan.json (artifact ${downloaded.artifactName} of ${downloaded.runUrl})`);
       why = mismatch(reviewed, project);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;

@@ -18,7 +18,8 @@ Commands:
   plan       show what apply would change on every target (read-only)
   apply      plan, confirm, then make the live portals match Git
   drift      report what differs between Git and the live portals (read-only)
-  github     sticky plan comment on a pull request, drift issues (for GitHub Actions)
+  github     sticky plan comment on a pull request, apply the reviewed plan on merge, drift
+             issues (for GitHub Actions)
   import     write product files for products that already exist on a target
   unlock     show or remove (--force) a target lock left by a killed apply
   sandbox    reset or serve the embedded sandbox portals

@@ -11,7 +11,7 @@ import { characters, COMMENT_LIMIT, fitChunks, runLink } from './fit.ts';
  */
 export const PLAN_MARKER = '<!-- apiproducts:plan -->';
 
-/** Versions before 0.4 keyed the marker by the target set (`<!-- apiproducts:plan targets=a,b -->`): those comments are taken over. */
+/** Earlier versions keyed the marker by the target set (`<!-- apiproducts:plan targets=a,b -->`): those comments are taken over. */
 export function isEarlierPlanMarker(firstLine: string): boolean {
   return /^<!-- apiproducts:plan targets=[A-Za-z0-9._%,-]* -->$/.test(firstLine);
 }
