@@ -38,10 +38,14 @@ const OPTIONS = {
   'lock-timeout': { type: 'string' },
   'no-lock': { type: 'boolean' },
   force: { type: 'boolean' },
-  plan: { type: 'string' },
+  plan: { type: 'string', multiple: true },
   report: { type: 'string' },
   pr: { type: 'string' },
   skipped: { type: 'string' },
+  sha: { type: 'string' },
+  artifact: { type: 'string' },
+  'destructive-label': { type: 'string' },
+  'destructive-environment': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   'no-color': { type: 'boolean' },
   version: { type: 'boolean' },
@@ -53,11 +57,11 @@ const OPTIONS = {
 export const ACCEPTS: Record<string, string[]> = {
   validate: [],
   init: [],
-  plan: ['format', 'out', 'detailed-exitcode', 'prune', 'github-comment', 'skip-missing-credentials', 'product'],
+  plan: ['format', 'out', 'detailed-exitcode', 'prune', 'github-comment', 'skip-missing-credentials', 'product', 'destructive-label'],
   apply: ['format', 'auto-approve', 'dry-run', 'allow-destructive', 'allow-affected', 'prune', 'lock-timeout', 'no-lock', 'product'],
   unlock: ['force'],
   drift: ['format', 'github-issue', 'product'],
-  github: ['plan', 'skipped', 'report', 'pr'],
+  github: ['plan', 'skipped', 'report', 'pr', 'destructive-label', 'destructive-environment', 'sha', 'artifact', 'allow-destructive', 'allow-affected', 'lock-timeout', 'prune'],
   import: ['product', 'out', 'adopt-from'],
   sandbox: [...FAULT_FLAGS],
 };
@@ -131,6 +135,7 @@ async function main(argv: string[], given: Io, context: RunContext, state: RunSt
           prune: Boolean(values.prune),
           githubComment: Boolean(values['github-comment']),
           skipMissingCredentials: Boolean(values['skip-missing-credentials']),
+          destructiveLabel: values['destructive-label'],
         },
         io,
       );
@@ -160,7 +165,37 @@ async function main(argv: string[], given: Io, context: RunContext, state: RunSt
       return (await import('./commands/drift.ts')).runDrift({ ...project, format, githubIssue: Boolean(values['github-issue']) }, io);
     case 'github':
       if (rest.length > 1) throw new UserError(`github takes one subcommand, got "${rest.join(' ')}"`);
-      return (await import('./commands/github.ts')).runGithub(rest[0], { ...project, plan: values.plan, skipped: values.skipped, report: values.report, pr: values.pr }, io);
+      if (rest[0] === 'apply') {
+        const stray = (['plan', 'skipped', 'report'] as const).filter((name) => values[name] !== undefined);
+        if (stray.length) throw new UserError(`github apply does not take --${stray.join(', --')}; it finds the reviewed plan by the merged pull request`);
+        return (await import('./commands/github-apply.ts')).runGithubApply(
+          {
+            ...project,
+            pr: values.pr,
+            sha: values.sha,
+            artifact: values.artifact,
+            destructiveLabel: values['destructive-label'],
+            destructiveEnvironment: values['destructive-environment'],
+            allowDestructive: Boolean(values['allow-destructive']),
+            ...(values['allow-affected'] !== undefined ? { allowAffected: parseAllowAffected(values['allow-affected']) } : {}),
+            prune: Boolean(values.prune),
+            lockTimeoutMs: parseLockTimeout(values['lock-timeout']),
+            noLock: false,
+            interrupted: context.until,
+            ...(context.lockClock ? { lockClock: context.lockClock } : {}),
+          },
+          io,
+        );
+      }
+      {
+        const stray = (['sha', 'artifact', 'destructive-environment', 'allow-destructive', 'allow-affected', 'lock-timeout', 'prune'] as const).filter((name) => values[name] !== undefined);
+        if (stray.length) throw new UserError(`--${stray.join(', --')} belong${stray.length === 1 ? 's' : ''} to \`github apply\`, not \`github ${rest[0] ?? ''}\``);
+      }
+      return (await import('./commands/github.ts')).runGithub(
+        rest[0],
+        { ...project, plan: values.plan, skipped: values.skipped, report: values.report, pr: values.pr, destructiveLabel: values['destructive-label'] },
+        io,
+      );
     case 'import':
       if (rest.length) throw new UserError(`import takes no arguments, got "${rest.join(' ')}"; name products with --product NAME`);
       return (await import('./commands/import.ts')).runImport({ ...project, select: values.product ?? [], out: values.out, ...(values['adopt-from'] !== undefined ? { adoptFrom: values['adopt-from'] } : {}) }, io);

@@ -5,7 +5,7 @@ import { readGithubContext } from '../github/context.ts';
 import { postDriftIssues, toStderr } from './github.ts';
 import type { Io, OutputFormat } from './io.ts';
 import { makePlan } from './make-plan.ts';
-import { loadValidProject, type ProjectOptions } from './project.ts';
+import { loadValidProject, type ProjectOptions, type ValidProject } from './project.ts';
 import { openTargets } from './session.ts';
 
 export interface DriftOptions extends ProjectOptions {
@@ -14,11 +14,25 @@ export interface DriftOptions extends ProjectOptions {
   githubIssue?: boolean;
 }
 
+/**
+ * An embedded sandbox starts empty on every CI run, so it always "drifts": an issue for it would be
+ * noise every day. With `--github-issue` those targets are left out, and said so.
+ */
+function withoutEmbeddedSandboxes(project: ValidProject, io: Io): ValidProject {
+  const sandboxes = project.targets.filter((target) => target.sandbox);
+  if (sandboxes.length) io.err(`Not checked for drift issues (embedded sandboxes start empty on every run): ${sandboxes.map((t) => t.name).join(', ')}\n`);
+  return { ...project, targets: project.targets.filter((target) => !target.sandbox) };
+}
+
 /** `apiproducts drift`: read-only; what differs between Git and every target. Exit 2 on drift, 0 on none. */
 export async function runDrift(options: DriftOptions, io: Io): Promise<number> {
   // Before any network: an issue that cannot be written is an error now, not after reading every target.
   const github = options.githubIssue ? readGithubContext(io.env) : undefined;
-  const project = loadValidProject(options);
+  const project = github ? withoutEmbeddedSandboxes(loadValidProject(options), io) : loadValidProject(options);
+  if (project.targets.length === 0) {
+    io.err('No drift check: every target is an embedded sandbox, and issues are filed only for real targets.\n');
+    return ExitCode.ok;
+  }
   const open = await openTargets(project.targets, options.cwd, io, 'apiproducts drift');
   try {
     // Never prune here: orphans are reported, and preflight concerns applying, not reporting.

@@ -2,17 +2,14 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../model/diagnostic.ts';
 import type { Plan } from '../model/plan.ts';
-import { readConfig } from '../load/read-config.ts';
-import { checkConfig } from '../validate/config.ts';
 import type { DriftReport } from '../plan/drift.ts';
 import { parsePlanFile } from '../plan/plan-file.ts';
+import { mergePlans } from '../github/merge-plans.ts';
 import { renderDriftMarkdown } from '../render/drift.ts';
-import { targetsWithCredentials } from '../github/available-targets.ts';
-import { credentialVariables } from '../registry.ts';
 import { createGithubClient } from '../github/client.ts';
 import { readGithubContext, readPullRequestContext, type GithubContext, type PullRequestContext } from '../github/context.ts';
 import { syncDriftIssues } from '../github/drift-issues.ts';
-import { buildFailureComment, buildPlanComment, buildSkippedComment, planMarker } from '../github/plan-comment.ts';
+import { buildFailureComment, buildPlanComment, buildSkippedComment, isEarlierPlanMarker, PLAN_MARKER } from '../github/plan-comment.ts';
 import { escapeMarkdown } from '../render/markdown-escape.ts';
 import { appendStepSummary, planSummaryChunks } from '../github/step-summary.ts';
 import { upsertStickyComment } from '../github/sticky-comment.ts';
@@ -35,28 +32,31 @@ export function toStderr(io: Io): GithubSink {
 }
 
 export interface GithubOptions extends ProjectOptions {
-  /** `--plan FILE`: a plan file to comment. */
-  plan?: string;
+  /** `--plan FILE`, repeatable: the plan file(s) to comment; several (one per target, a matrix) make one comment. */
+  plan?: string[];
   /** `--skipped REASON`: comment that the plan was skipped, and why. */
   skipped?: string;
   /** `--report FILE`: a drift report (`drift --format json`). */
   report?: string;
   /** `--pr NUMBER`: instead of the pull request of GITHUB_EVENT_PATH. */
   pr?: string;
+  /** `--destructive-label NAME`: the label that approves high-risk changes on merge. */
+  destructiveLabel?: string;
 }
 
 /** `apiproducts github comment|drift-issue`: the pull-request and issue side of the workflows. */
 export async function runGithub(subcommand: string | undefined, options: GithubOptions, io: Io): Promise<number> {
   if (subcommand === 'comment') {
-    if (Boolean(options.plan) === Boolean(options.skipped)) throw new UserError('github comment needs exactly one of --plan FILE or --skipped REASON');
+    if (Boolean(options.plan?.length) === Boolean(options.skipped)) throw new UserError('github comment needs exactly one of --plan FILE or --skipped REASON');
     if (options.report) throw new UserError('github comment does not take --report (that is for `github drift-issue`)');
     const context = readPullRequestContext(io.env, options.pr);
     if (options.skipped) {
-      await postSkippedComment(intendedTargets(options), options.skipped, context, { say: io.out, secrets: io.secrets });
+      await postSkippedComment(options.skipped, context, { say: io.out, secrets: io.secrets });
       return ExitCode.ok;
     }
-    const plan = parsePlanFile(readText(options.plan!, options.cwd, 'plan file'), options.plan!);
-    await postPlanComment(plan, context, options.plan, { say: io.out, secrets: io.secrets });
+    const files = options.plan!;
+    const plan = mergePlans(files.map((file) => ({ plan: parsePlanFile(readText(file, options.cwd, 'plan file'), file), file })));
+    await postPlanComment(plan, context, { planFile: files.join(', '), destructiveLabel: options.destructiveLabel }, { say: io.out, secrets: io.secrets });
     return ExitCode.ok;
   }
   if (subcommand === 'drift-issue') {
@@ -67,35 +67,40 @@ export async function runGithub(subcommand: string | undefined, options: GithubO
     await postDriftIssues(report, context, { say: io.out, secrets: io.secrets });
     return ExitCode.ok;
   }
-  throw new UserError(`github needs a subcommand: comment or drift-issue (got ${subcommand ? `"${subcommand}"` : 'none'}); see \`apiproducts github --help\``);
+  throw new UserError(`github needs a subcommand: comment, apply or drift-issue (got ${subcommand ? `"${subcommand}"` : 'none'}); see \`apiproducts github --help\``);
 }
 
 /** Creates or updates the sticky plan comment, and appends the full plan to the step summary. */
-export async function postPlanComment(unmasked: Plan, context: PullRequestContext, planFile: string | undefined, { say, secrets }: GithubSink): Promise<void> {
+export async function postPlanComment(
+  unmasked: Plan,
+  context: PullRequestContext,
+  { planFile, destructiveLabel }: { planFile?: string | undefined; destructiveLabel?: string | undefined },
+  { say, secrets }: GithubSink,
+): Promise<void> {
   // The data is masked before it is rendered: Markdown escapes a token's `_`, which no mask of the text would find.
   const plan = secrets.maskDeep(unmasked);
-  const comment = buildPlanComment(plan, { tool, ...facts(context), ...(planFile ? { planFile } : {}) });
+  const comment = buildPlanComment(plan, { tool, ...facts(context), ...(planFile ? { planFile } : {}), ...(destructiveLabel ? { destructiveLabel } : {}) });
   if (context.stepSummary) {
     const elsewhere = planFile ? `the plan file ${escapeMarkdown(planFile)} (the run's artifact) has every change` : 'run `apiproducts plan --out plan.json` for every change';
     appendStepSummary(context.stepSummary, planSummaryChunks(plan, 'apiproducts plan').map((chunk) => secrets.mask(chunk)), elsewhere);
   }
-  const result = await upsertStickyComment(await createGithubClient(context, userAgent, secrets), context, comment.marker, comment.body);
+  const result = await upsertStickyComment(await createGithubClient(context, userAgent, secrets), context, comment.marker, comment.body, isEarlierPlanMarker);
   const size = `${comment.body.length.toLocaleString('en-US')} characters${comment.truncated ? ', shortened: the full plan is in the step summary' : ''}`;
   say(`${result.action === 'created' ? 'Commented the plan on' : 'Updated the plan comment on'} pull request #${context.pr} (${size}): ${result.url}\n`);
 }
 
 /** The plan was not run (a fork's pull request, no credentials): the comment says so and why. */
-export async function postSkippedComment(targets: string[], reason: string, context: PullRequestContext, { say, secrets }: GithubSink): Promise<void> {
-  const body = buildSkippedComment(targets, reason, { tool, ...facts(context) });
-  const result = await upsertStickyComment(await createGithubClient(context, userAgent, secrets), context, planMarker(targets), body);
+export async function postSkippedComment(reason: string, context: PullRequestContext, { say, secrets }: GithubSink): Promise<void> {
+  const body = buildSkippedComment(reason, { tool, ...facts(context) });
+  const result = await upsertStickyComment(await createGithubClient(context, userAgent, secrets), context, PLAN_MARKER, body, isEarlierPlanMarker);
   say(`${result.action === 'created' ? 'Commented on' : 'Updated the comment on'} pull request #${context.pr} (plan skipped): ${result.url}\n`);
 }
 
 /** After a failed plan: the comment shows the errors instead of an older plan. Never hides the original error. */
-export async function postFailureComment(targets: string[], error: UserError, context: PullRequestContext, { say, secrets }: GithubSink): Promise<void> {
-  const body = buildFailureComment(targets, secrets.mask(error.message), secrets.maskDeep(error.diagnostics), { tool, ...facts(context) });
+export async function postFailureComment(error: UserError, context: PullRequestContext, { say, secrets }: GithubSink): Promise<void> {
+  const body = buildFailureComment(secrets.mask(error.message), secrets.maskDeep(error.diagnostics), { tool, ...facts(context) });
   try {
-    const result = await upsertStickyComment(await createGithubClient(context, userAgent, secrets), context, planMarker(targets), body);
+    const result = await upsertStickyComment(await createGithubClient(context, userAgent, secrets), context, PLAN_MARKER, body, isEarlierPlanMarker);
     say(`Reported the failed plan on pull request #${context.pr}: ${result.url}\n`);
   } catch (commentError) {
     say(`Could not report the failed plan on the pull request: ${(commentError as Error).message}\n`);
@@ -115,18 +120,6 @@ export async function postDriftIssues(unmasked: DriftReport, context: GithubCont
     const what = { opened: `drift: opened${issue}`, updated: `drift: updated${issue}`, closed: `no drift: closed${issue}`, none: 'no drift, no open issue' }[outcome.action];
     say(`${outcome.target}: ${what}\n`);
   }
-}
-
-/**
- * The targets a run is about, from apiproducts.yaml and `--target` alone (no products, no
- * validation): what the comment's marker names when no plan could be made.
- */
-export function intendedTargets(options: ProjectOptions, env?: NodeJS.ProcessEnv): string[] {
-  const { config } = checkConfig(readConfig(options.config ?? 'apiproducts.yaml', options.cwd), options.cwd);
-  let targets = config?.targets ?? [];
-  if (options.targets.length) targets = targets.filter((t) => options.targets.includes(t.name));
-  if (env) targets = targetsWithCredentials(targets, env, credentialVariables).targets;
-  return targets.length ? targets.map((t) => t.name) : options.targets;
 }
 
 function facts(context: GithubContext & { headSha?: string }): { runUrl?: string; headSha?: string } {

@@ -18,7 +18,8 @@ Commands:
   plan       show what apply would change on every target (read-only)
   apply      plan, confirm, then make the live portals match Git
   drift      report what differs between Git and the live portals (read-only)
-  github     sticky plan comment on a pull request, drift issues (for GitHub Actions)
+  github     sticky plan comment on a pull request, apply the reviewed plan on merge, drift
+             issues (for GitHub Actions)
   import     write product files for products that already exist on a target
   unlock     show or remove (--force) a target lock left by a killed apply
   sandbox    reset or serve the embedded sandbox portals
@@ -62,6 +63,9 @@ Options:
   --skip-missing-credentials
                        plan only the targets whose credential variables (tokenEnv, usernameEnv,
                        passwordEnv) are set; each target left out is a warning in the plan
+  --destructive-label NAME
+                       the label the comment names for approving high-risk changes on merge
+                       (default: apiproducts/allow-destructive)
 ${COMMON}`,
   apply: `Usage: apiproducts apply [PLAN_FILE] [options]
 
@@ -119,6 +123,7 @@ Options:
 ${COMMON}`,
   github: `Usage: apiproducts github comment --plan PLAN_FILE [--pr NUMBER]
        apiproducts github comment --skipped REASON [--pr NUMBER] [options]
+       apiproducts github apply [--pr NUMBER | --sha SHA] [--artifact NAME] [options]
        apiproducts github drift-issue --report DRIFT_JSON
 
 For GitHub Actions. Reads GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH (the pull request),
@@ -126,22 +131,45 @@ GITHUB_API_URL (GitHub Enterprise Server), GITHUB_SERVER_URL and GITHUB_RUN_ID (
 run) and GITHUB_STEP_SUMMARY. The token is never printed.
 
   comment      create or update the one plan comment on the pull request, found by its hidden
-               marker <!-- apiproducts:plan targets=… --> and its author; with --plan, the plan
+               marker <!-- apiproducts:plan --> and its author (one per pull request, whatever
+               the targets; older comments of ours are taken over or deleted); with --plan, the plan
                (\`apiproducts plan --out PLAN_FILE\`); beyond GitHub's 65,536 characters it keeps
                the verdict, the summary and the high-risk changes and links the run, whose step
                summary gets the full plan (1 MiB at most). With --skipped, says the plan was
                skipped and why (pull requests from forks get no secrets). Same as
                \`apiproducts plan --github-comment\`. Needs \`permissions: pull-requests: write\`.
+  apply        on merge: applies the plan reviewed on the merged pull request (the artifact
+               NAME, default apiproducts-plan, of the newest plan run for its head commit),
+               after checking its digest, the configuration digest, its targets and that
+               nothing moved on them. Missing or stale: re-plans, and applies only when the
+               re-plan makes the same writes (exit 3 otherwise). High-risk changes wait (exit 2,
+               nothing applied) for the label or --destructive-environment. Comments the outcome on
+               the pull request. Needs \`permissions: actions: read, contents: read,
+               pull-requests: write\`.
   drift-issue  per target of the report (\`apiproducts drift --format json > DRIFT_JSON\`): opens
                or updates the issue "Drift detected: <target>" with the report, or, when the
                target has no drift, comments and closes it. Same as \`apiproducts drift
                --github-issue\`. Needs \`permissions: issues: write\`.
 
 Options:
-  --plan FILE          the plan file to comment
+  --plan FILE          the plan file to comment; repeat it for the plans of a matrix (one
+                       target each): one comment for all of them
   --skipped REASON     comment that the plan was skipped, with this reason
   --pr NUMBER          the pull request (default: the one in GITHUB_EVENT_PATH)
   --report FILE        the drift report to turn into issues
+  --sha SHA            apply: the merged commit (default GITHUB_SHA), whose pull request is applied
+  --artifact NAME      apply: the plan artifact's name (default apiproducts-plan)
+  --destructive-label NAME
+                       the label that approves high-risk changes (default apiproducts/allow-destructive)
+  --destructive-environment NAME
+                       apply: this job runs in environment NAME, whose required reviewers approve
+                       high-risk changes (refused when NAME has no required reviewers)
+  --allow-destructive  apply: approve high-risk changes unconditionally (your own gate)
+  --allow-affected N   apply: on a target with maxAffected, allow changes affecting up to N
+                       subscriptions or developer apps
+  --lock-timeout DURATION
+                       apply: how long to wait for another run's target lock (default 0)
+  --prune              apply: plan deletes when re-planning (as the plan workflow did)
 ${COMMON}
 
 When GITHUB_ACTIONS=true, every command also prints its diagnostics as workflow annotations

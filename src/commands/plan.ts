@@ -10,7 +10,7 @@ import { readPullRequestContext, type PullRequestContext } from '../github/conte
 import { renderPlanJson } from '../render/plan-json.ts';
 import { renderPlanMarkdown } from '../render/plan-markdown.ts';
 import { renderPlanText } from '../render/plan-text.ts';
-import { intendedTargets, postFailureComment, postPlanComment, postSkippedComment, toStderr } from './github.ts';
+import { postFailureComment, postPlanComment, postSkippedComment, toStderr } from './github.ts';
 import type { Io, OutputFormat } from './io.ts';
 import { makePlan } from './make-plan.ts';
 import { loadValidProject, type ProjectOptions, type ValidProject } from './project.ts';
@@ -25,6 +25,8 @@ export interface PlanOptions extends ProjectOptions {
   githubComment?: boolean;
   /** `--skip-missing-credentials`: plan only the targets whose credential variables are set. */
   skipMissingCredentials?: boolean;
+  /** `--destructive-label NAME`: the label the comment names for approving high-risk changes on merge. */
+  destructiveLabel?: string;
 }
 
 /** `apiproducts plan`: what apply would do, read-only. */
@@ -35,7 +37,7 @@ export async function runPlan(options: PlanOptions, io: Io): Promise<number> {
     return await plan(options, io, github);
   } catch (error) {
     if (github && error instanceof UserError && !(error instanceof GithubApiError)) {
-      await postFailureComment(intendedTargets(options, options.skipMissingCredentials ? io.env : undefined), error, github, toStderr(io));
+      await postFailureComment(error, github, toStderr(io));
     }
     throw error;
   }
@@ -46,7 +48,7 @@ async function plan(options: PlanOptions, io: Io, github: PullRequestContext | u
   if (project.targets.length === 0) {
     const reason = `No target has its credentials in this environment: ${project.warnings.filter((w) => w.rule === 'plan/target-skipped').map((w) => `${w.target} (${w.message.replace(/^not planned: /, '')})`).join(', ')}.`;
     io.err(`Plan skipped. ${reason}\n`);
-    if (github) await postSkippedComment(intendedTargets(options), reason, github, toStderr(io));
+    if (github) await postSkippedComment(reason, github, toStderr(io));
     return ExitCode.ok;
   }
   const open = await openTargets(project.targets, options.cwd, io, 'apiproducts plan');
@@ -61,7 +63,7 @@ async function plan(options: PlanOptions, io: Io, github: PullRequestContext | u
       io.out(renderPlanText(plan, io.style));
       if (plan.changes.length) io.out(applyHint(options, project.targets.length < loadedTargets(project) ? project.targets.map((t) => t.name) : options.targets, plan));
     }
-    if (github) await postPlanComment(plan, github, options.out, toStderr(io));
+    if (github) await postPlanComment(plan, github, { planFile: options.out, destructiveLabel: options.destructiveLabel }, toStderr(io));
     return options.detailedExitCode && plan.changes.length > 0 ? ExitCode.changesPending : ExitCode.ok;
   } finally {
     await open.close();

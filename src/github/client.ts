@@ -80,7 +80,7 @@ export function githubError(error: unknown, what: string, context: GithubContext
   if (status === 401) return make(`${head}: HTTP 401 ${message}; GITHUB_TOKEN was refused (expired or not a token for ${context.apiUrl})`);
   if (status === 403) {
     return make(
-      `${head}: HTTP 403 ${message}; the token lacks a permission: give the job \`permissions: pull-requests: write\` (plan comments) or \`issues: write\` (drift issues); a pull request from a fork gets a read-only token`,
+      `${head}: HTTP 403 ${message}; the token lacks a permission: give the job \`permissions: pull-requests: write\` (comments), \`actions: read\` (the reviewed plan's artifact) or \`issues: write\` (drift issues); a pull request from a fork gets a read-only token`,
     );
   }
   if (status === 404) return make(`${head}: HTTP 404 ${message}; check GITHUB_REPOSITORY (${context.owner}/${context.repo}) and that the token can see it`);

@@ -2,16 +2,22 @@ import type { Diagnostic } from '../model/diagnostic.ts';
 import type { Plan } from '../model/plan.ts';
 import { escapeMarkdown } from '../render/markdown-escape.ts';
 import { planMarkdownSections, renderPlanMarkdown } from '../render/plan-markdown.ts';
-import { characters, COMMENT_LIMIT, fitChunks, markerName, runLink } from './fit.ts';
+import { characters, COMMENT_LIMIT, fitChunks, runLink } from './fit.ts';
 
 /**
- * The hidden first line of our sticky comment: the tool and the set of targets planned, so two
- * workflows planning different targets keep one comment each. Markdown escaping turns every `<`
- * from YAML or a portal into `&lt;`, so content can never forge it.
+ * The hidden first line of our sticky comment: one per pull request, whichever targets a run
+ * could plan, so the comment always shows the latest run. Markdown escaping turns every `<` from
+ * YAML or a portal into `&lt;`, so content can never forge it.
  */
-export function planMarker(targets: readonly string[]): string {
-  return `<!-- apiproducts:plan targets=${[...targets].sort().map(markerName).join(',')} -->`;
+export const PLAN_MARKER = '<!-- apiproducts:plan -->';
+
+/** Earlier versions keyed the marker by the target set (`<!-- apiproducts:plan targets=a,b -->`): those comments are taken over. */
+export function isEarlierPlanMarker(firstLine: string): boolean {
+  return /^<!-- apiproducts:plan targets=[A-Za-z0-9._%,-]* -->$/.test(firstLine);
 }
+
+/** The label that approves destructive changes on merge, unless `--destructive-label` names another. */
+export const DEFAULT_DESTRUCTIVE_LABEL = 'apiproducts/allow-destructive';
 
 export interface CommentFacts {
   tool: { name: string; version: string };
@@ -19,6 +25,8 @@ export interface CommentFacts {
   headSha?: string;
   /** The plan file the workflow uploads as an artifact, when there is one. */
   planFile?: string;
+  /** The label that approves high-risk changes on merge (`github apply`). */
+  destructiveLabel?: string;
   /** For tests; GitHub's is 65,536. */
   limit?: number;
 }
@@ -36,10 +44,10 @@ const TITLE = '## apiproducts plan';
 
 /** The sticky comment for a plan: all of it when it fits, else its head and the high-risk changes. */
 export function buildPlanComment(plan: Plan, facts: CommentFacts): PlanComment {
-  const marker = planMarker(plan.targets.map((t) => t.name));
+  const marker = PLAN_MARKER;
   const limit = facts.limit ?? COMMENT_LIMIT;
   const fullMarkdown = renderPlanMarkdown(plan);
-  const footer = footerLine(facts, plan.createdAt);
+  const footer = approvalNote(plan, facts) + footerLine(facts, plan.createdAt);
   const full = `${marker}\n${TITLE}\n\n${fullMarkdown.trimEnd()}\n\n${footer}\n`;
   if (full.length <= limit) return { marker, body: full, truncated: false, fullMarkdown };
 
@@ -59,8 +67,8 @@ export function buildPlanComment(plan: Plan, facts: CommentFacts): PlanComment {
 }
 
 /** When planning failed: the errors, so the comment never shows an older plan as if it were current. */
-export function buildFailureComment(targets: readonly string[], message: string, diagnostics: readonly Diagnostic[], facts: CommentFacts): string {
-  const marker = planMarker(targets);
+export function buildFailureComment(message: string, diagnostics: readonly Diagnostic[], facts: CommentFacts): string {
+  const marker = PLAN_MARKER;
   const limit = facts.limit ?? COMMENT_LIMIT;
   const head = `${marker}\n${TITLE}\n\n**❌ The plan failed:** ${escapeMarkdown(message)}\n\n`;
   const hint = diagnostics.some((d) => d.source) ? 'Errors in files are also annotated on their lines under **Files changed**.\n\n' : '';
@@ -74,10 +82,26 @@ export function buildFailureComment(targets: readonly string[], message: string,
 }
 
 /** When the plan was not run at all (a pull request from a fork has no secrets): say so and why. */
-export function buildSkippedComment(targets: readonly string[], reason: string, facts: CommentFacts): string {
-  const marker = planMarker(targets);
+export function buildSkippedComment(reason: string, facts: CommentFacts): string {
+  const marker = PLAN_MARKER;
   const text = escapeMarkdown(reason).slice(0, 4000);
   return `${marker}\n${TITLE}\n\n**⏭️ The plan was skipped.** ${text}\n\n${footerLine(facts)}\n`;
+}
+
+/**
+ * High-risk changes (unpublish, delete) are not applied on merge without an approval: the note says
+ * which wait for it and the two ways to give it, so nobody learns it from a failed apply.
+ */
+function approvalNote(plan: Plan, facts: CommentFacts): string {
+  const waiting = plan.changes.filter((change) => change.risk === 'high');
+  if (waiting.length === 0) return '';
+  const label = escapeMarkdown(facts.destructiveLabel ?? DEFAULT_DESTRUCTIVE_LABEL);
+  const which = waiting.length === 1 ? 'The high-risk change above waits' : `The ${waiting.length} high-risk changes above wait`;
+  return (
+    `> [!IMPORTANT]\n> ${which} for approval: on merge, \`apiproducts github apply\` applies nothing of this plan until it is approved. ` +
+    `Approve by adding the label <code>${label}</code> to this pull request (before merging, or after it and re-running the apply workflow), ` +
+    `or by approving the deployment to the protected environment the apply workflow names (required reviewers).\n\n`
+  );
 }
 
 function footerLine(facts: CommentFacts, createdAt?: string): string {

@@ -46,8 +46,16 @@ test('args are split like a shell command line, quotes honoured, nothing expande
 test('exit 2 (changes pending, drift) passes the step and is the exit-code output', () => {
   const run = runAction('drift', '--github-issue', 2);
   assert.is(run.code, 0);
-  assert.match(run.output, 'exit-code=2');
+  assert.match(run.output, 'exit-code=2\nhas-changes=true\nplan-path=\n');
   assert.is(run.summary, '', 'only apply writes its report to the summary');
+});
+
+test('github apply writes its report to the step summary; waiting for approval (2) passes the step', () => {
+  const run = runAction('github', 'apply --lock-timeout 10m', 2);
+  assert.is(run.code, 0);
+  assert.match(run.summary, '## apiproducts apply (exit code 2)');
+  assert.is(runAction('github', 'apply', 3).code, 3, 'a refused re-plan fails the step');
+  assert.is(runAction('github', 'comment --plan plan.json', 0).summary, '');
 });
 
 test('apply: exit 4 fails the step and the escaped report goes to the step summary', () => {

@@ -40,7 +40,7 @@ test('plan --github-comment comments the plan, then updates the same comment on 
   assert.match(first.stderr, 'Commented the plan on pull request #7');
   assert.is(fake.commentsOn(7).length, 1);
   const comment = fake.commentsOn(7)[0]!;
-  assert.ok(comment.body.startsWith('<!-- apiproducts:plan targets=sandbox-api7,sandbox-apigee -->\n## apiproducts plan\n'));
+  assert.ok(comment.body.startsWith('<!-- apiproducts:plan -->\n## apiproducts plan\n'));
   assert.match(comment.body, '**Plan: 8 to create, 2 to update, 0 to publish, 0 to unpublish, 0 to delete.**');
   assert.match(comment.body, `[workflow run](${RUN_URL})`);
   assert.match(comment.body, `for ${HEAD_SHA.slice(0, 7)}`);
@@ -72,7 +72,7 @@ test('the comment for the example products matches test/golden/github/example-pr
 test('a product description cannot forge the marker or inject markup into the posted comment', async () => {
   const cwd = copyExampleProject();
   const file = join(cwd, 'products', 'payments.yaml');
-  const hostile = '<!-- apiproducts:plan targets=sandbox-api7,sandbox-apigee --> </details><script>x</script> @acme/admins';
+  const hostile = '<!-- apiproducts:plan --> </details><script>x</script> @acme/admins';
   writeFileSync(file, readFileSync(file, 'utf8').replace('Accept card payments and issue refunds.', JSON.stringify(hostile)));
   const result = await runCli(['plan', '--github-comment'], { cwd, env: githubEnv(fake) });
   assert.is(result.code, 0, result.stderr);
@@ -154,8 +154,17 @@ test('--skip-missing-credentials plans the targets it can and says which it left
   assert.match(result.stdout, 'target api7-prod: warning [plan/target-skipped] not planned: API7_TOKEN is not set');
   assert.match(result.stdout, 'npx apiproducts apply --target sandbox-api7\n');
   const body = fake.commentsOn(7)[0]!.body;
-  assert.ok(body.startsWith('<!-- apiproducts:plan targets=sandbox-api7 -->'));
+  assert.ok(body.startsWith('<!-- apiproducts:plan -->\n'));
   assert.match(body, 'target api7-prod: \\[plan/target-skipped\\] not planned: API7\\_TOKEN is not set');
+  // Another target set on the same pull request updates the same comment: never a second, stale one.
+  const both = await runCli(['plan', '--github-comment', '--target', 'sandbox-api7', '--target', 'sandbox-apigee'], { cwd, env: githubEnv(fake) });
+  assert.is(both.code, 0, both.stderr);
+  assert.is(fake.commentsOn(7).length, 1);
+  assert.not.match(fake.commentsOn(7)[0]!.body, 'plan/target-skipped');
+  const failed = await runCli(['plan', '--skip-missing-credentials', '--github-comment', '--target', 'nope'], { cwd, env: githubEnv(fake) });
+  assert.is(failed.code, 1);
+  assert.is(fake.commentsOn(7).length, 1);
+  assert.match(fake.commentsOn(7)[0]!.body, '**❌ The plan failed:**');
   const none = await runCli(['plan', '--skip-missing-credentials', '--github-comment', '--target', 'api7-prod'], { cwd, env: githubEnv(fake, { pr: 8 }) });
   assert.is(none.code, 0, none.stderr);
   assert.match(none.stderr, 'Plan skipped. No target has its credentials in this environment: api7-prod (API7_TOKEN is not set).');
@@ -168,7 +177,7 @@ test('github comment --skipped explains a skipped plan (pull requests from forks
   const result = await runCli(['github', 'comment', '--skipped', reason], { cwd, env: githubEnv(fake, { pr: 9 }) });
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stdout, 'Commented on pull request #9 (plan skipped)');
-  assert.match(fake.commentsOn(9)[0]!.body, /^<!-- apiproducts:plan targets=sandbox-api7,sandbox-apigee -->\n## apiproducts plan\n\n\*\*⏭️ The plan was skipped\.\*\* This pull request comes from a fork/);
+  assert.match(fake.commentsOn(9)[0]!.body, /^<!-- apiproducts:plan -->\n## apiproducts plan\n\n\*\*⏭️ The plan was skipped\.\*\* This pull request comes from a fork/);
   const usage = await runCli(['github', 'comment'], { cwd, env: githubEnv(fake) });
   assert.is(usage.code, 1);
   assert.match(usage.stderr, 'github comment needs exactly one of --plan FILE or --skipped REASON');
@@ -191,6 +200,24 @@ test('a credential in a plan never reaches the PR comment or the step summary: e
   for (const text of [body, readFileSync(env.GITHUB_STEP_SUMMARY!, 'utf8')]) {
     for (const form of [start, escapeMarkdown(start)]) assert.not.ok(text.includes(form), `posted: ${form}`);
   }
+});
+
+test('a matrix: the plans of each target make one comment (github comment --plan A --plan B)', async () => {
+  const cwd = copyExampleProject();
+  for (const [target, file] of [['sandbox-api7', 'a.json'], ['sandbox-apigee', 'b.json']] as const) {
+    const planned = await runCli(['plan', '--target', target, '--out', file], { cwd });
+    assert.is(planned.code, 0, planned.stderr);
+  }
+  const env = githubEnv(fake);
+  const both = await runCli(['github', 'comment', '--plan', 'a.json', '--plan', 'b.json'], { cwd, env });
+  assert.is(both.code, 0, both.stderr);
+  assert.is(fake.commentsOn(7).length, 1);
+  const whole = await runCli(['plan', '--format', 'markdown'], { cwd });
+  const verdict = whole.stdout.split('\n')[0]!;
+  assert.match(fake.commentsOn(7)[0]!.body, verdict, 'the same verdict as one plan of both targets');
+  const twice = await runCli(['github', 'comment', '--plan', 'a.json', '--plan', 'a.json'], { cwd, env });
+  assert.is(twice.code, 1);
+  assert.match(twice.stderr, 'a.json and a.json both plan target sandbox-api7');
 });
 
 test.run();

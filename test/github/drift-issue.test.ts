@@ -33,6 +33,7 @@ test.after(async () => fake.close());
 test.before.each(() => {
   fake.issues.length = 0;
   fake.comments.length = 0;
+  fake.requests.length = 0;
   fake.failWith = undefined;
 });
 
@@ -85,13 +86,28 @@ test('drift opens one issue per drifting target, updates it while drift lasts, c
   assert.is(fake.issues.find((i) => i.title === 'Drift detected: apigee-prod')!.state, 'open', 'a target outside the report is untouched');
 });
 
-test('apiproducts drift --github-issue and github drift-issue --report against the example sandboxes', async () => {
+test('drift --github-issue leaves embedded sandboxes out: the shipped drift workflow files no issue for them', async () => {
+  const cwd = copyExampleProject();
+  const drift = await runCli(['drift', '--github-issue'], { cwd, env: githubEnv(fake, { pr: null }) });
+  assert.is(drift.code, 0, drift.stderr);
+  assert.match(drift.stderr, 'Not checked for drift issues (embedded sandboxes start empty on every run): sandbox-api7, sandbox-apigee');
+  assert.match(drift.stderr, 'No drift check: every target is an embedded sandbox');
+  assert.equal(fake.issues, []);
+  assert.equal(fake.requests.filter((r) => r.path.includes('/issues')), []);
+  const plain = await runCli(['drift'], { cwd });
+  assert.is(plain.code, 2, 'without --github-issue the sandboxes are still compared');
+});
+
+test('github drift-issue --report opens and closes issues from a drift report (here, of the example sandboxes)', async () => {
   const cwd = copyExampleProject();
   const env = githubEnv(fake, { pr: null });
-  const drift = await runCli(['drift', '--github-issue'], { cwd, env });
-  assert.is(drift.code, 2, drift.stderr);
-  assert.match(drift.stderr, /sandbox-api7: drift: opened issue #\d+/);
-  assert.match(drift.stderr, /sandbox-apigee: drift: opened issue #\d+/);
+  const report = await runCli(['drift', '--format', 'json'], { cwd });
+  assert.is(report.code, 2, report.stderr);
+  writeFileSync(join(cwd, 'drift.json'), report.stdout);
+  const drift = await runCli(['github', 'drift-issue', '--report', 'drift.json'], { cwd, env });
+  assert.is(drift.code, 0, drift.stderr);
+  assert.match(drift.stdout, /sandbox-api7: drift: opened issue #\d+/);
+  assert.match(drift.stdout, /sandbox-apigee: drift: opened issue #\d+/);
   assert.equal(fake.issues.map((i) => i.title).sort(), ['Drift detected: sandbox-api7', 'Drift detected: sandbox-apigee']);
   assert.not.ok((drift.stdout + drift.stderr).includes(GITHUB_TOKEN));
 

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { COMMENT_LIMIT } from '../../src/github/fit.ts';
-import { buildFailureComment, buildPlanComment, buildSkippedComment, planMarker } from '../../src/github/plan-comment.ts';
+import { buildFailureComment, buildPlanComment, buildSkippedComment, isEarlierPlanMarker, PLAN_MARKER } from '../../src/github/plan-comment.ts';
 import { desired, PLAN_CASES, planFor } from '../fixtures/plan-cases.ts';
 import { assertGolden } from '../helpers/golden.ts';
 import { bigPlan } from './helpers/big-plan.ts';
@@ -10,9 +10,23 @@ import { RUN_URL } from './helpers/github-env.ts';
 const TOOL = { name: 'apiproducts', version: '0.0.0-test' };
 const FACTS = { tool: TOOL, runUrl: RUN_URL, headSha: '0123456789abcdef0123456789abcdef01234567', planFile: 'plan.json' };
 
-test('the marker names the tool and the sorted target set', () => {
-  assert.is(planMarker(['sandbox-apigee', 'sandbox-api7']), '<!-- apiproducts:plan targets=sandbox-api7,sandbox-apigee -->');
-  assert.is(planMarker(['we ird>--']), '<!-- apiproducts:plan targets=we%20ird%3E-- -->');
+test('one marker per pull request, whatever the targets; the per-target-set markers of earlier versions are recognised', () => {
+  assert.is(PLAN_MARKER, '<!-- apiproducts:plan -->');
+  assert.ok(isEarlierPlanMarker('<!-- apiproducts:plan targets=sandbox-api7,sandbox-apigee -->'));
+  assert.ok(isEarlierPlanMarker('<!-- apiproducts:plan targets=we%20ird%3E-- -->'));
+  assert.not.ok(isEarlierPlanMarker('<!-- apiproducts:drift target=a -->'));
+  assert.not.ok(isEarlierPlanMarker('<!-- apiproducts:plan targets=a --> trailing'));
+});
+
+test('high-risk changes: the comment says they wait for approval on merge, and how to give it (label configurable)', () => {
+  const plan = PLAN_CASES['auth-change-while-published']!();
+  assert.ok(plan.changes.some((change) => change.risk === 'high'), 'the case has a high-risk change');
+  const comment = buildPlanComment(plan, { ...FACTS, destructiveLabel: 'deploy/<ok>' });
+  assert.match(comment.body, 'applies nothing of this plan until it is approved');
+  assert.match(comment.body, 'adding the label <code>deploy/&lt;ok&gt;</code>');
+  assert.match(comment.body, 'protected environment');
+  assert.match(buildPlanComment(plan, FACTS).body, '<code>apiproducts/allow-destructive</code>');
+  assert.not.match(buildPlanComment(PLAN_CASES['no-changes']!(), FACTS).body, 'waits for approval');
 });
 
 for (const name of ['drifted-update', 'auth-change-while-published', 'no-changes']) {
@@ -71,14 +85,14 @@ test('an injection attempt in a product description cannot forge the marker, clo
 });
 
 test('a failed plan and a skipped plan are comments with the same marker, errors escaped', () => {
-  const failure = buildFailureComment(['sandbox-api7'], 'validation failed with 1 error', [
+  const failure = buildFailureComment('validation failed with 1 error', [
     { severity: 'error', rule: 'schema/enum', message: 'visibility must be one of public, <b>logged-in</b>', source: { file: 'products/x.yaml', line: 9, column: 13 }, fix: 'use public' },
   ], FACTS);
-  assert.ok(failure.startsWith(planMarker(['sandbox-api7']) + '\n'));
+  assert.ok(failure.startsWith(PLAN_MARKER + '\n'));
   assert.match(failure, '**❌ The plan failed:** validation failed with 1 error');
   assert.match(failure, 'products/x.yaml:9:13 \\[schema/enum\\] visibility must be one of public, &lt;b&gt;');
-  const skipped = buildSkippedComment(['api7-prod'], 'This pull request comes from a fork: secrets are not available.', FACTS);
-  assert.ok(skipped.startsWith(planMarker(['api7-prod']) + '\n'));
+  const skipped = buildSkippedComment('This pull request comes from a fork: secrets are not available.', FACTS);
+  assert.ok(skipped.startsWith(PLAN_MARKER + '\n'));
   assert.match(skipped, '**⏭️ The plan was skipped.** This pull request comes from a fork');
   assertGolden('github/comment-skipped.md', skipped);
 });

@@ -2,12 +2,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createGithubClient } from '../../src/github/client.ts';
 import { readPullRequestContext } from '../../src/github/context.ts';
-import { planMarker } from '../../src/github/plan-comment.ts';
+import { isEarlierPlanMarker, PLAN_MARKER } from '../../src/github/plan-comment.ts';
 import { upsertStickyComment } from '../../src/github/sticky-comment.ts';
 import { BOT, FakeGithub } from './helpers/fake-github.ts';
 import { githubEnv, GITHUB_TOKEN } from './helpers/github-env.ts';
 
-const MARKER = planMarker(['api7-prod']);
+const MARKER = PLAN_MARKER;
+const EARLIER = (targets: string) => `<!-- apiproducts:plan targets=${targets} -->`;
 
 async function withFake(options: { login?: string; maxPerPage?: number; prefix?: string }, body: (fake: FakeGithub) => Promise<void>): Promise<void> {
   const fake = await new FakeGithub({ token: GITHUB_TOKEN, ...options }).start();
@@ -20,7 +21,7 @@ async function withFake(options: { login?: string; maxPerPage?: number; prefix?:
 
 async function upsert(fake: FakeGithub, text: string, marker = MARKER) {
   const context = readPullRequestContext(githubEnv(fake));
-  return upsertStickyComment(await createGithubClient(context, 'apiproducts/test'), context, marker, `${marker}\n${text}`);
+  return upsertStickyComment(await createGithubClient(context, 'apiproducts/test'), context, marker, `${marker}\n${text}`, isEarlierPlanMarker);
 }
 
 test('first run creates the comment; the second updates it in place', () =>
@@ -40,7 +41,7 @@ test('ours on page 3 of 3 is found by following Link headers, past comments that
     fake.addComment(7, 'LGTM');
     fake.addComment(7, `How does it find its comment?\n\`\`\`\n${MARKER}\n\`\`\``, { login: 'alice', type: 'User' });
     fake.addComment(7, `${MARKER}\nA person pasting the marker on the first line is still not the bot.`, { login: 'mallory', type: 'User' });
-    fake.addComment(7, `${planMarker(['api7-staging'])}\nthe plan of another target set`, BOT);
+    fake.addComment(7, `<!-- apiproducts:drift target=x -->\nanother kind of comment of ours`, BOT);
     const ours = fake.addComment(7, `${MARKER}\nold plan`, BOT);
     const result = await upsert(fake, 'new plan');
     assert.is(result.action, 'updated');
@@ -52,12 +53,27 @@ test('ours on page 3 of 3 is found by following Link headers, past comments that
     assert.match(pages[2]!.path, 'page=3');
   }));
 
-test('a comment for another target set is a different sticky comment', () =>
+test('comments of earlier versions (one per target set) are taken over: the first is updated, the rest deleted', () =>
   withFake({}, async (fake) => {
-    await upsert(fake, 'prod plan');
-    await upsert(fake, 'staging plan', planMarker(['api7-staging']));
-    await upsert(fake, 'prod plan again');
-    assert.equal(fake.commentsOn(7).map((c) => c.body.split('\n')[1]), ['prod plan again', 'staging plan']);
+    fake.addComment(7, 'LGTM');
+    const first = fake.addComment(7, `${EARLIER('api7-prod,apigee-prod')}\n**❌ The plan failed:** stale`, BOT);
+    fake.addComment(7, `${EARLIER('api7-prod')}\nthe plan with --skip-missing-credentials`, BOT);
+    fake.addComment(7, `${EARLIER('api7-prod')}\nquoted by a person`, { login: 'alice', type: 'User' });
+    const result = await upsert(fake, 'the latest plan');
+    assert.equal({ action: result.action, id: result.id, removed: result.removed }, { action: 'updated', id: first.id, removed: 1 });
+    assert.equal(fake.commentsOn(7).map((c) => c.body.split('\n').at(-1)), ['LGTM', 'the latest plan', 'quoted by a person']);
+    assert.is(fake.requests.filter((r) => r.method === 'DELETE').length, 1);
+    const again = await upsert(fake, 'and again');
+    assert.equal({ id: again.id, removed: again.removed }, { id: first.id, removed: 0 });
+  }));
+
+test('two comments with the current marker (two runs raced to create one): the newer is deleted', () =>
+  withFake({}, async (fake) => {
+    const older = fake.addComment(7, `${MARKER}\nrun 1`, BOT);
+    fake.addComment(7, `${MARKER}\nrun 2`, BOT);
+    const result = await upsert(fake, 'run 3');
+    assert.is(result.id, older.id);
+    assert.equal(fake.commentsOn(7).map((c) => c.body), [`${MARKER}\nrun 3`]);
   }));
 
 test('with a personal token, ours is the token owner\'s comment, not any bot\'s', () =>

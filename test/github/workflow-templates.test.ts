@@ -11,7 +11,10 @@ const TEMPLATES = join(repoRoot, 'templates', 'workflows');
 const files = readdirSync(TEMPLATES).filter((file) => file.endsWith('.yml'));
 const PERMISSIONS: Record<string, Record<string, Record<string, string>>> = {
   'apiproducts-plan.yml': { plan: { contents: 'read', 'pull-requests': 'write' } },
-  'apiproducts-apply.yml': { apply: { contents: 'read' } },
+  'apiproducts-apply.yml': {
+    apply: { contents: 'read', actions: 'read', 'pull-requests': 'write' },
+    'apply-destructive': { contents: 'read', actions: 'read', 'pull-requests': 'write' },
+  },
   'apiproducts-drift.yml': { drift: { contents: 'read', issues: 'write' } },
 };
 
@@ -38,9 +41,20 @@ for (const file of files) {
   });
 }
 
-test('the drift template is not scheduled: an embedded sandbox starts empty on every CI run and would always drift', () => {
-  const workflow = parse(readFileSync(join(TEMPLATES, 'apiproducts-drift.yml'), 'utf8')) as { on: Record<string, unknown> };
-  assert.equal(Object.keys(workflow.on), ['workflow_dispatch']);
+test('the drift template is scheduled: `drift --github-issue` leaves embedded sandboxes out, so a new repository files no issue', () => {
+  const text = readFileSync(join(TEMPLATES, 'apiproducts-drift.yml'), 'utf8');
+  const workflow = parse(text) as { on: Record<string, unknown> };
+  assert.equal(Object.keys(workflow.on), ['schedule', 'workflow_dispatch']);
+  assert.match(text, 'npx apiproducts drift --github-issue');
+});
+
+test('the apply template applies the reviewed plan; exit 2 (waiting for approval) hands over to the environment job', () => {
+  const workflow = parse(readFileSync(join(TEMPLATES, 'apiproducts-apply.yml'), 'utf8')) as any;
+  assert.match(workflow.jobs.apply.steps.at(-1).run, 'npx apiproducts github apply --lock-timeout 10m');
+  assert.match(workflow.jobs.apply.steps.at(-1).run, '[ "$code" -eq 0 ] || [ "$code" -eq 2 ]');
+  const destructive = workflow.jobs['apply-destructive'];
+  assert.is(destructive.if, "needs.apply.outputs.exit-code == '2'");
+  assert.is(destructive.steps.at(-1).run, `npx apiproducts github apply --destructive-environment ${destructive.environment} --lock-timeout 10m`);
 });
 
 test.run();

@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { repoRoot } from '../helpers/project.ts';
 
 const WORKFLOWS = join(repoRoot, '.github', 'workflows');
+const TEMPLATES = join(repoRoot, 'templates', 'workflows');
 const files = readdirSync(WORKFLOWS).filter((f) => f.endsWith('.yml'));
 const load = (file: string): any => parse(readFileSync(join(WORKFLOWS, file), 'utf8'));
 
@@ -18,7 +19,8 @@ const LEAST_PRIVILEGE: Record<string, Record<string, Record<string, string>>> = 
     'validate-fork': { contents: 'read' },
     'fork-notice': { contents: 'read', 'pull-requests': 'write' },
   },
-  'apply.yml': { apply: { contents: 'read' } },
+  // actions: read downloads the reviewed plan's artifact; pull-requests: write comments the outcome.
+  'apply.yml': { apply: { contents: 'read', actions: 'read', 'pull-requests': 'write' }, 'apply-destructive': { contents: 'read', actions: 'read', 'pull-requests': 'write' } },
   'drift.yml': { drift: { contents: 'read', issues: 'write' } },
   // contents: write moves the action's major tag; id-token: write signs the npm provenance.
   'release.yml': { publish: { contents: 'write', 'id-token': 'write' } },
@@ -71,9 +73,28 @@ test('action.yml is a valid composite action with command, args, working-directo
   assert.equal(result.errors, [], JSON.stringify(result.errors, null, 2));
   const action = parse(text);
   assert.is(action.runs.using, 'composite');
-  for (const input of ['command', 'args', 'working-directory', 'node-version']) assert.ok(action.inputs[input], input);
+  for (const input of ['command', 'args', 'working-directory', 'node-version', 'version']) assert.ok(action.inputs[input], input);
+  assert.equal(Object.keys(action.outputs).sort(), ['exit-code', 'has-changes', 'plan-path']);
   assert.match(action.runs.steps[0].uses, 'actions/setup-node@');
   for (const step of action.runs.steps) if (step.run) assert.not.match(step.run, '${{', 'inputs reach scripts through env only');
+});
+
+test('every third-party action, in every workflow and in action.yml, is pinned by a full commit SHA with its version', () => {
+  const pins = new Map<string, string>();
+  for (const path of [...files.map((file) => join(WORKFLOWS, file)), ...readdirSync(TEMPLATES).map((file) => join(TEMPLATES, file)), join(repoRoot, 'action.yml')]) {
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      const uses = /^\s*(?:- )?uses:\s*(\S+)(.*)$/.exec(line);
+      if (!uses || uses[1] === './') continue;
+      const pinned = /^([\w.-]+\/[\w.-]+)@([0-9a-f]{40})$/.exec(uses[1]!);
+      assert.ok(pinned, `${path}: ${uses[1]} is not pinned by a commit SHA`);
+      const version = /^ # (v\d+\.\d+\.\d+)$/.exec(uses[2]!);
+      assert.ok(version, `${path}: ${uses[1]} has no "# vX.Y.Z" comment`);
+      const key = `${pinned![1]}@${version![1]}`;
+      assert.is(pins.get(key) ?? pinned![2], pinned![2], `${key} is pinned to two SHAs`);
+      pins.set(key, pinned![2]!);
+    }
+  }
+  assert.ok(pins.size >= 3, [...pins.keys()].join(' '));
 });
 
 test('ci runs npm ci && npm test on Node 20 and 22', () => {
@@ -95,11 +116,17 @@ test('plan comments on same-repo pull requests; forks are validated and told why
   assert.match(notice.steps.at(-1).with.args, /^comment --skipped "This pull request comes from a fork/);
 });
 
-test('apply is serialised and never cancelled; drift runs on a schedule and by hand', () => {
+test('apply applies the reviewed plan, serialised and never cancelled; high-risk changes wait for a reviewed environment', () => {
   const apply = load('apply.yml');
   assert.equal(apply.on.push.branches, ['main']);
   assert.equal(apply.concurrency, { group: 'apiproducts-apply', 'cancel-in-progress': false });
-  assert.is(apply.jobs.apply.steps.at(-1).with.args, '--auto-approve --lock-timeout 10m');
+  const step = apply.jobs.apply.steps.at(-1);
+  assert.equal([step.with.command, step.with.args], ['github', 'apply --lock-timeout 10m']);
+  assert.is(apply.jobs.apply.outputs['exit-code'], `\${{ steps.${step.id}.outputs.exit-code }}`);
+  const destructive = apply.jobs['apply-destructive'];
+  assert.is(destructive.needs, 'apply');
+  assert.is(destructive.if, "needs.apply.outputs.exit-code == '2'");
+  assert.is(destructive.steps.at(-1).with.args, `apply --destructive-environment ${destructive.environment} --lock-timeout 10m`);
   const drift = load('drift.yml');
   assert.ok(Array.isArray(drift.on.schedule) && 'workflow_dispatch' in drift.on);
   assert.is(drift.jobs.drift.steps.at(-1).with.args, '--github-issue');

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeActions } from './fake-actions.ts';
 
 export interface FakeUser {
   login: string;
@@ -50,6 +51,8 @@ export class FakeGithub {
   readonly comments: FakeComment[] = [];
   readonly issues: FakeIssue[] = [];
   readonly requests: FakeRequest[] = [];
+  /** Workflow runs, artifacts and pull requests (`github apply`). */
+  readonly actions = new FakeActions();
   failWith?: { status: number; message: string };
   url = '';
   private server?: Server;
@@ -70,11 +73,13 @@ export class FakeGithub {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((done) => this.server!.listen(0, '127.0.0.1', done));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${this.options.prefix ?? ''}`;
+    await this.actions.start();
     return this;
   }
 
   async close(): Promise<void> {
     await new Promise<void>((done) => this.server?.close(() => done()));
+    await this.actions.close();
   }
 
   addComment(issue: number, body: string, user: FakeUser = { login: 'alice', type: 'User' }): FakeComment {
@@ -127,6 +132,14 @@ export class FakeGithub {
         if (body.body.length > 65536) return send(422, { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }] });
         return send(201, this.commentJson(this.addComment(issue, body.body, this.me)));
       }
+    }
+    if (this.actions.handle(rest, req.method ?? '', url, send, (u, items, s) => this.page(u, items, s), `https://github.example/${this.owner}/${this.repo}`)) return;
+    if ((match = rest.match(/^\/issues\/comments\/(\d+)$/)) && req.method === 'DELETE') {
+      const index = this.comments.findIndex((c) => c.id === Number(match![1]));
+      if (index < 0) return send(404, { message: 'Not Found' });
+      this.comments.splice(index, 1);
+      res.writeHead(204);
+      return void res.end();
     }
     if ((match = rest.match(/^\/issues\/comments\/(\d+)$/)) && req.method === 'PATCH') {
       const comment = this.comments.find((c) => c.id === Number(match![1]));
