@@ -59,6 +59,10 @@ export interface TokenEndpoint {
   issuer: TokenIssuer;
   /** Every grant asked for, in order. */
   grants: GrantRecord[];
+  /** The refresh token issued last (what get_token would have saved), for tests that start from one. */
+  lastRefreshToken(): string;
+  /** Changes `requestsPerToken` for the tokens issued from now on. */
+  setRequestsPerToken(requests: number | undefined): void;
   close(): Promise<void>;
 }
 
@@ -90,10 +94,11 @@ export async function startTokenEndpoint(options: TokenEndpointOptions = {}): Pr
   const refreshTokens = new Set<string>();
   const passcodes = new Set(options.passcodes ?? []);
   const grants: GrantRecord[] = [];
+  let requestsPerToken = options.requestsPerToken;
 
   const issue = (extra: Record<string, unknown> = {}): Record<string, unknown> => {
     const token = `sandbox-access-${randomBytes(12).toString('hex')}`;
-    usesLeft.set(token, options.requestsPerToken ?? Number.POSITIVE_INFINITY);
+    usesLeft.set(token, requestsPerToken ?? Number.POSITIVE_INFINITY);
     return { access_token: token, token_type: 'Bearer', expires_in: options.expiresIn ?? 3599, ...extra };
   };
 
@@ -168,6 +173,10 @@ export async function startTokenEndpoint(options: TokenEndpointOptions = {}): Pr
     googleTokenUrl: `${listening.url}/token`,
     edgeTokenUrl: `${listening.url}/oauth/token`,
     grants,
+    lastRefreshToken: () => [...refreshTokens].at(-1) ?? '',
+    setRequestsPerToken: (requests) => {
+      requestsPerToken = requests;
+    },
     issuer: {
       accepts(token) {
         const left = usesLeft.get(token);

@@ -40,7 +40,7 @@ export function edgeOAuthToken(target: TargetConfig, endpoint: Endpoint, mode: E
     const token = answer.json?.access_token;
     if (answer.status !== 200 || typeof token !== 'string' || token === '') {
       const hint = answer.status === 401 || answer.status === 400 ? ': check the credentials the target names' : '';
-      throw new ProviderError(`target ${target.name}: the Apigee Edge token endpoint ${shownUrl} refused the ${grant} grant (${refusal(answer)})${hint}`, answer.status === 0 ? undefined : 401, false);
+      throw new ProviderError(`target ${target.name}: the Apigee Edge token endpoint ${shownUrl} refused the ${grant} grant (${refusal(answer)})${hint}`);
     }
     endpoint.secrets?.add(token);
     const refresh = answer.json?.refresh_token;
@@ -75,7 +75,7 @@ export function edgeOAuthToken(target: TargetConfig, endpoint: Endpoint, mode: E
       // A refresh token expires too (the docs' "keep your session alive for a longer period"): sign in again.
       refreshToken = undefined;
       if (mode === 'saml' || !hasPassword(target)) {
-        throw new ProviderError(`target ${target.name}: the Apigee Edge token endpoint ${shownUrl} refused the refresh token (${refusal(answer)}); ${mode === 'saml' ? 'a SAML passcode is single use: get a new one and a new refresh token' : 'set usernameEnv and passwordEnv, or a fresh refresh token'}`, 401, false);
+        throw new ProviderError(`target ${target.name}: the Apigee Edge token endpoint ${shownUrl} refused the refresh token (${refusal(answer)}); ${mode === 'saml' ? 'a SAML passcode is single use: get a new one and a new refresh token' : 'set usernameEnv and passwordEnv, or a fresh refresh token'}`);
       }
     }
     return signIn();

@@ -87,7 +87,8 @@ function libraryFailure(target: TargetConfig, source: string, error: unknown, se
   const fix = source === 'Application Default Credentials'
     ? '; on a laptop run gcloud auth application-default login, in CI set up Workload Identity Federation (docs/apigee-credentials.md), or set credentialsFile: or tokenEnv: on the target'
     : '';
-  return new ProviderError(`target ${target.name}: cannot obtain a Google access token from ${source} (${message})${fix}`, 401, false);
+  // No status: a refused grant is not the management server's 401, which would renew and resend.
+  return new ProviderError(`target ${target.name}: cannot obtain a Google access token from ${source} (${message})${fix}`);
 }
 
 export function googleToken(target: TargetConfig, endpoint: Endpoint): RefreshingToken {
