@@ -170,7 +170,9 @@ export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, opt
         if (items.length < PAGE_SIZE) break;
         // A full page with nothing new: the server ignores startKey and would serve it forever.
         if (fresh.length === 0) {
-          throw new ProviderError(`${what} served the same products again after startKey=${startKey ?? ''} (a paging loop); refusing to loop`);
+          // Also what an Edge for Private Cloud org without CPS does with exactly PAGE_SIZE products
+          // (it ignores count and startKey, opdk.ts): the whole list and a pager stuck on its first page look alike.
+          throw new ProviderError(`${what} served the same products again after startKey=${startKey ?? ''} (a paging loop); refusing to loop (a Private Cloud org without paging that holds exactly ${PAGE_SIZE} products looks the same: add or remove one)`);
         }
         if (pages >= MAX_LIST_PAGES) {
           throw new ProviderError(`${what} is still not done after ${pages} pages of ${PAGE_SIZE}; refusing to page further`);
