@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SecretMasker } from '../../src/model/masker.ts';
 import { apigee, createApigeeProvider } from '../../src/providers/apigee/index.ts';
-import { startApigeeEmulator, type ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
+import { startApigeeEmulator, type ApigeeEmulator, type ApigeeEmulatorOptions } from '../../src/sandbox/apigee/server.ts';
 import { seedApigeeState } from '../../src/sandbox/apigee/state.ts';
 import { startTokenEndpoint, type TokenEndpoint, type TokenEndpointOptions } from '../../src/sandbox/apigee/token-endpoint.ts';
 import { apigeeProduct, changeFor, ORG } from './apigee-fixtures.ts';
@@ -24,9 +24,9 @@ interface Rig {
   tokens: TokenEndpoint;
 }
 
-async function withRig(options: TokenEndpointOptions, run: (rig: Rig) => Promise<void>): Promise<void> {
+async function withRig(options: TokenEndpointOptions, run: (rig: Rig) => Promise<void>, beforeAnswer?: ApigeeEmulatorOptions['beforeAnswer']): Promise<void> {
   const tokens = await startTokenEndpoint({ users: { [USER]: PASSWORD }, ...options });
-  const emulator = await startApigeeEmulator({ flavour: 'edge', org: ORG, credentials: { issuer: tokens.issuer }, state: seedApigeeState(ORG), now: () => 1767225600000 });
+  const emulator = await startApigeeEmulator({ flavour: 'edge', org: ORG, credentials: { issuer: tokens.issuer }, state: seedApigeeState(ORG), now: () => 1767225600000, ...(beforeAnswer ? { beforeAnswer } : {}) });
   try {
     await run({ emulator, tokens });
   } finally {
@@ -117,6 +117,27 @@ test('N writes in flight that see the same dead token cause ONE renewal, and all
   });
 });
 
+test('a 401 that arrives after another request already renewed the token: resent with the new one, no second renewal', async () => {
+  let rig: Rig | undefined;
+  let held = false;
+  // The loyalty create is held (with the dead token) until the identity create has been renewed and resent.
+  const holdLoyalty: ApigeeEmulatorOptions['beforeAnswer'] = async ({ method, body }) => {
+    if (method !== 'POST' || !body.includes('"loyalty') || held) return;
+    held = true;
+    while (!rig!.emulator.requests.some((request) => request.method === 'POST' && request.status === 201)) await new Promise((resolve) => setTimeout(resolve, 2));
+  };
+  await withRig({ requestsPerToken: 1 }, async (started) => {
+    rig = started;
+    const provider = apigee.connect(passwordTarget(started), { url: started.emulator.url, env: passwordEnv });
+    await provider.observe(); // spends the first token
+    started.tokens.setRequestsPerToken(undefined);
+    const creates = ['identity', 'loyalty'].map((name) => provider.apply(changeFor('create', apigee.toDesired(apigeeProduct(name), passwordTarget(started))[0]!)));
+    for (const result of await Promise.all(creates)) assert.is(result.error, undefined, String(result.error));
+    assert.ok(held);
+    assert.equal(grantsOf(started), ['password 200', 'refresh_token 200']);
+  }, holdLoyalty);
+});
+
 test('a token refused again right after renewal is a clear auth error, sent twice only (no retry-layer loop)', async () => {
   await withRig({ requestsPerToken: 0 }, async (rig) => {
     const error = await failure(apigee.connect(passwordTarget(rig), { url: rig.emulator.url, env: passwordEnv }).observe());
@@ -141,6 +162,22 @@ test('a token near its expires_in is renewed before it is sent (no 401 at all)',
     assert.is(rig.emulator.requests.filter((request) => request.status === 401).length, 0);
   });
 });
+
+for (const [order, failing] of [['401, then a 503 on the resend', 2], ['a 503, then a 401 on the retry', 1]] as const) {
+  test(`the one retry layer and the one resend compose: ${order}; 3 requests, one renewal, no double retry`, async () => {
+    await withRig({ requestsPerToken: 1 }, async (rig) => {
+      const provider = createApigeeProvider(passwordTarget(rig), { url: rig.emulator.url, env: passwordEnv }, { sleep: async () => {} });
+      await provider.observe(); // spends the first token
+      rig.tokens.setRequestsPerToken(undefined);
+      rig.emulator.faults.configure({ rules: [{ method: 'GET', path: '/apiproducts', nth: failing, fault: 'fail', status: 503 }] });
+      const before = rig.emulator.requests.length;
+      assert.is((await provider.observe()).length, 2);
+      const statuses = rig.emulator.requests.slice(before).map((request) => request.status);
+      assert.equal(statuses, failing === 2 ? [401, 503, 200] : [503, 401, 200]);
+      assert.equal(grantsOf(rig), ['password 200', 'refresh_token 200']);
+    });
+  });
+}
 
 test('no message contains a password, passcode, code or token', () => {
   assert.ok(messages.length >= 5, String(messages.length));
