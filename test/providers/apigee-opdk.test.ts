@@ -9,6 +9,10 @@ import { apigee } from '../../src/providers/apigee/index.ts';
 import { startApigeeEmulator, type ApigeeCredentials, type ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
 import { seedApigeeState, storeProduct, type ApigeeState } from '../../src/sandbox/apigee/state.ts';
 import { startTokenEndpoint } from '../../src/sandbox/apigee/token-endpoint.ts';
+import { apigeeSandbox } from '../../src/sandbox/apigee/sandbox.ts';
+import { tempDir } from '../helpers/temp.ts';
+import { join } from 'node:path';
+import { apigeeTarget } from './apigee-fixtures.ts';
 import { apigeeProduct, changeFor, ORG } from './apigee-fixtures.ts';
 import { byKey, createFailureLog, realTarget } from './apigee-harness.ts';
 
@@ -114,6 +118,23 @@ test('OAuth on Private Cloud: tokens from the SSO module (tokenUrl), renewed mid
     }, seedApigeeState(ORG), { issuer: tokens.issuer });
   } finally {
     await tokens.close();
+  }
+});
+
+test('an Edge sandbox target with privateCloud: true serves the Private Cloud mode; plan and apply work on it', async () => {
+  for (const privateCloud of [true, false]) {
+    const target = apigeeTarget('edge', { privateCloud });
+    const started = await apigeeSandbox.start(target, join(tempDir('apigee-opdk-sandbox-'), 'state.json'));
+    try {
+      const provider = apigee.connect(target, started.endpoint);
+      const org = (await (await fetch(`${started.endpoint.url}/v1/organizations/${ORG}`, { headers: { authorization: `Bearer ${started.endpoint.secret}` } })).json()) as { properties: { property: { value: string }[] } };
+      assert.is(org.properties.property[0]!.value, privateCloud ? 'false' : 'true');
+      const [weather] = apigee.toDesired(apigeeProduct('weather'), target);
+      assert.is((await provider.apply(changeFor('create', weather!))).error, undefined);
+      assert.ok(byKey(await provider.observe(), weather!.key));
+    } finally {
+      await started.close();
+    }
   }
 });
 
