@@ -66,7 +66,7 @@ test('edge: Basic auth from usernameEnv + passwordEnv; a missing or wrong passwo
   }, { credentials: { username: USER, password: PASSWORD } });
 });
 
-test('x: Bearer only; usernameEnv and passwordEnv are never used', async () => {
+test('x: Google tokens only; usernameEnv and passwordEnv are refused, never sent', async () => {
   await withEmulator('x', async (emulator) => {
     const target = realTarget(emulator, 'x', { usernameEnv: USER_VAR, passwordEnv: PASSWORD_VAR });
     clearVariables();
@@ -74,7 +74,7 @@ test('x: Bearer only; usernameEnv and passwordEnv are never used', async () => {
     process.env[PASSWORD_VAR] = PASSWORD;
     try {
       const error = await failure(apigee.connect(target, { url: emulator.url }).observe());
-      assert.is(error.message, 'target sandbox-apigee: tokenEnv is not set (the name of the environment variable holding the Apigee X (Google Cloud) OAuth access token)');
+      assert.is(error.message, 'target sandbox-apigee: Apigee X takes Google OAuth tokens, not usernameEnv/passwordEnv; set credentialsFile: or tokenEnv:, or use Application Default Credentials');
       assert.is(emulator.requests.length, 0);
     } finally {
       clearVariables();

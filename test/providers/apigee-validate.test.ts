@@ -131,9 +131,10 @@ test('validateTarget: credentials each flavour accepts', () => {
   assert.equal(targetRules(target('edge', { usernameEnv: 'APIGEE_USER' })), ['error apigee/credentials']);
   assert.equal(targetRules(target('edge', { tokenEnv: 'T', usernameEnv: 'U', passwordEnv: 'P' })), ['error apigee/credentials']);
   assert.equal(targetRules(target('edge', {})), ['error apigee/credentials']);
-  assert.equal(targetRules(target('x', { usernameEnv: 'U', passwordEnv: 'P' })), ['error apigee/credentials', 'error apigee/credentials']);
+  // X without tokenEnv uses Application Default Credentials: only the Basic settings are wrong.
+  assert.equal(targetRules(target('x', { usernameEnv: 'U', passwordEnv: 'P' })), ['error apigee/credentials']);
   const [basicOnX] = apigee.validateTarget(target('x', { tokenEnv: 'T', usernameEnv: 'U', passwordEnv: 'P' }));
-  assert.match(basicOnX!.message, 'Apigee X accepts only OAuth Bearer tokens');
+  assert.match(basicOnX!.message, 'Apigee X accepts only Google OAuth tokens');
   // A pasted credential is refused without being echoed.
   const pasted = apigee.validateTarget(target('edge', { tokenEnv: 'ya29.SENTINEL-secret' }));
   assert.equal(pasted.map((d) => d.rule), ['apigee/credential-env']);

@@ -2,14 +2,13 @@
  * The Apigee management API calls apiproducts makes (routes in wire.ts), over the shared HTTP
  * client. Products are listed with `expand=true` in pages of 1000, never one GET per product.
  */
-import type { TargetConfig } from '../../model/target.ts';
+import type { Endpoint, TargetConfig } from '../../model/target.ts';
 import { Traffic } from '../transport/traffic.ts';
-import { createHttpClient, oneLine, type HttpClient } from '../transport/http.ts';
+import { createHttpClient, DEFAULT_TIMEOUT_MS, oneLine, type HttpClient } from '../transport/http.ts';
+import { apigeeAuthorization, type ApigeeAuthorization } from './credentials/index.ts';
 import { transportFor, type ConnectOptions } from '../transport/connect-options.ts';
 import { MAX_LIST_PAGES, shapeOf } from '../transport/paging.ts';
-import type { Endpoint } from '../../model/target.ts';
 import { ProviderError } from '../transport/provider-error.ts';
-import { SANDBOX_SECRET } from '../../model/masker.ts';
 import { createCatalogClient, type CatalogClient } from './catalog-client.ts';
 import { countProductApps } from './app-counts.ts';
 import {
@@ -83,55 +82,6 @@ export function describeApigeeError(_status: number, body: string): string {
 }
 
 /**
- * The value of the variable a setting names, read only when a request is made, added to the run's
- * masker as read and sent trimmed (`$(cat token)` keeps a trailing newline). A user name is an
- * identifier: masked whole, not by fragment.
- */
-function readVariable(target: TargetConfig, endpoint: Endpoint, setting: string, holds: string): string {
-  const variable = target.settings[setting];
-  if (typeof variable !== 'string' || variable === '') {
-    throw new ProviderError(`target ${target.name}: ${setting} is not set (the name of the environment variable holding ${holds})`);
-  }
-  const value = (endpoint.env ?? process.env)[variable];
-  endpoint.secrets?.add(value, { fragments: setting !== 'usernameEnv' });
-  if (value === undefined || value.trim() === '') {
-    throw new ProviderError(`environment variable ${variable} is not set (it must hold ${holds})`);
-  }
-  return value.trim();
-}
-
-interface Credentials {
-  header: string;
-  /** Every secret part, masked if a server ever echoes one back. */
-  secrets: string[];
-}
-
-/**
- * Sandbox: Bearer with the emulator's secret. Edge: Bearer from tokenEnv, else Basic from
- * usernameEnv + passwordEnv. X: Bearer from tokenEnv only (reference §6).
- */
-function readCredentials(target: TargetConfig, endpoint: Endpoint): Credentials {
-  if (endpoint.secret !== undefined) {
-    endpoint.secrets?.add(endpoint.secret, SANDBOX_SECRET);
-    return { header: `Bearer ${endpoint.secret}`, secrets: [endpoint.secret] };
-  }
-  const { tokenEnv, usernameEnv, passwordEnv } = target.settings;
-  const flavour = flavourOf(target);
-  if (tokenEnv !== undefined || flavour === 'x' || (usernameEnv === undefined && passwordEnv === undefined)) {
-    const token = readVariable(target, endpoint, 'tokenEnv', `the Apigee ${flavour === 'x' ? 'X (Google Cloud)' : 'Edge'} OAuth access token`);
-    return { header: `Bearer ${token}`, secrets: [token] };
-  }
-  const username = readVariable(target, endpoint, 'usernameEnv', 'the Apigee Edge user name');
-  const password = readVariable(target, endpoint, 'passwordEnv', 'the Apigee Edge password');
-  const encoded = Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
-  // What goes on the wire, and what a server decoding it may echo.
-  endpoint.secrets?.add(encoded);
-  endpoint.secrets?.add(`${username}:${password}`);
-  // The user name too: a server echoing it back must not put it in a CI log either.
-  return { header: `Basic ${encoded}`, secrets: [password, encoded, username] };
-}
-
-/**
  * Names from `["a"]`, `[{name: "a"}]` or `{proxies: [{name: "a"}]}`: the flavours differ here. X
  * answers `{}` when there are none; any other shape is an error, never an empty list.
  */
@@ -177,17 +127,18 @@ export function managementRoot(url: string): string {
 export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, options: ConnectOptions = {}): ApigeeClient {
   const org = orgOf(target);
   const traffic = options.traffic ?? new Traffic();
-  let secrets: string[] = [];
+  const transport = transportFor(target, endpoint, traffic, options);
+  // Chosen on the first request, so that a missing credential fails a request, not connect().
+  let authorization: ApigeeAuthorization | undefined;
+  const authorize = (): ApigeeAuthorization =>
+    (authorization ??= apigeeAuthorization(target, endpoint, { ...(transport.ca === undefined ? {} : { ca: transport.ca }), env: transport.env ?? {}, timeoutMs: transport.timeoutMs ?? DEFAULT_TIMEOUT_MS }, options.now));
   const http: HttpClient = createHttpClient({
     baseUrl: managementRoot(endpoint.url),
-    headers: () => {
-      const credentials = readCredentials(target, endpoint);
-      secrets = credentials.secrets;
-      return { authorization: credentials.header };
-    },
+    headers: async () => ({ authorization: await authorize().header() }),
+    renewAuthorization: (refused) => authorize().renew(refused),
     // The shared client masks whole header values; a server echoing only the token is masked here.
-    describeError: (status, body) => oneLine(describeApigeeError(status, body), secrets),
-    ...transportFor(target, endpoint, traffic, options),
+    describeError: (status, body) => oneLine(describeApigeeError(status, body), authorization?.secrets ?? []),
+    ...transport,
   });
   const orgPath = (suffix: string): string => {
     if (!org) throw new ProviderError(`target ${target.name} has no org (the Apigee organization name)`);
@@ -228,7 +179,9 @@ export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, opt
         if (items.length < PAGE_SIZE) break;
         // A full page with nothing new: the server ignores startKey and would serve it forever.
         if (fresh.length === 0) {
-          throw new ProviderError(`${what} served the same products again after startKey=${startKey ?? ''} (a paging loop); refusing to loop`);
+          // Also what an Edge for Private Cloud org without CPS does with exactly PAGE_SIZE products
+          // (it ignores count and startKey, opdk.ts): the whole list and a pager stuck on its first page look alike.
+          throw new ProviderError(`${what} served the same products again after startKey=${startKey ?? ''} (a paging loop); refusing to loop (a Private Cloud org without paging that holds exactly ${PAGE_SIZE} products looks the same: add or remove one)`);
         }
         if (pages >= MAX_LIST_PAGES) {
           throw new ProviderError(`${what} is still not done after ${pages} pages of ${PAGE_SIZE}; refusing to page further`);

@@ -8,13 +8,20 @@ export const APIGEE_SCHEMA: VendorSchema = {
   target: {
     org: { type: 'string', minLength: 1, description: 'Apigee: organization name.' },
     flavour: { enum: ['edge', 'x'], description: 'Apigee: edge (Apigee Edge / Private Cloud) or x (Apigee X / hybrid).' },
+    auth: { enum: ['basic', 'oauth', 'saml'], description: 'Apigee Edge: basic (usernameEnv + passwordEnv), oauth (tokens from the Edge OAuth2 service with the password grant) or saml (a one-time passcode). Default: basic when usernameEnv is set.' },
+    tokenUrl: { type: 'string', minLength: 1, description: 'Apigee Edge oauth/saml: the token endpoint; default https://login.apigee.com/oauth/token; SAML orgs https://ZONE.login.apigee.com/oauth/token; Private Cloud the SSO module (http://SSO:9099/oauth/token).' },
+    mfaTokenEnv: { $ref: '#/$defs/envName', description: 'Apigee Edge oauth: name of the environment variable holding the current MFA code, when the account has two-factor authentication.' },
+    refreshTokenEnv: { $ref: '#/$defs/envName', description: 'Apigee Edge oauth/saml: name of the environment variable holding a refresh token (e.g. from get_token), used before any password or passcode.' },
+    credentialsFile: { type: 'string', minLength: 1, description: 'Apigee X: path (relative to apiproducts.yaml) of a Google service-account key file or other credentials JSON; default Application Default Credentials. Its content is never printed.' },
+    privateCloud: { type: 'boolean', description: 'Apigee Edge sandbox only: emulate an Edge for Private Cloud management server (product lists unpaged).' },
   },
   // No default: Edge and X differ in URL, paging and credentials, and a wrong guess fails late.
   requiredTarget: ['org', 'flavour'],
   credentials: {
     tokenEnv: 'Name of the environment variable holding the API token (e.g. API7_TOKEN); never the token itself.',
-    usernameEnv: 'Apigee Edge basic auth: name of the environment variable holding the user name.',
-    passwordEnv: 'Apigee Edge basic auth: name of the environment variable holding the password.',
+    usernameEnv: 'Apigee Edge basic or oauth: name of the environment variable holding the user name.',
+    passwordEnv: 'Apigee Edge basic or oauth: name of the environment variable holding the password.',
+    passcodeEnv: 'Apigee Edge saml: name of the environment variable holding a one-time SSO passcode.',
   },
   binding: {
     proxies: { $ref: '#/$defs/stringList', description: 'Apigee: API proxies bundled in the product.' },

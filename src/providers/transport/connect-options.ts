@@ -14,6 +14,8 @@ export interface ConnectOptions {
   maxBodyBytes?: number;
   /** A gate to share; a new one per provider by default. */
   traffic?: Traffic;
+  /** The clock minted tokens expire on (refreshing-token.ts); real time by default. */
+  now?: () => number;
 }
 
 /**

@@ -14,6 +14,7 @@ import { SecretMasker } from '../../model/masker.ts';
 import { ProviderError } from './provider-error.ts';
 import { openRoute, ProxyFailure, proxyRefusal, type Env, type Route } from './proxy.ts';
 import { sendWithRetry, type WriteSafety } from './uncertain-writes.ts';
+import { resendAfterRefresh, type RenewAuthorization } from './resend-after-refresh.ts';
 
 export type QueryValue = string | number | boolean | undefined;
 
@@ -24,8 +25,13 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export interface HttpClientOptions {
   /** Root of the management API, e.g. `https://api7.example.com:7443`. */
   baseUrl: string;
-  /** Called per request so that a missing credential fails the first request, not construction. */
-  headers: () => Record<string, string>;
+  /**
+   * Called per request so that a missing credential fails the first request, not construction;
+   * async when a token is minted (refreshing-token.ts).
+   */
+  headers: () => Record<string, string> | Promise<Record<string, string>>;
+  /** A 401 renews the credentials this way and the request is resent once (resend-after-refresh.ts); none when absent. */
+  renewAuthorization?: RenewAuthorization;
   timeoutMs?: number;
   /** The server's own words for a non-2xx body (e.g. its `error_msg`), one line. */
   describeError: (status: number, body: string) => string;
@@ -78,10 +84,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const routeFor = (): Route =>
     (route ??= openRoute(root, { ...(options.ca === undefined ? {} : { ca: options.ca }), env: options.env ?? {}, timeoutMs }));
 
-  const once = async <T>(method: string, path: string, { query, body }: RequestOptions): Promise<T> => {
+  const once = async <T>(method: string, path: string, { query, body }: RequestOptions, noteSent: (authorization: string) => void): Promise<T> => {
     const url = buildUrl(root, path, query);
     const what = `${method} ${path}`;
-    const sent = headers();
+    const sent = await headers();
+    noteSent(sent.authorization ?? '');
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const ticket = await traffic?.acquire();
     let response: RawResponse;
@@ -128,7 +135,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   return {
     request<T>(method: string, path: string, requestOptions: RequestOptions = {}): Promise<T> {
-      const send = (): Promise<T> => once<T>(method, path, requestOptions);
+      const renew = options.renewAuthorization;
+      const send = renew
+        ? resendAfterRefresh((noteSent) => once<T>(method, path, requestOptions, noteSent), renew)
+        : (): Promise<T> => once<T>(method, path, requestOptions, () => {});
       if (!retry) return send();
       return sendWithRetry(method, send, requestOptions, { policy: retry, sleep: options.sleep, onWait: (ms) => traffic?.noteRetry(ms) });
     },

@@ -1,5 +1,6 @@
 import { ApigeeHttpError, CODES } from './http.ts';
 import type { ApigeeFlavour } from './state.ts';
+import type { TokenIssuer } from './token-endpoint.ts';
 
 /** What the emulator accepts. Edge: a token and/or a username+password pair; X: a token. */
 export interface ApigeeCredentials {
@@ -8,6 +9,8 @@ export interface ApigeeCredentials {
   /** With `password`: accepted as `Authorization: Basic base64(username:password)`, Edge only. */
   username?: string;
   password?: string;
+  /** Bearer tokens minted by a local token endpoint (token-endpoint.ts), each good for a number of requests. */
+  issuer?: TokenIssuer;
 }
 
 /** createdBy / lastModifiedBy for bearer callers when no username is configured. */
@@ -15,7 +18,7 @@ export const DEFAULT_ACTOR = 'apiproducts-sandbox@example.com';
 
 /** Refuses credentials the flavour could never accept, so a misconfigured emulator fails at start. */
 export function checkCredentials(flavour: ApigeeFlavour, credentials: ApigeeCredentials): void {
-  const hasToken = typeof credentials.token === 'string' && credentials.token !== '';
+  const hasToken = (typeof credentials.token === 'string' && credentials.token !== '') || credentials.issuer !== undefined;
   const hasPassword = Boolean(credentials.username) && Boolean(credentials.password);
   if (flavour === 'x' && !hasToken) throw new Error('an Apigee X emulator needs credentials.token (X accepts bearer tokens only)');
   if (flavour === 'edge' && !hasToken && !hasPassword) {
@@ -40,6 +43,7 @@ export function authenticate(flavour: ApigeeFlavour, header: string | undefined,
   if (scheme.toLowerCase() === 'bearer' && credentials.token && value === credentials.token) {
     return credentials.username ?? DEFAULT_ACTOR;
   }
+  if (scheme.toLowerCase() === 'bearer' && credentials.issuer?.accepts(value)) return credentials.username ?? DEFAULT_ACTOR;
   if (flavour === 'edge' && scheme.toLowerCase() === 'basic') {
     const user = basicUser(value, credentials);
     if (user !== undefined) return user;

@@ -4,6 +4,7 @@ import { listenEmulator, type EmulatorRunOptions, type RecordedRequest, type Run
 import { authenticate, checkCredentials, type ApigeeCredentials } from './auth.ts';
 import { ApigeeHttpError, CODES, errorBody, type ApigeeReply } from './http.ts';
 import { allowedMethods, dispatch } from './routes.ts';
+import { answerAsPrivateCloud } from './opdk.ts';
 import { seedApigeeState, type ApigeeFlavour, type ApigeeState } from './state.ts';
 
 export type { ApigeeCredentials } from './auth.ts';
@@ -37,6 +38,8 @@ export interface ApigeeEmulatorOptions extends EmulatorRunOptions {
    * client that filters again is right either way.
    */
   ignoreAttributeFilter?: boolean;
+  /** Edge only: answer as Edge for Private Cloud without CPS does (opdk.ts): product lists unpaged. */
+  privateCloud?: boolean;
 }
 
 /** A running emulator of the Apigee management API (shared/reference/apigee-management-api.md). */
@@ -62,6 +65,7 @@ function sendJson(response: ServerResponse, answer: Answer): void {
 export async function startApigeeEmulator(options: ApigeeEmulatorOptions): Promise<ApigeeEmulator> {
   const { flavour, org, credentials } = options;
   checkCredentials(flavour, credentials);
+  if (options.privateCloud && flavour !== 'edge') throw new Error('privateCloud is an Apigee Edge mode (Edge for Private Cloud); flavour x has none');
   const state = options.state ?? seedApigeeState(org);
   const now = options.now ?? Date.now;
   const requests: RecordedRequest[] = [];
@@ -73,7 +77,7 @@ export async function startApigeeEmulator(options: ApigeeEmulatorOptions): Promi
     let reply: ApigeeReply;
     try {
       const actor = authenticate(flavour, request.headers.authorization, credentials);
-      reply = dispatch({
+      const call = {
         method,
         pathname: url.pathname,
         contentType: request.headers['content-type'],
@@ -86,7 +90,8 @@ export async function startApigeeEmulator(options: ApigeeEmulatorOptions): Promi
         actor,
         dropAttributes: options.dropAttributes ?? false,
         ignoreAttributeFilter: options.ignoreAttributeFilter ?? false,
-      });
+      };
+      reply = (options.privateCloud ? answerAsPrivateCloud(method, url.pathname, call) : undefined) ?? dispatch(call);
     } catch (error) {
       if (!(error instanceof ApigeeHttpError)) throw error;
       const headers: Record<string, string> =
