@@ -1,8 +1,8 @@
-import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
 import type { ReferencedFile } from '../model/referenced-file.ts';
-import { realTarget } from './openapi-path.ts';
+import { RealPaths, realTarget } from './openapi-path.ts';
 import { parseYamlFile, type ParsedDocument } from './parse-yaml.ts';
 import { displayPath } from './read-config.ts';
 import { readReferencedFiles } from './referenced-files.ts';
@@ -68,7 +68,8 @@ export function readProducts(dir: string, cwd: string): ReadProductsResult {
   const files: ProjectFile[] = [];
   const specs = new Map<string, ReferencedFile>();
   const projectRoots = [resolve(cwd), root];
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
+  const realPaths = new RealPaths();
+  if (!isDirectory(root)) {
     diagnostics.push({
       severity: 'error',
       rule: 'products/missing',
@@ -96,7 +97,7 @@ export function readProducts(dir: string, cwd: string): ReadProductsResult {
       described.push({ entry, file, at: { file, line: 1, column: 1 }, strayKey: false });
       continue;
     }
-    if (entry.isLink && linksOutside(entry.path, projectRoots)) {
+    if (entry.isLink && linksOutside(entry.path, projectRoots, realPaths)) {
       refuse(file, 'products/link-outside-project', 'the file is a symbolic link to a file outside the project directory; it was not read', 'copy the product file into the project instead of linking to it');
       continue;
     }
@@ -124,7 +125,7 @@ export function readProducts(dir: string, cwd: string): ReadProductsResult {
     }
     const product: LoadedProductFile = { file, absolutePath: entry.path, documents: parsed.documents };
     for (const document of parsed.documents) {
-      const referenced = readReferencedFiles(document.value, product, projectRoots, specs);
+      const referenced = readReferencedFiles(document.value, product, projectRoots, specs, realPaths);
       if (referenced) product.referenced = { ...product.referenced, ...referenced };
     }
     products.push(product);
@@ -154,13 +155,13 @@ export function readProducts(dir: string, cwd: string): ReadProductsResult {
 }
 
 /** A symbolic link (the file or a directory on its way) whose real location is outside every root. */
-function linksOutside(file: string, roots: readonly string[]): boolean {
+function linksOutside(file: string, roots: readonly string[], realPaths: RealPaths): boolean {
   try {
     if (!lstatSync(file).isSymbolicLink()) return false;
-    const real = realTarget(file);
+    const real = realTarget(file, realPaths);
     if (real === undefined) return false;
     return !roots.some((root) => {
-      const rel = relative(realpathSync(root), real);
+      const rel = relative(realPaths.of(root), real);
       return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
     });
   } catch {
