@@ -52,7 +52,10 @@ export function checkProjectRules(config: Config, products: ProductSet, kinds: (
       const effective = resolveEffective(product, targetName);
       const found = [...checkBindingKeys(effective, kind, [...kindOf.values()]), ...kind.validateBinding(effective, target)];
       if (found.length === 0) {
-        bound.set(targetName, [...(bound.get(targetName) ?? []), effective]);
+        // Appended in place: a copy per product made this quadratic in the products of a target.
+        const list = bound.get(targetName);
+        if (list) list.push(effective);
+        else bound.set(targetName, [effective]);
         continue; // positions cost a parse: only for products with problems
       }
       const at = { source: locateKeyOf(product, ['targets', targetName]), target: targetName, product: product.spec.name };
