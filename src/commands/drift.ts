@@ -5,8 +5,8 @@ import { readGithubContext } from '../github/context.ts';
 import { postDriftIssues, toStderr } from './github.ts';
 import type { Io, OutputFormat } from './io.ts';
 import { makePlan } from './make-plan.ts';
-import { loadValidProject, type ProjectOptions } from './project.ts';
-import { openTargets } from './session.ts';
+import type { ProjectOptions } from './project.ts';
+import { loadWhileObserving, openRunTargets } from './read-while-loading.ts';
 
 export interface DriftOptions extends ProjectOptions {
   format: OutputFormat;
@@ -18,11 +18,11 @@ export interface DriftOptions extends ProjectOptions {
 export async function runDrift(options: DriftOptions, io: Io): Promise<number> {
   // Before any network: an issue that cannot be written is an error now, not after reading every target.
   const github = options.githubIssue ? readGithubContext(io.env) : undefined;
-  const project = loadValidProject(options);
-  const open = await openTargets(project.targets, options.cwd, io, 'apiproducts drift');
+  const { project, early } = await loadWhileObserving(options, io, 'apiproducts drift');
+  const { open, observed } = await openRunTargets(project, early, options.cwd, io, 'apiproducts drift');
   try {
     // Never prune here: orphans are reported, and preflight concerns applying, not reporting.
-    const plan = await makePlan(project, open, { prune: false, preflight: false });
+    const plan = await makePlan(project, open, { prune: false, preflight: false, ...(observed ? { observed } : {}) });
     // Masked before rendering: Markdown escapes a token's `_`, and the escaped form would slip past a mask of the text.
     const report = io.secrets.maskDeep(buildDriftReport(plan));
     if (options.format === 'json') io.out(renderDriftJson(report));

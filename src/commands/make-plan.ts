@@ -4,7 +4,7 @@ import type { LiveObject } from '../model/objects.ts';
 import type { TargetConfig } from '../model/target.ts';
 import type { ProviderKind } from '../providers/provider.ts';
 import { desiredObjects } from './desired-objects.ts';
-import { observeTargets } from '../observe/read-live.ts';
+import { observeTargets, type LiveTarget } from '../observe/read-live.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import type { ValidProject } from './project.ts';
 import type { OpenTargets } from './session.ts';
@@ -23,10 +23,15 @@ function inScope(live: LiveObject[], project: ValidProject, config: TargetConfig
 
 /**
  * observe → diff → plan → preflight for an open set of targets. Preflight and collision errors
- * become a UserError: a plan that cannot be applied is not shown as if it could.
+ * become a UserError: a plan that cannot be applied is not shown as if it could. `observed`: the
+ * observation of these targets started while the project loaded (read-while-loading.ts).
  */
-export async function makePlan(project: ValidProject, open: OpenTargets, options: { prune: boolean; preflight?: boolean }): Promise<Plan> {
-  const live = await observeTargets(open.providers);
+export async function makePlan(
+  project: ValidProject,
+  open: OpenTargets,
+  options: { prune: boolean; preflight?: boolean; observed?: Promise<Map<string, LiveTarget>> },
+): Promise<Plan> {
+  const live = await (options.observed ?? observeTargets(open.providers));
   const plan = buildPlan({
     targets: open.sessions.map(({ config, kind }) => ({
       name: config.name,
