@@ -5,8 +5,8 @@ import { readGithubContext } from '../github/context.ts';
 import { postDriftIssues, toStderr } from './github.ts';
 import type { Io, OutputFormat } from './io.ts';
 import { makePlan } from './make-plan.ts';
-import { loadValidProject, type ProjectOptions, type ValidProject } from './project.ts';
-import { openTargets } from './session.ts';
+import type { ProjectOptions, ValidProject } from './project.ts';
+import { loadWhileObserving, openRunTargets } from './read-while-loading.ts';
 
 export interface DriftOptions extends ProjectOptions {
   format: OutputFormat;
@@ -28,16 +28,19 @@ function withoutEmbeddedSandboxes(project: ValidProject, io: Io): ValidProject {
 export async function runDrift(options: DriftOptions, io: Io): Promise<number> {
   // Before any network: an issue that cannot be written is an error now, not after reading every target.
   const github = options.githubIssue ? readGithubContext(io.env) : undefined;
-  const project = github ? withoutEmbeddedSandboxes(loadValidProject(options), io) : loadValidProject(options);
+  const loaded = await loadWhileObserving(options, io, 'apiproducts drift');
+  const project = github ? withoutEmbeddedSandboxes(loaded.project, io) : loaded.project;
   if (project.targets.length === 0) {
+    await loaded.early?.drop();
     io.err('No drift check: every target is an embedded sandbox, and issues are filed only for real targets.\n');
     return ExitCode.ok;
   }
-  const open = await openTargets(project.targets, options.cwd, io, 'apiproducts drift');
+  const { open, observed } = await openRunTargets(project, loaded.early, options.cwd, io, 'apiproducts drift');
   try {
     // Never prune here: orphans are reported, and preflight concerns applying, not reporting.
-    // Owned-only reads where they suffice: drift writes nothing, so unowned objects matter only as collisions.
-    const plan = await makePlan(project, open, { prune: false, preflight: false, ownedOnly: true });
+    // Owned-only reads where they suffice (when nothing was read early): drift writes nothing, so
+    // unowned objects matter only as collisions.
+    const plan = await makePlan(project, open, { prune: false, preflight: false, ownedOnly: true, ...(observed ? { observed } : {}) });
     // Masked before rendering: Markdown escapes a token's `_`, and the escaped form would slip past a mask of the text.
     const report = io.secrets.maskDeep(buildDriftReport(plan));
     if (options.format === 'json') io.out(renderDriftJson(report));

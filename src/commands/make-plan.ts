@@ -5,7 +5,7 @@ import type { TargetConfig } from '../model/target.ts';
 import type { ProviderKind } from '../providers/provider.ts';
 import { desiredObjects } from './desired-objects.ts';
 import { describeChangedApis } from './describe-apis.ts';
-import { observeTargets, type TargetScope } from '../observe/read-live.ts';
+import { observeTargets, type LiveTarget, type TargetScope } from '../observe/read-live.ts';
 import { readImpact } from '../observe/impact.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import type { ValidProject } from './project.ts';
@@ -26,13 +26,21 @@ function inScope(live: LiveObject[], project: ValidProject, config: TargetConfig
 /**
  * observe → describe the OpenAPI documents that differ → diff → plan → preflight for an open set
  * of targets. Preflight and collision errors become a UserError: a plan that cannot be applied is
- * not shown as if it could.
+ * not shown as if it could. `observed`: the observation of these targets started while the project
+ * loaded (read-while-loading.ts); a provider whose reads depend on what the run compares
+ * (`Provider.readsByScope`) is read again now that the desired states are known.
  */
-export async function makePlan(project: ValidProject, open: OpenTargets, options: { prune: boolean; preflight?: boolean; ownedOnly?: boolean }): Promise<Plan> {
+export async function makePlan(
+  project: ValidProject,
+  open: OpenTargets,
+  options: { prune: boolean; preflight?: boolean; ownedOnly?: boolean; observed?: Promise<Map<string, LiveTarget>> },
+): Promise<Plan> {
   const desired = new Map(open.sessions.map(({ config, kind }) => [config.name, desiredObjects(project.products, config, kind)]));
   // `ownedOnly` (drift): a provider that can list only its own objects may, when that is enough (read-live.ts).
   const scopes = new Map([...desired].map(([name, objects]): [string, TargetScope] => [name, { states: objects.map((object) => object.state), ...(options.ownedOnly ? { ownedOnlyFor: objects } : {}) }]));
-  const live = await observeTargets(open.providers, scopes);
+  const early = options.observed ? await options.observed : undefined;
+  const unread = new Map([...open.providers].filter(([, provider]) => !early || provider.readsByScope === true));
+  const live = new Map([...(early ?? []), ...(unread.size > 0 ? await observeTargets(unread, scopes) : [])]);
   const objects = await Promise.all(
     open.sessions.map(({ config, kind }) => describeChangedApis(desired.get(config.name)!, inScope(live.get(config.name)!.live, project, config, kind))),
   );

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../model/diagnostic.ts';
 import type { Plan } from '../model/plan.ts';
+import type { TargetConfig } from '../model/target.ts';
 import { printAnnotations } from '../github/annotations.ts';
 import { targetsWithCredentials } from '../github/available-targets.ts';
 import { credentialVariables } from '../registry.ts';
@@ -13,8 +14,8 @@ import { renderPlanText } from '../render/plan-text.ts';
 import { postFailureComment, postPlanComment, postSkippedComment, toStderr } from './github.ts';
 import type { Io, OutputFormat } from './io.ts';
 import { makePlan } from './make-plan.ts';
-import { loadValidProject, type ProjectOptions, type ValidProject } from './project.ts';
-import { openTargets } from './session.ts';
+import type { ProjectOptions, ValidProject } from './project.ts';
+import { loadWhileObserving, openRunTargets } from './read-while-loading.ts';
 
 export interface PlanOptions extends ProjectOptions {
   format: OutputFormat;
@@ -44,17 +45,20 @@ export async function runPlan(options: PlanOptions, io: Io): Promise<number> {
 }
 
 async function plan(options: PlanOptions, io: Io, github: PullRequestContext | undefined): Promise<number> {
-  const project = narrowToCredentials(loadValidProject(options), options, io);
+  const pick = options.skipMissingCredentials ? (targets: TargetConfig[]) => targetsWithCredentials(targets, io.env, credentialVariables).targets : undefined;
+  const { project: loaded, early } = await loadWhileObserving(options, io, 'apiproducts plan', pick ? { pick } : {});
+  const project = narrowToCredentials(loaded, options, io);
   if (project.targets.length === 0) {
+    await early?.open.close();
     const reason = `No target has its credentials in this environment: ${project.warnings.filter((w) => w.rule === 'plan/target-skipped').map((w) => `${w.target} (${w.message.replace(/^not planned: /, '')})`).join(', ')}.`;
     io.err(`Plan skipped. ${reason}\n`);
     if (github) await postSkippedComment(reason, github, toStderr(io));
     return ExitCode.ok;
   }
-  const open = await openTargets(project.targets, options.cwd, io, 'apiproducts plan');
+  const { open, observed } = await openRunTargets(project, early, options.cwd, io, 'apiproducts plan');
   try {
     // Masked before anything is rendered, so that the plan file's digest covers what it shows.
-    const plan = io.secrets.maskDeep(await makePlan(project, open, { prune: options.prune || project.config.prune }));
+    const plan = io.secrets.maskDeep(await makePlan(project, open, { prune: options.prune || project.config.prune, ...(observed ? { observed } : {}) }));
     printAnnotations(plan.diagnostics, io.env, options.cwd, (text) => io.err(text));
     if (options.out) writeFileSync(resolve(options.cwd, options.out), renderPlanJson(plan));
     if (options.format === 'json') io.out(renderPlanJson(plan));

@@ -3,8 +3,9 @@ import { hasErrors, UserError, type Diagnostic } from '../model/diagnostic.ts';
 import type { ProductSet } from '../model/product.ts';
 import { suggestNearest } from '../validate/suggest.ts';
 import type { Config, TargetConfig } from '../model/target.ts';
-import { loadProject } from '../load/load-project.ts';
-import { validateProject } from '../validate/validate-project.ts';
+import { loadProject, loadProjectPausing, type LoadedProject } from '../load/load-project.ts';
+import type { ReadConfigResult } from '../load/read-config.ts';
+import { validateProject, validateProjectPausing, type ValidatedProject } from '../validate/validate-project.ts';
 import { getProviderKind } from '../registry.ts';
 
 /** Options every command that reads the project accepts. */
@@ -39,7 +40,41 @@ export interface ValidProject {
 /** Loads, then validates everything; any error becomes one UserError listing all of them. */
 export function loadValidProject(options: ProjectOptions): ValidProject {
   const loaded = loadProject({ cwd: options.cwd, configPath: options.config, productsDir: options.products });
-  const validated = validateProject(loaded, getProviderKind, options.cwd);
+  return acceptProject(options, loaded, validateProject(loaded, getProviderKind, options.cwd));
+}
+
+/**
+ * loadValidProject, giving the event loop a turn every few milliseconds (`timeSlices`), so that
+ * the targets' live state, requested before, is read while the project loads. `config`:
+ * apiproducts.yaml as the caller already read it; `now`: the clock of the pauses.
+ */
+export async function loadValidProjectPausing(options: ProjectOptions, config?: ReadConfigResult, now?: () => number): Promise<ValidProject> {
+  const pause = timeSlices(now);
+  const loaded = await loadProjectPausing({ cwd: options.cwd, configPath: options.config, productsDir: options.products, ...(config ? { config } : {}) }, pause);
+  return acceptProject(options, loaded, await validateProjectPausing(loaded, getProviderKind, options.cwd, pause));
+}
+
+/**
+ * A pause for the loops of loading and validating: a turn of the event loop (setImmediate, after
+ * the poll phase that handles sockets) once SLICE_MS of work have passed since the last, nothing
+ * otherwise. The clock only decides how often to pause, never what is computed.
+ */
+export function timeSlices(now: () => number = () => performance.now()): () => Promise<void> | undefined {
+  let last = now();
+  return () => {
+    if (now() - last < SLICE_MS) return undefined;
+    return new Promise<void>((resolve) => setImmediate(() => {
+      last = now();
+      resolve();
+    }));
+  };
+}
+
+/** Short enough that an answer waits at most this long for its follow-up request; long enough that pausing costs nothing measurable. */
+const SLICE_MS = 5;
+
+/** The validated project narrowed to the run, or the UserError listing every problem. */
+function acceptProject(options: ProjectOptions, loaded: LoadedProject, validated: ValidatedProject): ValidProject {
   if (!validated.config || hasErrors(validated.diagnostics)) {
     const count = validated.diagnostics.filter((d) => d.severity === 'error').length;
     throw new UserError(`validation failed with ${count} error${count === 1 ? '' : 's'}`, validated.diagnostics);

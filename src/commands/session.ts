@@ -3,6 +3,7 @@ import { UserError } from '../model/diagnostic.ts';
 import type { TargetConfig } from '../model/target.ts';
 import { getProviderKind, sandboxFor } from '../registry.ts';
 import type { Provider, ProviderKind } from '../providers/provider.ts';
+import type { ConnectOptions } from '../providers/transport/connect-options.ts';
 import type { Endpoint } from '../model/target.ts';
 import { startSandbox } from '../sandbox/index.ts';
 import type { Io } from './io.ts';
@@ -29,9 +30,16 @@ export function sandboxStateDir(cwd: string): string {
  * Starts the embedded sandboxes the targets need (or uses a running `sandbox serve`'s, noted on
  * stderr so that stdout stays the same) and connects a provider to every target. `io.env`: where
  * real targets' credential variables are read; `command`: what this run is, named to any other
- * process that finds a sandbox in use (`apiproducts apply`).
+ * process that finds a sandbox in use (`apiproducts apply`). `connect`: how the providers connect
+ * (read-while-loading.ts shortens the retry waits of an observation it drops).
  */
-export async function openTargets(targets: readonly TargetConfig[], cwd: string, io: Pick<Io, 'env' | 'err' | 'secrets'>, command: string): Promise<OpenTargets> {
+export async function openTargets(
+  targets: readonly TargetConfig[],
+  cwd: string,
+  io: Pick<Io, 'env' | 'err' | 'secrets'>,
+  command: string,
+  connect?: ConnectOptions,
+): Promise<OpenTargets> {
   refuseUnverifiedTls(targets, io.env);
   const closers: (() => Promise<void>)[] = [];
   const sessions: TargetSession[] = [];
@@ -47,7 +55,7 @@ export async function openTargets(targets: readonly TargetConfig[], cwd: string,
         if (served) io.err(`Using sandbox ${config.name} served by \`${served.command}\` (pid ${served.pid}) at ${served.url}.\n`);
         endpoint = { ...sandbox.endpoint, secrets: io.secrets };
       }
-      sessions.push({ config, kind, provider: kind.connect(config, endpoint) });
+      sessions.push({ config, kind, provider: connect ? kind.connect(config, endpoint, connect) : kind.connect(config, endpoint) });
     }
   } catch (error) {
     await Promise.all(closers.map((close) => close()));

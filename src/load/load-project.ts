@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { displayPath, readConfig, type ReadConfigResult } from './read-config.ts';
 import { readPolicies, type LoadedPolicyFile } from './read-policies.ts';
-import { readProducts, type LoadedProductFile, type ProjectFile } from './read-products.ts';
+import { readProducts, readProductsPausing, type LoadedProductFile, type ProjectFile, type ReadProductsResult } from './read-products.ts';
 
 export interface LoadProjectOptions {
   cwd: string;
@@ -10,6 +10,8 @@ export interface LoadProjectOptions {
   configPath?: string;
   /** Default `products`, relative to cwd. */
   productsDir?: string;
+  /** apiproducts.yaml as already read (readConfig of configPath), when the caller needed it first. */
+  config?: ReadConfigResult;
 }
 
 /**
@@ -31,8 +33,17 @@ export interface LoadedProject {
 
 /** Reads the whole project; never throws for user errors. Validation (src/validate/) comes next. */
 export function loadProject(options: LoadProjectOptions): LoadedProject {
-  const config = readConfig(options.configPath ?? 'apiproducts.yaml', options.cwd);
-  const productsRead = readProducts(options.productsDir ?? 'products', options.cwd);
+  const config = options.config ?? readConfig(options.configPath ?? 'apiproducts.yaml', options.cwd);
+  return assemble(options, config, readProducts(options.productsDir ?? 'products', options.cwd));
+}
+
+/** loadProject, giving the event loop a turn whenever `pause` says so (readProductsPausing). */
+export async function loadProjectPausing(options: LoadProjectOptions, pause: () => Promise<void> | undefined): Promise<LoadedProject> {
+  const config = options.config ?? readConfig(options.configPath ?? 'apiproducts.yaml', options.cwd);
+  return assemble(options, config, await readProductsPausing(options.productsDir ?? 'products', options.cwd, pause));
+}
+
+function assemble(options: LoadProjectOptions, config: ReadConfigResult, productsRead: ReadProductsResult): LoadedProject {
   const policiesRead = readPolicies(config.absolutePath, options.cwd);
   const files = [...productsRead.files, ...policiesRead.files];
   const configPath = displayPath(resolve(options.cwd, options.configPath ?? 'apiproducts.yaml'), options.cwd);

@@ -18,7 +18,7 @@ export type OpenapiLocation = { absolute: string } | { problem: string; fix: str
  * Where `openapi` (as written in a binding of the product file at `productFile`, absolute) points, or why it may not
  * be read. `roots`: the directories a product may read from (the project and its products directory).
  */
-export function locateOpenapi(productFile: string, openapi: string, roots: readonly string[]): OpenapiLocation {
+export function locateOpenapi(productFile: string, openapi: string, roots: readonly string[], realPaths = new RealPaths()): OpenapiLocation {
   const shown = showValue(openapi);
   if (openapi.startsWith('~')) {
     return { problem: `openapi path ${shown} starts with ~, which is not expanded: a home directory is outside the project`, fix: FIX };
@@ -33,8 +33,8 @@ export function locateOpenapi(productFile: string, openapi: string, roots: reado
   if (!roots.some((root) => inside(absolute, root))) {
     return { problem: `openapi path ${shown} leads outside the project directory`, fix: FIX };
   }
-  const real = realTarget(absolute);
-  if (real !== undefined && !roots.some((root) => inside(real, realOrSelf(root)))) {
+  const real = realTarget(absolute, realPaths);
+  if (real !== undefined && !roots.some((root) => inside(real, realPaths.of(root)))) {
     return {
       problem: `openapi path ${shown} is a symbolic link to a file outside the project directory`,
       fix: 'copy the OpenAPI file into the project instead of linking to it',
@@ -49,17 +49,40 @@ function inside(file: string, root: string): boolean {
 }
 
 /**
- * The real location of `file` with every symbolic link resolved, also when the last link dangles
- * (its target is then resolved by hand), or undefined when nothing on the way is a link or exists.
+ * Real locations of directories, each resolved once per load: every product's `openapi:` check
+ * compares against the same roots and mostly the same `specs/` directory, and realpathSync walks
+ * every component of a path with an lstat each time.
  */
-export function realTarget(file: string): string | undefined {
-  try {
-    if (existsSync(file)) return realpathSync(file);
-    if (lstatSync(file).isSymbolicLink()) return path.resolve(realOrSelf(path.dirname(file)), readlinkSync(file));
-  } catch {
-    // a path that does not exist: the provider reports it as missing
+export class RealPaths {
+  private readonly known = new Map<string, string>();
+
+  /** The directory with every link resolved; the path itself when it cannot be resolved. */
+  of(dir: string): string {
+    let real = this.known.get(dir);
+    if (real === undefined) {
+      real = realOrSelf(dir);
+      this.known.set(dir, real);
+    }
+    return real;
   }
-  return undefined;
+}
+
+/**
+ * The real location of `file` with every symbolic link resolved, also when the last link dangles
+ * (its target is then resolved by hand), or undefined when nothing is there. A file that is not a
+ * link is its (cached) real directory plus its name: one lstat, not a walk of its whole path.
+ */
+export function realTarget(file: string, realPaths = new RealPaths()): string | undefined {
+  try {
+    const stats = lstatSync(file, { throwIfNoEntry: false });
+    if (stats === undefined) return undefined; // a path that does not exist: the provider reports it as missing
+    const realDir = realPaths.of(path.dirname(file));
+    if (!stats.isSymbolicLink()) return path.join(realDir, path.basename(file));
+    if (existsSync(file)) return realpathSync(file);
+    return path.resolve(realDir, readlinkSync(file));
+  } catch {
+    return undefined; // gone or unreadable since: the reader reports it
+  }
 }
 
 function realOrSelf(dir: string): string {

@@ -1,8 +1,8 @@
-import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
 import type { ReferencedFile } from '../model/referenced-file.ts';
-import { realTarget } from './openapi-path.ts';
+import { RealPaths, realTarget } from './openapi-path.ts';
 import { parseYamlFile, type ParsedDocument } from './parse-yaml.ts';
 import { displayPath } from './read-config.ts';
 import { readReferencedFiles } from './referenced-files.ts';
@@ -61,6 +61,27 @@ const TOO_LARGE_FIX = 'split it: one product per file (a product file is a few K
  * leave them either.
  */
 export function readProducts(dir: string, cwd: string): ReadProductsResult {
+  const reader = productsReader(dir, cwd);
+  for (const entry of reader.entries) reader.read(entry);
+  return reader.finish();
+}
+
+/**
+ * readProducts, giving the event loop a turn every few milliseconds of reading (`pause`), so that
+ * requests already sent (the live state of the targets, read while the project loads) are
+ * answered and followed up meanwhile. Same result as readProducts.
+ */
+export async function readProductsPausing(dir: string, cwd: string, pause: () => Promise<void> | undefined): Promise<ReadProductsResult> {
+  const reader = productsReader(dir, cwd);
+  for (const entry of reader.entries) {
+    reader.read(entry);
+    await pause();
+  }
+  return reader.finish();
+}
+
+/** The files to read, how to read one, and what is known once all are read: readProducts in steps. */
+function productsReader(dir: string, cwd: string): { entries: readonly ListedFile[]; read: (entry: ListedFile) => void; finish: () => ReadProductsResult } {
   const root = isAbsolute(dir) ? dir : resolve(cwd, dir);
   const shownRoot = displayPath(root, cwd);
   const diagnostics: Diagnostic[] = [];
@@ -68,48 +89,49 @@ export function readProducts(dir: string, cwd: string): ReadProductsResult {
   const files: ProjectFile[] = [];
   const specs = new Map<string, ReferencedFile>();
   const projectRoots = [resolve(cwd), root];
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
+  const realPaths = new RealPaths();
+  if (!isDirectory(root)) {
     diagnostics.push({
       severity: 'error',
       rule: 'products/missing',
       message: `products directory ${shownRoot}/ not found`,
       fix: 'run in the directory that holds products/, or point at it with --products DIR',
     });
-    return { products, files, diagnostics };
+    return { entries: [], read: () => undefined, finish: () => ({ products, files, diagnostics }) };
   }
   const listed = listFiles(root);
   // Files that are not products: each must be referenced by one (known once every product is read).
   const described: { entry: ListedFile; file: string; at: SourcePosition; strayKey: boolean }[] = [];
   const refuse = (file: string, rule: string, message: string, fix: string, at?: SourcePosition) =>
     diagnostics.push({ severity: 'error', rule, message, fix, source: at ?? { file, line: 1, column: 1 } });
-  for (const entry of listed) {
+  const read = (entry: ListedFile): void => {
     const file = displayPath(entry.path, cwd);
     if (entry.kind === 'directory-link') {
       refuse(file, 'products/link-to-directory', 'the directory is a symbolic link; links to directories under products/ are not followed, so nothing in it was read', 'move the directory into products/, or link each file instead');
-      continue;
+      return;
     }
     if (entry.kind === 'special') {
       refuse(file, 'products/not-a-file', 'this is not a regular file (a device, socket or pipe); it was not read', 'remove it from products/');
-      continue;
+      return;
     }
     if (entry.kind === 'spec' || entry.kind === 'other') {
       described.push({ entry, file, at: { file, line: 1, column: 1 }, strayKey: false });
-      continue;
+      return;
     }
-    if (entry.isLink && linksOutside(entry.path, projectRoots)) {
+    if (entry.isLink && linksOutside(entry.path, projectRoots, realPaths)) {
       refuse(file, 'products/link-outside-project', 'the file is a symbolic link to a file outside the project directory; it was not read', 'copy the product file into the project instead of linking to it');
-      continue;
+      return;
     }
     const text = readTextFile(entry.path, file, 'a product file', TOO_LARGE_FIX);
     diagnostics.push(...text.diagnostics);
     const content = text.content;
-    if (content === undefined) continue;
+    if (content === undefined) return;
     const parsed = parseYamlFile(content, file);
     if (parsed.apiDescription) {
       const key = /^(openapi|swagger)[ \t]*:/m.exec(content);
       const at = key ? positionIn(content, key.index, file) : { file, line: 1, column: 1 };
       described.push({ entry, file, at, strayKey: /^(?:name|targets)[ \t]*:/m.test(content) });
-      continue;
+      return;
     }
     files.push({ path: file, content });
     diagnostics.push(...parsed.diagnostics);
@@ -124,43 +146,46 @@ export function readProducts(dir: string, cwd: string): ReadProductsResult {
     }
     const product: LoadedProductFile = { file, absolutePath: entry.path, documents: parsed.documents };
     for (const document of parsed.documents) {
-      const referenced = readReferencedFiles(document.value, product, projectRoots, specs);
+      const referenced = readReferencedFiles(document.value, product, projectRoots, specs, realPaths);
       if (referenced) product.referenced = { ...product.referenced, ...referenced };
     }
     products.push(product);
-  }
-  if (!listed.some((entry) => entry.kind === 'product')) {
-    diagnostics.push({
-      severity: 'warning',
-      rule: 'products/none',
-      message: `no product files (*.yaml, *.yml) found under ${shownRoot}/`,
-      fix: 'add a product file, or point at the right directory with --products DIR',
-    });
-  }
-  // After every product is read: only then is it known which descriptions some product references
-  // (by the path as written, also when that path is refused: the product's error says why).
-  const referenced = new Set(products.flatMap((p) => Object.keys(p.referenced ?? {}).map((written) => resolve(dirname(p.absolutePath), written))));
-  for (const { entry, file, at, strayKey } of described) {
-    if (referenced.has(entry.path)) continue;
-    if (entry.kind === 'other') {
-      refuse(file, 'products/unknown-file', 'the file is neither a product (*.yaml, *.yml) nor an OpenAPI document a product references; it was not read', 'move it out of products/ (a file whose name starts with . or ends in .md is left alone)');
-    } else if (strayKey) {
-      refuse(file, 'products/stray-openapi-key', 'this product file has a top-level openapi/swagger key, which makes it an OpenAPI document, and no product references it; it was not read as a product', 'remove the key (an external product names its OpenAPI document in targets.<target>.openapi)', at);
-    } else {
-      refuse(file, 'products/unreferenced-spec', 'this OpenAPI document is referenced by no product (targets.<target>.openapi); it was not read', 'reference it from a product, or move it out of products/', at);
+  };
+  const finish = (): ReadProductsResult => {
+    if (!listed.some((entry) => entry.kind === 'product')) {
+      diagnostics.push({
+        severity: 'warning',
+        rule: 'products/none',
+        message: `no product files (*.yaml, *.yml) found under ${shownRoot}/`,
+        fix: 'add a product file, or point at the right directory with --products DIR',
+      });
     }
-  }
-  return { products, files, diagnostics };
+    // After every product is read: only then is it known which descriptions some product references
+    // (by the path as written, also when that path is refused: the product's error says why).
+    const referenced = new Set(products.flatMap((p) => Object.keys(p.referenced ?? {}).map((written) => resolve(dirname(p.absolutePath), written))));
+    for (const { entry, file, at, strayKey } of described) {
+      if (referenced.has(entry.path)) continue;
+      if (entry.kind === 'other') {
+        refuse(file, 'products/unknown-file', 'the file is neither a product (*.yaml, *.yml) nor an OpenAPI document a product references; it was not read', 'move it out of products/ (a file whose name starts with . or ends in .md is left alone)');
+      } else if (strayKey) {
+        refuse(file, 'products/stray-openapi-key', 'this product file has a top-level openapi/swagger key, which makes it an OpenAPI document, and no product references it; it was not read as a product', 'remove the key (an external product names its OpenAPI document in targets.<target>.openapi)', at);
+      } else {
+        refuse(file, 'products/unreferenced-spec', 'this OpenAPI document is referenced by no product (targets.<target>.openapi); it was not read', 'reference it from a product, or move it out of products/', at);
+      }
+    }
+    return { products, files, diagnostics };
+  };
+  return { entries: listed, read, finish };
 }
 
 /** A symbolic link (the file or a directory on its way) whose real location is outside every root. */
-function linksOutside(file: string, roots: readonly string[]): boolean {
+function linksOutside(file: string, roots: readonly string[], realPaths: RealPaths): boolean {
   try {
     if (!lstatSync(file).isSymbolicLink()) return false;
-    const real = realTarget(file);
+    const real = realTarget(file, realPaths);
     if (real === undefined) return false;
     return !roots.some((root) => {
-      const rel = relative(realpathSync(root), real);
+      const rel = relative(realPaths.of(root), real);
       return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
     });
   } catch {

@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { describeChar } from '../model/display.ts';
 
@@ -30,11 +31,13 @@ export function readTextFile(absolute: string, shown: string, what: string, fix:
   });
   let bytes: Buffer;
   try {
-    const size = statSync(absolute).size;
-    if (size > maxBytes) {
-      return problem('file/too-large', `the file is ${formatSize(size)}; ${what} may be at most ${formatSize(maxBytes)} (it was not read)`, fix);
+    const read = readBoundedFile(absolute, maxBytes);
+    if (!('bytes' in read)) {
+      if (read.stats.isDirectory()) return problem('file/unreadable', `the file cannot be read (EISDIR: ${READ_ERRORS['EISDIR']})`, 'check the file permissions, or remove the file');
+      if (!read.stats.isFile()) return problem('file/unreadable', 'the file cannot be read (it is not a regular file: a device, socket or pipe)', 'point at a regular file, or remove it');
+      return problem('file/too-large', `the file is ${formatSize(read.stats.size)}; ${what} may be at most ${formatSize(maxBytes)} (it was not read)`, fix);
     }
-    bytes = readFileSync(absolute);
+    bytes = read.bytes;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     return problem('file/unreadable', `the file cannot be read (${code}${READ_ERRORS[code] ? `: ${READ_ERRORS[code]}` : ''})`,
@@ -50,7 +53,8 @@ export function readTextFile(absolute: string, shown: string, what: string, fix:
     return problem('file/binary', 'the file contains a NUL byte: it is binary data, not YAML text',
       'check that this is the file you meant; YAML files are UTF-8 text', positionOf(bytes, nul, at));
   }
-  const invalid = firstInvalidUtf8(bytes);
+  // The native check first: only a file that fails it is walked byte by byte to say where.
+  const invalid = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes);
   if (invalid !== -1) {
     const byte = bytes[invalid] ?? 0;
     return problem('file/encoding', `the file is not valid UTF-8: byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} is not part of a UTF-8 character (Latin-1 or Windows-1252 text?)`,
@@ -63,6 +67,29 @@ export function readTextFile(absolute: string, shown: string, what: string, fix:
       'remove it (inside double quotes, an escape such as \\u001B writes it if it is really meant)', positionIn(content, control.index, at));
   }
   return { content, diagnostics: [] };
+}
+
+/**
+ * A regular file's bytes, read through one open descriptor (open, fstat, read, close: no lookup of
+ * the path before the read, which cost a second path walk per file), or, without reading it, the
+ * stats of what is too large or not a regular file. Throws the system's error (ENOENT, EACCES…).
+ */
+export function readBoundedFile(absolute: string, maxBytes: number): { bytes: Buffer } | { stats: Stats } {
+  const fd = openSync(absolute, 'r');
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.size > maxBytes) return { stats };
+    const bytes = Buffer.allocUnsafe(stats.size);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const read = readSync(fd, bytes, filled, bytes.length - filled, null);
+      if (read === 0) break; // shrunk since fstat: what is there is the file
+      filled += read;
+    }
+    return { bytes: filled === bytes.length ? bytes : bytes.subarray(0, filled) };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const READ_ERRORS: Record<string, string> = {

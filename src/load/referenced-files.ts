@@ -1,7 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ReferencedFile } from '../model/referenced-file.ts';
-import { locateOpenapi } from './openapi-path.ts';
+import { locateOpenapi, RealPaths } from './openapi-path.ts';
+import { readBoundedFile } from './read-text.ts';
 import { parseYamlFile } from './parse-yaml.ts';
 
 /** OpenAPI documents of large APIs run to a few MiB; beyond this one is refused before it is read. */
@@ -17,6 +17,7 @@ export function readReferencedFiles(
   product: { file: string; absolutePath: string },
   roots: readonly string[],
   cache: Map<string, ReferencedFile>,
+  realPaths = new RealPaths(),
 ): Record<string, ReferencedFile> | undefined {
   const targets = isRecord(value) && isRecord(value['targets']) ? Object.values(value['targets']) : [];
   let found: Record<string, ReferencedFile> | undefined;
@@ -24,7 +25,7 @@ export function readReferencedFiles(
     const openapi = isRecord(binding) ? binding['openapi'] : undefined;
     if (typeof openapi !== 'string' || openapi === '' || (found && Object.hasOwn(found, openapi))) continue;
     found ??= {};
-    const location = locateOpenapi(product.absolutePath, openapi, roots);
+    const location = locateOpenapi(product.absolutePath, openapi, roots, realPaths);
     if (!('absolute' in location)) {
       found[openapi] = { status: 'outside-project', problem: location.problem, fix: location.fix };
       continue;
@@ -43,13 +44,14 @@ export function readReferencedFiles(
 function readOpenapiFile(absolute: string, shown: string): ReferencedFile {
   let text: string;
   try {
-    const stat = statSync(absolute);
-    if (stat.isDirectory()) return { status: 'unreadable', problem: `OpenAPI file ${shown} is a directory`, fix: 'point openapi at the OpenAPI document itself, e.g. ./specs/weather.yaml' };
-    if (!stat.isFile()) return { status: 'unreadable', problem: `OpenAPI file ${shown} is not a regular file`, fix: 'point openapi at an OpenAPI document in the project' };
-    if (stat.size > MAX_OPENAPI_BYTES) {
+    const read = readBoundedFile(absolute, MAX_OPENAPI_BYTES);
+    if (!('bytes' in read)) {
+      const stat = read.stats;
+      if (stat.isDirectory()) return { status: 'unreadable', problem: `OpenAPI file ${shown} is a directory`, fix: 'point openapi at the OpenAPI document itself, e.g. ./specs/weather.yaml' };
+      if (!stat.isFile()) return { status: 'unreadable', problem: `OpenAPI file ${shown} is not a regular file`, fix: 'point openapi at an OpenAPI document in the project' };
       return { status: 'unreadable', problem: `OpenAPI file ${shown} is ${(stat.size / 1024 / 1024).toFixed(1)} MiB; at most 16 MiB is read`, fix: 'split the API, or remove what the portal does not need (examples, vendor extensions)' };
     }
-    text = readFileSync(absolute, 'utf8');
+    text = read.bytes.toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 'missing', problem: `OpenAPI file ${shown} does not exist`, fix: 'fix the path: it is resolved relative to the product file' };

@@ -82,16 +82,39 @@ function shannonEntropy(text: string): number {
 
 /** What a string looks like a credential of, or undefined. The string itself is never returned. */
 export function detectSecret(text: string): string | undefined {
-  if (text.length < SHORTEST_SECRET || !MIGHT_BE_SECRET.test(text)) return undefined;
+  if (text.length < SHORTEST_SECRET || !(hasTokenRun(text) || SECRET_PREFIX.test(text))) return undefined;
   return SECRET_SHAPES.find((shape) => shape.test(text))?.label;
 }
 
 /**
- * Something every shape above needs (a prefix, or a run of 32 token characters), tested in one
- * pass: almost every string of a product file is prose or a name, and this rules it out about
- * ten times faster than trying each shape. Keep it in step with SECRET_SHAPES.
+ * Something every shape above needs (a prefix, or a run of 32 token characters), tested before
+ * any shape: almost every string of a product file is prose or a name, and this rules it out.
+ * The prefixes are one regex; the run is counted by hand, since as a regex (`[…]{32}`) it retried
+ * up to 31 characters at every position and took three times as long as both do now. Keep both
+ * in step with SECRET_SHAPES.
  */
-const MIGHT_BE_SECRET = /a7(?:ee|adm|prt)-|-----BEGIN|eyJ|gh[pousr]_|github_pat_|AKIA|ya29\.|AIza|xox[abprs]-|Bearer|Basic|:\/\/|[A-Za-z0-9+/=_-]{32}/;
+const SECRET_PREFIX = /a7(?:ee|adm|prt)-|-----BEGIN|eyJ|gh[pousr]_|github_pat_|AKIA|ya29\.|AIza|xox[abprs]-|Bearer|Basic|:\/\//;
+const TOKEN_RUN = 32;
+/** The characters of `[A-Za-z0-9+/=_-]`, by char code. */
+const TOKEN_CHAR = (() => {
+  const table = new Uint8Array(128);
+  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-') table[c.charCodeAt(0)] = 1;
+  return table;
+})();
+
+/** Whether `text` holds TOKEN_RUN token characters in a row. */
+function hasTokenRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 128 && TOKEN_CHAR[code] === 1) {
+      if (++run >= TOKEN_RUN) return true;
+    } else {
+      run = 0;
+    }
+  }
+  return false;
+}
 /** `a://b:c@`: no credential is shorter. */
 const SHORTEST_SECRET = 8;
 

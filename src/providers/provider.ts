@@ -77,6 +77,11 @@ export interface Provider {
   /** Every object on the target (owned or not), all pages, normalised. */
   observe(scope?: ObserveScope): Promise<LiveObject[]>;
   /**
+   * observe() reads more when the scope names it (Apigee X: the portals the desired states name):
+   * an observation started before the products were loaded (read while loading) is read again.
+   */
+  readonly readsByScope?: boolean;
+  /**
    * Only the objects apiproducts owns, when the vendor can list those for less than everything
    * (a server-side filter, checked again by the provider). The core uses it only where no unowned
    * object matters (observe/read-live.ts: read-only drift, every desired key found among them).

@@ -21,55 +21,66 @@ const BIDI = /[\u202a-\u202e\u2066-\u2069]/u;
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|(?! )\p{Zs}/u;
 
 export function checkCharacters(value: unknown, locate: Locate, locateKey: Locate = locate, path: string[] = []): Diagnostic[] {
-  if (typeof value === 'string') return checkString(value, locate, path);
-  if (Array.isArray(value)) return value.flatMap((item, i) => checkCharacters(item, locate, locateKey, [...path, String(i)]));
-  if (value === null || typeof value !== 'object') return [];
-  const diagnostics: Diagnostic[] = [];
-  for (const [key, item] of Object.entries(value)) {
-    if (path.at(-1) === 'labels') {
-      const found = INVISIBLE.exec(key);
-      if (found) {
-        diagnostics.push({
+  const found: Diagnostic[] = [];
+  scanCharacters(value, [...path], locate, locateKey, found);
+  return found;
+}
+
+/** On one path that grows and shrinks (copied only for a finding): no garbage per value. */
+function scanCharacters(value: unknown, path: string[], locate: Locate, locateKey: Locate, found: Diagnostic[]): void {
+  if (typeof value === 'string') {
+    const problem = checkString(value, locate, path);
+    if (problem) found.push(problem);
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(String(i));
+      scanCharacters(value[i], path, locate, locateKey, found);
+      path.pop();
+    }
+  } else if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const inLabels = path.at(-1) === 'labels';
+    for (const key of Object.keys(record)) {
+      const invisible = inLabels ? INVISIBLE.exec(key) : null;
+      if (invisible) {
+        found.push({
           severity: 'error',
           rule: 'text/invisible-character',
-          message: `label key ${showValue(key, { identity: true })} in ${fieldName(path)} contains ${describeChar(found[0])}, an invisible character`,
+          message: `label key ${showValue(key, { identity: true })} in ${fieldName(path)} contains ${describeChar(invisible[0])}, an invisible character`,
           fix: 'retype the key with plain characters: labels that look the same must be the same',
           source: locateKey([...path, key]),
         });
       }
+      path.push(key);
+      scanCharacters(record[key], path, locate, locateKey, found);
+      path.pop();
     }
-    diagnostics.push(...checkCharacters(item, locate, locateKey, [...path, key]));
   }
-  return diagnostics;
 }
 
-function checkString(value: string, locate: Locate, path: string[]): Diagnostic[] {
-  const field = fieldName(path) || 'the document';
+/** The first control or direction character of a string, as a diagnostic; undefined for clean text (nearly all). */
+function checkString(value: string, locate: Locate, path: string[]): Diagnostic | undefined {
   const control = CONTROL.exec(value);
+  const bidi = control ? null : BIDI.exec(value);
+  if (!control && !bidi) return undefined;
+  const field = fieldName(path) || 'the document';
   if (control) {
-    return [
-      {
-        severity: 'error',
-        rule: 'text/control-character',
-        message: `${field} contains the control character ${describeChar(control[0])} at character ${charIndex(value, control.index)}${excerpt(value, control.index)}`,
-        fix: 'remove it: only tabs and line breaks are allowed in text',
-        source: locate(path),
-      },
-    ];
+    return {
+      severity: 'error',
+      rule: 'text/control-character',
+      message: `${field} contains the control character ${describeChar(control[0])} at character ${charIndex(value, control.index)}${excerpt(value, control.index)}`,
+      fix: 'remove it: only tabs and line breaks are allowed in text',
+      source: locate([...path]),
+    };
   }
-  const bidi = BIDI.exec(value);
-  if (bidi) {
-    return [
-      {
-        severity: 'error',
-        rule: 'text/bidi-control',
-        message: `${field} contains ${describeChar(bidi[0])} at character ${charIndex(value, bidi.index)}${excerpt(value, bidi.index)}, which makes text display in another order than it is stored`,
-        fix: 'remove it: right-to-left text displays correctly without direction overrides',
-        source: locate(path),
-      },
-    ];
-  }
-  return [];
+  const found = bidi as RegExpExecArray;
+  return {
+    severity: 'error',
+    rule: 'text/bidi-control',
+    message: `${field} contains ${describeChar(found[0])} at character ${charIndex(value, found.index)}${excerpt(value, found.index)}, which makes text display in another order than it is stored`,
+    fix: 'remove it: right-to-left text displays correctly without direction overrides',
+    source: locate([...path]),
+  };
 }
 
 /** 1-based position in characters (code points), as an editor counts them. */

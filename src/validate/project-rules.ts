@@ -49,7 +49,12 @@ export function checkProjectRules(config: Config, products: ProductSet, kinds: (
       if (openapi.refused.has(refusedKey(product, targetName))) continue;
       const checked = checkBinding(product, targetName, config, kindOf);
       if (!checked) continue; // reported above: unknown target or unsupported provider
-      if (checked.diagnostics.length === 0) bound.set(targetName, [...(bound.get(targetName) ?? []), checked.effective]);
+      if (checked.diagnostics.length === 0) {
+        // Appended in place: a copy per product made this quadratic in the products of a target.
+        const list = bound.get(targetName);
+        if (list) list.push(checked.effective);
+        else bound.set(targetName, [checked.effective]);
+      }
       diagnostics.push(...checked.diagnostics);
     }
   }

@@ -4,9 +4,9 @@ import type { ProductSet } from '../model/product.ts';
 import type { Config } from '../model/target.ts';
 import type { LoadedProject } from '../load/load-project.ts';
 import type { ProviderKind } from '../providers/provider.ts';
-import { checkConfig } from './config.ts';
+import { checkConfig, type CheckedConfig } from './config.ts';
 import { capPerFile, sortDiagnostics } from './diagnostic-order.ts';
-import { checkProductDocuments } from './product-documents.ts';
+import { checkProductDocuments, type CheckedProducts } from './product-documents.ts';
 import { checkProjectRules, checkSoundBindings } from './project-rules.ts';
 import { checkPolicies } from './policies/check-policies.ts';
 import { readPolicySettings } from './policies/policy-config.ts';
@@ -30,8 +30,33 @@ export interface ValidatedProject {
  * found in the input.
  */
 export function validateProject(loaded: LoadedProject, kinds: (kind: string) => ProviderKind | undefined, cwd: string): ValidatedProject {
+  return finishValidation(loaded, kinds, checkConfig(loaded.config, cwd), checkProductDocuments(loaded.products));
+}
+
+/**
+ * validateProject, giving the event loop a turn whenever `pause` says so between product files:
+ * requests already sent are answered meanwhile. Same result as validateProject.
+ */
+export async function validateProjectPausing(
+  loaded: LoadedProject,
+  kinds: (kind: string) => ProviderKind | undefined,
+  cwd: string,
+  pause: () => Promise<void> | undefined,
+): Promise<ValidatedProject> {
   const config = checkConfig(loaded.config, cwd);
-  const documents = checkProductDocuments(loaded.products);
+  const documents: CheckedProducts = { products: [], diagnostics: [], secrets: [], refused: [] };
+  for (const file of loaded.products) {
+    const checked = checkProductDocuments([file]);
+    documents.products.push(...checked.products);
+    documents.diagnostics.push(...checked.diagnostics);
+    documents.secrets.push(...checked.secrets);
+    documents.refused.push(...checked.refused);
+    await pause();
+  }
+  return finishValidation(loaded, kinds, config, documents);
+}
+
+function finishValidation(loaded: LoadedProject, kinds: (kind: string) => ProviderKind | undefined, config: CheckedConfig, documents: CheckedProducts): ValidatedProject {
   const products: ProductSet = { products: documents.products };
   const diagnostics = [...loaded.diagnostics, ...config.diagnostics, ...documents.diagnostics];
   const policies = readPolicySettings(loaded.config.document, loaded.policies);

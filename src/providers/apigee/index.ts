@@ -13,7 +13,7 @@ import { type LockStore, type ObserveScope, type Provider, type ProviderKind } f
 import type { Endpoint } from '../../model/target.ts';
 import { ownershipDropped, ProviderError } from '../transport/provider-error.ts';
 import type { LiveObject } from '../../model/objects.ts';
-import { createApigeeClient, managementRoot, orgOf, type ApigeeClient } from './client.ts';
+import { createApigeeClient, flavourOf, managementRoot, orgOf, type ApigeeClient } from './client.ts';
 import { isOwned, operationSettingsOf, toDesiredObjects, toLiveObject, type ApigeeState } from './mapping.ts';
 import { mergeProductBody, toProductBody } from './request-body.ts';
 import { hasOperationConfigs } from './operations.ts';
@@ -135,6 +135,8 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
 
   const provider: Provider & { readonly locks: LockStore } = {
     traffic: client.traffic,
+    // Integrated portals (X only) are read for the sites the desired states name (portal.ts portalSites).
+    readsByScope: flavourOf(target) === 'x',
     locks: createApigeeLockStore(client, target.name),
 
     async observe(scope): Promise<LiveObject[]> {

@@ -10,7 +10,9 @@ import { objectKey } from './mapping.ts';
  * (Two plans of one product are `apigee/duplicate-plan`, in validate-binding.ts.)
  */
 export function checkApigeeNameCollisions(products: readonly EffectiveProduct[]): Diagnostic[] {
-  const byKey = new Map<string, { product: EffectiveProduct; source: SourcePosition }[]>();
+  // Where each name is written is looked up only for the names that collide: locating every
+  // product's plans re-reads each file's positions, a quarter of a 10,000-product validation.
+  const byKey = new Map<string, { product: EffectiveProduct; locate: () => SourcePosition }[]>();
   for (const product of products) {
     const plans: (PlanTier | undefined)[] = product.plans.length > 0 ? product.plans : [undefined];
     const seen = new Set<string>();
@@ -18,16 +20,19 @@ export function checkApigeeNameCollisions(products: readonly EffectiveProduct[])
       const key = objectKey(product.name, plan);
       if (seen.has(key)) return;
       seen.add(key);
-      const source = product.source.locate(plan ? [...plansPath(product), index, 'name'] : ['name']);
-      byKey.set(key, [...(byKey.get(key) ?? []), { product, source }]);
+      const locate = () => product.source.locate(plan ? [...plansPath(product), index, 'name'] : ['name']);
+      const places = byKey.get(key);
+      if (places) places.push({ product, locate });
+      else byKey.set(key, [{ product, locate }]);
     });
   }
   const diagnostics: Diagnostic[] = [];
   for (const [key, places] of byKey) {
     const owners = new Set(places.map((p) => p.product.name));
     if (owners.size < 2) continue;
-    for (const place of places) {
-      const others = places.filter((p) => p.product.name !== place.product.name).map((p) => `${p.source.file}:${p.source.line}:${p.source.column}`);
+    const located = places.map((place) => ({ product: place.product, source: place.locate() }));
+    for (const place of located) {
+      const others = located.filter((p) => p.product.name !== place.product.name).map((p) => `${p.source.file}:${p.source.line}:${p.source.column}`);
       diagnostics.push({
         severity: 'error',
         rule: 'apigee/name-collision',
