@@ -28,7 +28,8 @@ function withoutEmbeddedSandboxes(project: ValidProject, io: Io): ValidProject {
 export async function runDrift(options: DriftOptions, io: Io): Promise<number> {
   // Before any network: an issue that cannot be written is an error now, not after reading every target.
   const github = options.githubIssue ? readGithubContext(io.env) : undefined;
-  const loaded = await loadWhileObserving(options, io, 'apiproducts drift');
+  // A provider that can list only its own objects is read once the products are known (owned-only reads).
+  const loaded = await loadWhileObserving(options, io, 'apiproducts drift', { later: (provider) => provider.observeOwned !== undefined });
   const project = github ? withoutEmbeddedSandboxes(loaded.project, io) : loaded.project;
   if (project.targets.length === 0) {
     await loaded.early?.drop();

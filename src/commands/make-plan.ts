@@ -27,8 +27,8 @@ function inScope(live: LiveObject[], project: ValidProject, config: TargetConfig
  * observe → describe the OpenAPI documents that differ → diff → plan → preflight for an open set
  * of targets. Preflight and collision errors become a UserError: a plan that cannot be applied is
  * not shown as if it could. `observed`: the observation of these targets started while the project
- * loaded (read-while-loading.ts); a provider whose reads depend on what the run compares
- * (`Provider.readsByScope`) is read again now that the desired states are known.
+ * loaded (read-while-loading.ts); the targets it left out (`Provider.readsByScope`, drift's
+ * owned-only reads) are read now, with the desired states.
  */
 export async function makePlan(
   project: ValidProject,
@@ -39,7 +39,7 @@ export async function makePlan(
   // `ownedOnly` (drift): a provider that can list only its own objects may, when that is enough (read-live.ts).
   const scopes = new Map([...desired].map(([name, objects]): [string, TargetScope] => [name, { states: objects.map((object) => object.state), ...(options.ownedOnly ? { ownedOnlyFor: objects } : {}) }]));
   const early = options.observed ? await options.observed : undefined;
-  const unread = new Map([...open.providers].filter(([, provider]) => !early || provider.readsByScope === true));
+  const unread = new Map([...open.providers].filter(([name]) => !early?.has(name)));
   const live = new Map([...(early ?? []), ...(unread.size > 0 ? await observeTargets(unread, scopes) : [])]);
   const objects = await Promise.all(
     open.sessions.map(({ config, kind }) => describeChangedApis(desired.get(config.name)!, inScope(live.get(config.name)!.live, project, config, kind))),

@@ -3,6 +3,7 @@ import type { TargetConfig } from '../model/target.ts';
 import { readConfig } from '../load/read-config.ts';
 import { checkConfig } from '../validate/config.ts';
 import { observeTargets, type LiveTarget } from '../observe/read-live.ts';
+import type { Provider } from '../providers/provider.ts';
 import type { Io } from './io.ts';
 import { loadValidProjectPausing, type ProjectOptions, type ValidProject } from './project.ts';
 import { openTargets, type OpenTargets } from './session.ts';
@@ -12,7 +13,7 @@ export interface EarlyTargets {
   open: OpenTargets;
   /** The targets' names, in order: they must be the run's targets once the project is valid. */
   names: readonly string[];
-  /** observeTargets, under way; it never rejects unawaited (see startObserving). */
+  /** observeTargets of the targets read early, under way; it never rejects unawaited (see startObserving). */
   live: Promise<Map<string, LiveTarget>>;
   /** Drops the observation (a load error): its connections closed, its retry waits cut short. */
   drop(): Promise<void>;
@@ -42,12 +43,12 @@ export async function loadWhileObserving(
   options: ProjectOptions,
   io: Pick<Io, 'env' | 'err' | 'secrets'>,
   command: string,
-  settings: { pick?: (targets: TargetConfig[]) => TargetConfig[]; now?: () => number } = {},
+  settings: { pick?: (targets: TargetConfig[]) => TargetConfig[]; now?: () => number; later?: (provider: Provider) => boolean } = {},
 ): Promise<ProjectWhileObserving> {
   const pick = settings.pick ?? ((targets: TargetConfig[]) => targets);
   const config = readConfig(options.config ?? 'apiproducts.yaml', options.cwd);
   const targets = runTargets(config, options);
-  const early = targets ? await startObserving(pick(targets), options.cwd, io, command) : undefined;
+  const early = targets ? await startObserving(pick(targets), options.cwd, io, command, settings.later) : undefined;
   try {
     const project = await loadValidProjectPausing(options, config, settings.now);
     return early ? { project, early } : { project };
@@ -84,7 +85,17 @@ function runTargets(config: ReturnType<typeof readConfig>, options: ProjectOptio
   return targets.some((target) => target.sandbox) ? undefined : targets;
 }
 
-async function startObserving(targets: TargetConfig[], cwd: string, io: Pick<Io, 'env' | 'err' | 'secrets'>, command: string): Promise<EarlyTargets | undefined> {
+/**
+ * `later`: the providers better read once the products are known (whose reads depend on the
+ * desired states, or that drift reads owned-only); makePlan reads those itself.
+ */
+async function startObserving(
+  targets: TargetConfig[],
+  cwd: string,
+  io: Pick<Io, 'env' | 'err' | 'secrets'>,
+  command: string,
+  later: (provider: Provider) => boolean = () => false,
+): Promise<EarlyTargets | undefined> {
   if (targets.length === 0) return undefined;
   // Once dropped, a retry does not wait: a target that refuses connections fails its few tries
   // at once, instead of keeping the process alive for seconds after it reported the load errors.
@@ -105,7 +116,7 @@ async function startObserving(targets: TargetConfig[], cwd: string, io: Pick<Io,
   } catch {
     return undefined; // raised again, in its place, when the targets are opened after loading
   }
-  const live = observeTargets(open.providers);
+  const live = observeTargets(new Map([...open.providers].filter(([, provider]) => !provider.readsByScope && !later(provider))));
   // Awaited by makePlan when the project is valid, dropped otherwise: never an unhandled rejection.
   live.catch(() => undefined);
   const drop = async (): Promise<void> => {

@@ -12,8 +12,21 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import { copyExampleProject, repoRoot } from '../helpers/project.ts';
+import { copyExampleProject as copyWithNarrowing, repoRoot } from '../helpers/project.ts';
 import { tempDir } from '../helpers/temp.ts';
+
+/**
+ * The example project with orders bound to both sandbox environments: the seeded live product has
+ * `test` as well, and an update that removes it narrows what 3 apps reach (high risk). These
+ * tests are about the reviewed plan, so their base plan has no high-risk change of its own.
+ */
+function copyExampleProject(): string {
+  const cwd = copyWithNarrowing();
+  const orders = join(cwd, 'products', 'orders.yaml');
+  writeFileSync(orders, readFileSync(orders, 'utf8').replace('environments: [prod]', 'environments: [test, prod]'));
+  return cwd;
+}
+
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };

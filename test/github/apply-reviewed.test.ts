@@ -8,11 +8,24 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyMarker } from '../../src/github/apply-comment.ts';
-import { copyExampleProject } from '../helpers/project.ts';
+import { copyExampleProject as copyWithNarrowing } from '../helpers/project.ts';
 import { runCliInProcess as runCli } from '../helpers/cli-in-process.ts';
 import { FakeGithub } from './helpers/fake-github.ts';
 import { githubEnv, GITHUB_TOKEN, HEAD_SHA } from './helpers/github-env.ts';
 import { writeZip } from './helpers/zip-writer.ts';
+
+/**
+ * The example project with orders bound to both sandbox environments: the seeded live product has
+ * `test` as well, and an update that removes it narrows what 3 apps reach (high risk). These
+ * tests are about the reviewed plan, so their base plan has no high-risk change of its own.
+ */
+function copyExampleProject(): string {
+  const cwd = copyWithNarrowing();
+  const orders = join(cwd, 'products', 'orders.yaml');
+  writeFileSync(orders, readFileSync(orders, 'utf8').replace('environments: [prod]', 'environments: [test, prod]'));
+  return cwd;
+}
+
 
 const MERGE_SHA = 'fedcba9876543210fedcba9876543210fedcba98';
 
