@@ -23,6 +23,11 @@ export interface ProviderKind {
   /** Rules the vendor enforces that the neutral schema cannot express. */
   validateBinding(product: EffectiveProduct, target: TargetConfig): Diagnostic[];
   /**
+   * Whether a product's `auth:` is what protects it on this target (policy public-requires-auth):
+   * false where the vendor protects it another way or cannot protect it per product. Absent: true.
+   */
+  authProtects?(product: EffectiveProduct): boolean;
+  /**
    * Rules across every product bound to one target (those validateBinding found nothing wrong
    * with), for what only the set shows: two products that the vendor's naming makes one object.
    */

@@ -68,7 +68,7 @@ function finishValidation(loaded: LoadedProject, kinds: (kind: string) => Provid
     diagnostics.push(...checkUnknownTargets(refused, config.config));
     diagnostics.push(...checkSoundBindings(config.config, documents.refused, kinds));
     const known = new Set([...products.products, ...refused].map((product) => product.spec.name));
-    diagnostics.push(...checkPolicies(policies.settings, products.products, known, config.config));
+    diagnostics.push(...checkPolicies(policies.settings, products.products, known, config.config, kinds));
   }
   else diagnostics.push(...checkDuplicateNames(products.products));
   const secrets = [...config.secrets, ...documents.secrets, ...policies.secrets].sort((a, b) => b.length - a.length);

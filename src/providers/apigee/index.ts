@@ -37,6 +37,9 @@ export const apigee: ProviderKind = {
   schema: APIGEE_SCHEMA,
   // Apigee locks nothing while a product is listed: every field can be replaced in place.
   lockedWhilePublished: [],
+  // Apigee has no per-product auth setting: the proxies' policies (VerifyAPIKey, OAuthV2) check
+  // the app keys a product is granted to (reference §2, §7), so `auth:` protects nothing here.
+  authProtects: () => false,
   hiddenWhileDraft: ['visibility', 'portalPublished'],
   // The `access` attribute only governs portal listing (reference §2.1); keys are checked at runtime
   // against the product itself, so existing apps are not cut off.

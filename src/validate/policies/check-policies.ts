@@ -5,7 +5,8 @@ import type { Config } from '../../model/target.ts';
 import { suggestNearest } from '../suggest.ts';
 import { POLICY_CATALOGUE } from './catalogue.ts';
 import type { PolicySetting } from './policy-config.ts';
-import type { PolicyOptions } from './rule.ts';
+import type { PolicyContext, PolicyOptions } from './rule.ts';
+import type { ProviderKind } from '../../providers/provider.ts';
 import { compileNamePattern } from './safe-pattern.ts';
 import { boundTargets } from './where.ts';
 
@@ -18,9 +19,17 @@ import { boundTargets } from './where.ts';
  * exemption the product no longer needs is a warning, so that exemptions do not outlive their reason.
  * `known` names every product document, also those the schema refused (not "unknown" for that).
  */
-export function checkPolicies(settings: readonly PolicySetting[], products: readonly ProductSource[], known: ReadonlySet<string>, config: Config): Diagnostic[] {
+export function checkPolicies(
+  settings: readonly PolicySetting[],
+  products: readonly ProductSource[],
+  known: ReadonlySet<string>,
+  config: Config,
+  kinds: (kind: string) => ProviderKind | undefined,
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const targetNames = new Set(config.targets.map((target) => target.name));
+  const providerOf = new Map(config.targets.map((target) => [target.name, kinds(target.provider)]));
+  const context: PolicyContext = { authProtects: (product) => providerOf.get(product.target)?.authProtects?.(product) ?? true };
   const bound = new Map(products.map((product) => [product, boundTargets(product, targetNames)]));
   for (const setting of settings) {
     const options = checkOptions(setting, targetNames, diagnostics);
@@ -29,7 +38,7 @@ export function checkPolicies(settings: readonly PolicySetting[], products: read
     const rule = POLICY_CATALOGUE[setting.id];
     const needed = new Set<string>();
     for (const product of products) {
-      const findings = rule.check(product, bound.get(product) ?? [], options);
+      const findings = rule.check(product, bound.get(product) ?? [], options, context);
       if (findings.length === 0) continue;
       if (exempt.has(product.spec.name)) {
         needed.add(product.spec.name);

@@ -1,5 +1,5 @@
 import type { SourcePosition } from '../../model/diagnostic.ts';
-import type { ProductSource } from '../../model/product.ts';
+import type { EffectiveProduct, ProductSource } from '../../model/product.ts';
 
 /** The ids of the fixed catalogue (docs/policies.md); each is a key under `policies:`. */
 export const POLICY_RULE_IDS = ['public-requires-auth', 'require-team', 'approval-in-production', 'name-pattern', 'forbid-unbounded'] as const;
@@ -29,7 +29,13 @@ export interface PolicyFinding {
  */
 export interface PolicyRule {
   id: PolicyRuleId;
-  check(product: ProductSource, bound: readonly string[], options: PolicyOptions): PolicyFinding[];
+  check(product: ProductSource, bound: readonly string[], options: PolicyOptions, context: PolicyContext): PolicyFinding[];
+}
+
+/** What a rule may ask of a target's provider, without naming a vendor. */
+export interface PolicyContext {
+  /** Whether `auth:` is what protects this product on its target (ProviderKind.authProtects). */
+  authProtects(product: EffectiveProduct): boolean;
 }
 
 /** `bound`, narrowed to `options.targets` when the rule lists some. */

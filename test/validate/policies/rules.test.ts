@@ -13,23 +13,33 @@ test('public-requires-auth: public with auth passes; public without auth fails a
 
   const bare = productYaml('bare', { extra: 'visibility: public' });
   assert.equal(shown(validatePolicies(policy, { bare })), [
-    'products/bare.yaml:2:1 error [policy/public-requires-auth] product "bare" is public on targets sandbox-api7, sandbox-apigee but declares no auth',
+    'products/bare.yaml:2:1 error [policy/public-requires-auth] product "bare" is public on target sandbox-api7 but declares no auth',
   ]);
   assert.equal(validatePolicies(policy + exempt('bare'), { bare }), []);
 });
 
+test('public-requires-auth: bindings whose provider does not protect a product by auth: pass (Apigee, API7 external)', () => {
+  const policy = 'policies:\n  public-requires-auth: {severity: error}\n';
+  // Apigee: the proxies check app keys; `auth:` protects nothing there.
+  assert.equal(validatePolicies(policy, { a: productYaml('a', { apigee: '    visibility: public' }) }), []);
+  // API7 external: the documented API is not behind the gateway.
+  const external = ['name: b', 'visibility: public', 'targets:', '  sandbox-api7:', '    type: external', '    openapi: ./b.json', '    serverUrls: [https://b.example.com]', ''].join('\n');
+  const spec = JSON.stringify({ openapi: '3.0.3', info: { title: 'b', version: '1' }, paths: {} });
+  assert.equal(validatePolicies(policy, { b: external }, { 'products/b.json': spec }), []);
+});
+
 test('public-requires-auth: a binding that overrides visibility is reported at its own key, on its target only', () => {
   const policy = 'policies:\n  public-requires-auth: {severity: warning}\n';
-  const product = productYaml('partly', { apigee: '    visibility: public' });
+  const product = productYaml('partly', { api7: '    visibility: public' });
   const [diagnostic, ...rest] = validatePolicies(policy, { partly: product });
   assert.equal(rest, []);
-  assert.equal(shown([diagnostic!]), ['products/partly.yaml:8:5 warning [policy/public-requires-auth] product "partly" is public on target sandbox-apigee but declares no auth']);
+  assert.equal(shown([diagnostic!]), ['products/partly.yaml:6:5 warning [policy/public-requires-auth] product "partly" is public on target sandbox-api7 but declares no auth']);
   assert.is(diagnostic!.product, 'partly');
-  assert.is(diagnostic!.target, 'sandbox-apigee');
+  assert.is(diagnostic!.target, 'sandbox-api7');
   assert.match(diagnostic!.fix!, 'auth: [key-auth]');
   assert.match(diagnostic!.fix!, 'public-requires-auth.exempt');
-  // `targets:` narrows the rule: public on Apigee only, checked on API7 only → nothing to say.
-  assert.equal(validatePolicies('policies:\n  public-requires-auth: {severity: error, targets: [sandbox-api7]}\n', { partly: product }), []);
+  // `targets:` narrows the rule: public on API7 only, checked on Apigee only → nothing to say.
+  assert.equal(validatePolicies('policies:\n  public-requires-auth: {severity: error, targets: [sandbox-apigee]}\n', { partly: product }), []);
 });
 
 test('require-team: team: or a team label passes; neither fails at name:; a configured label must be set', () => {
@@ -100,7 +110,7 @@ test('several rules at once: every finding is reported, each at its own line, so
   assert.equal(shown(validatePolicies(policy, { bad: product })), [
     'products/bad.yaml:1:1 warning [policy/require-team] product "bad1" names no team (team: or a team label)',
     'products/bad.yaml:1:1 error [policy/name-pattern] product name "bad1" does not match the pattern "^[a-z]+$"',
-    'products/bad.yaml:2:1 error [policy/public-requires-auth] product "bad1" is public on targets sandbox-api7, sandbox-apigee but declares no auth',
+    'products/bad.yaml:2:1 error [policy/public-requires-auth] product "bad1" is public on target sandbox-api7 but declares no auth',
   ]);
 });
 
