@@ -8,24 +8,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startApigeeEmulator, type ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
-import { seedApigeeState } from '../../src/sandbox/apigee/state.ts';
+import type { ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
+import { seededEmulators } from './apigee-emulators.ts';
 import { writeProject } from '../helpers/project.ts';
 import { runCliInProcess as runCli } from '../helpers/cli-in-process.ts';
 import { ORG, TOKEN, type Flavour } from './apigee-fixtures.ts';
 
 const ENV = { APIGEE_TOKEN: TOKEN };
 const NAME = 'loyalty-console';
-const running: ApigeeEmulator[] = [];
-test.after(async () => {
-  await Promise.all(running.map((emulator) => emulator.close()));
-});
-
-async function emulatorFor(flavour: Flavour): Promise<ApigeeEmulator> {
-  const emulator = await startApigeeEmulator({ flavour, org: ORG, credentials: { token: TOKEN }, state: seedApigeeState(ORG, flavour) });
-  running.push(emulator);
-  return emulator;
-}
+const emulatorFor = seededEmulators(test);
 
 function projectFor(url: string, flavour: Flavour, files: Record<string, string> = {}) {
   const config = `targets:\n  apigee-prod:\n    provider: apigee\n    flavour: ${flavour}\n    url: ${url}\n    org: ${ORG}\n    tokenEnv: APIGEE_TOKEN\n`;
