@@ -149,8 +149,6 @@ test('names with spaces and % list in code-unit order and round-trip through sta
   assert.is(edgeCode(await call(emulator, 'GET', `${PRODUCTS}?startKey=has+spice`)), 'keymanagement.service.apiproduct_doesnot_exist');
 });
 
-test.run();
-
 test('pages follow products added and deleted between them, by storeProduct or straight into the state', async () => {
   const emulator = await pool.start('x');
   addBulk(emulator, 5);
@@ -163,3 +161,5 @@ test('pages follow products added and deleted between them, by storeProduct or s
   assert.equal(await page('bulk-0002'), ['bulk-0002', 'bulk-0002a', 'bulk-0003']);
   assert.equal(await page('zzz'), []);
 });
+
+test.run();
