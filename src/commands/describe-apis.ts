@@ -14,7 +14,7 @@ export interface DescribedObjects {
  */
 export async function describeChangedApis(desired: readonly DesiredObject[], live: readonly LiveObject[]): Promise<DescribedObjects> {
   const liveByKey = new Map<string, LiveObject[]>();
-  for (const object of live) liveByKey.set(object.key, [...(liveByKey.get(object.key) ?? []), object]);
+  for (const object of live) liveByKey.get(object.key)?.push(object) ?? liveByKey.set(object.key, [object]);
   const texts = new Map<string, Promise<ApiDescription>>();
   const describe = (text: string): Promise<ApiDescription> => {
     let description = texts.get(text);

@@ -116,7 +116,10 @@ async function startObserving(
   } catch {
     return undefined; // raised again, in its place, when the targets are opened after loading
   }
-  const live = observeTargets(new Map([...open.providers].filter(([, provider]) => !provider.readsByScope && !later(provider))));
+  const now = [...open.providers].filter(([, provider]) => !later(provider));
+  // Those whose reads depend on the desired states are observed by makePlan, from what they read ahead.
+  for (const [, provider] of now) if (provider.readsByScope) provider.readAhead?.();
+  const live = observeTargets(new Map(now.filter(([, provider]) => !provider.readsByScope)));
   // Awaited by makePlan when the project is valid, dropped otherwise: never an unhandled rejection.
   live.catch(() => undefined);
   const drop = async (): Promise<void> => {

@@ -34,7 +34,7 @@ export function matchObjects(desired: readonly DesiredObject[], live: readonly L
   const pairs: Pair[] = [];
   for (const object of live) {
     if (object.owned) {
-      ownedByKey.set(object.key, [...(ownedByKey.get(object.key) ?? []), object]);
+      ownedByKey.get(object.key)?.push(object) ?? ownedByKey.set(object.key, [object]);
       continue;
     }
     // Unowned objects under a taken key are left alone; only the first can be a collision.

@@ -13,7 +13,7 @@ export async function readImpact(plan: Plan, providers: ReadonlyMap<string, Pick
   const risky = new Map<string, Change[]>();
   for (const change of plan.changes) {
     if (change.risk !== 'high') continue;
-    risky.set(change.target, [...(risky.get(change.target) ?? []), change]);
+    risky.get(change.target)?.push(change) ?? risky.set(change.target, [change]);
   }
   await Promise.all(
     [...risky].map(async ([target, changes]) => {

@@ -40,7 +40,7 @@ export function buildDriftReport(plan: Plan): DriftReport {
   const byObject = new Map<string, Change[]>();
   for (const change of plan.changes) {
     const id = `${change.target}/${change.key}`;
-    byObject.set(id, [...(byObject.get(id) ?? []), change]);
+    byObject.get(id)?.push(change) ?? byObject.set(id, [change]);
   }
   const items: DriftItem[] = [...byObject.values()].map((changes) => {
     const first = changes[0]!;

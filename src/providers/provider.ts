@@ -87,6 +87,12 @@ export interface Provider {
    */
   readonly readsByScope?: boolean;
   /**
+   * A readsByScope provider's reads that do not depend on the scope (Apigee: the product list),
+   * started now so that read while loading overlaps them; the next observe() finishes from them
+   * (reading only what its scope adds) instead of listing again.
+   */
+  readAhead?(): void;
+  /**
    * Only the objects apiproducts owns, when the vendor can list those for less than everything
    * (a server-side filter, checked again by the provider). The core uses it only where no unowned
    * object matters (observe/read-live.ts: read-only drift, every desired key found among them).

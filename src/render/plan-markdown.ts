@@ -104,7 +104,7 @@ function groupByCopy(changes: readonly Change[]): Map<string, Change[]> {
   const groups = new Map<string, Change[]>();
   for (const change of changes) {
     const copy = change.duplicate && change.ref ? `${change.key}@${refLabel(change.ref)}` : change.key;
-    groups.set(copy, [...(groups.get(copy) ?? []), change]);
+    groups.get(copy)?.push(change) ?? groups.set(copy, [change]);
   }
   return groups;
 }

@@ -152,7 +152,7 @@ export function groupByObject(changes: readonly Change[]): Map<string, Change[]>
   const groups = new Map<string, Change[]>();
   for (const change of changes) {
     const object = `${change.target}/${change.key}${change.duplicate && change.ref ? ` (id ${refLabel(change.ref)})` : ''}`;
-    groups.set(object, [...(groups.get(object) ?? []), change]);
+    groups.get(object)?.push(change) ?? groups.set(object, [change]);
   }
   return groups;
 }

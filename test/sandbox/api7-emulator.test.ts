@@ -54,6 +54,18 @@ test('lists are {list,total}, updated_at desc by default like the server, or as 
   );
 });
 
+test('the order of one listing follows products changed in place between its pages', async () => {
+  const emulator = await pool.start();
+  const ids = async () => (await call(emulator, 'GET', PRODUCTS)).body.list.map((listed: { id: string }) => listed.id);
+  const products = emulator.state.products['portal-default']!;
+  const [newest, oldest] = await ids();
+  const edited = products.find((listed) => listed.id === oldest)!;
+  edited.updated_at = Math.max(...products.map((listed) => listed.updated_at ?? 0)) + 1; // an edit moves it to page 1
+  assert.equal(await ids(), [oldest, newest]);
+  products.splice(products.indexOf(edited), 1);
+  assert.equal(await ids(), [newest]);
+});
+
 test('paging: page and page_size pick a slice, total counts everything', async () => {
   const emulator = await pool.start();
   const path = '/apisix/admin/services?gateway_group_id=gg-production&order_by=created_at&direction=asc';

@@ -149,4 +149,17 @@ test('names with spaces and % list in code-unit order and round-trip through sta
   assert.is(edgeCode(await call(emulator, 'GET', `${PRODUCTS}?startKey=has+spice`)), 'keymanagement.service.apiproduct_doesnot_exist');
 });
 
+test('pages follow products added and deleted between them, by storeProduct or straight into the state', async () => {
+  const emulator = await pool.start('x');
+  addBulk(emulator, 5);
+  const page = async (startKey: string) => names('x', (await call(emulator, 'GET', `${PRODUCTS}?count=3&startKey=${startKey}`)).body);
+  assert.equal(await page('bulk-0001'), ['bulk-0001', 'bulk-0002', 'bulk-0003']);
+  delete emulator.state.products['bulk-0002'];
+  emulator.state.products['bulk-0002a'] = { ...emulator.state.products['bulk-0001']!, name: 'bulk-0002a' };
+  assert.equal(await page('bulk-0001'), ['bulk-0001', 'bulk-0002a', 'bulk-0003']);
+  addBulk(emulator, 3); // bulk-0000…0002 again: bulk-0002 is back
+  assert.equal(await page('bulk-0002'), ['bulk-0002', 'bulk-0002a', 'bulk-0003']);
+  assert.equal(await page('zzz'), []);
+});
+
 test.run();

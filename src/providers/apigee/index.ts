@@ -136,16 +136,29 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     return products.map((product) => toLiveObject(product, target.owner, catalog.byProduct.get(product.name)));
   };
 
+  /** The product list readAhead() started; taken by the next observe(), so a later one lists again. */
+  let listedAhead: Promise<ApigeeProduct[]> | undefined;
+  const listProducts = (): Promise<ApigeeProduct[]> => {
+    const listed = listedAhead ?? client.listProducts();
+    listedAhead = undefined;
+    return listed;
+  };
+
   const provider: Provider & { readonly locks: LockStore } = {
     traffic: client.traffic,
     // Integrated portals (X only) are read for the sites the desired states name (portal.ts portalSites).
     readsByScope: flavourOf(target) === 'x',
+    readAhead() {
+      listedAhead ??= client.listProducts();
+      // Awaited by the observe() that takes it; until then a failure is not an unhandled rejection.
+      listedAhead.catch(() => undefined);
+    },
     locks: createApigeeLockStore(client, target.name),
 
     async observe(scope): Promise<LiveObject[]> {
       // The one place lock records are left out: plan, import, prune and apply all read observe(),
       // so none of them ever counts, offers, deletes or updates a lock.
-      return remember((await client.listProducts()).filter((product) => !isLockRecord(product)), scope);
+      return remember((await listProducts()).filter((product) => !isLockRecord(product)), scope);
     },
 
     async observeOwned(scope): Promise<LiveObject[]> {

@@ -1,7 +1,8 @@
-import { ApigeeHttpError, byName, CODES, invalid, parseJsonObject, productMissing, type ApigeeCall, type ApigeeReply } from './http.ts';
+import { ApigeeHttpError, CODES, invalid, parseJsonObject, productMissing, type ApigeeCall, type ApigeeReply } from './http.ts';
 import { checkReferences, parseProductBody } from './product-body.ts';
 import { findProduct, removeProduct, storeProduct, type ApigeeStoredProduct } from './state.ts';
 import { renderProduct, renderProductList } from './view.ts';
+import { productPage } from './name-order.ts';
 import { checkCreateSpace, checkUpdateSpace } from './spaces.ts';
 import { checkNoCatalogItems } from './apidocs.ts';
 
@@ -46,11 +47,7 @@ export function listProducts(call: ApigeeCall): ApigeeReply {
   if (startKey !== null && call.flavour === 'edge' && !findProduct(call.state, startKey)) {
     throw productMissing(startKey, call.org);
   }
-  const products = Object.values(call.state.products)
-    .filter((product) => matchesAttributeFilter(product, call))
-    .sort((a, b) => byName(a.name, b.name));
-  const start = startKey === null ? 0 : products.findIndex((product) => byName(product.name, startKey) >= 0);
-  const page = start === -1 ? [] : products.slice(start, start + count);
+  const page = productPage(call.state, startKey, count, (product) => matchesAttributeFilter(product, call));
   return { body: renderProductList(page, call.flavour, expand) };
 }
 

@@ -36,12 +36,16 @@ function withoutEmpties(value: unknown): unknown {
  * X: timestamps as int64 strings, no createdBy/lastModifiedBy, empty fields omitted.
  */
 export function renderProduct(product: ApigeeStoredProduct, flavour: ApigeeFlavour): Json {
-  const { unmodelled, ...modelled } = structuredClone(product);
-  const copy: Json = { ...unmodelled, ...modelled };
   if (flavour === 'edge') {
+    const { unmodelled, ...modelled } = structuredClone(product);
+    const copy: Json = { ...unmodelled, ...modelled };
     for (const field of X_ONLY_FIELDS) delete copy[field];
     return sortedKeys(copy);
   }
+  // No structuredClone: withoutEmpties copies every object and list it keeps, so nothing of the
+  // stored product is shared with the answer (a list page renders a thousand of these).
+  const { unmodelled, ...modelled } = product;
+  const copy: Json = { ...unmodelled, ...modelled };
   for (const field of EDGE_ONLY_FIELDS) delete copy[field];
   copy.createdAt = String(product.createdAt);
   copy.lastModifiedAt = String(product.lastModifiedAt);
