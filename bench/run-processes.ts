@@ -1,7 +1,9 @@
 /**
  * `npm run bench:processes -- [--n 10000] [--runs 5] [--latency 50] [--creates 1000] [--rate 100]
- * [--burst 10] [--providers api7,apigee] [--compare DIR]... [--out FILE.md]`: the whole-process
- * figures of bench/processes.ts, printed as Markdown (and written to FILE.md). `--compare DIR`: a
+ * [--burst 10] [--providers api7,apigee] [--serve-writes 2000] [--serve-products 10000]
+ * [--serve-concurrency 16] [--compare DIR]... [--out FILE.md]`: the whole-process figures of
+ * bench/processes.ts and the writes per second of `sandbox serve` (bench/serve-writes.ts), printed
+ * as Markdown (and written to FILE.md). `--compare DIR`: a
  * directory holding another built apiproducts (e.g. a worktree of main after `npm run build`),
  * run side by side as the baseline. Run `npm run build` first: the processes run dist/.
  */
@@ -10,7 +12,8 @@ import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../src/commands/tool-info.ts';
-import { runProcessBench, type ProcessBenchResult, type Spread } from './processes.ts';
+import { runProcessBench, spread, type ProcessBenchResult, type Spread } from './processes.ts';
+import { runServeWrites } from './serve-writes.ts';
 
 const { values } = parseArgs({
   options: {
@@ -20,6 +23,9 @@ const { values } = parseArgs({
     creates: { type: 'string', default: '1000' },
     rate: { type: 'string', default: '100' },
     burst: { type: 'string', default: '10' },
+    'serve-writes': { type: 'string', default: '2000' },
+    'serve-products': { type: 'string', default: '10000' },
+    'serve-concurrency': { type: 'string', default: '16' },
     providers: { type: 'string', default: 'api7,apigee' },
     compare: { type: 'string', multiple: true, default: [] },
     out: { type: 'string' },
@@ -41,8 +47,41 @@ const options = {
 const loadBefore = load();
 const results: ProcessBenchResult[] = [];
 for (const provider of options.providers) results.push(await runProcessBench(provider, options));
-process.stdout.write(renderProcesses(results, `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${loadBefore} at the start, ${load()} at the end`));
-if (values.out) writeFileSync(resolve(values.out), renderProcesses(results, `${cpus().length} cores, Node ${process.version}, load ${loadBefore} → ${load()}`));
+const serve: ServeFigures[] = [];
+for (const provider of options.providers) {
+  if (provider !== 'api7' && provider !== 'apigee') continue;
+  const writes = Number(values['serve-writes']);
+  const products = Number(values['serve-products']);
+  const concurrency = Number(values['serve-concurrency']);
+  options.log(`serve: ${provider}: ${writes} PUTs, ${concurrency} in flight, ${products} products`);
+  const runs = [];
+  for (let i = 0; i < options.runs; i++) runs.push(await runServeWrites({ build: packageRoot, provider, products, writes, concurrency }));
+  serve.push({ provider, products, writes, concurrency, perSecond: spread(runs.map((r) => r.perSecond)), failed: runs.reduce((n, r) => n + r.failed, 0), allSaved: runs.every((r) => r.saved === writes) });
+}
+const render = (machine: string) => renderProcesses(results, machine) + renderServe(serve, options.runs);
+process.stdout.write(render(`${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${loadBefore} at the start, ${load()} at the end`));
+if (values.out) writeFileSync(resolve(values.out), render(`${cpus().length} cores, Node ${process.version}, load ${loadBefore} → ${load()}`));
+
+interface ServeFigures {
+  provider: string;
+  products: number;
+  writes: number;
+  concurrency: number;
+  perSecond: Spread;
+  failed: number;
+  /** Every run's state file held every write once serve had stopped. */
+  allSaved: boolean;
+}
+
+function renderServe(all: readonly ServeFigures[], runs: number): string {
+  if (all.length === 0) return '';
+  const lines = [`### \`sandbox serve\`: PUTs per second, medians (min–max) of ${runs} runs`, ''];
+  lines.push('| sandbox | products in state | PUTs | in flight | writes/s | failed | all in the state file at exit |', '|---|---|---|---|---|---|---|');
+  for (const s of all) {
+    lines.push(`| ${s.provider} | ${s.products} | ${s.writes} | ${s.concurrency} | ${Math.round(s.perSecond.median)} (${Math.round(s.perSecond.min)}–${Math.round(s.perSecond.max)}) | ${s.failed} | ${s.allSaved ? 'yes' : 'no'} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 export function renderProcesses(all: readonly ProcessBenchResult[], machine: string): string {
   const ms = (s: Spread) => `${Math.round(s.median)} ms (${Math.round(s.min)}–${Math.round(s.max)})`;

@@ -120,7 +120,7 @@ function observation(config: TargetConfig, kind: ProviderKind, desired: DesiredO
 /** A gate that never holds a request back: the fixed-concurrency baselines have no adaptive limit. */
 class NoGate extends Traffic {
   override acquire(): Promise<Ticket> {
-    return Promise.resolve({ epoch: 0 });
+    return Promise.resolve({ epoch: 0, startedAt: 0 });
   }
   override release(): void {}
 }

@@ -20,7 +20,11 @@ test('slow start: 2 in flight at first, one more per success, up to the ceiling'
   const traffic = new Traffic(8);
   const first = await grantedAtOnce(traffic, 20);
   assert.is(first.count, 2);
-  for (let i = 0; i < 6; i++) traffic.release(first.tickets[i]!);
+  for (let i = 0; i < 6; i++) {
+    // Each release grants the next tickets once their promises settle.
+    await new Promise((resolve) => setImmediate(resolve));
+    traffic.release(first.tickets[i]!);
+  }
   await new Promise((resolve) => setImmediate(resolve));
   assert.is(traffic.snapshot().limit, 8);
   assert.is(first.tickets.length, 6 + 8);
@@ -57,11 +61,11 @@ test('the gate forgets the plan: a 429 early in the apply is judged by the apply
     traffic.release(ticket);
   }
   traffic.release(await traffic.acquire(), { rateLimited: true, retryAfterMs: 1000 });
-  // 10 successes in the apply's first 100 ms: 100/s granted, paced at 90/s (without beginPhase: 40/s, paced at 36/s).
-  assert.is(traffic.snapshot().pacedPerSecond, 90);
+  // 10 successes in the apply's first 100 ms: 100/s granted, paced at 95/s (without beginPhase: 40/s, paced at 38/s).
+  assert.is(traffic.snapshot().pacedPerSecond, 95);
 });
 
-test('a 429 paces the starts at 90% of what the server granted in the last 250 ms, then probes higher', async () => {
+test('a 429 paces the starts at 95% of what the server granted in the last 250 ms, then probes higher', async () => {
   let now = 0;
   const traffic = new Traffic(8, () => now);
   for (let i = 0; i < 20; i++) {
@@ -71,16 +75,16 @@ test('a 429 paces the starts at 90% of what the server granted in the last 250 m
   }
   assert.is(traffic.snapshot().pacedPerSecond, undefined, 'no pace before a 429');
   traffic.release(await traffic.acquire(), { rateLimited: true, retryAfterMs: 1000 });
-  // 20 successes from 10 ms to 200 ms since the first request: 100/s granted, paced at 90/s.
-  assert.is(traffic.snapshot().pacedPerSecond, 90);
+  // 20 successes from 10 ms to 200 ms since the first request: 100/s granted, paced at 95/s.
+  assert.is(traffic.snapshot().pacedPerSecond, 95);
   assert.is(traffic.snapshot().limit, 4);
   const pair = await grantedAtOnce(traffic, 2);
-  assert.is(pair.count, 1, 'the second start waits 1/90 s');
+  assert.is(pair.count, 1, 'the second start waits 1/95 s');
   now += 12;
   await new Promise((resolve) => setTimeout(resolve, 40));
   assert.is(pair.tickets.length, 2, 'and then starts');
   for (const ticket of pair.tickets) traffic.release(ticket);
-  assert.ok(traffic.snapshot().pacedPerSecond! > 90, 'successes probe a higher rate');
+  assert.ok(traffic.snapshot().pacedPerSecond! > 95, 'successes probe a higher rate');
 });
 
 test('the gate never stalls when the pace ends between two readings of the clock', async () => {
@@ -93,7 +97,7 @@ test('the gate never stalls when the pace ends between two readings of the clock
     traffic.release(ticket);
   }
   traffic.release(await traffic.acquire(), { rateLimited: true });
-  assert.is(traffic.snapshot().pacedPerSecond, 90);
+  assert.is(traffic.snapshot().pacedPerSecond, 95);
   const first = await traffic.acquire(); // at 200 ms: the next start may come at 211.1 ms, a timer wakes the gate then
   const second = traffic.acquire();
   now = 205;

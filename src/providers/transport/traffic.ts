@@ -47,7 +47,14 @@ export interface Outcome {
 
 export interface Ticket {
   epoch: number;
+  /** When the request started (the gate's clock), for the latency that sizes the in-flight floor. */
+  startedAt: number;
 }
+
+/** Runs `run` after `ms`. Injected by tests that drive the gate on a simulated clock. */
+export type Schedule = (run: () => void, ms: number) => void;
+
+const realSchedule: Schedule = (run, ms) => void setTimeout(run, ms);
 
 export const DEFAULT_CEILING = 8;
 /** Requests in flight at first, before any success. */
@@ -59,8 +66,16 @@ const SLOW_START = 2;
 const RATE_WINDOW_MS = 250;
 /** A shorter history overstates the rate (a burst allowance answered at once). */
 const MIN_RATE_WINDOW_MS = 100;
-/** Paced under the estimate, so that the server's bucket refills. */
-const RATE_BACKOFF = 0.9;
+/**
+ * Paced under the estimate, so that the server's bucket refills. 0.9 left 15–20 % of a 100 req/s
+ * bucket unused through the CLI (the probe needs seconds to climb back); at 0.95 the probe is
+ * back at the limit within a second, so a refusal costs less than it did.
+ */
+const RATE_BACKOFF = 0.95;
+/** Weight of the newest answer in the smoothed latency. */
+const LATENCY_SMOOTHING = 0.2;
+/** In flight above what the paced rate needs at the observed latency (Little's law), for jitter. */
+const IN_FLIGHT_HEADROOM = 1;
 /** Paced rate growth per second without a refusal: a share of the rate, at least MIN_RATE_STEP. */
 const RATE_PROBE = 0.05;
 const MIN_RATE_STEP = 0.5;
@@ -78,7 +93,9 @@ export class Traffic {
   private epoch = 0;
   private pausedUntil = 0;
   private readonly waiting: ((ticket: Ticket) => void)[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private timerSet = false;
+  /** Smoothed time from start to answer, ms; undefined before the first answer. */
+  private latencyMs: number | undefined;
   private throttled = false;
   /** Request starts per second once a 429 was seen; undefined until then. */
   private rate: number | undefined;
@@ -90,6 +107,7 @@ export class Traffic {
   constructor(
     ceiling: number = DEFAULT_CEILING,
     private readonly clock: () => number = Date.now,
+    private readonly schedule: Schedule = realSchedule,
   ) {
     this.ceiling = Math.max(1, Math.floor(ceiling));
     this.limit = Math.min(SLOW_START, this.ceiling);
@@ -132,6 +150,8 @@ export class Traffic {
   release(ticket: Ticket, outcome: Outcome = {}): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
     const now = this.clock();
+    const took = Math.max(0, now - ticket.startedAt);
+    this.latencyMs = this.latencyMs === undefined ? took : this.latencyMs + LATENCY_SMOOTHING * (took - this.latencyMs);
     if (outcome.rateLimited) {
       this.counts.rateLimited++;
       this.throttled = true;
@@ -144,7 +164,7 @@ export class Traffic {
         // Once per window: the answers to requests sent before this decrease say nothing new.
         if (granted > 0) this.rate = Math.max(MIN_RATE, Math.min(this.rate ?? Infinity, granted) * RATE_BACKOFF);
         if (!atOne) {
-          this.threshold = this.limit = Math.max(1, Math.floor(this.limit / 2));
+          this.threshold = this.limit = Math.max(1, Math.floor(this.limit / 2), this.neededInFlight());
           this.lowest = Math.min(this.lowest, this.limit);
         }
         this.epoch++;
@@ -170,6 +190,16 @@ export class Traffic {
     return { ...this.counts, lowestLimit: this.lowest, limit: Math.floor(this.limit), ceiling: this.ceiling, ...paced };
   }
 
+  /**
+   * Requests in flight that the paced rate needs at the observed latency (rate × latency, plus
+   * headroom), at most the ceiling. Halving below it left the pace unreachable: at 50 ms, 4 in
+   * flight carry at most 80 requests/s, so a 100/s bucket ran at 80–86 %.
+   */
+  private neededInFlight(): number {
+    if (this.rate === undefined || this.latencyMs === undefined) return 1;
+    return Math.min(this.ceiling, Math.ceil((this.rate * this.latencyMs) / 1000) + IN_FLIGHT_HEADROOM);
+  }
+
   /** Successes per second over the last RATE_WINDOW_MS (or since the first request, if sooner). */
   private grantedRate(now: number): number {
     while (this.successes.length > 0 && this.successes[0]! < now - RATE_WINDOW_MS) this.successes.shift();
@@ -188,19 +218,25 @@ export class Traffic {
     this.inFlight++;
     this.counts.requests++;
     this.firstStartAt ??= now;
-    if (this.rate !== undefined) this.nextStartAt = Math.max(now, this.nextStartAt) + 1000 / this.rate;
-    return { epoch: this.epoch };
+    if (this.rate !== undefined) {
+      // A timer fires whole milliseconds late: a start less than one interval late keeps the
+      // schedule (1000/95 ms rounded up to 11 would pace 95/s at 91/s); after idle time it restarts.
+      const interval = 1000 / this.rate;
+      this.nextStartAt = (now - this.nextStartAt < interval ? this.nextStartAt : now) + interval;
+    }
+    return { epoch: this.epoch, startedAt: now };
   }
 
   private pump(): void {
     for (;;) {
       while (this.waiting.length > 0 && this.canStart()) this.waiting.shift()!(this.start());
-      if (this.waiting.length === 0 || this.timer !== undefined) return;
+      if (this.waiting.length === 0 || this.timerSet) return;
       const pause = Math.max(this.pausedUntil, this.nextStartAt) - this.clock();
       if (pause > 0) {
         // Never early: a timer that fires before the pace allows a start would find nothing to do.
-        this.timer = setTimeout(() => {
-          this.timer = undefined;
+        this.timerSet = true;
+        this.schedule(() => {
+          this.timerSet = false;
           this.pump();
         }, Math.ceil(pause));
         return;
