@@ -87,6 +87,20 @@ export interface LiveObject {
  * No owner on either side is the same (unscoped) owner, so configurations without `owner:` keep
  * seeing each other's products as theirs, as before owners existed.
  */
+/** Who writes a product's ownership marker and what it records beside the digest (each vendor's ownership.ts writes it). */
+export interface MarkerOptions {
+  owner?: string;
+  protected: boolean;
+}
+
+/** A configuration without `owner:` writing an unprotected product: the marker as before owners existed. */
+export const PLAIN_MARKER: MarkerOptions = { protected: false };
+
+/** The marker a write records: the configuration's owner, and what the change says of `protected`. */
+export function markerFor(owner: string | undefined, isProtected: boolean): MarkerOptions {
+  return { ...(owner !== undefined ? { owner } : {}), protected: isProtected };
+}
+
 export function isOurs(markerOwner: string | undefined, configuredOwner: string | undefined): boolean {
   return (markerOwner ?? '') === (configuredOwner ?? '');
 }

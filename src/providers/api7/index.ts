@@ -22,7 +22,8 @@ import { checkLinks } from './preflight.ts';
 import { createApi7LockStore } from './locks.ts';
 import { API7_SCHEMA } from './schema.ts';
 import { openapiDisplayPath, readOpenapiText, validateApi7Binding } from './validate-binding.ts';
-import { isOwned, lastAppliedOf, type MarkerOptions } from './ownership.ts';
+import { isOwned, lastAppliedOf } from './ownership.ts';
+import { markerFor, type MarkerOptions } from '../../model/objects.ts';
 import { AUTH_OPTION_FIELDS } from './auth-options.ts';
 import { NAME_LABEL, OWNER_LABEL, type Api7Product, type Api7Service } from './wire.ts';
 
@@ -170,7 +171,7 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, opt
   };
 
   /** Every write marks the product with the configuration's owner and what Git says of `protected`. */
-  const markerOf = (change: Change): MarkerOptions => ({ ...(target.owner !== undefined ? { owner: target.owner } : {}), protected: change.protected });
+  const markerOf = (change: Change): MarkerOptions => markerFor(target.owner, change.protected);
 
   const provider: Api7Provider = {
     traffic: client.traffic,

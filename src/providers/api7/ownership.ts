@@ -1,6 +1,6 @@
 import type { ObjectAfter } from '../../model/plan.ts';
 import { objectFingerprint } from '../../model/fingerprint.ts';
-import { isOurs } from '../../model/objects.ts';
+import { isOurs, PLAIN_MARKER, type MarkerOptions } from '../../model/objects.ts';
 import { LOCK_LABEL, LOCK_NAME_PREFIX, NAME_LABEL, OWNER_LABEL, OWNER_VALUE, type Api7Product } from './wire.ts';
 
 /**
@@ -45,15 +45,6 @@ export function withoutOwnership(labels: Record<string, string> | undefined): Re
   const { [OWNER_LABEL]: _owner, [NAME_LABEL]: _name, [APPLIED_LABEL]: _applied, [OWNER_NAME_LABEL]: _ownerName, [PROTECTED_LABEL]: _protected, ...rest } = labels ?? {};
   return rest;
 }
-
-/** Who writes the marker and what it records beside the digest. */
-export interface MarkerOptions {
-  owner?: string;
-  protected: boolean;
-}
-
-/** A configuration without `owner:` writing an unprotected product: the marker as before owners existed. */
-export const PLAIN_MARKER: MarkerOptions = { protected: false };
 
 /** The labels that mark a product written by apiproducts, including what it wrote. */
 export function ownershipLabels(productName: string, after: ObjectAfter, marker: MarkerOptions = PLAIN_MARKER): Record<string, string> {

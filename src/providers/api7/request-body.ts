@@ -6,7 +6,8 @@
 import type { ObjectAfter } from '../../model/plan.ts';
 import { ProviderError } from '../transport/provider-error.ts';
 import { BASIC_AUTH, findGroup, findService, KEY_AUTH, OAUTH_PREFIX, type Api7Directory, type Api7State, type ServiceLink } from './mapping.ts';
-import { ownershipLabels, PLAIN_MARKER, type MarkerOptions } from './ownership.ts';
+import { ownershipLabels } from './ownership.ts';
+import { PLAIN_MARKER, type MarkerOptions } from '../../model/objects.ts';
 import { authConfigBody, type AuthOptionsState } from './auth-options.ts';
 import { READ_ONLY_PRODUCT_FIELDS, type Api7Auth, type Api7LinkedService, type Api7Product, type Api7ProductBody } from './wire.ts';
 

@@ -19,7 +19,8 @@ import { mergeProductBody, toProductBody } from './request-body.ts';
 import { hasOperationConfigs } from './operations.ts';
 import { applyApiOperationGroups, boundByApiOperations } from './api-operations.ts';
 import { OWNER_ATTRIBUTE, OWNER_VALUE, type ApigeeProduct } from './wire.ts';
-import { isOwnedBy, lastAppliedOf, type MarkerOptions } from './ownership.ts';
+import { isOwnedBy, lastAppliedOf } from './ownership.ts';
+import { markerFor, type MarkerOptions } from '../../model/objects.ts';
 import { checkReferences, needsDirectory, type ApigeeDirectory } from './preflight.ts';
 import { importApigeeObjects } from './import-product.ts';
 import { createApigeeLockStore, isLockRecord } from './locks.ts';
@@ -120,7 +121,7 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
   };
 
   /** Every write marks the product with the configuration's owner and what Git says of `protected`. */
-  const markerOf = (change: Change): MarkerOptions => ({ ...(target.owner !== undefined ? { owner: target.owner } : {}), protected: change.protected });
+  const markerOf = (change: Change): MarkerOptions => markerFor(target.owner, change.protected);
   const ours = (product: ApigeeProduct): boolean => isOwned(product, target.owner);
   /** The catalog items of the portals this run read (catalog.ts); X only, as portals are. */
   let catalog = emptyCatalog();

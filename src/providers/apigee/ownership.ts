@@ -8,7 +8,7 @@
  */
 import type { ObjectAfter } from '../../model/plan.ts';
 import { objectFingerprint } from '../../model/fingerprint.ts';
-import { isOurs } from '../../model/objects.ts';
+import { isOurs, PLAIN_MARKER, type MarkerOptions } from '../../model/objects.ts';
 import { NAME_ATTRIBUTE, OWNER_ATTRIBUTE, OWNER_VALUE } from './wire.ts';
 
 export const APPLIED_ATTRIBUTE = 'apiproducts-applied';
@@ -44,15 +44,6 @@ export function markerOwner(attributes: Record<string, string>): string | undefi
 export function isMarkedProtected(attributes: Record<string, string>): boolean {
   return isMarked(attributes) && attributes[PROTECTED_ATTRIBUTE] === PROTECTED_VALUE;
 }
-
-/** Who writes the marker and what it records beside the digest. */
-export interface MarkerOptions {
-  owner?: string;
-  protected: boolean;
-}
-
-/** A configuration without `owner:` writing an unprotected product: the marker as before owners existed. */
-export const PLAIN_MARKER: MarkerOptions = { protected: false };
 
 /** How many attributes the marker takes on a product (Apigee allows 18 in all, reference §2). */
 export function markerAttributeCount(marker: MarkerOptions): number {

@@ -2,7 +2,8 @@
  * Normalised state → the Apigee POST/PUT body (the reverse direction is mapping.ts). Pure: no I/O.
  */
 import type { ObjectAfter } from '../../model/plan.ts';
-import { ownershipAttributes, PLAIN_MARKER, type MarkerOptions } from './ownership.ts';
+import { ownershipAttributes } from './ownership.ts';
+import { PLAIN_MARKER, type MarkerOptions } from '../../model/objects.ts';
 import { mergeOperationGroup, type ApigeeOperation } from './operations.ts';
 import { applyApiOperationGroups } from './api-operations.ts';
 import type { OperationSettings } from './operation-settings.ts';

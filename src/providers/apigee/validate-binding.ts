@@ -9,6 +9,7 @@ import { objectKey, RESERVED_ATTRIBUTES, desiredState } from './mapping.ts';
 import { markerAttributeCount } from './ownership.ts';
 import { coarsestLimit, isLimitAttribute } from './plan-limits.ts';
 import { MAX_ATTRIBUTES } from './wire.ts';
+import { markerFor } from '../../model/objects.ts';
 
 /** Characters Apigee allows in a product name (reference §2), checked on `<name>-<plan>`. */
 const APIGEE_NAME = /^[A-Za-z0-9._\-$ %]+$/;
@@ -152,7 +153,7 @@ function checkAttributes(product: EffectiveProduct, report: Report, owner: strin
   }
   const plans = product.plans.length > 0 ? product.plans : [undefined];
   for (const plan of plans) {
-    const marker = markerAttributeCount({ ...(owner !== undefined ? { owner } : {}), protected: product.protected });
+    const marker = markerAttributeCount(markerFor(owner, product.protected));
     const state = desiredState(product, plan);
     // access, the ownership marker, and with a catalog item the attribute recording its portal (portal.ts).
     const count = Object.keys(state.attributes).length + 1 + marker + (state.portal ? 1 : 0);
