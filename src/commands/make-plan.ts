@@ -1,8 +1,6 @@
 import { hasErrors, UserError } from '../model/diagnostic.ts';
 import type { FieldChange, Plan } from '../model/plan.ts';
-import type { LiveObject } from '../model/objects.ts';
-import type { TargetConfig } from '../model/target.ts';
-import type { ProviderKind } from '../providers/provider.ts';
+import type { DesiredObject, LiveObject } from '../model/objects.ts';
 import { desiredObjects } from './desired-objects.ts';
 import { describeChangedApis } from './describe-apis.ts';
 import { observeTargets, type LiveTarget, type TargetScope } from '../observe/read-live.ts';
@@ -16,10 +14,10 @@ import { tool } from './tool-info.ts';
  * With `--product`, the live objects of the other products are out of scope: an owned one by the
  * product its marker names, an unowned one unless a selected product wants its key.
  */
-function inScope(live: LiveObject[], project: ValidProject, config: TargetConfig, kind: ProviderKind): LiveObject[] {
+function inScope(live: LiveObject[], project: ValidProject, desired: readonly DesiredObject[]): LiveObject[] {
   const only = project.only;
   if (!only) return live;
-  const wanted = new Set(desiredObjects(project.products, config, kind).map((object) => object.key));
+  const wanted = new Set(desired.map((object) => object.key));
   return live.filter((object) => (object.owned ? object.product !== undefined && only.has(object.product) : wanted.has(object.key)));
 }
 
@@ -42,7 +40,7 @@ export async function makePlan(
   const unread = new Map([...open.providers].filter(([name]) => !early?.has(name)));
   const live = new Map([...(early ?? []), ...(unread.size > 0 ? await observeTargets(unread, scopes) : [])]);
   const objects = await Promise.all(
-    open.sessions.map(({ config, kind }) => describeChangedApis(desired.get(config.name)!, inScope(live.get(config.name)!.live, project, config, kind))),
+    open.sessions.map(({ config }) => describeChangedApis(desired.get(config.name)!, inScope(live.get(config.name)!.live, project, desired.get(config.name)!))),
   );
   const plan = buildPlan({
     targets: open.sessions.map(({ config, kind }, index) => ({
