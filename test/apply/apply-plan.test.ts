@@ -8,24 +8,37 @@ import type { Change } from '../../src/model/plan.ts';
 import { ProviderError } from '../../src/providers/transport/provider-error.ts';
 import { desired, live, planFor } from '../fixtures/plan-cases.ts';
 
-/** A provider double that records calls and fails the changes it is told to: the executor's contract only. */
-function recordingProvider(failures: Record<string, ProviderError[]> = {}) {
+/**
+ * A provider double that records calls and fails the changes it is told to: the executor's
+ * contract only. Each change is one request through the target's gate, as the HTTP client sends
+ * it; `waitOutside` holds a change outside the gate first, as a write waiting out a Retry-After.
+ */
+function recordingProvider(failures: Record<string, ProviderError[]> = {}, waitOutside: (change: Change) => Promise<void> = async () => {}) {
   const calls: string[] = [];
+  const traffic = new Traffic(8);
   let inFlight = 0;
   let peak = 0;
+  let changesInProgress = 0;
+  let peakChanges = 0;
   const provider: ApplyingTarget = {
     apply: async (change: Change) => {
+      changesInProgress += 1;
+      peakChanges = Math.max(peakChanges, changesInProgress);
+      await waitOutside(change);
+      const ticket = await traffic.acquire();
       inFlight += 1;
       peak = Math.max(peak, inFlight);
       await new Promise((resolve) => setTimeout(resolve, 2));
       inFlight -= 1;
+      traffic.release(ticket);
+      changesInProgress -= 1;
       calls.push(change.id);
       const next = failures[change.id]?.shift();
       return next ? { error: next, attempts: 1, waitedMs: 0 } : { attempts: 1, waitedMs: 0 };
     },
-    traffic: new Traffic(8),
+    traffic,
   };
-  return { provider, calls, peak: () => peak };
+  return { provider, calls, peak: () => peak, peakChanges: () => peakChanges };
 }
 
 test('applies every change in plan order and reports each as applied', async () => {
@@ -81,11 +94,31 @@ test('the executor runs each change once and reports the tries its requests took
   assert.equal(report.results.map((r) => [r.key, r.outcome, r.attempts, r.waitMs]), [['a', 'applied', 3, 1250], ['b', 'failed', 1, undefined]]);
 });
 
-test('writes in flight never exceed the configured concurrency', async () => {
-  const many = Array.from({ length: 20 }, (_, i) => desired(`p${i}`, 'published'));
-  const { provider, peak } = recordingProvider();
+test('requests in flight never exceed the configured concurrency, though more changes are in progress', async () => {
+  const many = Array.from({ length: 40 }, (_, i) => desired(`p${i}`, 'published'));
+  const { provider, peak, peakChanges } = recordingProvider();
   await applyPlan(planFor(many, []), new Map([['sandbox-api7', provider]]), { concurrency: 3, dryRun: false, allowDestructive: false });
   assert.is(peak(), 3);
+  assert.is(peakChanges(), 12);
+});
+
+test('changes waiting out a Retry-After leave the gate busy with the others', async () => {
+  const many = Array.from({ length: 20 }, (_, i) => desired(`p${i}`, 'published'));
+  // The first wave of writes is refused and waits; the gate must still have changes to send meanwhile.
+  let release: () => void = () => {};
+  const refused = new Promise<void>((resolve) => (release = resolve));
+  const waiting = new Set<string>();
+  // The two changes started after the first create (which runs alone) are refused and wait.
+  let started = 0;
+  const waitOutside = (change: Change) => (++started === 2 || started === 3 ? (waiting.add(change.id), refused) : Promise.resolve());
+  const { provider, calls } = recordingProvider({}, waitOutside);
+  const applied = applyPlan(planFor(many, []), new Map([['sandbox-api7', provider]]), { concurrency: 2, dryRun: false, allowDestructive: false });
+  for (let turn = 0; turn < 1000 && calls.length < 18; turn++) await new Promise((resolve) => setTimeout(resolve, 1));
+  assert.is(calls.length, 18, 'the other changes went on while two waited');
+  assert.ok(!calls.some((id) => waiting.has(id)), 'the waiting changes are still waiting');
+  release();
+  const report = await applied;
+  assert.is(report.results.filter((r) => r.outcome === 'applied').length, 20);
 });
 
 test('backoff honours Retry-After when it is longer than the jittered delay', async () => {

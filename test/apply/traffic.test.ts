@@ -87,6 +87,61 @@ test('a 429 paces the starts at 95% of what the server granted in the last 250 m
   assert.ok(traffic.snapshot().pacedPerSecond! > 95, 'successes probe a higher rate');
 });
 
+/** A gate on a simulated clock whose timers move the clock: one request at a time, answered after `latencyMs`. */
+function clockedGate() {
+  const clock = { now: 0 };
+  const traffic = new Traffic(8, () => clock.now, (run, ms) => {
+    clock.now += ms;
+    setImmediate(run);
+  });
+  const succeedFor = async (ms: number, latencyMs = 10) => {
+    let count = 0;
+    for (const end = clock.now + ms; clock.now < end; count++) {
+      const ticket = await traffic.acquire();
+      clock.now += latencyMs;
+      traffic.release(ticket);
+    }
+    return count;
+  };
+  const refuse = async () => traffic.release(await traffic.acquire(), { rateLimited: true, retryAfterMs: 1000 });
+  const paced = () => traffic.snapshot().pacedPerSecond!;
+  return { clock, succeedFor, refuse, paced };
+}
+
+test('two refusals 500 ms apart measure the server\'s rate: paced at 97 % of it, back to 99 % soon, held there 5 s, then probing', async () => {
+  const { clock, succeedFor, refuse, paced } = clockedGate();
+  await succeedFor(200);
+  await refuse();
+  assert.is(paced(), 95, 'the first refusal: 95 % of what the last 250 ms granted');
+  const from = clock.now;
+  const granted = await succeedFor(600);
+  const measured = granted / ((clock.now - from) / 1000);
+  assert.ok(paced() > measured, `the pace climbed past what was granted (${paced()} > ${measured.toFixed(1)})`);
+  await refuse();
+  assert.ok(Math.abs(paced() - measured * 0.97) <= 0.1, `paced at ${paced()}, 97 % of ${measured.toFixed(1)}`);
+  await succeedFor(2000);
+  const plateau = paced();
+  assert.ok(plateau >= measured * 0.99 - 0.1 && plateau <= measured * 0.99 + 0.6, `${plateau} is 99 % of ${measured.toFixed(1)}`);
+  await succeedFor(2500);
+  assert.is(paced(), plateau, 'held at the plateau');
+  await succeedFor(5000);
+  assert.ok(paced() > plateau + 1, `probing past the plateau after 5 s (${paced()})`);
+});
+
+test('a measure far under the pace (the bucket refilled past its size meanwhile) is not trusted: the last 250 ms decide', async () => {
+  const { clock, succeedFor, refuse, paced } = clockedGate();
+  await succeedFor(200);
+  await refuse();
+  // Idle for most of a second, then 250 ms at the server's pace: the interval says 25/s, the window 100/s.
+  clock.now += 750;
+  await succeedFor(250);
+  await refuse();
+  assert.ok(paced() >= 85 && paced() <= 95, `paced at ${paced()}/s, not under 30`);
+  const before = paced();
+  await succeedFor(1000);
+  assert.ok(paced() > before * 1.2, `no plateau: the pace climbs fast to measure again (${before} → ${paced()})`);
+});
+
 test('the gate never stalls when the pace ends between two readings of the clock', async () => {
   let now = 0;
   const script: number[] = []; // readings to return before `now`

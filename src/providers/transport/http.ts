@@ -14,7 +14,7 @@ import { SecretMasker } from '../../model/masker.ts';
 import { ProviderError } from './provider-error.ts';
 import { openRoute, ProxyFailure, proxyRefusal, type Env, type Route } from './proxy.ts';
 import { sendWithRetry, type WriteSafety } from './uncertain-writes.ts';
-import { resendAfterRefresh, type RenewAuthorization } from './resend-after-refresh.ts';
+import { acceptedAuthorizations, resendAfterRefresh, type RenewAuthorization } from './resend-after-refresh.ts';
 
 export type QueryValue = string | number | boolean | undefined;
 
@@ -84,13 +84,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const routeFor = (): Route =>
     (route ??= openRoute(root, { ...(options.ca === undefined ? {} : { ca: options.ca }), env: options.env ?? {}, timeoutMs }));
 
+  const accepted = acceptedAuthorizations();
   const once = async <T>(method: string, path: string, { query, body }: RequestOptions, noteSent: (authorization: string) => void): Promise<T> => {
     const url = buildUrl(root, path, query);
     const what = `${method} ${path}`;
-    const sent = await headers();
-    noteSent(sent.authorization ?? '');
     const payload = body === undefined ? undefined : JSON.stringify(body);
+    // The credentials are read once the gate lets the request go: a request queued behind others
+    // would otherwise carry a token that expired or was renewed while it waited.
     const ticket = await traffic?.acquire();
+    let sent: Record<string, string>;
+    try {
+      sent = await headers();
+    } catch (error) {
+      if (ticket) traffic!.release(ticket);
+      throw error;
+    }
+    noteSent(sent.authorization ?? '');
     let response: RawResponse;
     let secrets = Object.values(sent);
     let via = '';
@@ -113,6 +122,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (ticket) traffic!.release(ticket);
       throw requestError(error, root, via, what, timeoutMs, maxBodyBytes, options.timeoutSource);
     }
+    if (response.status !== 401 && sent.authorization) accepted.note(sent.authorization);
     const retryAfter = parseRetryAfter(headerValue(response.headers['retry-after']));
     if (ticket) {
       traffic!.release(ticket, response.status === 429 ? { rateLimited: true, retryAfterMs: (retryAfter ?? 0) * 1000 } : {});
@@ -137,7 +147,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     request<T>(method: string, path: string, requestOptions: RequestOptions = {}): Promise<T> {
       const renew = options.renewAuthorization;
       const send = renew
-        ? resendAfterRefresh((noteSent) => once<T>(method, path, requestOptions, noteSent), renew)
+        ? resendAfterRefresh((noteSent) => once<T>(method, path, requestOptions, noteSent), renew, accepted.has)
         : (): Promise<T> => once<T>(method, path, requestOptions, () => {});
       if (!retry) return send();
       return sendWithRetry(method, send, requestOptions, { policy: retry, sleep: options.sleep, onWait: (ms) => traffic?.noteRetry(ms) });

@@ -1,6 +1,6 @@
 /**
  * A bearer token that is minted when first needed, renewed shortly before it expires, and
- * renewed once more when a server refuses it (http.ts resends that request once). Every renewal
+ * renewed again when a server refuses it (http.ts resends that request, resend-after-refresh.ts). Every renewal
  * is single-flight: N requests that need a token, or see the same token refused, at the same time
  * cause ONE call to the token endpoint, and a refusal of a token that was already replaced causes
  * none.
