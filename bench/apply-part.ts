@@ -32,7 +32,7 @@ export function writesPerSecond(requests: readonly { method: string; status: num
   return seconds > 0 ? (times.length - 1) / seconds : 0;
 }
 
-function writers(builds: readonly Build[], cwd: string, latencyMs: number, options: BenchOptions): { run: Writer[]; skipped: ApplyFigures[] } {
+function writers(provider: string, builds: readonly Build[], cwd: string, latencyMs: number, options: BenchOptions): { run: Writer[]; skipped: ApplyFigures[] } {
   const run: Writer[] = builds.map((build) => ({
     label: build.label,
     script: cliOf(build.dir),
@@ -47,7 +47,7 @@ function writers(builds: readonly Build[], cwd: string, latencyMs: number, optio
     // Its writes follow one another `concurrency` at a time: at least this long, whatever the bucket.
     const leastMs = (options.creates / concurrency) * latencyMs;
     if (leastMs > options.fixedBudgetMs) {
-      skipped.push({ provider: '', latencyMs, writer: label, creates: options.creates, runs: 0, skipped: `at least ${Math.round(leastMs / 1000)} s a run (${options.creates} creates ÷ ${concurrency} × ${latencyMs} ms): latency-bound at ${Math.round((1000 / latencyMs) * concurrency)} writes/s` });
+      skipped.push({ provider, latencyMs, writer: label, creates: options.creates, runs: 0, skipped: `at least ${Math.round(leastMs / 1000)} s a run (${options.creates} creates ÷ ${concurrency} × ${latencyMs} ms): latency-bound at ${Math.round((1000 / latencyMs) * concurrency)} writes/s` });
       continue;
     }
     run.push({
@@ -74,7 +74,7 @@ export async function applyPart(provider: string, builds: readonly Build[], opti
     const answered = answerTimes(portal.emulator.requests);
     for (const latencyMs of options.applyLatencies) {
       options.log(`apply: ${provider}, ${l.managedObjects} creates, ${options.ratePerSecond} req/s bucket (burst ${options.burst}), ${latencyMs} ms latency`);
-      const { run, skipped } = writers(builds, project.cwd, latencyMs, options);
+      const { run, skipped } = writers(provider, builds, project.cwd, latencyMs, options);
       const measured: Collecting[] = run.map((w) => ({ provider, latencyMs, writer: w.label, creates: l.managedObjects, runs: 0, rateLimited: 0, failed: 0, walls: [], rates: [] }));
       const most = Math.max(...run.map((w) => w.runs));
       for (let r = 0; r < most; r++) {
@@ -85,7 +85,7 @@ export async function applyPart(provider: string, builds: readonly Build[], opti
         }
       }
       figures.push(...measured.map((m) => finish(m, options.ratePerSecond)));
-      figures.push(...skipped.map((s) => ({ ...s, provider })));
+      figures.push(...skipped);
     }
   } finally {
     await portal.close();
