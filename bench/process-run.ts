@@ -63,9 +63,12 @@ export function runNode(script: string, args: readonly string[], env: Record<str
   });
 }
 
+/** Median (of an even count: the mean of the middle two), min and max. */
 export function spread(values: readonly number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)] ?? 0, min: sorted[0] ?? 0, max: sorted.at(-1) ?? 0 };
+  const middle = sorted.length / 2;
+  const median = sorted.length % 2 === 1 ? sorted[Math.floor(middle)]! : sorted.length ? (sorted[middle - 1]! + sorted[middle]!) / 2 : 0;
+  return { median, min: sorted[0] ?? 0, max: sorted.at(-1) ?? 0 };
 }
 
 /** The spread of a figure every run has (CPU, RSS), or nothing when some run lacks it. */

@@ -115,6 +115,7 @@ test('round trips: answers close together are one, an answer half a latency late
 
 test('spread, the changes of a text plan, writes per second', () => {
   assert.equal(spread([5, 1, 3]), { median: 3, min: 1, max: 5 });
+  assert.equal(spread([4, 1, 3, 2]), { median: 2.5, min: 1, max: 4 }, 'an even count: the mean of the middle two');
   assert.is(changesOf('x\nPlan: 3 to create, 2 to update, 1 to publish, 0 to unpublish, 4 to delete.\n'), 10);
   assert.is(changesOf('No changes.'), 0);
   const requests = [
