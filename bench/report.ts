@@ -69,7 +69,7 @@ function largeTable(result: BenchResult): string[] {
       `| ${displayName(m.provider)} | ${m.reader} | ${m.runs} | ${ranged(m.wall)} | ${m.cpu ? ranged(m.cpu) : '–'} | ${mb(m.rssMb)} | ${thousands(m.requests.total)} | ${over(m.wall, small?.wall)} | ${over(m.cpu, small?.cpu)} | ${over(m.rssMb, small?.rssMb)} |`,
     );
   }
-  return [...lines, '', 'Linear would be 10× (the 10,000 figure must be in the same run: `--large` keeps 10,000 in `--n`).', ''];
+  return [...lines, '', 'Linear would be 10×. The 10,000 figure is of the same run (it needs 10,000 in `--n`, as by default).', ''];
 }
 
 function applyTables(result: BenchResult): string[] {
@@ -170,6 +170,7 @@ function header(result: BenchResult): string[] {
     `- Machine: ${machineLine(result.machine)}; load average (1, 5, 15 min) ${load(result.load.start)} at the start, ${load(result.load.end)} at the end.`,
     `- Builds: ${s.builds.join('; ')}. Every figure is whole processes: the median (min–max) of ${s.runs} runs of ours, ${s.baselineRuns} of each baseline (fewer: one baseline plan of 1,000 products takes about 6 s, of 10,000 about 55 s)${s.largeRuns !== s.runs ? `, ${s.largeRuns} at ${thousands(LARGE_N)} products` : ''}.`,
     `- Plans at ${s.sizes.map(thousands).join(', ')} products (baseline at ${s.baselineSizes.length ? s.baselineSizes.map(thousands).join(', ') : 'none'}), ${s.latencyMs} ms latency on every answer, ${percent(s.changeShare)} of the products edited for "changes".`,
+    "- Apigee is emulated as its X flavour (`flavour: x`).",
     `- Apply: ${thousands(s.creates)} creates onto an empty portal under a token bucket of ${s.ratePerSecond} req/s (burst ${s.burst}), at ${s.applyLatencies.map((l) => `${l} ms`).join(' and ')}; our concurrency ${s.applyConcurrency}.`,
     `- CPU (user + sys) and peak RSS: ${s.timed ? 'GNU time (`/usr/bin/time`)' : 'not measured (no /usr/bin/time)'}.`,
     '',
