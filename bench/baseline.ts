@@ -9,7 +9,14 @@
 import pLimit from 'p-limit';
 import type { TargetConfig } from '../src/model/target.ts';
 import type { Attempted } from '../src/providers/transport/retry.ts';
-import type { LockStore } from '../src/providers/provider.ts';
+import type { LockStore, Provider, ProviderKind } from '../src/providers/provider.ts';
+
+/**
+ * What each vendor's baseline.ts exports as `readLikePeers`: a read-only Provider that observes
+ * the way the peers do. bench/entries/baseline-plan.ts loads it by the vendor's folder name, so
+ * that its process loads no emulator and pays the same start-up as the CLI.
+ */
+export type BaselineFactory = (target: TargetConfig, kind: ProviderKind, url: string, parallelism: number) => Provider;
 
 export function token(target: TargetConfig): string {
   const variable = String(target.settings.tokenEnv ?? '');

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { desiredOf, layout, loadProject, writeConfig, writeProject } from './generate.ts';
 import { startPortal } from './portal.ts';
+import { answerTimes } from './process-run.ts';
 import { spawn } from 'node:child_process';
 import { BENCH_PROFILES } from './vendors/index.ts';
 import type { ProviderName } from './options.ts';
@@ -34,18 +35,12 @@ const portal = await startPortal(provider, planLayout, { flavour: 'x' });
 try {
   writeConfig(project.cwd, provider, portal.emulator.url, { flavour: 'x' });
   portal.plant(desiredOf(loadProject(project.cwd, project.productsDir), provider));
+  const answered = answerTimes(portal.emulator.requests);
   for (let run = 0; run < Number(values.runs); run++) {
     portal.reset(latencyMs > 0 ? { latencyMs } : {});
-    const answered: number[] = [];
-    const log = portal.emulator.requests;
-    const push = log.push.bind(log);
-    log.push = (...items: never[]) => {
-      for (const _ of items) answered.push(performance.now());
-      return push(...items);
-    };
+    answered.length = 0;
     const started = performance.now();
     const result = await runPlan(project.cwd, env, values['cpu-prof']);
-    log.push = push;
     const rel = answered.map((t) => Math.round(t - started));
     const requests = portal.emulator.requests.map((r, i) => `${rel[i]}ms ${r.method} ${r.path.slice(0, 60)}`);
     console.log(`run ${run + 1}: wall ${Math.round(result.wallMs)} ms, exit ${result.code}, ${requests.length} requests`);

@@ -13,6 +13,8 @@ import { performance } from 'node:perf_hooks';
 import { portalId, seedApi7State } from '../src/sandbox/api7/state.ts';
 import type { Api7Product } from '../src/sandbox/api7/wire.ts';
 import { seedApigeeState, type ApigeeStoredProduct } from '../src/sandbox/apigee/state.ts';
+import type { ServeFigures } from './figures.ts';
+import { spread } from './process-run.ts';
 
 export interface ServeWritesOptions {
   build: string;
@@ -150,4 +152,28 @@ export async function runServeWrites(options: ServeWritesOptions): Promise<Serve
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
+}
+
+/** `runs` runs of each vendor's `sandbox serve` writes, by this checkout's build. */
+export async function servePart(build: string, providers: readonly string[], options: { runs: number; writes: number; products: number; concurrency: number; log: (line: string) => void }): Promise<ServeFigures[]> {
+  const figures: ServeFigures[] = [];
+  for (const provider of providers) {
+    if (!(provider in VENDORS)) continue;
+    const runs: ServeWritesRun[] = [];
+    for (let run = 0; run < options.runs; run++) {
+      options.log(`serve: ${provider}: ${options.writes} PUTs, ${options.concurrency} in flight, ${options.products} products, run ${run + 1} of ${options.runs}`);
+      runs.push(await runServeWrites({ build, provider: provider as ServeWritesOptions['provider'], products: options.products, writes: options.writes, concurrency: options.concurrency }));
+    }
+    figures.push({
+      provider,
+      products: options.products,
+      writes: options.writes,
+      concurrency: options.concurrency,
+      runs: options.runs,
+      perSecond: spread(runs.map((r) => r.perSecond)),
+      failed: runs.reduce((n, r) => n + r.failed, 0),
+      allSaved: runs.every((r) => r.saved === options.writes),
+    });
+  }
+  return figures;
 }

@@ -1,13 +1,11 @@
 /**
  * What one vendor contributes to the benchmark, its traffic profile: how its product files and the
  * matching portal are generated, how its emulator is started and its request log read, its list
- * paging, and how the peers read it (the baseline). The generic bench (bench.ts, scenarios.ts,
- * report.ts, generate.ts, portal.ts) knows vendors only through this interface and the list in
- * ./index.ts.
+ * paging. How the peers read it (the baseline) is the folder's baseline.ts, loaded by name by
+ * bench/entries/baseline-plan.ts. The generic bench knows vendors only through this interface,
+ * that file name and the list in ./index.ts.
  */
 import type { DesiredObject } from '../../src/model/objects.ts';
-import type { TargetConfig } from '../../src/model/target.ts';
-import type { Provider, ProviderKind } from '../../src/providers/provider.ts';
 import type { RunningEmulator } from '../../src/sandbox/listen.ts';
 import type { ApigeeFlavour } from '../../src/sandbox/apigee/state.ts';
 
@@ -70,6 +68,4 @@ export interface BenchProfile {
   productsNote: string;
   lookups: string;
   portalObjectsNote?: string;
-  /** A read-only Provider that observes the way the peers do (bench/baseline.ts). */
-  baseline(target: TargetConfig, kind: ProviderKind, url: string, parallelism: number): Provider;
 }

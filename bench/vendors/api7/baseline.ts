@@ -14,7 +14,7 @@ import { createHttpClient, type HttpClient } from '../../../src/providers/transp
 import { expectPage } from '../../../src/providers/transport/paging.ts';
 import { DEFAULT_RETRY } from '../../../src/providers/transport/retry.ts';
 import { Traffic } from '../../../src/providers/transport/traffic.ts';
-import { notForApply, notForLocking, readEach, token } from '../../baseline.ts';
+import { notForApply, notForLocking, readEach, token, type BaselineFactory } from '../../baseline.ts';
 
 /** The page size peers ask for when listing names: API7's common default. */
 const API7_NAME_PAGE = 100;
@@ -73,3 +73,5 @@ export function api7Baseline(target: TargetConfig, url: string, parallelism: num
   };
 }
 
+
+export const readLikePeers: BaselineFactory = (target, _kind, url, parallelism) => api7Baseline(target, url, parallelism);

@@ -12,7 +12,6 @@ import { startApi7Emulator } from '../../../src/sandbox/api7/server.ts';
 import type { Api7State } from '../../../src/sandbox/api7/state.ts';
 import { commonFields, jsonCopy, loggedIn, nounOf, pad, productName, SEEDED_AT, title } from '../../products.ts';
 import type { BenchProfile, PortalLayout, VendorPortal } from '../profile.ts';
-import { api7Baseline } from './baseline.ts';
 import { MAX_PAGE_SIZE } from '../../../src/sandbox/api7/http.ts';
 import { seedSubscriptions } from '../../../src/sandbox/api7/subscriptions.ts';
 
@@ -183,5 +182,4 @@ export const api7Profile: BenchProfile = {
   foldPath: (path) => path.replace(PRODUCT, '/api/api_products/{id}'),
   productsNote: 'API7 products link a gateway service of their own (or are external, with an OpenAPI file)',
   lookups: 'the portal, gateway groups, services and DCR providers',
-  baseline: (target, _kind, url, parallelism) => api7Baseline(target, url, parallelism),
 };

@@ -11,7 +11,7 @@ import type { Provider, ProviderKind } from '../../../src/providers/provider.ts'
 import { createHttpClient, type HttpClient } from '../../../src/providers/transport/http.ts';
 import { DEFAULT_RETRY } from '../../../src/providers/transport/retry.ts';
 import { Traffic } from '../../../src/providers/transport/traffic.ts';
-import { notForApply, notForLocking, readEach, token } from '../../baseline.ts';
+import { notForApply, notForLocking, readEach, token, type BaselineFactory } from '../../baseline.ts';
 
 const APIGEE_NAME_PAGE = 1000;
 
@@ -55,3 +55,5 @@ export function apigeeBaseline(target: TargetConfig, kind: ProviderKind, url: st
     traffic: new Traffic(parallelism),
   };
 }
+
+export const readLikePeers: BaselineFactory = apigeeBaseline;

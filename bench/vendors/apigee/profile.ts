@@ -12,7 +12,6 @@ import { storeProduct, type ApigeeFlavour, type ApigeeState } from '../../../src
 import { thousands } from '../../format.ts';
 import { commonFields, jsonCopy, loggedIn, nounOf, pad, SEEDED_AT, teamOf } from '../../products.ts';
 import type { BenchProfile, PortalLayout, VendorPortal } from '../profile.ts';
-import { apigeeBaseline } from './baseline.ts';
 
 const ORG = 'acme';
 const TOKEN_ENV = 'BENCH_APIGEE_TOKEN';
@@ -133,5 +132,4 @@ export const apigeeProfile: BenchProfile = {
   productsNote: 'Apigee products bind proxies, environments, resources and scopes',
   lookups: 'proxies and environments',
   portalObjectsNote: 'on Apigee every fifth Git product has two plans (two Apigee products)',
-  baseline: apigeeBaseline,
 };
