@@ -24,12 +24,23 @@ interface Writer {
   failedOf(code: number, stdout: string, onPortal: number): { failed: number; failures: string[] };
 }
 
-/** Writes per second, first successful write's answer to the last's. */
-export function writesPerSecond(requests: readonly { method: string; status: number }[], answeredAt: readonly number[]): number {
-  const times = requests.flatMap((request, i) => (request.method !== 'GET' && request.status < 300 ? [answeredAt[i]!] : []));
-  if (times.length < 2) return 0;
-  const seconds = (Math.max(...times) - Math.min(...times)) / 1000;
-  return seconds > 0 ? (times.length - 1) / seconds : 0;
+/**
+ * Requests the server granted per second while the apply wrote its changes: every 2xx answer (the
+ * creates' look-ups count against the bucket as much as the writes) from the first change's
+ * answer to the last one's. The target lock's writes are left out: it is taken before the plan's
+ * reads (the writes answered before the first read that follows a write) and released by the
+ * last write, so counting them would time the plan as part of the apply.
+ */
+export function grantedPerSecond(requests: readonly { method: string; status: number }[], answeredAt: readonly number[]): number {
+  const answers = requests.map((request, i) => ({ ok: request.status < 300, write: request.method !== 'GET', at: answeredAt[i]! })).sort((a, b) => a.at - b.at);
+  const firstWrite = answers.find((a) => a.ok && a.write);
+  const planRead = firstWrite && answers.find((a) => !a.write && a.at > firstWrite.at);
+  const writes = answers.filter((a) => a.ok && a.write && (!planRead || a.at > planRead.at));
+  const changes = planRead && writes.length > 2 ? writes.slice(0, -1) : writes;
+  if (changes.length < 2) return 0;
+  const [from, to] = [changes[0]!.at, changes.at(-1)!.at];
+  const granted = answers.filter((a) => a.ok && a.at >= from && a.at <= to).length;
+  return to > from ? (granted - 1) / ((to - from) / 1000) : 0;
 }
 
 function writers(provider: string, builds: readonly Build[], cwd: string, latencyMs: number, options: BenchOptions): { run: Writer[]; skipped: ApplyFigures[] } {
@@ -110,7 +121,7 @@ async function oneRun(writer: Writer, portal: Portal, answered: number[], latenc
   }
   into.runs++;
   into.walls!.push(result.wallMs);
-  into.rates!.push(writesPerSecond(requests, answered));
+  into.rates!.push(grantedPerSecond(requests, answered));
   into.rateLimited = Math.max(into.rateLimited ?? 0, countRequests(requests).rateLimited);
   into.failed = Math.max(into.failed ?? 0, failed);
   if (failures.length > 0 && !into.failures) into.failures = failures;

@@ -54,7 +54,7 @@ export interface ApplyFigures {
   creates: number;
   runs: number;
   wall?: Spread;
-  /** Successful writes per second, first to last successful write. */
+  /** Requests granted (2xx) per second, from the first successful write to the last. */
   perSecond?: Spread;
   /** perSecond's median ÷ the bucket's rate. */
   shareOfLimit?: number;

@@ -8,7 +8,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writesPerSecond } from '../../bench/apply-part.ts';
+import { grantedPerSecond } from '../../bench/apply-part.ts';
 import type { BenchResult } from '../../bench/figures.ts';
 import { layout } from '../../bench/generate.ts';
 import { DEFAULTS, parseBenchArgs, type BenchOptions } from '../../bench/options.ts';
@@ -118,15 +118,21 @@ test('spread, the changes of a text plan, writes per second', () => {
   assert.equal(spread([4, 1, 3, 2]), { median: 2.5, min: 1, max: 4 }, 'an even count: the mean of the middle two');
   assert.is(changesOf('x\nPlan: 3 to create, 2 to update, 1 to publish, 0 to unpublish, 4 to delete.\n'), 10);
   assert.is(changesOf('No changes.'), 0);
+  // The lock (a write, then the plan's read), three creates with a 429 and a look-up among them, the lock's release.
   const requests = [
+    { method: 'POST', status: 201 },
     { method: 'GET', status: 200 },
     { method: 'POST', status: 201 },
     { method: 'POST', status: 429 },
     { method: 'POST', status: 201 },
     { method: 'POST', status: 201 },
+    { method: 'GET', status: 200 },
+    { method: 'DELETE', status: 200 },
   ];
-  // Three successful writes answered at 1,000, 1,500 and 2,000 ms: two intervals in one second.
-  assert.is(writesPerSecond(requests, [0, 1000, 1200, 1500, 2000]), 2);
+  // Creates answered at 1,000, 1,500 and 2,000 ms and the look-up at 1,700 ms: three intervals in one second.
+  assert.is(grantedPerSecond(requests, [0, 100, 1000, 1200, 1500, 2000, 1700, 2100]), 3);
+  // Without a lock (no read after the first write): every write counts.
+  assert.is(grantedPerSecond(requests.slice(2, 6), [1000, 1200, 1500, 2000]), 2);
 });
 
 test('page arithmetic of the targets', () => {
