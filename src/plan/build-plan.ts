@@ -279,7 +279,9 @@ function keepIgnored(desired: ObjectState, live: ObjectState, ignore: readonly s
     const desiredParent = copyPath(result, segments);
     const liveParent = walk(live, segments);
     if (!desiredParent) continue;
-    if (liveParent?.[field] !== undefined) desiredParent[field] = structuredClone(liveParent[field]);
+    const kept = liveParent?.[field];
+    // A copy of what is an object, so that the plan never shares one with the live state.
+    if (kept !== undefined) desiredParent[field] = kept !== null && typeof kept === 'object' ? structuredClone(kept) : kept;
     else delete desiredParent[field];
   }
   return result;
