@@ -147,14 +147,14 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     });
   };
 
-  const listMapping = (): Listing => {
+  const listAndMap = (): Listing => {
     const pages = createLivePages(target.owner);
     return { products: client.listProducts(undefined, (products) => pages.add(products)), pages };
   };
   /** The listing readAhead() started; taken by the next observe(), so a later one lists again. */
   let listedAhead: Listing | undefined;
   const takeListing = (): Listing => {
-    const listed = listedAhead ?? listMapping();
+    const listed = listedAhead ?? listAndMap();
     listedAhead = undefined;
     return listed;
   };
@@ -165,7 +165,7 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     readsByScope: flavourOf(target) === 'x',
     readAhead() {
       if (listedAhead) return;
-      listedAhead = listMapping();
+      listedAhead = listAndMap();
       // Awaited by the observe() that takes it; until then a failure is not an unhandled rejection.
       listedAhead.products.catch(() => undefined);
     },
