@@ -95,7 +95,8 @@ function acceptProject(options: ProjectOptions, loaded: LoadedProject, validated
   const targets = options.targets.length ? config.targets.filter((t) => options.targets.includes(t.name)) : config.targets;
   const only = narrowProducts(validated.products, options.only ?? []);
   const hash = createHash('sha256');
-  for (const file of [...loaded.files].sort((a, b) => (a.path < b.path ? -1 : 1))) hash.update(`${file.path}\n${file.content}\n`);
+  // Piece by piece: the digest of the concatenation, without copying every file into one string each.
+  for (const file of [...loaded.files].sort((a, b) => (a.path < b.path ? -1 : 1))) hash.update(file.path).update('\n').update(file.content).update('\n');
   return {
     config,
     products: only ? { products: validated.products.products.filter((source) => only.has(source.spec.name)) } : validated.products,
