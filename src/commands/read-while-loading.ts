@@ -5,7 +5,7 @@ import { checkConfig } from '../validate/config.ts';
 import { observeTargets, type LiveTarget } from '../observe/read-live.ts';
 import type { Provider } from '../providers/provider.ts';
 import type { Io } from './io.ts';
-import { loadValidProjectPausing, type ProjectOptions, type ValidProject } from './project.ts';
+import type { ProjectOptions, ValidProject } from './project.ts';
 import { openTargets, type OpenTargets } from './session.ts';
 
 /** Targets opened as soon as apiproducts.yaml was read, with their live state being read. */
@@ -50,6 +50,9 @@ export async function loadWhileObserving(
   const targets = runTargets(config, options);
   const early = targets ? await startObserving(pick(targets), options.cwd, io, command, settings.later) : undefined;
   try {
+    // Loaded once the lists are requested: loading and validating products take most of the
+    // command's code (the rules, the product schema), and reading the lists needs none of it.
+    const { loadValidProjectPausing } = await import('./project.ts');
     const project = await loadValidProjectPausing(options, config, settings.now);
     return early ? { project, early } : { project };
   } catch (error) {

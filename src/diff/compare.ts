@@ -8,6 +8,8 @@ import { canonicalJson } from '../model/fingerprint.ts';
  * tells a reviewer less than the array before and after.
  */
 export function compareStates(before: ObjectState, after: ObjectState): FieldChange[] {
+  // The common case of a plan, an unchanged object, without building a patch.
+  if (identical(before, after)) return [];
   const operations = jsonPatch.compare(before, after);
   const paths = new Set<string>();
   for (const operation of operations) paths.add(collapseToField(operation.path, before, after));
@@ -20,6 +22,28 @@ export function describeState(state: ObjectState): FieldChange[] {
     .sort()
     .filter((key) => !isEmpty(state[key]))
     .map((key) => ({ path: key, after: state[key] }));
+}
+
+/**
+ * The same keys and the same values all the way down (numbers and strings by ===): then the patch
+ * is empty. Anything else, even a difference compareStates does not count (an absent key against
+ * an empty list), is left to the patch.
+ */
+function identical(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!identical(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  if (keys.length !== Object.keys(right).length) return false;
+  for (const key of keys) if (!Object.hasOwn(right, key) || !identical(left[key], right[key])) return false;
+  return true;
 }
 
 function collapseToField(pointer: string, before: ObjectState, after: ObjectState): string {

@@ -48,6 +48,11 @@ export function matchObjects(desired: readonly DesiredObject[], live: readonly L
   }
   const desiredByKey = new Map(desired.map((object) => [object.key, object]));
   for (const [key, objects] of ownedByKey) {
+    // One owned object under its key, the common case: nothing to order.
+    if (objects.length === 1) {
+      liveByKey.set(key, objects[0]!);
+      continue;
+    }
     const copies = orderCopies(key, objects);
     liveByKey.set(key, copies.kept);
     const wantedAs = desiredByKey.get(key);

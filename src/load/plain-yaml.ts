@@ -69,15 +69,25 @@ function plainLayout(content: string): boolean {
 /** The `yaml` library refuses implicit keys longer than this. */
 const MAX_KEY_LINE = 1024;
 
-/** Collections nested in collections: the full parser refuses more than MAX_NESTING. */
+/**
+ * Collections nested in collections: the full parser refuses more than MAX_NESTING. A loop, not
+ * recursion (block nesting is bounded by nothing but the file size); two parallel stacks of the
+ * collections still to visit, not an object per value: this runs on every value of every file.
+ */
 function depthOf(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
   let deepest = 0;
-  const stack: { node: unknown; depth: number }[] = [{ node: value, depth: 0 }];
-  while (stack.length > 0) {
-    const { node, depth } = stack.pop() as { node: unknown; depth: number };
-    if (node === null || typeof node !== 'object') continue;
-    deepest = Math.max(deepest, depth + 1);
-    for (const child of Object.values(node)) stack.push({ node: child, depth: depth + 1 });
+  const nodes: object[] = [value];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
+    if (depth > deepest) deepest = depth;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child === null || typeof child !== 'object') continue;
+      nodes.push(child as object);
+      depths.push(depth + 1);
+    }
   }
   return deepest;
 }

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
-import type { Change, ChangeAction, DuplicateOf, FieldChange, ObjectAfter, ObjectState, Plan, PlanTarget, Precondition } from '../model/plan.ts';
+import type { Change, ChangeAction, DuplicateOf, FieldChange, ObjectAfter, Plan, PlanTarget, Precondition } from '../model/plan.ts';
 import { PLAN_FORMAT_VERSION } from '../model/plan.ts';
 import type { ProductStatus } from '../model/product.ts';
 import type { TargetIdentity } from '../model/target.ts';
@@ -13,6 +13,7 @@ import { pruneEverything } from './prune-guard.ts';
 import { adoptsFromOwner, ownerCollision, ownershipField, protectedField, unownedCollision } from './ownership.ts';
 import { planApiOperations } from './api-operations.ts';
 import { narrowingReason } from './narrowing.ts';
+import { keepIgnored } from './keep-ignored.ts';
 
 /** One target's desired and live objects, and the vendor rules the plan must respect there. */
 export interface TargetObservation {
@@ -262,36 +263,6 @@ function deleteReason(name: string, duplicate: DuplicateOf | undefined): string 
   if (!duplicate) return 'the product is owned by apiproducts but no longer in Git, and pruning is on';
   if (duplicate.order === 'created') return `a newer copy of ${name}, identical to the oldest, ${duplicate.kept}, which is kept; pruning is on`;
   return `a copy of ${name} identical to ${duplicate.kept}, which is kept because no creation time tells them apart and its id is the lowest; pruning is on`;
-}
-
-/**
- * The desired state with every ignored field set to its live value (absent when absent live), so
- * that it is neither shown as a change nor overwritten by apply (Terraform's ignore_changes).
- */
-function keepIgnored(desired: ObjectState, live: ObjectState, ignore: readonly string[]): ObjectState {
-  if (ignore.length === 0) return desired;
-  const result = structuredClone(desired);
-  for (const path of ignore) {
-    const segments = path.split('.');
-    const field = segments.pop()!;
-    const desiredParent = walk(result, segments, true);
-    const liveParent = walk(live, segments, false);
-    if (!desiredParent) continue;
-    if (liveParent?.[field] !== undefined) desiredParent[field] = structuredClone(liveParent[field]);
-    else delete desiredParent[field];
-  }
-  return result;
-}
-
-function walk(state: ObjectState, segments: readonly string[], create: boolean): Record<string, unknown> | undefined {
-  let node: Record<string, unknown> = state;
-  for (const segment of segments) {
-    const next = node[segment];
-    if (next !== null && typeof next === 'object' && !Array.isArray(next)) node = next as Record<string, unknown>;
-    else if (create && next === undefined) node = node[segment] = {};
-    else return undefined;
-  }
-  return node;
 }
 
 function presentAs(live: LiveObject): Extract<Precondition, { kind: 'present' }> {

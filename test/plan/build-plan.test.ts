@@ -121,6 +121,14 @@ test('ignored fields keep their live value: not shown, not overwritten', () => {
   assert.equal(update?.after?.state.labels, { team: 'x', owner: 'bob' });
 });
 
+test('ignoring nested fields leaves the desired object as Git made it', () => {
+  const wanted = desired('a', 'published', { description: 'git', labels: { team: 'x', owner: 'git' }, visibility: 'logged-in' });
+  const before = structuredClone(wanted.state);
+  const plan = planFor([wanted], [live('a', 'published', { description: 'dashboard', labels: { team: 'x' } })], false, ['description', 'labels.owner', 'labels.team']);
+  assert.equal(wanted.state, before);
+  assert.equal(plan.changes[0]?.after?.state.labels, { team: 'x' });
+});
+
 test('an ignored field absent on the live object is left absent', () => {
   const plan = planFor([desired('a', 'published', { description: 'git', visibility: 'logged-in' })], [live('a', 'published', { description: undefined })], false, ['description']);
   assert.not.ok('description' in (plan.changes[0]?.after?.state ?? {}));

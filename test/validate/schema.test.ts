@@ -1,5 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument } from 'yaml';
 import { createLocator } from '../../src/load/locator.ts';
 import { formatDiagnostic } from '../../src/model/diagnostic.ts';
@@ -13,6 +15,16 @@ function check(schema: SchemaName, yaml: string): string[] {
 }
 
 const target = 'targets:\n  t: {type: gateway}\n';
+
+test('the input schemas are valid JSON Schema 2020-12 (validate compiles them without checking that, once per run)', () => {
+  const ajv = new Ajv2020({ strict: true });
+  ajv.addFormat('uri', /./);
+  for (const name of ['product', 'targets', 'policies']) {
+    const schema = JSON.parse(readFileSync(new URL(`../../schemas/${name}.schema.json`, import.meta.url), 'utf8')) as object;
+    assert.ok(ajv.validateSchema(schema), `${name}: ${ajv.errorsText(ajv.errors)}`);
+  }
+  assert.not.ok(ajv.validateSchema({ type: 'objekt' }), 'a schema the meta-schema refuses is refused');
+});
 
 test('a complete product in the DESIGN §3 shape is valid', () => {
   const product = `name: payments

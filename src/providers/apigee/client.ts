@@ -31,8 +31,9 @@ export interface ApigeeClient {
   /**
    * Every API product of the org, all pages; with `filter`, those the server says carry that
    * attribute value (`attributename`/`attributevalue`, reference §3), which callers check again.
+   * `onPage`: given each page's products not listed before, as the page arrives.
    */
-  listProducts(filter?: ApigeeAttribute): Promise<ApigeeProduct[]>;
+  listProducts(filter?: ApigeeAttribute, onPage?: (products: readonly ApigeeProduct[]) => void): Promise<ApigeeProduct[]>;
   /** Names of the org's API proxies. */
   listProxies(): Promise<string[]>;
   listEnvironments(): Promise<string[]>;
@@ -149,7 +150,7 @@ export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, opt
   return {
     traffic,
     catalog: createCatalogClient(http, orgPath),
-    async listProducts(filter) {
+    async listProducts(filter, onPage) {
       const path = orgPath('/apiproducts');
       const what = `GET ${path}`;
       const byName = new Map<string, ApigeeProduct>();
@@ -167,6 +168,7 @@ export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, opt
         if (items.length > PAGE_SIZE) {
           if (pages > 1) throw new ProviderError(`${what} answered ${items.length} products to count=${PAGE_SIZE} after paging ${pages - 1} page(s); refusing a list that is neither paged nor whole`);
           for (const item of items) if (!byName.has(item.name)) byName.set(item.name, item);
+          onPage?.([...byName.values()]);
           break;
         }
         // Fewer than a page is the last page of a pager and the whole list of a server that does
@@ -175,6 +177,7 @@ export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, opt
         // startKey is inclusive: a follow-up page repeats the last item of the one before.
         const fresh = items.filter((item, index) => !(index === 0 && item.name === startKey) && !byName.has(item.name));
         for (const item of fresh) byName.set(item.name, item);
+        onPage?.(fresh);
         // A short page is the last.
         if (items.length < PAGE_SIZE) break;
         // A full page with nothing new: the server ignores startKey and would serve it forever.

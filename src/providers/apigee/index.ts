@@ -15,6 +15,7 @@ import { ownershipDropped, ProviderError } from '../transport/provider-error.ts'
 import type { LiveObject } from '../../model/objects.ts';
 import { createApigeeClient, flavourOf, managementRoot, orgOf, type ApigeeClient } from './client.ts';
 import { isOwned, operationSettingsOf, toDesiredObjects, toLiveObject, type ApigeeState } from './mapping.ts';
+import { createLivePages, type LivePages } from './live-pages.ts';
 import { mergeProductBody, toProductBody } from './request-body.ts';
 import { hasOperationConfigs } from './operations.ts';
 import { applyApiOperationGroups, boundByApiOperations } from './api-operations.ts';
@@ -68,6 +69,12 @@ function aboutProduct(change: Change, error: unknown): unknown {
 async function listDirectory(client: ApigeeClient): Promise<ApigeeDirectory> {
   const [proxies, environments] = await Promise.all([client.listProxies(), client.listEnvironments()]);
   return { proxies, environments };
+}
+
+/** The product list being read, and its products mapped as its pages arrive (live-pages.ts). */
+interface Listing {
+  products: Promise<ApigeeProduct[]>;
+  pages: LivePages;
 }
 
 export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, options: ConnectOptions = {}): Provider & { readonly locks: LockStore } {
@@ -129,18 +136,25 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
    * Keeps what was read for the updates that follow (read, merge, write), and reads the portals
    * the compared states or the owned products name: one list per portal (portal.ts portalSites).
    */
-  const remember = async (products: readonly ApigeeProduct[], scope: ObserveScope = {}): Promise<LiveObject[]> => {
+  const remember = async (products: readonly ApigeeProduct[], scope: ObserveScope = {}, pages: LivePages = createLivePages(target.owner)): Promise<LiveObject[]> => {
     observed.clear();
     for (const product of products) observed.set(product.name, product);
     catalog = emptyCatalog();
-    await readCatalog(client.catalog, portalSites(scope.states ?? [], products, ours), catalog);
-    return products.map((product) => toLiveObject(product, target.owner, catalog.byProduct.get(product.name)));
+    await readCatalog(client.catalog, portalSites(scope.states ?? [], products, (product) => pages.liveOf(product).owned), catalog);
+    return products.map((product) => {
+      const item = catalog.byProduct.get(product.name);
+      return item ? toLiveObject(product, target.owner, item) : pages.liveOf(product);
+    });
   };
 
-  /** The product list readAhead() started; taken by the next observe(), so a later one lists again. */
-  let listedAhead: Promise<ApigeeProduct[]> | undefined;
-  const listProducts = (): Promise<ApigeeProduct[]> => {
-    const listed = listedAhead ?? client.listProducts();
+  const listAndMap = (): Listing => {
+    const pages = createLivePages(target.owner);
+    return { products: client.listProducts(undefined, (products) => pages.add(products)), pages };
+  };
+  /** The listing readAhead() started; taken by the next observe(), so a later one lists again. */
+  let listedAhead: Listing | undefined;
+  const takeListing = (): Listing => {
+    const listed = listedAhead ?? listAndMap();
     listedAhead = undefined;
     return listed;
   };
@@ -150,16 +164,18 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     // Integrated portals (X only) are read for the sites the desired states name (portal.ts portalSites).
     readsByScope: flavourOf(target) === 'x',
     readAhead() {
-      listedAhead ??= client.listProducts();
+      if (listedAhead) return;
+      listedAhead = listAndMap();
       // Awaited by the observe() that takes it; until then a failure is not an unhandled rejection.
-      listedAhead.catch(() => undefined);
+      listedAhead.products.catch(() => undefined);
     },
     locks: createApigeeLockStore(client, target.name),
 
     async observe(scope): Promise<LiveObject[]> {
       // The one place lock records are left out: plan, import, prune and apply all read observe(),
       // so none of them ever counts, offers, deletes or updates a lock.
-      return remember((await listProducts()).filter((product) => !isLockRecord(product)), scope);
+      const { products, pages } = takeListing();
+      return remember((await products).filter((product) => !isLockRecord(product)), scope, pages);
     },
 
     async observeOwned(scope): Promise<LiveObject[]> {

@@ -153,13 +153,14 @@ export const operationSettingsOf = (state: ApigeeState) => (operation: ApigeeOpe
 /** The objects a product becomes: one per plan, or one for the product without plans. */
 export function toDesiredObjects(product: EffectiveProduct): DesiredObject[] {
   const plans: (PlanTier | undefined)[] = product.plans.length > 0 ? product.plans : [undefined];
+  const kept = keptFields(product);
   return plans.map((plan) => ({
     key: objectKey(product.name, plan),
     product: product.name,
     status: desiredStatus(product),
     state: desiredState(product, plan) as unknown as ObjectState,
     protected: product.protected,
-    ...(keptFields(product).length > 0 ? { ignore: keptFields(product) } : {}),
+    ...(kept.length > 0 ? { ignore: kept } : {}),
     ...(product.binding.adopt === true ? { adopt: true } : {}),
     ...(typeof product.binding.adoptFrom === 'string' ? { adoptFrom: product.binding.adoptFrom } : {}),
     locate: () => product.source.locate(['targets', product.target]),

@@ -1,0 +1,91 @@
+/**
+ * Where a no-change plan stands against its network floor, build against build: one generated
+ * project of N products served by the bench's emulator (in this process, with latency), each
+ * build's CLI run as a whole process, alternately, so that the load of a shared machine falls on
+ * every build alike. Per build, medians (min–max) of: wall time, the first answer, the last
+ * answer and what runs after it, and the spread of the answers (last − first), which is where a
+ * sequential pager (Apigee's startKey) spends its time.
+ *
+ *   npm run build && node --import tsx bench/profile-floor.ts --provider apigee --n 10000 --runs 7 [--compare DIR]...
+ *
+ * `--compare DIR`: another directory holding a built apiproducts (`dist/src/cli.js`, its
+ * `node_modules` and `schemas`).
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { packageRoot } from '../src/commands/tool-info.ts';
+import { desiredOf, layout, loadProject, writeConfig, writeProject } from './generate.ts';
+import { startPortal } from './portal.ts';
+import { spread, type Spread } from './processes.ts';
+import { BENCH_PROFILES } from './vendors/index.ts';
+import type { ProviderName } from './options.ts';
+
+const { values } = parseArgs({
+  options: {
+    provider: { type: 'string', default: 'apigee' },
+    n: { type: 'string', default: '10000' },
+    runs: { type: 'string', default: '7' },
+    latency: { type: 'string', default: '50' },
+    compare: { type: 'string', multiple: true, default: [] },
+  },
+});
+const provider = values.provider as ProviderName;
+const latencyMs = Number(values.latency);
+const builds = [packageRoot, ...(values.compare ?? [])];
+const env = Object.fromEntries(BENCH_PROFILES.map((p) => [p.tokenEnv, p.token]));
+
+interface Timeline {
+  wall: number;
+  first: number;
+  last: number;
+}
+
+const planLayout = layout(provider, Number(values.n), 0);
+const project = writeProject(planLayout, { flavour: 'x', changes: false });
+const portal = await startPortal(provider, planLayout, { flavour: 'x' });
+const timelines = builds.map((): Timeline[] => []);
+try {
+  writeConfig(project.cwd, provider, portal.emulator.url, { flavour: 'x' });
+  portal.plant(desiredOf(loadProject(project.cwd, project.productsDir), provider));
+  for (let run = 0; run < Number(values.runs); run++) {
+    for (const [index, build] of builds.entries()) {
+      portal.reset(latencyMs > 0 ? { latencyMs } : {});
+      const answered: number[] = [];
+      const log = portal.emulator.requests;
+      const push = log.push.bind(log);
+      log.push = (...items: never[]) => {
+        for (const _ of items) answered.push(performance.now());
+        return push(...items);
+      };
+      const started = performance.now();
+      const wall = await runPlan(build, project.cwd);
+      log.push = push;
+      timelines[index]!.push({ wall, first: answered[0]! - started, last: answered.at(-1)! - started });
+    }
+  }
+} finally {
+  await portal.close();
+  project.remove();
+}
+
+const show = (s: Spread): string => `${Math.round(s.median)} (${Math.round(s.min)}–${Math.round(s.max)})`;
+console.log(`${provider}, N = ${values.n}, ${latencyMs} ms latency, ${values.runs} runs; ms, median (min–max)`);
+console.log('| build | wall | first answer | last answer | after last answer | last − first |');
+console.log('|---|---|---|---|---|---|');
+for (const [index, build] of builds.entries()) {
+  const runs = timelines[index]!;
+  const column = (of: (t: Timeline) => number): string => show(spread(runs.map(of)));
+  console.log(`| ${build} | ${column((t) => t.wall)} | ${column((t) => t.first)} | ${column((t) => t.last)} | ${column((t) => t.wall - t.last)} | ${column((t) => t.last - t.first)} |`);
+}
+
+/** `apiproducts plan` of one build; its wall time from spawn to exit. */
+function runPlan(build: string, cwd: string): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(build, 'dist', 'src', 'cli.js'), 'plan', '--chdir', cwd], { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`plan by ${build} exited ${code}`))));
+  });
+}
