@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { packageRoot } from '../src/commands/tool-info.ts';
 import { desiredOf, layout, loadProject, writeConfig, writeProject } from './generate.ts';
 import { startPortal } from './portal.ts';
-import { spread, type Spread } from './processes.ts';
+import { spread, type Spread } from './process-run.ts';
 import { BENCH_PROFILES } from './vendors/index.ts';
 import type { ProviderName } from './options.ts';
 
