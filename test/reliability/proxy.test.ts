@@ -217,7 +217,10 @@ test('a proxy refusal is one line; a 502 is retried like a connection error, a 4
     assert.is(result.code, 1);
     assert.not.match(result.stderr, STACK_FRAME);
     assert.match(result.stderr, `proxy ${proxy.url} refused the tunnel to api7.proxied.test:443: HTTP ${status} ${status === 403 ? 'Forbidden' : 'Bad Gateway'}`);
-    assert.ok(status === 403 ? proxy.seen.length === 1 : proxy.seen.length >= 5, `HTTP ${status}: ${proxy.seen.length} tries`);
+    // A plan's first reads (the product list and the directory's lists: portal, gateway groups,
+    // DCR providers) may leave together before the first refusal is back: each is tried once on
+    // a 403, and retried (5 tries each) on a 502.
+    assert.ok(status === 403 ? proxy.seen.length <= 4 : proxy.seen.length >= 5, `HTTP ${status}: ${proxy.seen.length} tries`);
   }
 });
 
