@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultInjector, readBody } from '../faults.ts';
 import type { EmulatorAnswer } from '../fault-options.ts';
 import { listenEmulator, type EmulatorRunOptions, type RecordedRequest, type RunningEmulator } from '../listen.ts';
+import { countChange } from '../revision.ts';
 import { Api7HttpError, MAX_PAGE_SIZE, type Api7Reply } from './http.ts';
 import { allowedMethods, dispatch } from './routes.ts';
 import { seedApi7State, type Api7State } from './state.ts';
@@ -72,7 +73,10 @@ export async function startApi7Emulator(options: Api7EmulatorOptions): Promise<A
       const headers: Record<string, string> = error.status === 405 ? { allow: allowedMethods(pathname).join(', ') } : {};
       return { status: error.status, body: { error_msg: error.message }, headers };
     }
-    if (reply.mutated) options.onMutation?.(state);
+    if (reply.mutated) {
+      countChange(state);
+      options.onMutation?.(state);
+    }
     return { status: 200, body: reply.body };
   }
 

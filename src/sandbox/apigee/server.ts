@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultInjector, readBody } from '../faults.ts';
 import { listenEmulator, type EmulatorRunOptions, type RecordedRequest, type RunningEmulator } from '../listen.ts';
+import { countChange } from '../revision.ts';
 import { authenticate, checkCredentials, type ApigeeCredentials } from './auth.ts';
 import { ApigeeHttpError, CODES, errorBody, type ApigeeReply } from './http.ts';
 import { allowedMethods, dispatch } from './routes.ts';
@@ -98,7 +99,10 @@ export async function startApigeeEmulator(options: ApigeeEmulatorOptions): Promi
         error.status === 405 ? { allow: allowedMethods(flavour, org, url.pathname).join(', ') } : {};
       return { status: error.status, body: errorBody(flavour, error), headers };
     }
-    if (reply.mutated) options.onMutation?.(state);
+    if (reply.mutated) {
+      countChange(state);
+      options.onMutation?.(state);
+    }
     return { status: reply.status ?? 200, body: reply.body };
   }
 
