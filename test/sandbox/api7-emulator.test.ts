@@ -206,6 +206,14 @@ test('every request is recorded with its pathname and status', async () => {
   ]);
 });
 
+test('recordRequests: false keeps no request log (a serve left running), and still counts every request', async () => {
+  const emulator = await pool.start({ recordRequests: false });
+  for (let i = 0; i < 5; i++) await call(emulator, 'GET', '/api/version');
+  await call(emulator, 'GET', PRODUCTS, { token: null });
+  assert.equal(emulator.requests, []);
+  assert.is(emulator.counters.requests, 6);
+});
+
 test('onMutation sees the state after each successful change only', async () => {
   const seen: number[] = [];
   const emulator = await pool.start({ onMutation: (state) => seen.push(Object.values(state.products).flat().length) });
