@@ -4,9 +4,10 @@
  * whole process under /usr/bin/time (wall, CPU, peak RSS), and how busy this process's event
  * loop was meanwhile (the emulator's share of the wall time: list handlers, JSON of pages, GC).
  * `--cpu-prof DIR` writes a V8 CPU profile of the CLI there, `--emulator-prof DIR` one of this
- * process while the plan runs (the emulator side), for the first run.
+ * process while the plan runs (the emulator side), for the first run; `--node-flags '…'` passes
+ * flags to the CLI's node (heap limits, `--trace-gc`).
  *
- *   npm run build && node --import tsx bench/profile-scale.ts --provider apigee --n 100000 --runs 1 [--cpu-prof DIR] [--emulator-prof DIR]
+ *   npm run build && node --import tsx bench/profile-scale.ts --provider apigee --n 100000 --runs 1 [--cpu-prof DIR] [--emulator-prof DIR] [--node-flags '--trace-gc']
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '50' },
     'cpu-prof': { type: 'string' },
     'emulator-prof': { type: 'string' },
+    /** Flags for the CLI's node, e.g. `--max-old-space-size=700` or `--trace-gc`, to see what its heap needs. */
+    'node-flags': { type: 'string', default: '' },
   },
 });
 const provider = values.provider as ProviderName;
@@ -58,6 +61,7 @@ try {
         `${counts.total} requests (${counts.productLists} list pages); emulator event loop busy ${Math.round(busy.active)} ms ` +
         `(${(busy.utilization * 100).toFixed(0)} %), heap ${mb(process.memoryUsage().heapUsed)} MB; load ${loadBefore} → ${load()}`,
     );
+    if (run === 0) console.log(`  by endpoint: ${JSON.stringify(counts.byEndpoint)}`);
   }
 } finally {
   await portal.close();
@@ -90,11 +94,11 @@ async function startProfile(): Promise<{ stop(dir: string): Promise<void> }> {
 function runPlan(cwd: string, profileDir: string | undefined): Promise<{ wallMs: number; code: number; cpuMs?: number; rssMb?: number }> {
   const scratch = mkdtempSync(join(tmpdir(), 'apiproducts-profile-scale-'));
   const timeFile = join(scratch, 'time');
-  const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [];
+  const profiling = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : []), ...values['node-flags']!.split(' ').filter(Boolean)];
   const started = performance.now();
   const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, process.execPath, ...profiling, 'dist/src/cli.js', 'plan', '--chdir', cwd], {
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', values['node-flags'] ? 'inherit' : 'ignore', 'inherit'],
   });
   return new Promise((done, reject) => {
     child.on('error', reject);
