@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
 import { removeProduct, seedApigeeState, storeProduct, type ApigeeFlavour } from '../../src/sandbox/apigee/state.ts';
+import { renderProduct } from '../../src/sandbox/apigee/view.ts';
 import { call, edgeCode, emulatorPool, errorMessage, FLAVOURS, PRODUCTS } from './apigee-harness.ts';
 
 // GET …/apiproducts: shapes per flavour, the seed, inclusive startKey paging, filters.
@@ -191,6 +192,14 @@ test('a listing enumerates the products once, on its first page, not once per pa
   }
   assert.is(listed.length, 27, 'the seed\'s 2 and 25 more, each once');
   assert.is(enumerations, 1);
+});
+
+test('X rendering keeps an unmodelled `__proto__` field as a field and drops empties at every depth', () => {
+  const stored = JSON.parse('{"name":"p","displayName":"","attributes":[],"apiResources":["/a"],"environments":[],"proxies":[],"scopes":[],"approvalType":"auto","createdAt":1,"createdBy":"a","lastModifiedAt":2,"lastModifiedBy":"b","unmodelled":{"__proto__":{"deep":"","kept":"x"},"extra":[{"empty":[],"full":[1]}]}}');
+  const rendered = renderProduct(stored, 'x') as Record<string, unknown>;
+  assert.equal(Object.keys(rendered), ['__proto__', 'apiResources', 'approvalType', 'createdAt', 'extra', 'lastModifiedAt', 'name']);
+  assert.equal(Object.getPrototypeOf(rendered), Object.prototype);
+  assert.equal(JSON.parse(JSON.stringify(rendered)), JSON.parse('{"__proto__":{"kept":"x"},"apiResources":["/a"],"approvalType":"auto","createdAt":"1","extra":[{"full":[1]}],"lastModifiedAt":"2","name":"p"}'));
 });
 
 test.run();
