@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { ReferencedFile } from '../model/referenced-file.ts';
 import { locateOpenapi, RealPaths } from './openapi-path.ts';
+import { compactIndexKeys } from './index-keys.ts';
 import { readBoundedFile } from './read-text.ts';
 import { parseYamlFile } from './parse-yaml.ts';
 
@@ -78,7 +79,10 @@ export function parseOpenapiText(text: string, shown: string): { value: unknown 
   const parsed = parseYamlFile(text, shown);
   const error = parsed.diagnostics.find((d) => d.severity === 'error');
   if (error) return { reason: `${error.message}${error.source ? ` at line ${error.source.line}, column ${error.source.column}` : ''}` };
-  return { value: parsed.documents[0]?.value ?? null };
+  const value = parsed.documents[0]?.value ?? null;
+  // Status codes as keys: the value is kept for the whole run (index-keys.ts).
+  compactIndexKeys(value);
+  return { value };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

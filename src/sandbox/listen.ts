@@ -21,6 +21,12 @@ export interface EmulatorRunOptions extends ListenOptions {
   faults?: FaultOptions;
   /** The time faults run on (src/sandbox/faults.ts `FaultClock`); real time by default. */
   faultClock?: FaultClock;
+  /**
+   * Keep every request in `requests` (default true, for tests that count round trips). A sandbox
+   * (`sandbox serve`, or a run's own emulator) turns it off: nobody reads its log, and a serve
+   * left running grew it without bound (`counters` still count every request).
+   */
+  recordRequests?: boolean;
 }
 
 /** One request as the emulator answered it. */
@@ -47,6 +53,13 @@ export interface RunningEmulator<State> {
   faults: FaultInjector;
   /** Stops listening and drops open connections; closing twice is harmless. */
   close(): Promise<void>;
+}
+
+/** The log behind `RunningEmulator.requests`, appended to only when `recordRequests` is not false. */
+export function requestLog(options: Pick<EmulatorRunOptions, 'recordRequests'>): { requests: RecordedRequest[]; add(request: RecordedRequest): void } {
+  const requests: RecordedRequest[] = [];
+  const keep = options.recordRequests !== false;
+  return { requests, add: (request) => void (keep && requests.push(request)) };
 }
 
 export interface Listening {

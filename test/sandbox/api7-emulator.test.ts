@@ -66,6 +66,33 @@ test('the order of one listing follows products changed in place between its pag
   assert.equal(await ids(), [newest]);
 });
 
+test('a listing checks its cached order against the items on page 1; later pages trust it until a handler changes the state', async () => {
+  const emulator = await pool.start();
+  const seeded = emulator.state.products['portal-default']!;
+  for (let i = 0; i < 28; i++) seeded.push({ ...seeded[0]!, id: `prod-bulk-${String(i).padStart(2, '0')}`, name: `bulk ${i}`, linked_gateway_services: [], updated_at: 100 + i });
+  let itemReads = 0;
+  emulator.state.products['portal-default'] = new Proxy(seeded, {
+    get: (target, key, receiver) => (typeof key === 'string' && /^[0-9]+$/.test(key) && itemReads++, Reflect.get(target, key, receiver)),
+  });
+  const page = async (n: number) => (await call(emulator, 'GET', `${PRODUCTS}&page=${n}&page_size=5`)).body.list.map((listed: { id: string }) => listed.id);
+  const first = await page(1);
+  assert.ok(itemReads >= 30, 'page 1 compares every item');
+  itemReads = 0;
+  const rest = [await page(2), await page(3), await page(4), await page(5), await page(6)].flat();
+  assert.is(itemReads, 0, 'pages 2–6 reuse the order without reading the items');
+  assert.is(new Set([...first, ...rest]).size, 30);
+  // An edit in place straight into the state shows from the next listing on.
+  seeded.find((listed) => listed.id === rest.at(-1))!.updated_at = Math.max(...seeded.map((listed) => listed.updated_at ?? 0)) + 1;
+  assert.equal(await page(6), rest.slice(-5));
+  assert.is((await page(1))[0], rest.at(-1));
+  // A change through the API shows on the very next page of a listing.
+  const edited = rest.at(-2)!;
+  const { value } = (await call(emulator, 'GET', `/api/api_products/${edited}?portal_id=portal-default`)).body;
+  const put = await call(emulator, 'PUT', `/api/api_products/${edited}?portal_id=portal-default`, { body: { ...value, desc: 'edited' } });
+  assert.is(put.status, 200, JSON.stringify(put.body));
+  assert.not.ok((await page(6)).includes(edited), 'moved to page 1 by its new updated_at');
+});
+
 test('paging: page and page_size pick a slice, total counts everything', async () => {
   const emulator = await pool.start();
   const path = '/apisix/admin/services?gateway_group_id=gg-production&order_by=created_at&direction=asc';
@@ -177,6 +204,14 @@ test('every request is recorded with its pathname and status', async () => {
     { method: 'GET', path: '/api/api_products', status: 401 },
     { method: 'DELETE', path: '/api/api_products/prod-nothing', status: 404 },
   ]);
+});
+
+test('recordRequests: false keeps no request log (a serve left running), and still counts every request', async () => {
+  const emulator = await pool.start({ recordRequests: false });
+  for (let i = 0; i < 5; i++) await call(emulator, 'GET', '/api/version');
+  await call(emulator, 'GET', PRODUCTS, { token: null });
+  assert.equal(emulator.requests, []);
+  assert.is(emulator.counters.requests, 6);
 });
 
 test('onMutation sees the state after each successful change only', async () => {

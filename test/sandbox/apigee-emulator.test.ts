@@ -141,6 +141,14 @@ test('every request is recorded with its pathname, status and query string', asy
   ]);
 });
 
+test('recordRequests: false keeps no request log (a serve left running), and still counts every request', async () => {
+  const emulator = await pool.start('x', { recordRequests: false });
+  for (let i = 0; i < 5; i++) await call(emulator, 'GET', PRODUCTS);
+  await call(emulator, 'DELETE', product('nothing'));
+  assert.equal(emulator.requests, []);
+  assert.is(emulator.counters.requests, 6);
+});
+
 test('onMutation sees the state after each successful change only', async () => {
   const seen: number[] = [];
   const emulator = await pool.start('x', { onMutation: (state) => seen.push(Object.keys(state.products).length) });

@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ApigeeEmulator } from '../../src/sandbox/apigee/server.ts';
-import { seedApigeeState, storeProduct, type ApigeeFlavour } from '../../src/sandbox/apigee/state.ts';
+import { removeProduct, seedApigeeState, storeProduct, type ApigeeFlavour } from '../../src/sandbox/apigee/state.ts';
+import { renderProduct } from '../../src/sandbox/apigee/view.ts';
 import { call, edgeCode, emulatorPool, errorMessage, FLAVOURS, PRODUCTS } from './apigee-harness.ts';
 
 // GET …/apiproducts: shapes per flavour, the seed, inclusive startKey paging, filters.
@@ -149,17 +150,56 @@ test('names with spaces and % list in code-unit order and round-trip through sta
   assert.is(edgeCode(await call(emulator, 'GET', `${PRODUCTS}?startKey=has+spice`)), 'keymanagement.service.apiproduct_doesnot_exist');
 });
 
-test('pages follow products added and deleted between them, by storeProduct or straight into the state', async () => {
+test('pages follow products added and deleted between them by the state\'s writers (storeProduct, removeProduct, HTTP)', async () => {
   const emulator = await pool.start('x');
   addBulk(emulator, 5);
   const page = async (startKey: string) => names('x', (await call(emulator, 'GET', `${PRODUCTS}?count=3&startKey=${startKey}`)).body);
   assert.equal(await page('bulk-0001'), ['bulk-0001', 'bulk-0002', 'bulk-0003']);
-  delete emulator.state.products['bulk-0002'];
-  emulator.state.products['bulk-0002a'] = { ...emulator.state.products['bulk-0001']!, name: 'bulk-0002a' };
+  removeProduct(emulator.state, 'bulk-0002');
+  storeProduct(emulator.state, { ...emulator.state.products['bulk-0001']!, name: 'bulk-0002a' });
   assert.equal(await page('bulk-0001'), ['bulk-0001', 'bulk-0002a', 'bulk-0003']);
   addBulk(emulator, 3); // bulk-0000…0002 again: bulk-0002 is back
   assert.equal(await page('bulk-0002'), ['bulk-0002', 'bulk-0002a', 'bulk-0003']);
+  assert.equal((await call(emulator, 'DELETE', `${PRODUCTS}/bulk-0002a`)).status, 200);
+  assert.equal(await page('bulk-0002'), ['bulk-0002', 'bulk-0003', 'bulk-0004']);
   assert.equal(await page('zzz'), []);
+});
+
+test('products written straight into the state show from the next listing\'s first page', async () => {
+  const emulator = await pool.start('x');
+  addBulk(emulator, 5);
+  const page = async (query: string) => names('x', (await call(emulator, 'GET', `${PRODUCTS}?count=3${query}`)).body);
+  assert.equal(await page(''), ['bulk-0000', 'bulk-0001', 'bulk-0002']);
+  delete emulator.state.products['bulk-0001'];
+  emulator.state.products['bulk-0001a'] = { ...emulator.state.products['bulk-0000']!, name: 'bulk-0001a' };
+  // The listing under way keeps its order (of its first page); a name deleted since is skipped.
+  assert.equal(await page('&startKey=bulk-0000'), ['bulk-0000', 'bulk-0002', 'bulk-0003']);
+  assert.equal(await page(''), ['bulk-0000', 'bulk-0001a', 'bulk-0002']);
+  assert.equal(await page('&startKey=bulk-0001'), ['bulk-0001a', 'bulk-0002', 'bulk-0003']);
+});
+
+test('a listing enumerates the products once, on its first page, not once per page', async () => {
+  const emulator = await pool.start('x');
+  addBulk(emulator, 25);
+  let enumerations = 0;
+  emulator.state.products = new Proxy(emulator.state.products, { ownKeys: (target) => (enumerations++, Reflect.ownKeys(target)) });
+  let listed: string[] = [];
+  for (let startKey: string | undefined; ; ) {
+    const page = names('x', (await call(emulator, 'GET', `${PRODUCTS}?count=5${startKey ? `&startKey=${startKey}` : ''}`)).body);
+    listed = [...listed, ...(startKey ? page.slice(1) : page)];
+    if (page.length < 5) break;
+    startKey = page.at(-1);
+  }
+  assert.is(listed.length, 27, 'the seed\'s 2 and 25 more, each once');
+  assert.is(enumerations, 1);
+});
+
+test('X rendering keeps an unmodelled `__proto__` field as a field and drops empties at every depth', () => {
+  const stored = JSON.parse('{"name":"p","displayName":"","attributes":[],"apiResources":["/a"],"environments":[],"proxies":[],"scopes":[],"approvalType":"auto","createdAt":1,"createdBy":"a","lastModifiedAt":2,"lastModifiedBy":"b","unmodelled":{"__proto__":{"deep":"","kept":"x"},"extra":[{"empty":[],"full":[1]}]}}');
+  const rendered = renderProduct(stored, 'x') as Record<string, unknown>;
+  assert.equal(Object.keys(rendered), ['__proto__', 'apiResources', 'approvalType', 'createdAt', 'extra', 'lastModifiedAt', 'name']);
+  assert.equal(Object.getPrototypeOf(rendered), Object.prototype);
+  assert.equal(JSON.parse(JSON.stringify(rendered)), JSON.parse('{"__proto__":{"kept":"x"},"apiResources":["/a"],"approvalType":"auto","createdAt":"1","extra":[{"full":[1]}],"lastModifiedAt":"2","name":"p"}'));
 });
 
 test.run();

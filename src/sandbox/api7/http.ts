@@ -1,6 +1,7 @@
 import type { Api7List } from './wire.ts';
 import type { Api7State } from './state.ts';
 import { sortedList, type Ordered } from './list-order.ts';
+import { revisionOf } from '../revision.ts';
 
 /** A refusal with the Admin API's error body `{error_msg}`; thrown by handlers, sent by the server. */
 export class Api7HttpError extends Error {
@@ -44,13 +45,13 @@ function oneOf<T extends string>(query: URLSearchParams, name: string, allowed: 
  * `asc`|`desc`, by default `updated_at desc`, so that an edit made while a client pages through
  * the list moves the item to page 1, exactly the risk a client must guard against. Ties go by id.
  */
-export function paginate<T extends Ordered>(items: readonly T[], call: Pick<Api7Call, 'query' | 'maxPageSize'>): Api7List<T> {
+export function paginate<T extends Ordered>(items: readonly T[], call: Pick<Api7Call, 'query' | 'maxPageSize' | 'state'>): Api7List<T> {
   const { query } = call;
   const page = positiveInteger(query, 'page', 1, Number.MAX_SAFE_INTEGER);
   const pageSize = positiveInteger(query, 'page_size', DEFAULT_PAGE_SIZE, call.maxPageSize);
   const orderBy = oneOf(query, 'order_by', ['created_at', 'updated_at'] as const, 'updated_at');
   const sign = oneOf(query, 'direction', ['asc', 'desc'] as const, 'desc') === 'asc' ? 1 : -1;
-  const ordered = sortedList(items, orderBy, sign);
+  const ordered = sortedList(items, orderBy, sign, { continued: page > 1, revision: revisionOf(call.state) });
   const start = (page - 1) * pageSize;
   return { list: ordered.slice(start, start + pageSize), total: ordered.length };
 }

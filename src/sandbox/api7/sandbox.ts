@@ -22,6 +22,7 @@ export const api7Sandbox: SandboxKind = {
       token,
       state,
       onMutation: saver.changed,
+      recordRequests: false,
       ...(faults ? { faults } : {}),
     });
     const close = async (): Promise<void> => {

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultInjector, readBody } from '../faults.ts';
 import type { EmulatorAnswer } from '../fault-options.ts';
-import { listenEmulator, type EmulatorRunOptions, type RecordedRequest, type RunningEmulator } from '../listen.ts';
+import { listenEmulator, requestLog, type EmulatorRunOptions, type RecordedRequest, type RunningEmulator } from '../listen.ts';
+import { countChange } from '../revision.ts';
 import { Api7HttpError, MAX_PAGE_SIZE, type Api7Reply } from './http.ts';
 import { allowedMethods, dispatch } from './routes.ts';
 import { seedApi7State, type Api7State } from './state.ts';
@@ -53,7 +54,7 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
 export async function startApi7Emulator(options: Api7EmulatorOptions): Promise<Api7Emulator> {
   const state = options.state ?? seedApi7State();
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
-  const requests: RecordedRequest[] = [];
+  const { requests, add: log } = requestLog(options);
   const faults = new FaultInjector({ ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), ...options.faults }, options.faultClock);
 
   /** Status and body for one request; a thrown Api7HttpError becomes its status and `{error_msg}`. */
@@ -72,7 +73,10 @@ export async function startApi7Emulator(options: Api7EmulatorOptions): Promise<A
       const headers: Record<string, string> = error.status === 405 ? { allow: allowedMethods(pathname).join(', ') } : {};
       return { status: error.status, body: { error_msg: error.message }, headers };
     }
-    if (reply.mutated) options.onMutation?.(state);
+    if (reply.mutated) {
+      countChange(state);
+      options.onMutation?.(state);
+    }
     return { status: 200, body: reply.body };
   }
 
@@ -90,12 +94,12 @@ export async function startApi7Emulator(options: Api7EmulatorOptions): Promise<A
         send: (result) => sendJson(response, result.status, result.body, result.headers),
         record: (status) => {
           record.status = status;
-          requests.push(record);
+          log(record);
         },
         errorBody: (_status, message) => ({ error_msg: message }),
       });
     } catch (error) {
-      requests.push(record);
+      log(record);
       if (!response.headersSent) sendJson(response, 500, { error_msg: `internal error: ${(error as Error).message}` });
     }
   }

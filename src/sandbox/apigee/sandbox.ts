@@ -34,6 +34,7 @@ export const apigeeSandbox: SandboxKind = {
       credentials: { token },
       state,
       onMutation: saver.changed,
+      recordRequests: false,
       // `privateCloud: true` on an Edge sandbox target: an Edge for Private Cloud management server (opdk.ts).
       privateCloud: flavour === 'edge' && target.settings.privateCloud === true,
       ...(faults ? { faults } : {}),

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultInjector, readBody } from '../faults.ts';
-import { listenEmulator, type EmulatorRunOptions, type RecordedRequest, type RunningEmulator } from '../listen.ts';
+import { listenEmulator, requestLog, type EmulatorRunOptions, type RecordedRequest, type RunningEmulator } from '../listen.ts';
+import { countChange } from '../revision.ts';
 import { authenticate, checkCredentials, type ApigeeCredentials } from './auth.ts';
 import { ApigeeHttpError, CODES, errorBody, type ApigeeReply } from './http.ts';
 import { allowedMethods, dispatch } from './routes.ts';
@@ -68,7 +69,7 @@ export async function startApigeeEmulator(options: ApigeeEmulatorOptions): Promi
   if (options.privateCloud && flavour !== 'edge') throw new Error('privateCloud is an Apigee Edge mode (Edge for Private Cloud); flavour x has none');
   const state = options.state ?? seedApigeeState(org);
   const now = options.now ?? Date.now;
-  const requests: RecordedRequest[] = [];
+  const { requests, add: log } = requestLog(options);
   const faults = new FaultInjector({ ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), ...options.faults }, options.faultClock);
 
   /** Status and body for one request; a thrown ApigeeHttpError becomes its status and the flavour's error body. */
@@ -98,7 +99,10 @@ export async function startApigeeEmulator(options: ApigeeEmulatorOptions): Promi
         error.status === 405 ? { allow: allowedMethods(flavour, org, url.pathname).join(', ') } : {};
       return { status: error.status, body: errorBody(flavour, error), headers };
     }
-    if (reply.mutated) options.onMutation?.(state);
+    if (reply.mutated) {
+      countChange(state);
+      options.onMutation?.(state);
+    }
     return { status: reply.status ?? 200, body: reply.body };
   }
 
@@ -116,13 +120,13 @@ export async function startApigeeEmulator(options: ApigeeEmulatorOptions): Promi
         send: (result) => sendJson(response, result),
         record: (status) => {
           record.status = status;
-          requests.push(record);
+          log(record);
         },
         errorBody: (status, message) =>
           errorBody(flavour, new ApigeeHttpError(status, status === 429 ? CODES.rateLimited : CODES.unavailable, message)),
       });
     } catch (error) {
-      requests.push(record);
+      log(record);
       const failure = new ApigeeHttpError(500, CODES.internal, `internal error: ${(error as Error).message}`);
       if (!response.headersSent) sendJson(response, { status: 500, body: errorBody(flavour, failure) });
     }

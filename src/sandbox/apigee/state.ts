@@ -4,6 +4,7 @@
  * rendered per flavour on the way out (view.ts). Sources: shared/reference/apigee-management-api.md.
  */
 
+import { countChange } from '../revision.ts';
 import type { ApigeeSite } from './apidocs.ts';
 import { seedDevelopers, type ApigeeDeveloper, type ApigeeDeveloperApp } from './apps.ts';
 
@@ -81,12 +82,15 @@ export function findProduct(state: ApigeeState, name: string): ApigeeStoredProdu
   return Object.hasOwn(state.products, name) ? state.products[name] : undefined;
 }
 
+/** The state's own writers count as changes (../revision.ts), whoever calls them, handler or test. */
 export function storeProduct(state: ApigeeState, product: ApigeeStoredProduct): void {
+  countChange(state);
   // defineProperty, not assignment: `products['__proto__'] = …` would replace the prototype.
   Object.defineProperty(state.products, product.name, { value: product, enumerable: true, writable: true, configurable: true });
 }
 
 export function removeProduct(state: ApigeeState, name: string): void {
+  countChange(state);
   delete state.products[name];
 }
 

@@ -1,0 +1,113 @@
+/**
+ * Where a large no-change plan's time goes, on both sides of the wire: one generated project of N
+ * products served by the bench's emulator in this process (with latency), the built CLI run as a
+ * whole process under /usr/bin/time (wall, CPU, peak RSS), and how busy this process's event
+ * loop was meanwhile (the emulator's share of the wall time: list handlers, JSON of pages, GC).
+ * `--cpu-prof DIR` writes a V8 CPU profile of the CLI there, `--emulator-prof DIR` one of this
+ * process while the plan runs (the emulator side), for the first run; `--node-flags '…'` passes
+ * flags to the CLI's node (heap limits, `--trace-gc`).
+ *
+ *   npm run build && node --import tsx bench/profile-scale.ts --provider apigee --n 100000 --runs 1 [--cpu-prof DIR] [--emulator-prof DIR] [--node-flags '--trace-gc']
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { desiredOf, layout, loadProject, writeConfig, writeProject } from './generate.ts';
+import type { ProviderName } from './options.ts';
+import { countRequests, startPortal } from './portal.ts';
+import { BENCH_PROFILES } from './vendors/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    provider: { type: 'string', default: 'apigee' },
+    n: { type: 'string', default: '10000' },
+    runs: { type: 'string', default: '1' },
+    latency: { type: 'string', default: '50' },
+    'cpu-prof': { type: 'string' },
+    'emulator-prof': { type: 'string' },
+    /** Flags for the CLI's node, e.g. `--max-old-space-size=700` or `--trace-gc`, to see what its heap needs. */
+    'node-flags': { type: 'string', default: '' },
+  },
+});
+const provider = values.provider as ProviderName;
+const n = Number(values.n);
+const latencyMs = Number(values.latency);
+const env = Object.fromEntries(BENCH_PROFILES.map((p) => [p.tokenEnv, p.token]));
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+const setupStarted = performance.now();
+const planLayout = layout(provider, n, 0);
+const project = writeProject(planLayout, { flavour: 'x', changes: false });
+const portal = await startPortal(provider, planLayout, { flavour: 'x' });
+try {
+  writeConfig(project.cwd, provider, portal.emulator.url, { flavour: 'x' });
+  portal.plant(desiredOf(loadProject(project.cwd, project.productsDir), provider));
+  console.log(`${provider}, N = ${n}, ${latencyMs} ms latency: set up in ${Math.round(performance.now() - setupStarted)} ms, heap ${mb(process.memoryUsage().heapUsed)} MB`);
+  for (let run = 0; run < Number(values.runs); run++) {
+    portal.reset(latencyMs > 0 ? { latencyMs } : {});
+    const profiling = run === 0 && values['emulator-prof'] !== undefined ? await startProfile() : undefined;
+    const busyBefore = performance.eventLoopUtilization();
+    const loadBefore = load();
+    const result = await runPlan(project.cwd, run === 0 ? values['cpu-prof'] : undefined);
+    const busy = performance.eventLoopUtilization(busyBefore);
+    if (profiling) await profiling.stop(values['emulator-prof']!);
+    const counts = countRequests(portal.emulator.requests);
+    console.log(
+      `run ${run + 1}: exit ${result.code}, wall ${Math.round(result.wallMs)} ms, CLI CPU ${result.cpuMs} ms, CLI peak RSS ${result.rssMb} MB, ` +
+        `${counts.total} requests (${counts.productLists} list pages); emulator event loop busy ${Math.round(busy.active)} ms ` +
+        `(${(busy.utilization * 100).toFixed(0)} %), heap ${mb(process.memoryUsage().heapUsed)} MB; load ${loadBefore} → ${load()}`,
+    );
+    if (run === 0) console.log(`  by endpoint: ${JSON.stringify(counts.byEndpoint)}`);
+  }
+} finally {
+  await portal.close();
+  project.remove();
+}
+
+function mb(bytes: number): number {
+  return Math.round(bytes / 1024 / 1024);
+}
+
+/** The inspector's CPU profiler on this process (the emulators), until stop() writes it to DIR. */
+async function startProfile(): Promise<{ stop(dir: string): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(dir) {
+      const { profile } = await session.post('Profiler.stop');
+      mkdirSync(dir, { recursive: true });
+      const file = join(resolve(dir), `emulator-${provider}-${n}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`emulator profile: ${file}`);
+    },
+  };
+}
+
+/** `apiproducts plan` of the built CLI in this checkout under /usr/bin/time, optionally under --cpu-prof (not allowed in NODE_OPTIONS). */
+function runPlan(cwd: string, profileDir: string | undefined): Promise<{ wallMs: number; code: number; cpuMs?: number; rssMb?: number }> {
+  const scratch = mkdtempSync(join(tmpdir(), 'apiproducts-profile-scale-'));
+  const timeFile = join(scratch, 'time');
+  const profiling = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : []), ...values['node-flags']!.split(' ').filter(Boolean)];
+  const started = performance.now();
+  const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, process.execPath, ...profiling, 'dist/src/cli.js', 'plan', '--chdir', cwd], {
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
+    stdio: ['ignore', values['node-flags'] ? 'inherit' : 'ignore', 'inherit'],
+  });
+  return new Promise((done, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const wallMs = performance.now() - started;
+      const timed = existsSync(timeFile) ? readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) : [];
+      rmSync(scratch, { recursive: true, force: true });
+      const [user, sys, rssKb] = timed;
+      done({ wallMs, code: code ?? -1, ...(user !== undefined ? { cpuMs: Math.round((user + (sys ?? 0)) * 1000), rssMb: Math.round((rssKb ?? 0) / 1024) } : {}) });
+    });
+  });
+}
