@@ -1,17 +1,26 @@
 /**
- * Where a no-change plan's wall time goes: one generated project of N products served by the
- * bench's emulator (in this process, with latency), the built CLI run as a whole process, and a
- * timeline of every answer relative to the spawn, so what runs before the first request and after
- * the last page shows. With `--cpu-prof DIR` the CLI writes a V8 CPU profile there.
+ * Where a no-change plan stands against its network floor, build against build: one generated
+ * project of N products served by the bench's emulator (in this process, with latency), each
+ * build's CLI run as a whole process, alternately, so that the load of a shared machine falls on
+ * every build alike. Per build, medians (min–max) of: wall time, the first answer, the last
+ * answer and what runs after it, and the spread of the answers (last − first), which is where a
+ * sequential pager (Apigee's startKey) spends its time. `--answers` lists every answer of the
+ * first run, from the spawn; `--cpu-prof DIR` writes a V8 CPU profile of the first build's first
+ * run there.
  *
- *   npm run build && node --import tsx bench/profile-plan.ts --provider apigee --n 10000 --runs 3 [--cpu-prof DIR]
+ *   npm run build && node --import tsx bench/profile-plan.ts --provider apigee --n 10000 --runs 7 [--compare DIR]... [--answers] [--cpu-prof DIR]
+ *
+ * `--compare DIR`: another directory holding a built apiproducts (`dist/src/cli.js`, its
+ * `node_modules` and `schemas`).
  */
-import { parseArgs } from 'node:util';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { packageRoot } from '../src/commands/tool-info.ts';
 import { desiredOf, layout, loadProject, writeConfig, writeProject } from './generate.ts';
 import { startPortal } from './portal.ts';
-import { answerTimes } from './process-run.ts';
-import { spawn } from 'node:child_process';
+import { spread, type Spread } from './process-run.ts';
 import { BENCH_PROFILES } from './vendors/index.ts';
 import type { ProviderName } from './options.ts';
 
@@ -19,46 +28,73 @@ const { values } = parseArgs({
   options: {
     provider: { type: 'string', default: 'apigee' },
     n: { type: 'string', default: '10000' },
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '7' },
     latency: { type: 'string', default: '50' },
+    compare: { type: 'string', multiple: true, default: [] },
+    answers: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
   },
 });
 const provider = values.provider as ProviderName;
-const n = Number(values.n);
 const latencyMs = Number(values.latency);
+const builds = [packageRoot, ...(values.compare ?? [])];
 const env = Object.fromEntries(BENCH_PROFILES.map((p) => [p.tokenEnv, p.token]));
 
-const planLayout = layout(provider, n, 0);
+interface Timeline {
+  wall: number;
+  first: number;
+  last: number;
+}
+
+const planLayout = layout(provider, Number(values.n), 0);
 const project = writeProject(planLayout, { flavour: 'x', changes: false });
 const portal = await startPortal(provider, planLayout, { flavour: 'x' });
+const timelines = builds.map((): Timeline[] => []);
 try {
   writeConfig(project.cwd, provider, portal.emulator.url, { flavour: 'x' });
   portal.plant(desiredOf(loadProject(project.cwd, project.productsDir), provider));
-  const answered = answerTimes(portal.emulator.requests);
   for (let run = 0; run < Number(values.runs); run++) {
-    portal.reset(latencyMs > 0 ? { latencyMs } : {});
-    answered.length = 0;
-    const started = performance.now();
-    const result = await runPlan(project.cwd, env, values['cpu-prof']);
-    const rel = answered.map((t) => Math.round(t - started));
-    const requests = portal.emulator.requests.map((r, i) => `${rel[i]}ms ${r.method} ${r.path.slice(0, 60)}`);
-    console.log(`run ${run + 1}: wall ${Math.round(result.wallMs)} ms, exit ${result.code}, ${requests.length} requests`);
-    console.log(`  first answer ${rel[0]} ms, last answer ${rel.at(-1)} ms, after last answer ${Math.round(result.wallMs - (rel.at(-1) ?? 0))} ms`);
-    if (run === 0) for (const line of requests) console.log(`  ${line}`);
+    for (const [index, build] of builds.entries()) {
+      portal.reset(latencyMs > 0 ? { latencyMs } : {});
+      const answered: number[] = [];
+      const log = portal.emulator.requests;
+      const push = log.push.bind(log);
+      log.push = (...items: never[]) => {
+        for (const _ of items) answered.push(performance.now());
+        return push(...items);
+      };
+      const started = performance.now();
+      const first = run === 0 && index === 0;
+      const wall = await runPlan(build, project.cwd, first ? values['cpu-prof'] : undefined);
+      log.push = push;
+      timelines[index]!.push({ wall, first: answered[0]! - started, last: answered.at(-1)! - started });
+      if (first && values.answers) {
+        log.forEach((request, i) => console.log(`  ${Math.round(answered[i]! - started)} ms ${request.method} ${request.path.slice(0, 60)}`));
+      }
+    }
   }
 } finally {
   await portal.close();
   project.remove();
 }
 
-/** `apiproducts plan` of the built CLI in this checkout, optionally under --cpu-prof (not allowed in NODE_OPTIONS). */
-function runPlan(cwd: string, env: Record<string, string>, profileDir: string | undefined): Promise<{ wallMs: number; code: number }> {
+const show = (s: Spread): string => `${Math.round(s.median)} (${Math.round(s.min)}–${Math.round(s.max)})`;
+console.log(`${provider}, N = ${values.n}, ${latencyMs} ms latency, ${values.runs} runs; ms, median (min–max)`);
+console.log('| build | wall | first answer | last answer | after last answer | last − first |');
+console.log('|---|---|---|---|---|---|');
+for (const [index, build] of builds.entries()) {
+  const runs = timelines[index]!;
+  const column = (of: (t: Timeline) => number): string => show(spread(runs.map(of)));
+  console.log(`| ${build} | ${column((t) => t.wall)} | ${column((t) => t.first)} | ${column((t) => t.last)} | ${column((t) => t.wall - t.last)} | ${column((t) => t.last - t.first)} |`);
+}
+
+/** `apiproducts plan` of one build, optionally under --cpu-prof (not allowed in NODE_OPTIONS); its wall time from spawn to exit. */
+function runPlan(build: string, cwd: string, profileDir: string | undefined): Promise<number> {
   const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const started = performance.now();
-  const child = spawn(process.execPath, [...profiling, 'dist/src/cli.js', 'plan', '--chdir', cwd], { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...profiling, join(build, 'dist', 'src', 'cli.js'), 'plan', '--chdir', cwd], { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.on('error', reject);
-    child.on('exit', (code) => resolve({ wallMs: performance.now() - started, code: code ?? -1 }));
+    child.on('exit', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`plan by ${build} exited ${code}`))));
   });
 }
