@@ -39,6 +39,15 @@ interface Gate {
 export type ApplyingTarget = Pick<Provider, 'apply' | 'traffic'>;
 
 /**
+ * Changes in progress per target for each request its gate lets be in flight. A change whose
+ * request was refused waits out the server's Retry-After (a second or more) holding its place
+ * in the pool; with only as many changes as requests in flight, one wave of 429s left the gate
+ * with nothing to send for that second (a 500-create apply at 1 ms latency ran at 85 % of a
+ * 100 req/s limit, 99 % with this). The gate, not the pool, bounds the requests in flight.
+ */
+export const CHANGES_PER_REQUEST_SLOT = 4;
+
+/**
  * Executes a plan's changes phase by phase, in plan order: within a phase, changes run concurrently
  * (bounded per target); a change whose dependency did not apply is skipped, never attempted. A
  * failed change never stops the others. The report records every change, so a partial apply says
@@ -53,17 +62,9 @@ export type ApplyingTarget = Pick<Provider, 'apply' | 'traffic'>;
  * that drops the marker costs one such product, not one per write in flight.
  *
  * Each target's HTTP requests also pass its adaptive gate (traffic.ts): after a 429 fewer writes are
- * in flight, recovering gradually, so that the run settles under the server's rate limit.
+ * in flight, recovering gradually, so that the run settles under the server's rate limit. Up to
+ * CHANGES_PER_REQUEST_SLOT × concurrency changes are in progress per target meanwhile.
  */
-/**
- * Changes in progress per target for each request its gate lets be in flight. A change whose
- * request was refused waits out the server's Retry-After (a second or more) holding its place
- * in the pool; with only as many changes as requests in flight, one wave of 429s left the gate
- * with nothing to send for that second (a 500-create apply at 1 ms latency ran at 85 % of a
- * 100 req/s limit, 99 % with this). The gate, not the pool, bounds the requests in flight.
- */
-export const CHANGES_PER_REQUEST_SLOT = 4;
-
 export async function applyPlan(plan: Plan, providers: ReadonlyMap<string, ApplyingTarget>, options: ApplyOptions): Promise<ApplyReport> {
   const now = options.now ?? (() => new Date());
   const startedAt = now().toISOString();

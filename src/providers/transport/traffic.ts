@@ -20,6 +20,8 @@
  * the measured rate.
  */
 
+import { Pace } from './pace.ts';
+
 /** Counters since the gate was made; an apply reports the difference between two snapshots. */
 export interface TrafficCounts {
   /** HTTP requests sent, retries included. */
@@ -56,8 +58,6 @@ export interface Ticket {
 
 /** Runs `run` after `ms`. Injected by tests that drive the gate on a simulated clock. */
 export type Schedule = (run: () => void, ms: number) => void;
-
-import { Pace } from './pace.ts';
 
 const realSchedule: Schedule = (run, ms) => void setTimeout(run, ms);
 
