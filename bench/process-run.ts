@@ -34,12 +34,14 @@ export const cliOf = (build: string): string => join(build, 'dist', 'src', 'cli.
 /**
  * Runs `node script ...args` with only PATH, NO_COLOR and `env` in its environment (the bench's
  * credentials), asynchronously: the emulators answering it run in this process. Exit codes above
- * 2 (errors other than "changes pending") reject with the start of its stderr.
+ * 2 (errors other than "changes pending") reject with the start of its stderr. `nodeFlags` go to
+ * node itself (`--cpu-prof`, which NODE_OPTIONS does not allow; heap flags).
  */
-export function runNode(script: string, args: readonly string[], env: Record<string, string>): Promise<ProcessRun> {
+export function runNode(script: string, args: readonly string[], env: Record<string, string>, nodeFlags: readonly string[] = []): Promise<ProcessRun> {
   const scratch = mkdtempSync(join(tmpdir(), 'apiproducts-bench-time-'));
   const timeFile = join(scratch, 'time');
-  const command = timed ? [TIME, '-f', '%U %S %M', '-o', timeFile, process.execPath, script, ...args] : [process.execPath, script, ...args];
+  const node = [process.execPath, ...nodeFlags, script, ...args];
+  const command = timed ? [TIME, '-f', '%U %S %M', '-o', timeFile, ...node] : node;
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command[0]!, command.slice(1), { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

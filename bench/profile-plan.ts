@@ -13,14 +13,12 @@
  * `--compare DIR`: another directory holding a built apiproducts (`dist/src/cli.js`, its
  * `node_modules` and `schemas`).
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../src/commands/tool-info.ts';
 import { desiredOf, layout, loadProject, writeConfig, writeProject } from './generate.ts';
 import { startPortal } from './portal.ts';
-import { spread, type Spread } from './process-run.ts';
+import { cliOf, runNode, spread, type Spread } from './process-run.ts';
 import { BENCH_PROFILES } from './vendors/index.ts';
 import type { ProviderName } from './options.ts';
 
@@ -65,7 +63,9 @@ try {
       };
       const started = performance.now();
       const first = run === 0 && index === 0;
-      const wall = await runPlan(build, project.cwd, first ? values['cpu-prof'] : undefined);
+      const profileDir = first ? values['cpu-prof'] : undefined;
+      const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+      const { wallMs: wall } = await runNode(cliOf(build), ['plan', '--chdir', project.cwd], env, profiling);
       log.push = push;
       timelines[index]!.push({ wall, first: answered[0]! - started, last: answered.at(-1)! - started });
       if (first && values.answers) {
@@ -86,15 +86,4 @@ for (const [index, build] of builds.entries()) {
   const runs = timelines[index]!;
   const column = (of: (t: Timeline) => number): string => show(spread(runs.map(of)));
   console.log(`| ${build} | ${column((t) => t.wall)} | ${column((t) => t.first)} | ${column((t) => t.last)} | ${column((t) => t.wall - t.last)} | ${column((t) => t.last - t.first)} |`);
-}
-
-/** `apiproducts plan` of one build, optionally under --cpu-prof (not allowed in NODE_OPTIONS); its wall time from spawn to exit. */
-function runPlan(build: string, cwd: string, profileDir: string | undefined): Promise<number> {
-  const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const started = performance.now();
-  const child = spawn(process.execPath, [...profiling, join(build, 'dist', 'src', 'cli.js'), 'plan', '--chdir', cwd], { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`plan by ${build} exited ${code}`))));
-  });
 }

@@ -9,16 +9,17 @@
  *
  *   npm run build && node --import tsx bench/profile-scale.ts --provider apigee --n 100000 --runs 1 [--cpu-prof DIR] [--emulator-prof DIR] [--node-flags '--trace-gc']
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { packageRoot } from '../src/commands/tool-info.ts';
 import { desiredOf, layout, loadProject, writeConfig, writeProject } from './generate.ts';
 import type { ProviderName } from './options.ts';
 import { countRequests, startPortal } from './portal.ts';
+import { cliOf, runNode } from './process-run.ts';
 import { BENCH_PROFILES } from './vendors/index.ts';
 
 const { values } = parseArgs({
@@ -53,11 +54,12 @@ try {
     const busyBefore = performance.eventLoopUtilization();
     const loadBefore = load();
     const result = await runPlan(project.cwd, run === 0 ? values['cpu-prof'] : undefined);
+    if (values['node-flags']) process.stdout.write(result.stdout);
     const busy = performance.eventLoopUtilization(busyBefore);
     if (profiling) await profiling.stop(values['emulator-prof']!);
     const counts = countRequests(portal.emulator.requests);
     console.log(
-      `run ${run + 1}: exit ${result.code}, wall ${Math.round(result.wallMs)} ms, CLI CPU ${result.cpuMs} ms, CLI peak RSS ${result.rssMb} MB, ` +
+      `run ${run + 1}: exit ${result.code}, wall ${Math.round(result.wallMs)} ms, CLI CPU ${result.cpuMs === undefined ? '–' : Math.round(result.cpuMs)} ms, CLI peak RSS ${result.maxRssMb === undefined ? '–' : Math.round(result.maxRssMb)} MB, ` +
         `${counts.total} requests (${counts.productLists} list pages); emulator event loop busy ${Math.round(busy.active)} ms ` +
         `(${(busy.utilization * 100).toFixed(0)} %), heap ${mb(process.memoryUsage().heapUsed)} MB; load ${loadBefore} → ${load()}`,
     );
@@ -90,24 +92,8 @@ async function startProfile(): Promise<{ stop(dir: string): Promise<void> }> {
   };
 }
 
-/** `apiproducts plan` of the built CLI in this checkout under /usr/bin/time, optionally under --cpu-prof (not allowed in NODE_OPTIONS). */
-function runPlan(cwd: string, profileDir: string | undefined): Promise<{ wallMs: number; code: number; cpuMs?: number; rssMb?: number }> {
-  const scratch = mkdtempSync(join(tmpdir(), 'apiproducts-profile-scale-'));
-  const timeFile = join(scratch, 'time');
+/** `apiproducts plan` of the built CLI in this checkout, optionally under --cpu-prof and `--node-flags`. */
+function runPlan(cwd: string, profileDir: string | undefined) {
   const profiling = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : []), ...values['node-flags']!.split(' ').filter(Boolean)];
-  const started = performance.now();
-  const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, process.execPath, ...profiling, 'dist/src/cli.js', 'plan', '--chdir', cwd], {
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
-    stdio: ['ignore', values['node-flags'] ? 'inherit' : 'ignore', 'inherit'],
-  });
-  return new Promise((done, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const wallMs = performance.now() - started;
-      const timed = existsSync(timeFile) ? readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) : [];
-      rmSync(scratch, { recursive: true, force: true });
-      const [user, sys, rssKb] = timed;
-      done({ wallMs, code: code ?? -1, ...(user !== undefined ? { cpuMs: Math.round((user + (sys ?? 0)) * 1000), rssMb: Math.round((rssKb ?? 0) / 1024) } : {}) });
-    });
-  });
+  return runNode(cliOf(packageRoot), ['plan', '--chdir', cwd], env, profiling);
 }
