@@ -65,6 +65,16 @@ function applyMerged(cwd: string, args: string[] = []) {
 
 const applyComment = () => fake.commentsOn(7).find((c) => c.body.startsWith(applyMarker(['sandbox-api7', 'sandbox-apigee']) + '\n'))?.body ?? '';
 
+/** The example applied, then a pull request unpublishing weather (a high-risk change), planned. */
+async function plannedUnpublish(): Promise<string> {
+  const cwd = copyExampleProject();
+  assert.is((await runCli(['apply', '--auto-approve'], { cwd })).code, 0);
+  const file = join(cwd, 'products', 'weather.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('status: published', 'status: draft'));
+  await planPullRequest(cwd);
+  return cwd;
+}
+
 async function pending(cwd: string): Promise<string> {
   const plan = await runCli(['plan'], { cwd });
   assert.is(plan.code, 0, plan.stderr);
@@ -171,11 +181,7 @@ test('a tampered artifact (digest mismatch) is not trusted: re-planned and refus
 });
 
 test('high-risk changes wait for the label (exit 2, nothing applied); with the label, or --allow-destructive, they are applied', async () => {
-  const cwd = copyExampleProject();
-  assert.is((await runCli(['apply', '--auto-approve'], { cwd })).code, 0);
-  const file = join(cwd, 'products', 'weather.yaml');
-  writeFileSync(file, readFileSync(file, 'utf8').replace('status: published', 'status: draft'));
-  await planPullRequest(cwd);
+  const cwd = await plannedUnpublish();
   assert.match(fake.commentsOn(7)[0]!.body, 'adding the label <code>apiproducts/allow-destructive</code>');
   merge();
   const waiting = await applyMerged(cwd);
@@ -190,11 +196,7 @@ test('high-risk changes wait for the label (exit 2, nothing applied); with the l
 });
 
 test('a protected environment approves only when it has required reviewers; --allow-destructive; a custom label', async () => {
-  const cwd = copyExampleProject();
-  assert.is((await runCli(['apply', '--auto-approve'], { cwd })).code, 0);
-  const file = join(cwd, 'products', 'weather.yaml');
-  writeFileSync(file, readFileSync(file, 'utf8').replace('status: published', 'status: draft'));
-  await planPullRequest(cwd);
+  const cwd = await plannedUnpublish();
   merge(['apiproducts/allow-destructive']);
   const otherLabel = await applyMerged(cwd, ['--destructive-label', 'prod/destroy-ok']);
   assert.is(otherLabel.code, 2, 'the default label is not the configured one');
@@ -215,11 +217,7 @@ test('a protected environment approves only when it has required reviewers; --al
 });
 
 test('--allow-destructive approves unconditionally (a gate of your own)', async () => {
-  const cwd = copyExampleProject();
-  assert.is((await runCli(['apply', '--auto-approve'], { cwd })).code, 0);
-  const file = join(cwd, 'products', 'weather.yaml');
-  writeFileSync(file, readFileSync(file, 'utf8').replace('status: published', 'status: draft'));
-  await planPullRequest(cwd);
+  const cwd = await plannedUnpublish();
   merge();
   const approved = await applyMerged(cwd, ['--allow-destructive']);
   assert.is(approved.code, 0, approved.stderr);

@@ -70,10 +70,16 @@ test('url http://ms:8080/v1 and Basic: observe, then create, update and delete',
   });
 });
 
-test('more products than a page: read whole in ONE request, never paged past', async () => {
+/** The seeded org with `count` more products, copies of one seeded product. */
+function withBulkProducts(count: number): ReturnType<typeof seedApigeeState> {
   const state = seedApigeeState(ORG);
   const template = state.products['legacy-billing-product']!;
-  for (let i = 0; i < 1500; i++) storeProduct(state, { ...template, name: `bulk-${String(i).padStart(4, '0')}` });
+  for (let i = 0; i < count; i++) storeProduct(state, { ...template, name: `bulk-${String(i).padStart(4, '0')}` });
+  return state;
+}
+
+test('more products than a page: read whole in ONE request, never paged past', async () => {
+  const state = withBulkProducts(1500);
   await withPrivateCloud(async (emulator) => {
     const target = opdkTarget(emulator);
     assert.is((await apigee.connect(target, { url: target.url, env: basicEnv }).observe()).length, 1502);
@@ -82,9 +88,7 @@ test('more products than a page: read whole in ONE request, never paged past', a
 });
 
 test('exactly a page of products: refused as ambiguous (whole list or stuck pager), never guessed', async () => {
-  const state = seedApigeeState(ORG);
-  const template = state.products['legacy-billing-product']!;
-  for (let i = 0; i < 998; i++) storeProduct(state, { ...template, name: `bulk-${String(i).padStart(4, '0')}` });
+  const state = withBulkProducts(998);
   await withPrivateCloud(async (emulator) => {
     const target = opdkTarget(emulator);
     const error = await failure(apigee.connect(target, { url: target.url, env: basicEnv }).observe());
