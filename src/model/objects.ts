@@ -81,12 +81,6 @@ export interface LiveObject {
   createdAt?: string;
 }
 
-/**
- * Whether a live marker written for `markerOwner` (absent: by a configuration without `owner:`)
- * belongs to the configuration whose `owner:` is `configuredOwner`: the one decision of "ours".
- * No owner on either side is the same (unscoped) owner, so configurations without `owner:` keep
- * seeing each other's products as theirs, as before owners existed.
- */
 /** Who writes a product's ownership marker and what it records beside the digest (each vendor's ownership.ts writes it). */
 export interface MarkerOptions {
   owner?: string;
@@ -101,6 +95,12 @@ export function markerFor(owner: string | undefined, isProtected: boolean): Mark
   return { ...(owner !== undefined ? { owner } : {}), protected: isProtected };
 }
 
+/**
+ * Whether a live marker written for `markerOwner` (absent: by a configuration without `owner:`)
+ * belongs to the configuration whose `owner:` is `configuredOwner`: the one decision of "ours".
+ * No owner on either side is the same (unscoped) owner, so configurations without `owner:` keep
+ * seeing each other's products as theirs, as before owners existed.
+ */
 export function isOurs(markerOwner: string | undefined, configuredOwner: string | undefined): boolean {
   return (markerOwner ?? '') === (configuredOwner ?? '');
 }

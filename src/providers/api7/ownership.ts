@@ -1,25 +1,11 @@
-import type { ObjectAfter } from '../../model/plan.ts';
-import { objectFingerprint } from '../../model/fingerprint.ts';
-import { isOurs, PLAIN_MARKER, type MarkerOptions } from '../../model/objects.ts';
+import { isOurs } from '../../model/objects.ts';
+import { lastAppliedIn, MARKER_KEYS, markerEntries, PROTECTED_VALUE } from '../ownership-marker.ts';
 import { LOCK_LABEL, LOCK_NAME_PREFIX, NAME_LABEL, OWNER_LABEL, OWNER_VALUE, type Api7Product } from './wire.ts';
 
-/**
- * Fingerprint of the product as apiproducts last wrote it, kept in a label on the product itself
- * (like kubectl's last-applied annotation) so that drift can tell an edit made outside Git from a
- * Git change not yet applied, even on a fresh CI checkout with no local state. Only the hex digest
- * is stored: label values stay short and colon-free.
- */
-export const APPLIED_LABEL = 'apiproducts-applied';
-/**
- * The configuration's `owner:` (issue 19 item 4), written only when it has one, so that the
- * markers of configurations without an owner stay exactly as before. Label values must be
- * non-empty (reference Round 2): the owner pattern guarantees it.
- */
-export const OWNER_NAME_LABEL = 'apiproducts-owner';
-/** `"true"` on a product applied with `protected: true` (issue 19 item 5); absent otherwise. */
-export const PROTECTED_LABEL = 'apiproducts-protected';
-const PROTECTED_VALUE = 'true';
-const DIGEST_PREFIX = 'sha256:';
+/** The ownership marker (../ownership-marker.ts) as labels. */
+export const APPLIED_LABEL = MARKER_KEYS.applied;
+export const OWNER_NAME_LABEL = MARKER_KEYS.ownerName;
+export const PROTECTED_LABEL = MARKER_KEYS.protected;
 
 /** Carries apiproducts' marker, whoever's: an owner's or no owner's. */
 export function isMarked(product: Api7Product): boolean {
@@ -47,21 +33,11 @@ export function withoutOwnership(labels: Record<string, string> | undefined): Re
 }
 
 /** The labels that mark a product written by apiproducts, including what it wrote. */
-export function ownershipLabels(productName: string, after: ObjectAfter, marker: MarkerOptions = PLAIN_MARKER): Record<string, string> {
-  const digest = objectFingerprint(after);
-  return {
-    [OWNER_LABEL]: OWNER_VALUE,
-    [NAME_LABEL]: productName,
-    [APPLIED_LABEL]: digest.slice(DIGEST_PREFIX.length),
-    ...(marker.owner !== undefined ? { [OWNER_NAME_LABEL]: marker.owner } : {}),
-    ...(marker.protected ? { [PROTECTED_LABEL]: PROTECTED_VALUE } : {}),
-  };
-}
+export const ownershipLabels = markerEntries;
 
 /** What apiproducts last wrote to the product, when it wrote it. */
 export function lastAppliedOf(product: Api7Product): string | undefined {
-  const digest = product.labels?.[APPLIED_LABEL];
-  return digest ? DIGEST_PREFIX + digest : undefined;
+  return lastAppliedIn(product.labels);
 }
 
 /**

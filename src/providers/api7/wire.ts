@@ -18,6 +18,8 @@
  * Status changes (publish / unpublish) are a PUT with a new `status` (reference §2: inferred).
  */
 
+import { MARKER_KEYS, OWNER_VALUE } from '../ownership-marker.ts';
+
 export interface Api7Item<T> {
   value: T;
 }
@@ -124,10 +126,10 @@ export interface Api7Product extends Api7ProductBody {
  */
 export const READ_ONLY_PRODUCT_FIELDS: readonly string[] = ['id', 'created_at', 'updated_at', 'raw_openapis', 'tags'];
 
-/** Labels that mark a product as managed by apiproducts (DESIGN §5). */
-export const OWNER_LABEL = 'managed-by';
-export const OWNER_VALUE = 'apiproducts';
-export const NAME_LABEL = 'apiproducts-name';
+/** Labels that mark a product as managed by apiproducts (DESIGN §5, ../ownership-marker.ts). */
+export const OWNER_LABEL = MARKER_KEYS.owner;
+export { OWNER_VALUE };
+export const NAME_LABEL = MARKER_KEYS.name;
 
 /**
  * Apply-lock records (locks.ts) are API products whose name starts with this prefix. The name is

@@ -22,6 +22,8 @@
  * envelope `{error: {code, message, status}}` (§5).
  */
 
+import { MARKER_KEYS, OWNER_VALUE } from '../ownership-marker.ts';
+
 export type ApigeeFlavour = 'edge' | 'x';
 export const FLAVOURS: readonly ApigeeFlavour[] = ['edge', 'x'];
 
@@ -120,10 +122,10 @@ export interface XErrorBody {
 /** The largest page the list serves (§3): fewer requests for big orgs. */
 export const PAGE_SIZE = 1000;
 
-/** Attributes that mark a product as managed by apiproducts (DESIGN §5; all of them in ownership.ts). */
-export const OWNER_ATTRIBUTE = 'managed-by';
-export const OWNER_VALUE = 'apiproducts';
-export const NAME_ATTRIBUTE = 'apiproducts-name';
+/** Attributes that mark a product as managed by apiproducts (DESIGN §5, ../ownership-marker.ts; all of them in ownership.ts). */
+export const OWNER_ATTRIBUTE = MARKER_KEYS.owner;
+export { OWNER_VALUE };
+export const NAME_ATTRIBUTE = MARKER_KEYS.name;
 /** Portal listing (§2.1): public, private or internal; a missing one is public. */
 export const ACCESS_ATTRIBUTE = 'access';
 export const TEAM_ATTRIBUTE = 'team';
