@@ -34,15 +34,7 @@ test.before(async () => {
   fake = await new FakeGithub({ token: GITHUB_TOKEN }).start();
 });
 test.after(async () => fake.close());
-test.before.each(() => {
-  fake.comments.length = 0;
-  fake.requests.length = 0;
-  fake.actions.runs.length = 0;
-  fake.actions.artifacts.length = 0;
-  fake.actions.pulls.length = 0;
-  fake.actions.blobRequests.length = 0;
-  fake.actions.environments.clear();
-});
+test.before.each(() => fake.reset());
 
 /** The plan job of a pull request: plan, comment, and the artifact upload-artifact would keep. */
 async function planPullRequest(cwd: string, args: string[] = []): Promise<string> {

@@ -17,10 +17,7 @@ test.before(async () => {
   fake = await new FakeGithub({ token: GITHUB_TOKEN }).start();
 });
 test.after(async () => fake.close());
-test.before.each(() => {
-  fake.comments.length = 0;
-  fake.failWith = undefined;
-});
+test.before.each(() => fake.reset());
 
 const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
 

@@ -30,12 +30,7 @@ test.before(async () => {
   fake = await new FakeGithub({ token: GITHUB_TOKEN, maxPerPage: 2 }).start();
 });
 test.after(async () => fake.close());
-test.before.each(() => {
-  fake.issues.length = 0;
-  fake.comments.length = 0;
-  fake.requests.length = 0;
-  fake.failWith = undefined;
-});
+test.before.each(() => fake.reset());
 
 async function sync(r: DriftReport) {
   const context = readGithubContext(githubEnv(fake, { pr: null }));

@@ -47,6 +47,15 @@ export class FakeActions {
   private blobUrl = '';
   private readonly links = new Map<string, Buffer>();
 
+  /** Forgets every run, artifact, pull request, environment and blob request: a fresh repository. */
+  reset(): void {
+    this.runs.length = 0;
+    this.artifacts.length = 0;
+    this.pulls.length = 0;
+    this.blobRequests.length = 0;
+    this.environments.clear();
+  }
+
   async start(): Promise<void> {
     this.blob = createServer((req, res) => {
       const path = req.url ?? '/';

@@ -77,6 +77,15 @@ export class FakeGithub {
     return this;
   }
 
+  /** Forgets what earlier tests left (comments, issues, requests, the Actions side) and stops failing. */
+  reset(): void {
+    this.comments.length = 0;
+    this.issues.length = 0;
+    this.requests.length = 0;
+    this.failWith = undefined;
+    this.actions.reset();
+  }
+
   async close(): Promise<void> {
     await new Promise<void>((done) => this.server?.close(() => done()));
     await this.actions.close();
