@@ -3,6 +3,7 @@ import type { Locate } from '../model/product.ts';
 import { describeChar, escapeText, showValue } from '../model/display.ts';
 import { fieldName } from './schema-messages.ts';
 import { detectSecret } from '../model/secrets.ts';
+import { walkDocument } from './walk-document.ts';
 
 /**
  * Characters that have no business in product metadata, wherever they are written:
@@ -22,44 +23,32 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|(?! )\p{Zs}/u;
 
 export function checkCharacters(value: unknown, locate: Locate, locateKey: Locate = locate, path: string[] = []): Diagnostic[] {
   const found: Diagnostic[] = [];
-  scanCharacters(value, [...path], locate, locateKey, found);
-  return found;
-}
-
-/** On one path that grows and shrinks (copied only for a finding): no garbage per value. */
-function scanCharacters(value: unknown, path: string[], locate: Locate, locateKey: Locate, found: Diagnostic[]): void {
-  if (typeof value === 'string') {
-    const problem = checkString(value, locate, path);
-    if (problem) found.push(problem);
-  } else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      path.push(String(i));
-      scanCharacters(value[i], path, locate, locateKey, found);
-      path.pop();
-    }
-  } else if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    const inLabels = path.at(-1) === 'labels';
-    for (const key of Object.keys(record)) {
-      const invisible = inLabels ? INVISIBLE.exec(key) : null;
-      if (invisible) {
+  walkDocument(
+    value,
+    {
+      leaf(text, at) {
+        const problem = typeof text === 'string' ? checkString(text, locate, at) : undefined;
+        if (problem) found.push(problem);
+      },
+      key(key, at) {
+        const invisible = at.at(-1) === 'labels' ? INVISIBLE.exec(key) : null;
+        if (!invisible) return;
         found.push({
           severity: 'error',
           rule: 'text/invisible-character',
-          message: `label key ${showValue(key, { identity: true })} in ${fieldName(path)} contains ${describeChar(invisible[0])}, an invisible character`,
+          message: `label key ${showValue(key, { identity: true })} in ${fieldName(at)} contains ${describeChar(invisible[0])}, an invisible character`,
           fix: 'retype the key with plain characters: labels that look the same must be the same',
-          source: locateKey([...path, key]),
+          source: locateKey([...at, key]),
         });
-      }
-      path.push(key);
-      scanCharacters(record[key], path, locate, locateKey, found);
-      path.pop();
-    }
-  }
+      },
+    },
+    [...path],
+  );
+  return found;
 }
 
 /** The first control or direction character of a string, as a diagnostic; undefined for clean text (nearly all). */
-function checkString(value: string, locate: Locate, path: string[]): Diagnostic | undefined {
+function checkString(value: string, locate: Locate, path: readonly string[]): Diagnostic | undefined {
   const control = CONTROL.exec(value);
   const bidi = control ? null : BIDI.exec(value);
   if (!control && !bidi) return undefined;

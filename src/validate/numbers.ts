@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { Locate } from '../model/product.ts';
 import { fieldName } from './schema-messages.ts';
+import { walkDocument } from './walk-document.ts';
 
 /**
  * `number/not-exact`: a number beyond 2^53 − 1 (9007199254740993, 1e308) is not kept exactly once
@@ -10,33 +11,21 @@ import { fieldName } from './schema-messages.ts';
  */
 export function checkNumbers(value: unknown, locate: Locate, path: string[] = []): Diagnostic[] {
   const found: Diagnostic[] = [];
-  scanNumbers(value, [...path], locate, found);
+  walkDocument(
+    value,
+    {
+      leaf(number, at) {
+        if (typeof number !== 'number' || !Number.isFinite(number) || Math.abs(number) <= Number.MAX_SAFE_INTEGER) return;
+        found.push({
+          severity: 'error',
+          rule: 'number/not-exact',
+          message: `${fieldName(at) || 'the document'} is beyond ±9007199254740991 (2^53 − 1), the largest whole number that is kept exactly`,
+          fix: 'write a smaller number: no limit needs to be that large (leave a limit out for no limit)',
+          source: locate([...at]),
+        });
+      },
+    },
+    [...path],
+  );
   return found;
-}
-
-/** On one path that grows and shrinks (copied only for a finding): no garbage per value. */
-function scanNumbers(value: unknown, path: string[], locate: Locate, found: Diagnostic[]): void {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value) || Math.abs(value) <= Number.MAX_SAFE_INTEGER) return;
-    found.push({
-      severity: 'error',
-      rule: 'number/not-exact',
-      message: `${fieldName(path) || 'the document'} is beyond ±9007199254740991 (2^53 − 1), the largest whole number that is kept exactly`,
-      fix: 'write a smaller number: no limit needs to be that large (leave a limit out for no limit)',
-      source: locate([...path]),
-    });
-  } else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      path.push(String(i));
-      scanNumbers(value[i], path, locate, found);
-      path.pop();
-    }
-  } else if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
-      path.push(key);
-      scanNumbers(record[key], path, locate, found);
-      path.pop();
-    }
-  }
 }

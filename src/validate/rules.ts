@@ -6,6 +6,7 @@ import { showValue } from '../model/display.ts';
 import { fieldName } from './schema-messages.ts';
 import { detectSecret } from '../model/secrets.ts';
 import { suggestNearest } from './suggest.ts';
+import { walkDocument } from './walk-document.ts';
 
 export { detectSecret } from '../model/secrets.ts';
 
@@ -88,42 +89,28 @@ function where(p: { file: string; line: number; column: number }): string {
  */
 export function checkSecretLiterals(value: unknown, locate: Locate, path: string[] = [], locateKey: Locate = locate): Diagnostic[] {
   const found: Diagnostic[] = [];
-  scanForSecrets(value, [...path], locate, locateKey, found);
-  return found;
-}
-
-/**
- * The walk behind checkSecretLiterals, on one path that grows and shrinks as it goes (copied only
- * for a finding): a copy per value was most of the garbage a 10,000-product validation made.
- */
-function scanForSecrets(value: unknown, path: string[], locate: Locate, locateKey: Locate, found: Diagnostic[]): void {
-  if (typeof value === 'string') {
-    const label = detectSecret(value);
-    if (label) found.push(literalDiagnostic(label, [...path], locate));
-  } else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      path.push(String(i));
-      scanForSecrets(value[i], path, locate, locateKey, found);
-      path.pop();
-    }
-  } else if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
-      const label = detectSecret(key);
-      if (label) {
+  walkDocument(
+    value,
+    {
+      leaf(text, at) {
+        const label = typeof text === 'string' ? detectSecret(text) : undefined;
+        if (label) found.push(literalDiagnostic(label, [...at], locate));
+      },
+      key(key, at) {
+        const label = detectSecret(key);
+        if (!label) return;
         found.push({
           severity: 'error',
           rule: 'secret/literal',
-          message: `a key ${path.length ? `in ${fieldName(path)}` : 'at the top level'} looks like ${label}; credentials must come from an environment variable named by tokenEnv`,
+          message: `a key ${at.length ? `in ${fieldName(at)}` : 'at the top level'} looks like ${label}; credentials must come from an environment variable named by tokenEnv`,
           fix: 'remove the key and revoke the credential (it may already be in Git history); targets read credentials from the environment variable named by tokenEnv in apiproducts.yaml',
-          source: locateKey([...path, key]),
+          source: locateKey([...at, key]),
         });
-      }
-      path.push(key);
-      scanForSecrets(record[key], path, locate, locateKey, found);
-      path.pop();
-    }
-  }
+      },
+    },
+    [...path],
+  );
+  return found;
 }
 
 function literalDiagnostic(label: string, path: string[], locate: Locate): Diagnostic {
