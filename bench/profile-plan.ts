@@ -40,6 +40,7 @@ const env = Object.fromEntries(BENCH_PROFILES.map((p) => [p.tokenEnv, p.token]))
 
 interface Timeline {
   wall: number;
+  cpu: number;
   first: number;
   last: number;
 }
@@ -65,9 +66,9 @@ try {
       const first = run === 0 && index === 0;
       const profileDir = first ? values['cpu-prof'] : undefined;
       const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-      const { wallMs: wall } = await runNode(cliOf(build), ['plan', '--chdir', project.cwd], env, profiling);
+      const { wallMs: wall, cpuMs: cpu } = await runNode(cliOf(build), ['plan', '--chdir', project.cwd], env, profiling);
       log.push = push;
-      timelines[index]!.push({ wall, first: answered[0]! - started, last: answered.at(-1)! - started });
+      timelines[index]!.push({ wall, cpu: cpu ?? Number.NaN, first: answered[0]! - started, last: answered.at(-1)! - started });
       if (first && values.answers) {
         log.forEach((request, i) => console.log(`  ${Math.round(answered[i]! - started)} ms ${request.method} ${request.path.slice(0, 60)}`));
       }
@@ -80,10 +81,10 @@ try {
 
 const show = (s: Spread): string => `${Math.round(s.median)} (${Math.round(s.min)}–${Math.round(s.max)})`;
 console.log(`${provider}, N = ${values.n}, ${latencyMs} ms latency, ${values.runs} runs; ms, median (min–max)`);
-console.log('| build | wall | first answer | last answer | after last answer | last − first |');
-console.log('|---|---|---|---|---|---|');
+console.log('| build | wall | CPU | first answer | last answer | after last answer | last − first |');
+console.log('|---|---|---|---|---|---|---|');
 for (const [index, build] of builds.entries()) {
   const runs = timelines[index]!;
   const column = (of: (t: Timeline) => number): string => show(spread(runs.map(of)));
-  console.log(`| ${build} | ${column((t) => t.wall)} | ${column((t) => t.first)} | ${column((t) => t.last)} | ${column((t) => t.wall - t.last)} | ${column((t) => t.last - t.first)} |`);
+  console.log(`| ${build} | ${column((t) => t.wall)} | ${column((t) => t.cpu)} | ${column((t) => t.first)} | ${column((t) => t.last)} | ${column((t) => t.wall - t.last)} | ${column((t) => t.last - t.first)} |`);
 }
