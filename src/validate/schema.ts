@@ -1,58 +1,22 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { DocumentLocator } from '../model/positions.ts';
+import policiesValidator from './compiled/policies.ts';
+import productValidator from './compiled/product.ts';
+import targetsValidator from './compiled/targets.ts';
 import { explainSchemaErrors } from './schema-messages.ts';
 
 /** The JSON Schemas under `schemas/` of the input files: product files, `apiproducts.yaml` and `policies/*.yaml`. */
 export type SchemaName = 'product' | 'targets' | 'policies';
 
-const SCHEMA_FILES: Record<SchemaName, string> = {
-  product: 'product.schema.json',
-  targets: 'targets.schema.json',
-  policies: 'policies.schema.json',
+type Validator = ((value: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+/** Compiled ahead of time (validator-code.ts): loading them costs a few milliseconds, compiling them cost about 90. */
+const VALIDATORS: Record<SchemaName, Validator> = {
+  product: productValidator as unknown as Validator,
+  targets: targetsValidator as unknown as Validator,
+  policies: policiesValidator as unknown as Validator,
 };
-
-let ajv: Ajv2020 | undefined;
-const validators = new Map<SchemaName, ValidateFunction>();
-
-/**
- * Compiled once per process: compiling costs milliseconds, validating 10,000 products must not
- * pay it 10,000 times. Each schema when first used: apiproducts.yaml is checked, and the targets'
- * lists requested (read-while-loading.ts), before the product schema is compiled.
- */
-function validatorFor(name: SchemaName): ValidateFunction {
-  const known = validators.get(name);
-  if (known) return known;
-  ajv ??= createAjv();
-  const compiled = ajv.compile(JSON.parse(readFileSync(`${schemasDir()}/${SCHEMA_FILES[name]}`, 'utf8')) as object);
-  validators.set(name, compiled);
-  return compiled;
-}
-
-function createAjv(): Ajv2020 {
-  // verbose: errors carry the failing value and schema, used to explain them (never to echo values).
-  // validateSchema: false: the schemas ship with the tool and are checked against the JSON Schema
-  // meta-schema by the tests (test/validate/schema.test.ts); checking them again on every run
-  // cost half the compile of the targets schema, paid before the first request leaves.
-  const created = new Ajv2020({ allErrors: true, strict: true, verbose: true, validateSchema: false });
-  // ajv-formats is not a dependency; `uri` is the only format the schemas use. Editors still see it.
-  // Written so that it cannot backtrack: a 1 MiB value is checked in linear time.
-  created.addFormat('uri', /^[a-z][a-z0-9+.-]*:\/\/[^\s/?#][^\s]*$/i);
-  return created;
-}
-
-/**
- * `schemas/` sits at the package root: two levels above this file when run from source with tsx,
- * three when compiled to `dist/src/validate/`.
- */
-function schemasDir(): string {
-  const candidates = ['../../schemas', '../../../schemas'].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
-  const found = candidates.find((dir) => existsSync(`${dir}/${SCHEMA_FILES.product}`));
-  if (!found) throw new Error(`apiproducts is installed incompletely: schemas/ not found (looked in ${candidates.join(', ')})`);
-  return found;
-}
 
 const TARGET_EXAMPLE = 'targets: {sandbox-api7: {provider: api7, sandbox: true}}';
 const BINDING_EXAMPLE = 'targets: {sandbox-api7: {type: gateway, services: [...]}}';
@@ -77,7 +41,7 @@ export interface SchemaResult {
 
 /** Checks one parsed YAML document against a schema; every problem becomes a positioned diagnostic. */
 export function validateSchema(schema: SchemaName, value: unknown, locator: DocumentLocator): SchemaResult {
-  const validate = validatorFor(schema);
+  const validate = VALIDATORS[schema];
   if (validate(value)) return { valid: true, diagnostics: [], paths: [] };
   const problems = explainSchemaErrors(validate.errors ?? []);
   const diagnostics = problems.map((problem): Diagnostic => {

@@ -4,11 +4,21 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { schemaFiles } from '../../src/schemas.ts';
 import { buildSchemas, type SchemaVendor } from '../../src/validate/build-schemas.ts';
+import type { SchemaName } from '../../src/validate/schema.ts';
+import { SCHEMA_FILES, validatorCode } from '../../src/validate/validator-code.ts';
 import { repoRoot } from '../helpers/project.ts';
 
 test('schemas/*.json are what the registered vendors generate (run npm run schemas after changing a vendor schema)', () => {
   for (const [name, text] of Object.entries(schemaFiles())) {
     assert.fixture(readFileSync(join(repoRoot, 'schemas', name), 'utf8'), text, `schemas/${name} is stale`);
+  }
+});
+
+test('the compiled validators are those of schemas/*.json (run npm run schemas after changing a schema)', () => {
+  const files = schemaFiles();
+  for (const [name, file] of Object.entries(SCHEMA_FILES) as [SchemaName, string][]) {
+    const committed = readFileSync(join(repoRoot, 'src/validate/compiled', `${name}.ts`), 'utf8');
+    assert.ok(committed === validatorCode(name, files[file]!), `src/validate/compiled/${name}.ts is stale`);
   }
 });
 
