@@ -1,5 +1,6 @@
 import { load, type State } from 'js-yaml';
-import { LineCounter, parseDocument } from 'yaml';
+import type { LineCounter } from 'yaml';
+import { yamlLibrary } from './yaml-library.ts';
 import { VALUE_OPTIONS } from './yaml-values.ts';
 import { sequenceIndex, type DocumentLocator, type PathSegment } from '../model/positions.ts';
 import { createLocator, pathLocator, type PathStep } from './locator.ts';
@@ -46,6 +47,7 @@ function treeLocator(root: TreeNode, content: string, file: string): DocumentLoc
 
 /** For the shapes the events do not describe node by node (a `key: value` pair inside `[…]`). */
 function fullParserLocator(content: string, file: string): DocumentLocator {
+  const { LineCounter, parseDocument } = yamlLibrary();
   const lineCounter = new LineCounter();
   const doc = parseDocument(content, { lineCounter, uniqueKeys: false, logLevel: 'silent', prettyErrors: false });
   return createLocator(doc, lineCounter, file);
@@ -130,7 +132,7 @@ function skipSeparation(content: string, from: number): number {
 
 /** Lines counted as the full parser's lexer counts them, for the same line:column. */
 function lineCounterOf(content: string): LineCounter {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yamlLibrary().LineCounter)();
   lineCounter.addNewLine(0);
   for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
   return lineCounter;

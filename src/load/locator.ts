@@ -1,6 +1,7 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
 import type { SourcePosition } from '../model/diagnostic.ts';
 import { sequenceIndex, type DocumentLocator, type PathSegment } from '../model/positions.ts';
+import { yamlLibrary } from './yaml-library.ts';
 
 /**
  * One step down a path: the child node, where its value starts (undefined for an empty value,
@@ -52,6 +53,7 @@ export function pathLocator<N>(
 export function createLocator(doc: Document, lineCounter: LineCounter, file: string): DocumentLocator {
   // The document itself, when it has no content: its first character.
   const rootOffset = rangeStart(doc.contents) ?? doc.range?.[0] ?? 0;
+  const { isAlias } = yamlLibrary();
   const step = (node: unknown, segment: PathSegment): PathStep<unknown> | undefined => {
     const found = child(isAlias(node) ? node.resolve(doc) : node, segment);
     if (!found) return undefined;
@@ -69,6 +71,7 @@ export function createLocator(doc: Document, lineCounter: LineCounter, file: str
 const pairsByKey = new WeakMap<object, Map<string, Pair>>();
 
 function pairOf(node: YAMLMap, key: string): Pair | undefined {
+  const { isPair, isScalar } = yamlLibrary();
   let index = pairsByKey.get(node);
   if (!index) {
     index = new Map();
@@ -83,6 +86,7 @@ function pairOf(node: YAMLMap, key: string): Pair | undefined {
 }
 
 function child(node: unknown, segment: PathSegment): { value: unknown; keyOffset?: number } | undefined {
+  const { isMap, isSeq } = yamlLibrary();
   if (isMap(node)) {
     const item = pairOf(node, String(segment));
     if (!item) return undefined;
@@ -97,6 +101,7 @@ function child(node: unknown, segment: PathSegment): { value: unknown; keyOffset
 }
 
 function isEmptyValue(node: unknown): boolean {
+  const { isScalar } = yamlLibrary();
   return node === null || node === undefined || (isScalar(node) && node.value === null && node.range?.[0] === node.range?.[1]);
 }
 

@@ -1,4 +1,5 @@
-import { Composer, CST, isAlias, isScalar, LineCounter, Parser, visit, type Document } from 'yaml';
+import type { CST, Document } from 'yaml';
+import { yamlLibrary } from './yaml-library.ts';
 import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
 import { showValue } from '../model/display.ts';
 import type { DocumentLocator } from '../model/positions.ts';
@@ -35,6 +36,7 @@ export const API_DESCRIPTION_KEYS = ['openapi', 'swagger'];
  * builds a document's value only to count its alias expansions, and the value is dropped.
  */
 export function checkYaml(content: string, file: string): CheckedFile {
+  const { Composer, isScalar, LineCounter, Parser } = yamlLibrary();
   const lineCounter = new LineCounter();
   const at = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
@@ -148,6 +150,7 @@ function yamlDiagnostic(problem: YamlProblem, severity: 'error' | 'warning', sou
  * `"true"`) are one key there, and the last would silently win.
  */
 function findDuplicateKeys(doc: Document): { key: string; offset: number }[] {
+  const { isScalar, visit } = yamlLibrary();
   const found: { key: string; offset: number }[] = [];
   visit(doc, {
     Map(_, map) {
@@ -172,6 +175,7 @@ export function positionIn(content: string, offset: number, file: string): Sourc
 
 /** Where the first alias (of `name`, when given) is. */
 function firstAliasOffset(doc: Document, name?: string): number | undefined {
+  const { isAlias, visit } = yamlLibrary();
   let offset: number | undefined;
   visit(doc, {
     Alias(_, node) {
@@ -185,6 +189,7 @@ function firstAliasOffset(doc: Document, name?: string): number | undefined {
 
 /** Keys at the top of a document, read from the token stream (so also for documents not built). */
 function topLevelKeysOf(token: CST.Token): string[] {
+  const { CST } = yamlLibrary();
   if (token.type !== 'document' || !token.value) return [];
   const value = token.value;
   const isMapping = value.type === 'block-map' || (value.type === 'flow-collection' && value.start.source === '{');

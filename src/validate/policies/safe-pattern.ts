@@ -1,4 +1,13 @@
-import { isSafePattern } from 'redos-detector';
+import { createRequire } from 'node:module';
+import type * as RedosDetector from 'redos-detector';
+
+/**
+ * redos-detector, loaded when a pattern is first checked: most runs have no name pattern, and
+ * importing the package cost about 20 ms of every run's start (ES modules also scan a CommonJS
+ * file for its export names; require does not).
+ */
+let detector: typeof RedosDetector | undefined;
+const loadDetector = (): typeof RedosDetector => (detector ??= createRequire(import.meta.url)('redos-detector') as typeof RedosDetector);
 
 export type CompiledPattern = { regex: RegExp } | { problem: 'invalid' | 'unsafe'; detail: string };
 
@@ -26,7 +35,7 @@ export function compileNamePattern(pattern: string): CompiledPattern {
     return { problem: 'invalid', detail: (error as Error).message.replace(/^Invalid regular expression: /, '') };
   }
   try {
-    const result = isSafePattern(pattern, { unicode: true, maxSteps: MAX_STEPS });
+    const result = loadDetector().isSafePattern(pattern, { unicode: true, maxSteps: MAX_STEPS });
     if (result.safe) return { regex };
     const why = result.error === 'hitMaxSteps' ? 'it has too many ways to match to check' : 'one name can match it in many ways, so a name that fails can take exponential time';
     return { problem: 'unsafe', detail: why };

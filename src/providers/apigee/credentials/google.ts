@@ -10,7 +10,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { GoogleAuth, type AuthClient } from 'google-auth-library';
+import type { AuthClient } from 'google-auth-library';
 import type { Endpoint, TargetConfig } from '../../../model/target.ts';
 import { isLoopbackHost } from '../../../model/target.ts';
 import { oneLine } from '../../transport/http.ts';
@@ -98,6 +98,9 @@ export function googleToken(target: TargetConfig, endpoint: Endpoint): Refreshin
   const seen: string[] = [];
 
   const makeClient = async (): Promise<AuthClient> => {
+    // Loaded when a token is first needed: the library and its dependencies take about 35 ms to
+    // load, which every run would otherwise pay before its first request, on any vendor.
+    const { GoogleAuth } = await import('google-auth-library');
     if (!located) return new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] }).getClient();
     const json = readCredentialsFile(located.path, located.from);
     for (const key of ['private_key', 'client_secret', 'refresh_token']) {
