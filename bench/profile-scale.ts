@@ -7,7 +7,7 @@
  * process while the plan runs (the emulator side), for the first run; `--node-flags '…'` passes
  * flags to the CLI's node (heap limits, `--trace-gc`).
  *
- *   npm run build && node --import tsx bench/profile-scale.ts --provider apigee --n 100000 --runs 1 [--cpu-prof DIR] [--emulator-prof DIR] [--node-flags '--trace-gc']
+ *   npm run build && node --import tsx bench/profile-scale.ts --provider apigee --n 100000 --runs 1 [--cpu-prof DIR] [--emulator-prof DIR] [--node-flags=--trace-gc]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
