@@ -1,10 +1,6 @@
 import { ExitCode } from '../model/diagnostic.ts';
-import { buildDriftReport } from '../plan/drift.ts';
-import { renderDriftJson, renderDriftMarkdown, renderDriftText } from '../render/drift.ts';
 import { readGithubContext } from '../github/context.ts';
-import { postDriftIssues, toStderr } from './github.ts';
 import type { Io, OutputFormat } from './io.ts';
-import { makePlan } from './make-plan.ts';
 import type { ProjectOptions, ValidProject } from './project.ts';
 import { loadWhileObserving, openRunTargets } from './read-while-loading.ts';
 
@@ -38,6 +34,13 @@ export async function runDrift(options: DriftOptions, io: Io): Promise<number> {
   }
   const { open, observed } = await openRunTargets(project, loaded.early, options.cwd, io, 'apiproducts drift');
   try {
+    // Loaded once the lists are requested, as plan does (plan.ts `planning`).
+    const [{ makePlan }, { buildDriftReport }, { renderDriftJson, renderDriftMarkdown, renderDriftText }, { postDriftIssues, toStderr }] = await Promise.all([
+      import('./make-plan.ts'),
+      import('../plan/drift.ts'),
+      import('../render/drift.ts'),
+      import('./github.ts'),
+    ]);
     // Never prune here: orphans are reported, and preflight concerns applying, not reporting.
     // Owned-only reads where they suffice (when nothing was read early): drift writes nothing, so
     // unowned objects matter only as collisions.

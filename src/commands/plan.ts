@@ -3,19 +3,29 @@ import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../model/diagnostic.ts';
 import type { Plan } from '../model/plan.ts';
 import type { TargetConfig } from '../model/target.ts';
-import { printAnnotations } from '../github/annotations.ts';
 import { targetsWithCredentials } from '../github/available-targets.ts';
 import { credentialVariables } from '../registry.ts';
-import { GithubApiError } from '../github/client.ts';
 import { readPullRequestContext, type PullRequestContext } from '../github/context.ts';
-import { renderPlanJson } from '../render/plan-json.ts';
-import { renderPlanMarkdown } from '../render/plan-markdown.ts';
-import { renderPlanText } from '../render/plan-text.ts';
-import { postFailureComment, postPlanComment, postSkippedComment, toStderr } from './github.ts';
 import type { Io, OutputFormat } from './io.ts';
-import { makePlan } from './make-plan.ts';
 import type { ProjectOptions, ValidProject } from './project.ts';
 import { loadWhileObserving, openRunTargets } from './read-while-loading.ts';
+
+/**
+ * What this command needs once the targets' lists are requested: planning, rendering and the
+ * GitHub comment are most of its code, and loading them before would delay the first request
+ * (about 25 ms of every plan's start, on the critical path of a sequential pager).
+ */
+const planning = async () => {
+  const [make, text, json, markdown, annotations, comments] = await Promise.all([
+    import('./make-plan.ts'),
+    import('../render/plan-text.ts'),
+    import('../render/plan-json.ts'),
+    import('../render/plan-markdown.ts'),
+    import('../github/annotations.ts'),
+    import('./github.ts'),
+  ]);
+  return { ...make, ...text, ...json, ...markdown, ...annotations, ...comments };
+};
 
 export interface PlanOptions extends ProjectOptions {
   format: OutputFormat;
@@ -37,8 +47,9 @@ export async function runPlan(options: PlanOptions, io: Io): Promise<number> {
   try {
     return await plan(options, io, github);
   } catch (error) {
-    if (github && error instanceof UserError && !(error instanceof GithubApiError)) {
-      await postFailureComment(error, github, toStderr(io));
+    if (github && error instanceof UserError) {
+      const [{ GithubApiError }, { postFailureComment, toStderr }] = await Promise.all([import('../github/client.ts'), import('./github.ts')]);
+      if (!(error instanceof GithubApiError)) await postFailureComment(error, github, toStderr(io));
     }
     throw error;
   }
@@ -52,11 +63,15 @@ async function plan(options: PlanOptions, io: Io, github: PullRequestContext | u
     await early?.open.close();
     const reason = `No target has its credentials in this environment: ${project.warnings.filter((w) => w.rule === 'plan/target-skipped').map((w) => `${w.target} (${w.message.replace(/^not planned: /, '')})`).join(', ')}.`;
     io.err(`Plan skipped. ${reason}\n`);
-    if (github) await postSkippedComment(reason, github, toStderr(io));
+    if (github) {
+      const { postSkippedComment, toStderr } = await import('./github.ts');
+      await postSkippedComment(reason, github, toStderr(io));
+    }
     return ExitCode.ok;
   }
   const { open, observed } = await openRunTargets(project, early, options.cwd, io, 'apiproducts plan');
   try {
+    const { makePlan, printAnnotations, renderPlanJson, renderPlanMarkdown, renderPlanText, postPlanComment, toStderr } = await planning();
     // Masked before anything is rendered, so that the plan file's digest covers what it shows.
     const plan = io.secrets.maskDeep(await makePlan(project, open, { prune: options.prune || project.config.prune, ...(observed ? { observed } : {}) }));
     printAnnotations(plan.diagnostics, io.env, options.cwd, (text) => io.err(text));
