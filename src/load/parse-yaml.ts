@@ -21,6 +21,8 @@ export interface ParsedFile {
    */
   apiDescription: boolean;
   diagnostics: Diagnostic[];
+  /** The file's text as kept (plain path: js-yaml's own copy, which the values' strings point into). */
+  text?: string;
 }
 
 /**
@@ -33,9 +35,10 @@ export function parseYamlFile(content: string, file: string): ParsedFile {
   const plain = readPlainYaml(content);
   if (!plain) return parseCheckedYaml(content, file);
   const { value } = plain;
+  const text = plain.text ?? content;
   // `null`, `~` or nothing but comments: no document, as the check sees it.
-  if (value === null) return { documents: [], apiDescription: false, diagnostics: [] };
-  return { documents: [{ value, locator: createFastLocator(content, file), index: 0 }], apiDescription: isApiDescription(value), diagnostics: [] };
+  if (value === null) return { documents: [], apiDescription: false, diagnostics: [], text };
+  return { documents: [{ value, locator: createFastLocator(text, file), index: 0 }], apiDescription: isApiDescription(value), diagnostics: [], text };
 }
 
 /** The check, then the values of the documents it passed: the path of text that is not plain. */

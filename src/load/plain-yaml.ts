@@ -9,14 +9,15 @@ import { readYamlValue } from './yaml-values.ts';
  * library's check (yaml-check.ts, 2 s for 10,000 files), which has nothing to refuse or explain
  * in such text. test/load/plain-yaml.test.ts checks that on every fixture: what this accepts, the
  * check accepts too, with the same value and the same positions. Undefined: run the check.
+ * `text`: the content as js-yaml holds it, to keep instead of `content` (yaml-values.ts).
  */
-export function readPlainYaml(content: string): { value: unknown } | undefined {
+export function readPlainYaml(content: string): { value: unknown; text?: string } | undefined {
   // The layout first: it bounds lines and brackets, which keeps every pattern below linear.
   if (!plainLayout(content) || NOT_PLAIN.some((pattern) => pattern.test(content))) return undefined;
-  const read = readYamlValue(content);
+  const read = readYamlValue(content, true);
   // An error (a repeated key, several documents, nesting too deep) is explained by the check.
   if ('error' in read || read.warned || depthOf(read.value) > MAX_NESTING) return undefined;
-  return { value: read.value };
+  return read.text !== undefined ? { value: read.value, text: read.text } : { value: read.value };
 }
 
 /**

@@ -133,7 +133,7 @@ function productsReader(dir: string, cwd: string): { entries: readonly ListedFil
       described.push({ entry, file, at, strayKey: /^(?:name|targets)[ \t]*:/m.test(content) });
       return;
     }
-    files.push({ path: file, content });
+    files.push({ path: file, content: parsed.text ?? content });
     diagnostics.push(...parsed.diagnostics);
     if (parsed.documents.length === 0 && !parsed.diagnostics.some((d) => d.severity === 'error')) {
       diagnostics.push({
