@@ -28,6 +28,21 @@ export const PRODUCT_DEFAULTS = {
  * provider keys. The target must be one the product binds; an unbound target gives an empty binding.
  */
 export function resolveEffective(source: ProductSource, target: string): EffectiveProduct {
+  // Resolved once per product and target: validation (the provider rules, the policies) and the
+  // desired objects all ask, and a copy per ask was garbage of every product's size. A source is
+  // not changed once loaded, nor is what is resolved from it.
+  let byTarget = resolved.get(source);
+  if (!byTarget) resolved.set(source, (byTarget = new Map()));
+  const known = byTarget.get(target);
+  if (known) return known;
+  const effective = resolve(source, target);
+  byTarget.set(target, effective);
+  return effective;
+}
+
+const resolved = new WeakMap<ProductSource, Map<string, EffectiveProduct>>();
+
+function resolve(source: ProductSource, target: string): EffectiveProduct {
   const spec = source.spec;
   const block: Binding = Object.hasOwn(spec.targets, target) ? (spec.targets[target] ?? {}) : {};
   const override = <T>(field: (typeof OVERRIDABLE_FIELDS)[number], common: T | undefined): T | undefined =>
