@@ -3,7 +3,7 @@ import type { Locate } from '../model/product.ts';
 import { describeChar, escapeText, showValue } from '../model/display.ts';
 import { fieldName } from './schema-messages.ts';
 import { detectSecret } from '../model/secrets.ts';
-import { walkDocument } from './walk-document.ts';
+import { findAll, type Finder } from './walk-document.ts';
 
 /**
  * Characters that have no business in product metadata, wherever they are written:
@@ -22,29 +22,30 @@ const BIDI = /[\u202a-\u202e\u2066-\u2069]/u;
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|(?! )\p{Zs}/u;
 
 export function checkCharacters(value: unknown, locate: Locate, locateKey: Locate = locate, path: string[] = []): Diagnostic[] {
+  return findAll(value, [characterFinder(locate, locateKey)], path)[0]!;
+}
+
+/** checkCharacters as one of the checks of a shared walk (walk-document.ts findAll). */
+export function characterFinder(locate: Locate, locateKey: Locate = locate): Finder {
   const found: Diagnostic[] = [];
-  walkDocument(
-    value,
-    {
-      leaf(text, at) {
-        const problem = typeof text === 'string' ? checkString(text, locate, at) : undefined;
-        if (problem) found.push(problem);
-      },
-      key(key, at) {
-        const invisible = at.at(-1) === 'labels' ? INVISIBLE.exec(key) : null;
-        if (!invisible) return;
-        found.push({
-          severity: 'error',
-          rule: 'text/invisible-character',
-          message: `label key ${showValue(key, { identity: true })} in ${fieldName(at)} contains ${describeChar(invisible[0])}, an invisible character`,
-          fix: 'retype the key with plain characters: labels that look the same must be the same',
-          source: locateKey([...at, key]),
-        });
-      },
+  return {
+    found,
+    leaf(text, at) {
+      const problem = typeof text === 'string' ? checkString(text, locate, at) : undefined;
+      if (problem) found.push(problem);
     },
-    [...path],
-  );
-  return found;
+    key(key, at) {
+      const invisible = at.at(-1) === 'labels' ? INVISIBLE.exec(key) : null;
+      if (!invisible) return;
+      found.push({
+        severity: 'error',
+        rule: 'text/invisible-character',
+        message: `label key ${showValue(key, { identity: true })} in ${fieldName(at)} contains ${describeChar(invisible[0])}, an invisible character`,
+        fix: 'retype the key with plain characters: labels that look the same must be the same',
+        source: locateKey([...at, key]),
+      });
+    },
+  };
 }
 
 /** The first control or direction character of a string, as a diagnostic; undefined for clean text (nearly all). */

@@ -2,11 +2,12 @@ import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
 import type { ProductSource, ProductSpec } from '../model/product.ts';
 import { collectSecrets } from '../model/secrets.ts';
 import type { LoadedProductFile } from '../load/read-products.ts';
-import { checkCharacters } from './characters.ts';
+import { characterFinder } from './characters.ts';
 import { checkLabelKeys } from './label-keys.ts';
-import { checkNumbers } from './numbers.ts';
-import { checkSecretLiterals } from './rules.ts';
+import { numberFinder } from './numbers.ts';
+import { secretLiteralFinder } from './rules.ts';
 import { validateSchema } from './schema.ts';
+import { findAll } from './walk-document.ts';
 
 export interface CheckedProducts {
   /** Documents that match the product schema; the others are reported, not returned. */
@@ -44,15 +45,16 @@ export function checkProductDocuments(files: readonly LoadedProductFile[]): Chec
   for (const { file, absolutePath, documents, referenced } of files) {
     for (const document of documents) {
       const { locate, locateKey } = document.locator;
-      // Secrets first and regardless of the schema: a token must be reported even in a broken file.
-      const literals = checkSecretLiterals(document.value, locate, [], locateKey);
+      // One walk for the secrets, characters and numbers. Secrets first and regardless of the
+      // schema: a token must be reported even in a broken file.
+      const [literals, characters, numbers] = findAll(document.value, [secretLiteralFinder(locate, locateKey), characterFinder(locate, locateKey), numberFinder(locate)]) as [Diagnostic[], Diagnostic[], Diagnostic[]];
       diagnostics.push(...literals);
       // The same detector: a document with no finding has nothing to mask, and scanning twice is half the load time.
       if (literals.length > 0) secrets.push(...collectSecrets(document.value));
       const schema = validateSchema('product', document.value, document.locator);
       // A name the schema refuses is reported once, by the schema, with the character shown.
       const schemaAt = new Set(schema.diagnostics.map((d) => positionKey(d.source)));
-      const found = [...checkCharacters(document.value, locate, locateKey), ...checkNumbers(document.value, locate)];
+      const found = [...characters, ...numbers];
       diagnostics.push(...found.filter((d) => !schemaAt.has(positionKey(d.source))));
       diagnostics.push(...schema.diagnostics);
       const source = { spec: document.value as ProductSpec, file, absolutePath, locate, locateKey, referenced } as ProductSource;

@@ -6,7 +6,7 @@ import { showValue } from '../model/display.ts';
 import { fieldName } from './schema-messages.ts';
 import { detectSecret } from '../model/secrets.ts';
 import { suggestNearest } from './suggest.ts';
-import { walkDocument } from './walk-document.ts';
+import { findAll, type Finder } from './walk-document.ts';
 
 export { detectSecret } from '../model/secrets.ts';
 
@@ -88,29 +88,30 @@ function where(p: { file: string; line: number; column: number }): string {
  * Keys are scanned too (a token pasted as a key), and reported at the key (`locateKey`).
  */
 export function checkSecretLiterals(value: unknown, locate: Locate, path: string[] = [], locateKey: Locate = locate): Diagnostic[] {
+  return findAll(value, [secretLiteralFinder(locate, locateKey)], path)[0]!;
+}
+
+/** checkSecretLiterals as one of the checks of a shared walk (walk-document.ts findAll). */
+export function secretLiteralFinder(locate: Locate, locateKey: Locate = locate): Finder {
   const found: Diagnostic[] = [];
-  walkDocument(
-    value,
-    {
-      leaf(text, at) {
-        const label = typeof text === 'string' ? detectSecret(text) : undefined;
-        if (label) found.push(literalDiagnostic(label, [...at], locate));
-      },
-      key(key, at) {
-        const label = detectSecret(key);
-        if (!label) return;
-        found.push({
-          severity: 'error',
-          rule: 'secret/literal',
-          message: `a key ${at.length ? `in ${fieldName(at)}` : 'at the top level'} looks like ${label}; credentials must come from an environment variable named by tokenEnv`,
-          fix: 'remove the key and revoke the credential (it may already be in Git history); targets read credentials from the environment variable named by tokenEnv in apiproducts.yaml',
-          source: locateKey([...at, key]),
-        });
-      },
+  return {
+    found,
+    leaf(text, at) {
+      const label = typeof text === 'string' ? detectSecret(text) : undefined;
+      if (label) found.push(literalDiagnostic(label, [...at], locate));
     },
-    [...path],
-  );
-  return found;
+    key(key, at) {
+      const label = detectSecret(key);
+      if (!label) return;
+      found.push({
+        severity: 'error',
+        rule: 'secret/literal',
+        message: `a key ${at.length ? `in ${fieldName(at)}` : 'at the top level'} looks like ${label}; credentials must come from an environment variable named by tokenEnv`,
+        fix: 'remove the key and revoke the credential (it may already be in Git history); targets read credentials from the environment variable named by tokenEnv in apiproducts.yaml',
+        source: locateKey([...at, key]),
+      });
+    },
+  };
 }
 
 function literalDiagnostic(label: string, path: string[], locate: Locate): Diagnostic {

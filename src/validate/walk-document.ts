@@ -1,3 +1,5 @@
+import type { Diagnostic } from '../model/diagnostic.ts';
+
 /**
  * Every value of a parsed document, depth first, for the checks that look at all of them whatever
  * field they are in (secrets, characters, numbers). On one path that grows and shrinks as the walk
@@ -9,6 +11,27 @@ export interface DocumentVisitor {
   leaf?(value: unknown, path: readonly string[]): void;
   /** A key of the object at `path`, before its value is walked. */
   key?(key: string, path: readonly string[]): void;
+}
+
+/** A check that collects its findings as the walk goes (rules.ts secretLiteralFinder, characters.ts, numbers.ts). */
+export interface Finder extends DocumentVisitor {
+  found: Diagnostic[];
+}
+
+/**
+ * One walk for several checks, each seeing every value in the order its own walk would (the
+ * product checks walked each document three times). Their findings, in the order given.
+ */
+export function findAll(value: unknown, finders: readonly Finder[], path: string[] = []): Diagnostic[][] {
+  walkDocument(value, {
+    leaf: (leaf, at) => {
+      for (const finder of finders) finder.leaf?.(leaf, at);
+    },
+    key: (key, at) => {
+      for (const finder of finders) finder.key?.(key, at);
+    },
+  }, [...path]);
+  return finders.map((finder) => finder.found);
 }
 
 export function walkDocument(value: unknown, visitor: DocumentVisitor, path: string[] = []): void {
