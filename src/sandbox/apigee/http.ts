@@ -101,10 +101,16 @@ export interface ApigeeCall {
   ignoreAttributeFilter?: boolean;
 }
 
+/** A body already serialized (list-view.ts): sent as it is, not passed through JSON.stringify again. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 /** A successful answer; `mutated` makes the server report the new state (`onMutation`). */
 export interface ApigeeReply {
   /** 200 unless said otherwise. */
   status?: number;
+  /** A JSON value, or its text as a JsonText. */
   body: unknown;
   mutated?: boolean;
 }

@@ -3,7 +3,7 @@ import { FaultInjector, readBody } from '../faults.ts';
 import { listenEmulator, requestLog, type EmulatorRunOptions, type RecordedRequest, type RunningEmulator } from '../listen.ts';
 import { countChange } from '../revision.ts';
 import { authenticate, checkCredentials, type ApigeeCredentials } from './auth.ts';
-import { ApigeeHttpError, CODES, errorBody, type ApigeeReply } from './http.ts';
+import { ApigeeHttpError, CODES, errorBody, JsonText, type ApigeeReply } from './http.ts';
 import { allowedMethods, dispatch } from './routes.ts';
 import { answerAsPrivateCloud } from './opdk.ts';
 import { seedApigeeState, type ApigeeFlavour, type ApigeeState } from './state.ts';
@@ -53,7 +53,7 @@ interface Answer {
 }
 
 function sendJson(response: ServerResponse, answer: Answer): void {
-  const text = JSON.stringify(answer.body);
+  const text = answer.body instanceof JsonText ? answer.body.text : JSON.stringify(answer.body);
   response.writeHead(answer.status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
