@@ -55,8 +55,9 @@ function copyOf(value: unknown): unknown {
   for (const key of Object.keys(value)) {
     const copied = copyOf((value as Record<string, unknown>)[key]);
     if (copied === UNCOPIED) return UNCOPIED;
-    // defineProperty, not assignment: an own `__proto__` field stays a field.
-    Object.defineProperty(fields, key, { value: copied, enumerable: true, writable: true, configurable: true });
+    // defineProperty, not assignment, for `__proto__`: it stays a field instead of setting the prototype.
+    if (key === '__proto__') Object.defineProperty(fields, key, { value: copied, enumerable: true, writable: true, configurable: true });
+    else fields[key] = copied;
   }
   return fields;
 }
