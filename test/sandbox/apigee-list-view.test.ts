@@ -114,6 +114,8 @@ test('a cached view is never stale after a write straight into the state (an edi
       ['a nested value changed in place', () => (emulator.state.products['bulk-0']!.attributes[0]!.value = 'silver')],
       ['an unknown field added', () => (emulator.state.products['bulk-1']!.unmodelled = { futureField: { limit: 1 } })],
       ['an unknown nested field changed in place', () => ((emulator.state.products['bulk-1']!.unmodelled!.futureField as { limit: number }).limit = 2)],
+      ['an unknown field named __proto__ added', () => (emulator.state.products['bulk-1']!.unmodelled = JSON.parse('{"__proto__": {"limit": 1}}'))],
+      ['an unknown field named __proto__ changed in place', () => ((Object.getOwnPropertyDescriptor(emulator.state.products['bulk-1']!.unmodelled, '__proto__')!.value as { limit: number }).limit = 2)],
       ['a list emptied in place', () => (emulator.state.products['bulk-1']!.environments.length = 0)],
       ['a product replaced by an equal copy', () => (emulator.state.products['bulk-1'] = structuredClone(emulator.state.products['bulk-1']!))],
       ['a product deleted', () => delete emulator.state.products['bulk-1']],
