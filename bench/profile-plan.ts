@@ -4,22 +4,26 @@
  * build's CLI run as a whole process, alternately, so that the load of a shared machine falls on
  * every build alike. Per build, medians (min–max) of: wall time, the first answer, the last
  * answer and what runs after it, and the spread of the answers (last − first), which is where a
- * sequential pager (Apigee's startKey) spends its time. `--answers` lists every answer of the
- * first run, from the spawn; `--cpu-prof DIR` writes a V8 CPU profile of the first build's first
- * run there.
+ * sequential pager (Apigee's startKey) spends its time; the gap between one list page's answer and
+ * the next one's (every gap of every run), which a sequential pager pays once per page; and the CPU
+ * this process spent per answer while the CLI ran, which is the emulator's (the bench does nothing
+ * else meanwhile but wait for the child): on a shared machine it says what the emulator cost
+ * apart from how long the machine let it wait. `--answers` lists every answer of the first run,
+ * from the spawn; `--cpu-prof DIR` writes a V8 CPU profile of the first build's first run there.
  *
  *   npm run build && node --import tsx bench/profile-plan.ts --provider apigee --n 10000 --runs 7 [--compare DIR]... [--answers] [--cpu-prof DIR]
  *
  * `--compare DIR`: another directory holding a built apiproducts (`dist/src/cli.js`, its
  * `node_modules` and `schemas`).
  */
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../src/commands/tool-info.ts';
 import { desiredOf, layout, loadProject, writeConfig, writeProject } from './generate.ts';
-import { startPortal } from './portal.ts';
+import { endpointOf, startPortal } from './portal.ts';
 import { cliOf, runNode, spread, type Spread } from './process-run.ts';
-import { BENCH_PROFILES } from './vendors/index.ts';
+import { BENCH_PROFILES, benchProfile } from './vendors/index.ts';
 import type { ProviderName } from './options.ts';
 
 const { values } = parseArgs({
@@ -43,7 +47,13 @@ interface Timeline {
   cpu: number;
   first: number;
   last: number;
+  /** Between consecutive answers to the product list. */
+  pageGaps: number[];
+  /** This process's user + system CPU during the run, per answer. */
+  emulatorCpuPerAnswer: number;
 }
+
+const productList = benchProfile(provider).productList;
 
 const planLayout = layout(provider, Number(values.n), 0);
 const project = writeProject(planLayout, { flavour: 'x', changes: false });
@@ -66,9 +76,19 @@ try {
       const first = run === 0 && index === 0;
       const profileDir = first ? values['cpu-prof'] : undefined;
       const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+      const emulatorCpuBefore = process.cpuUsage();
       const { wallMs: wall, cpuMs: cpu } = await runNode(cliOf(build), ['plan', '--chdir', project.cwd], env, profiling);
+      const emulatorCpu = process.cpuUsage(emulatorCpuBefore);
       log.push = push;
-      timelines[index]!.push({ wall, cpu: cpu ?? Number.NaN, first: answered[0]! - started, last: answered.at(-1)! - started });
+      const pages = answered.filter((_, i) => endpointOf(log[i]!.method, log[i]!.path) === productList);
+      timelines[index]!.push({
+        wall,
+        cpu: cpu ?? Number.NaN,
+        first: answered[0]! - started,
+        last: answered.at(-1)! - started,
+        pageGaps: pages.slice(1).map((at, i) => at - pages[i]!),
+        emulatorCpuPerAnswer: (emulatorCpu.user + emulatorCpu.system) / 1000 / answered.length,
+      });
       if (first && values.answers) {
         log.forEach((request, i) => console.log(`  ${Math.round(answered[i]! - started)} ms ${request.method} ${request.path.slice(0, 60)}`));
       }
@@ -79,12 +99,14 @@ try {
   project.remove();
 }
 
-const show = (s: Spread): string => `${Math.round(s.median)} (${Math.round(s.min)}–${Math.round(s.max)})`;
-console.log(`${provider}, N = ${values.n}, ${latencyMs} ms latency, ${values.runs} runs; ms, median (min–max)`);
-console.log('| build | wall | CPU | first answer | last answer | after last answer | last − first |');
-console.log('|---|---|---|---|---|---|---|');
+const show = (s: Spread, digits = 0): string => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+console.log(`${provider}, N = ${values.n}, ${latencyMs} ms latency, ${values.runs} runs; ms, median (min–max); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log('| build | wall | CPU | first answer | last answer | after last answer | last − first | list page gap (all runs) | emulator CPU per answer |');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const [index, build] of builds.entries()) {
   const runs = timelines[index]!;
   const column = (of: (t: Timeline) => number): string => show(spread(runs.map(of)));
-  console.log(`| ${build} | ${column((t) => t.wall)} | ${column((t) => t.cpu)} | ${column((t) => t.first)} | ${column((t) => t.last)} | ${column((t) => t.wall - t.last)} | ${column((t) => t.last - t.first)} |`);
+  const gaps = show(spread(runs.flatMap((t) => t.pageGaps)));
+  const emulatorCpu = show(spread(runs.map((t) => t.emulatorCpuPerAnswer)), 1);
+  console.log(`| ${build} | ${column((t) => t.wall)} | ${column((t) => t.cpu)} | ${column((t) => t.first)} | ${column((t) => t.last)} | ${column((t) => t.wall - t.last)} | ${column((t) => t.last - t.first)} | ${gaps} | ${emulatorCpu} |`);
 }

@@ -101,10 +101,16 @@ export interface ApigeeCall {
   ignoreAttributeFilter?: boolean;
 }
 
+/** A body already serialized to UTF-8 JSON (list-view.ts): sent as it is, not passed through JSON.stringify. */
+export class SerializedJson {
+  constructor(readonly bytes: Buffer) {}
+}
+
 /** A successful answer; `mutated` makes the server report the new state (`onMutation`). */
 export interface ApigeeReply {
   /** 200 unless said otherwise. */
   status?: number;
+  /** A JSON value, or its bytes as a SerializedJson. */
   body: unknown;
   mutated?: boolean;
 }

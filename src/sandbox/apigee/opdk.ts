@@ -12,7 +12,7 @@
  * client that trusts it is caught.
  */
 import { byName, type ApigeeCall, type ApigeeReply } from './http.ts';
-import { renderProductList } from './view.ts';
+import { renderProductList } from './list-view.ts';
 
 const PRODUCT_LIST = /^\/v1\/(?:organizations|o)\/([^/]+)\/apiproducts\/?$/;
 const ORGANIZATION = /^\/v1\/(?:organizations|o)\/([^/]+)\/?$/;

@@ -1,7 +1,8 @@
 import { ApigeeHttpError, CODES, invalid, parseJsonObject, productMissing, type ApigeeCall, type ApigeeReply } from './http.ts';
 import { checkReferences, parseProductBody } from './product-body.ts';
 import { findProduct, removeProduct, storeProduct, type ApigeeStoredProduct } from './state.ts';
-import { renderProduct, renderProductList } from './view.ts';
+import { renderProduct } from './view.ts';
+import { renderProductList } from './list-view.ts';
 import { productPage } from './name-order.ts';
 import { checkCreateSpace, checkUpdateSpace } from './spaces.ts';
 import { checkNoCatalogItems } from './apidocs.ts';

@@ -3,7 +3,7 @@ import { FaultInjector, readBody } from '../faults.ts';
 import { listenEmulator, requestLog, type EmulatorRunOptions, type RecordedRequest, type RunningEmulator } from '../listen.ts';
 import { countChange } from '../revision.ts';
 import { authenticate, checkCredentials, type ApigeeCredentials } from './auth.ts';
-import { ApigeeHttpError, CODES, errorBody, type ApigeeReply } from './http.ts';
+import { ApigeeHttpError, CODES, errorBody, SerializedJson, type ApigeeReply } from './http.ts';
 import { allowedMethods, dispatch } from './routes.ts';
 import { answerAsPrivateCloud } from './opdk.ts';
 import { seedApigeeState, type ApigeeFlavour, type ApigeeState } from './state.ts';
@@ -53,13 +53,13 @@ interface Answer {
 }
 
 function sendJson(response: ServerResponse, answer: Answer): void {
-  const text = JSON.stringify(answer.body);
+  const payload = answer.body instanceof SerializedJson ? answer.body.bytes : JSON.stringify(answer.body);
   response.writeHead(answer.status, {
     'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
+    'content-length': Buffer.byteLength(payload),
     ...answer.headers,
   });
-  response.end(text);
+  response.end(payload);
 }
 
 /** Starts the emulator on 127.0.0.1 and a free port unless told otherwise. */

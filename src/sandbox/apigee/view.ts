@@ -61,16 +61,6 @@ export function renderProduct(product: ApigeeStoredProduct, flavour: ApigeeFlavo
   return sortedKeys(withoutEmpties(copy) as Json);
 }
 
-/** `GET …/apiproducts`: Edge names, X `{apiProduct: [{name}]}`; expanded, `{apiProduct: […]}` (reference §3). */
-export function renderProductList(products: readonly ApigeeStoredProduct[], flavour: ApigeeFlavour, expand: boolean): unknown {
-  if (flavour === 'edge') {
-    return expand ? { apiProduct: products.map((product) => renderProduct(product, flavour)) } : products.map((p) => p.name);
-  }
-  // An empty X list is `{}`: proto3 JSON omits the empty repeated field (reference §3, [I]).
-  if (products.length === 0) return {};
-  return { apiProduct: products.map((product) => (expand ? renderProduct(product, flavour) : { name: product.name })) };
-}
-
 /** `{attribute: […]}` on both (cloud docs organizations.apiproducts/attributes; apigee-client-php attributes/POST.json). */
 export function renderAttributes(attributes: readonly ApigeeAttribute[], flavour: ApigeeFlavour): unknown {
   const body = { attribute: attributes.map((attribute) => renderAttribute(attribute, flavour)) };
