@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, normalize, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { showValue } from '../model/display.ts';
 import { parseYamlFile, type ParsedDocument } from './parse-yaml.ts';
@@ -19,7 +19,29 @@ export interface ReadConfigResult {
 
 /** `a/b.yaml` relative to cwd with forward slashes: the one spelling used in every diagnostic. */
 export function displayPath(absolutePath: string, cwd: string): string {
+  // A normalized path under a normalized cwd: what follows the cwd is path.relative's answer, which
+  // resolves both paths on every call (about 35 ms of loading 10,000 files).
+  const under = normalizedPrefix(cwd);
+  if (under !== undefined && absolutePath.startsWith(under)) {
+    const rest = absolutePath.slice(under.length);
+    if (rest !== '' && !UNNORMALIZED.test(rest)) return sep === '/' ? rest : rest.split(sep).join('/');
+  }
   return relative(cwd, absolutePath).split(sep).join('/') || '.';
+}
+
+/** A `.` or `..` segment, or an empty one (a doubled or trailing separator): path.relative would normalize it. */
+const UNNORMALIZED = /(?:^|[\\/])\.{1,2}(?:[\\/]|$)|[\\/](?:[\\/]|$)|^[\\/]/;
+
+let lastCwd: string | undefined;
+let lastPrefix: string | undefined;
+
+/** `cwd` and a separator when cwd is absolute and normalized (the usual case: it was resolved), else undefined. */
+function normalizedPrefix(cwd: string): string | undefined {
+  if (cwd !== lastCwd) {
+    lastCwd = cwd;
+    lastPrefix = isAbsolute(cwd) && normalize(cwd) === cwd ? (cwd.endsWith(sep) ? cwd : cwd + sep) : undefined;
+  }
+  return lastPrefix;
 }
 
 /** Reads and parses `apiproducts.yaml` (DESIGN §4); every problem is reported, nothing thrown. */

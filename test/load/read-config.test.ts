@@ -3,6 +3,8 @@ import * as assert from 'uvu/assert';
 import { readCheckedConfig } from './load-and-validate.ts';
 import { formatDiagnostic } from '../../src/model/diagnostic.ts';
 import { tempProject } from './temp-project.ts';
+import { relative, sep } from 'node:path';
+import { displayPath } from '../../src/load/read-config.ts';
 
 test('defaults: prune false, concurrency 8; settings is the raw entry; no url for sandboxes', () => {
   const cwd = tempProject({ 'apiproducts.yaml': 'targets:\n  sandbox-api7:\n    provider: api7\n    sandbox: true\n    portal: default\n' });
@@ -79,6 +81,13 @@ test('an empty file and a file of several documents are errors', () => {
   const cwd = tempProject({ 'empty.yaml': '# nothing yet\n', 'two.yaml': 'targets:\n  a: {provider: api7, sandbox: true}\n---\nprune: true\n' });
   assert.equal(readCheckedConfig('empty.yaml', cwd).diagnostics.map((d) => d.rule), ['config/empty']);
   assert.equal(readCheckedConfig('two.yaml', cwd).diagnostics.map((d) => `${d.rule} ${d.source?.line}`), ['config/multiple-documents 4']);
+});
+
+test('displayPath is path.relative with forward slashes, also for paths its shortcut must not take', () => {
+  const reference = (path: string, cwd: string) => relative(cwd, path).split(sep).join('/') || '.';
+  const cwds = ['/work/p', '/work/p/', '/', '/work/p/..', 'rel', '/work//p'];
+  const paths = ['/work/p/a.yaml', '/work/p/products/x/y.yaml', '/work/p', '/work/p/', '/work/pq/a', '/work/p/./a', '/work/p/../a', '/work/p//a', '/work/p/a/', '/other/a', '/work/p/.hidden/a', '/work/p/..a/b', '/work/p/a..', '/work/p/...', '/work/p/a/./b', '/'];
+  for (const cwd of cwds) for (const path of paths) assert.is(displayPath(path, cwd), reference(path, cwd), `${path} from ${cwd}`);
 });
 
 test.run();
