@@ -38,6 +38,7 @@ import {
   type Api7Product,
   type Api7Service,
 } from './wire.ts';
+import { sortedUnique } from '../sorted-unique.ts';
 
 export interface ServiceLink {
   gatewayGroup: string;
@@ -124,7 +125,6 @@ export function specDigest(text: string): string {
   return 'sha256:' + createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-const sortedUnique = (values: Iterable<string>): string[] => [...new Set(values)].sort();
 
 function sortLinks(links: ServiceLink[]): ServiceLink[] {
   return links.sort((a, b) => a.gatewayGroup.localeCompare(b.gatewayGroup) || a.service.localeCompare(b.service));

@@ -40,6 +40,7 @@ import { bindingSettings, settingsFields, stateSettings, type OperationSettings 
 import { ACCESS_ATTRIBUTE, NAME_ATTRIBUTE, TEAM_ATTRIBUTE, type ApigeeProduct } from './wire.ts';
 import { desiredPortal, keptPortalFields, livePortal, PORTAL_SITE_ATTRIBUTE, type PortalFields } from './portal.ts';
 import type { ApigeeApiDoc } from './catalog-client.ts';
+import { sortedUnique } from '../sorted-unique.ts';
 
 export interface ApigeeState extends ApiOperationsState, PortalFields {
   displayName: string;
@@ -67,7 +68,6 @@ export interface ApigeeState extends ApiOperationsState, PortalFields {
 export const RESERVED_ATTRIBUTES: readonly string[] = [...OWNERSHIP_ATTRIBUTES, ...OPTIONAL_MARKER_ATTRIBUTES, ACCESS_ATTRIBUTE, PORTAL_SITE_ATTRIBUTE];
 const INTERNAL = 'internal';
 
-const sortedUnique = (values: Iterable<string>): string[] => [...new Set(values)].sort();
 const stringList = (value: unknown): string[] => (Array.isArray(value) ? sortedUnique(value.map(String)) : []);
 
 /**
@@ -197,14 +197,14 @@ export function isOwned(product: ApigeeProduct, owner?: string): boolean {
   return isOwnedBy(attributeMap(product), owner);
 }
 
-/** A missing `access` attribute is public (what the Drupal portal assumes, reference §2.1). */
-export function liveStatus(product: ApigeeProduct): ProductStatus {
-  return (attributeMap(product)[ACCESS_ATTRIBUTE] ?? 'public').trim().toLowerCase() === INTERNAL ? 'draft' : 'published';
+/** A missing `access` attribute is public (what the Drupal portal assumes, reference §2.1). `attributes`: attributeMap(product). */
+function liveStatus(attributes: Record<string, string>): ProductStatus {
+  return (attributes[ACCESS_ATTRIBUTE] ?? 'public').trim().toLowerCase() === INTERNAL ? 'draft' : 'published';
 }
 
 /** `catalogItem`: the product's catalog item on an integrated portal, when observe read one (catalog.ts). */
-export function liveState(product: ApigeeProduct, catalogItem?: { site: string; item: ApigeeApiDoc }): ApigeeState {
-  const { [ACCESS_ATTRIBUTE]: access, [PORTAL_SITE_ATTRIBUTE]: _portalSite, ...attributes } = withoutOwnership(attributeMap(product));
+export function liveState(product: ApigeeProduct, catalogItem?: { site: string; item: ApigeeApiDoc }, all: Record<string, string> = attributeMap(product)): ApigeeState {
+  const { [ACCESS_ATTRIBUTE]: access, [PORTAL_SITE_ATTRIBUTE]: _portalSite, ...attributes } = withoutOwnership(all);
   const state: ApigeeState = {
     displayName: product.displayName || product.name,
     description: product.description ?? '',
@@ -216,7 +216,7 @@ export function liveState(product: ApigeeProduct, catalogItem?: { site: string; 
     scopes: stringList(product.scopes),
     attributes,
   };
-  if (liveStatus(product) === 'published') state.visibility = (access ?? 'public').trim().toLowerCase();
+  if (liveStatus(all) === 'published') state.visibility = (access ?? 'public').trim().toLowerCase();
   const quota = liveQuota(product);
   if (quota) state.quota = quota;
   const operations = liveOperations(product.operationGroup);
@@ -244,8 +244,8 @@ export function toLiveObject(product: ApigeeProduct, owner?: string, catalogItem
     ...(marked && !owned ? { managedBy: markerOwner(attributes) ?? '' } : {}),
     ...(marked ? { product: attributes[NAME_ATTRIBUTE] || product.name } : {}),
     ...(isMarkedProtected(attributes) ? { protected: true } : {}),
-    status: liveStatus(product),
-    state: liveState(product, catalogItem) as unknown as ObjectState,
+    status: liveStatus(attributes),
+    state: liveState(product, catalogItem, attributes) as unknown as ObjectState,
     ...(lastApplied ? { lastApplied } : {}),
     ref: { name: product.name },
     ...createdAtOf(product.createdAt),
