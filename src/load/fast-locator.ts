@@ -1,9 +1,8 @@
 import { load, type State } from 'js-yaml';
-import type { LineCounter } from 'yaml';
 import { yamlLibrary } from './yaml-library.ts';
 import { VALUE_OPTIONS } from './yaml-values.ts';
 import { sequenceIndex, type DocumentLocator, type PathSegment } from '../model/positions.ts';
-import { createLocator, pathLocator, type PathStep } from './locator.ts';
+import { createLocator, pathLocator, type LinePositions, type PathStep } from './locator.ts';
 
 /**
  * The locator of a file the fast path read (plain-yaml.ts), with the full parser's answers
@@ -130,10 +129,27 @@ function skipSeparation(content: string, from: number): number {
   return i;
 }
 
-/** Lines counted as the full parser's lexer counts them, for the same line:column. */
-function lineCounterOf(content: string): LineCounter {
-  const lineCounter = new (yamlLibrary().LineCounter)();
-  lineCounter.addNewLine(0);
-  for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
-  return lineCounter;
+/**
+ * Lines counted as the full parser's lexer counts them (a line starts after each `\n`), and an
+ * offset's line and column found as its LineCounter finds them, without loading the `yaml`
+ * library for plain text (the first position of a run, apiproducts.yaml's, is asked before the
+ * first request).
+ */
+function lineCounterOf(content: string): LinePositions {
+  const starts = [0];
+  for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1)) starts.push(i + 1);
+  return {
+    linePos(offset) {
+      let low = 0;
+      let high = starts.length;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if (starts[mid]! < offset) low = mid + 1;
+        else high = mid;
+      }
+      if (starts[low] === offset) return { line: low + 1, col: 1 };
+      if (low === 0) return { line: 0, col: offset };
+      return { line: low, col: offset - starts[low - 1]! + 1 };
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
+import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import type { SourcePosition } from '../model/diagnostic.ts';
 import { sequenceIndex, type DocumentLocator, type PathSegment } from '../model/positions.ts';
 import { yamlLibrary } from './yaml-library.ts';
@@ -18,11 +18,16 @@ export interface PathStep<N> {
  * one step: a path leads to its node, or to the nearest ancestor that exists; an empty value is
  * pointed at by its key. Every locator answers this way, whichever parser built the tree.
  */
+/** What turns an offset into a 1-based line and column: the `yaml` library's LineCounter, or fast-locator.ts's LineStarts. */
+export interface LinePositions {
+  linePos(offset: number): { line: number; col: number };
+}
+
 export function pathLocator<N>(
   root: N,
   rootOffset: number,
   step: (node: N, segment: PathSegment) => PathStep<N> | undefined,
-  lineCounter: LineCounter,
+  lineCounter: LinePositions,
   file: string,
 ): DocumentLocator {
   const at = (offset: number): SourcePosition => {
@@ -50,7 +55,7 @@ export function pathLocator<N>(
   };
 }
 
-export function createLocator(doc: Document, lineCounter: LineCounter, file: string): DocumentLocator {
+export function createLocator(doc: Document, lineCounter: LinePositions, file: string): DocumentLocator {
   // The document itself, when it has no content: its first character.
   const rootOffset = rangeStart(doc.contents) ?? doc.range?.[0] ?? 0;
   const { isAlias } = yamlLibrary();
