@@ -1,12 +1,12 @@
 import { hasErrors, UserError } from '../model/diagnostic.ts';
 import type { FieldChange, Plan } from '../model/plan.ts';
 import type { DesiredObject, LiveObject } from '../model/objects.ts';
-import { desiredObjects } from './desired-objects.ts';
+import { desiredObjectsPausing } from './desired-objects.ts';
 import { describeChangedApis } from './describe-apis.ts';
 import { observeTargets, type LiveTarget, type TargetScope } from '../observe/read-live.ts';
 import { readImpact } from '../observe/impact.ts';
 import { buildPlan } from '../plan/build-plan.ts';
-import type { ValidProject } from './project.ts';
+import { timeSlices, type ValidProject } from './project.ts';
 import type { OpenTargets } from './session.ts';
 import { tool } from './tool-info.ts';
 
@@ -33,7 +33,10 @@ export async function makePlan(
   open: OpenTargets,
   options: { prune: boolean; preflight?: boolean; ownedOnly?: boolean; observed?: Promise<Map<string, LiveTarget>> },
 ): Promise<Plan> {
-  const desired = new Map(open.sessions.map(({ config, kind }) => [config.name, desiredObjects(project.products, config, kind)]));
+  // Built between answers: the last list pages of a sequential pager may still be on their way.
+  const pause = timeSlices();
+  const desired = new Map<string, DesiredObject[]>();
+  for (const { config, kind } of open.sessions) desired.set(config.name, await desiredObjectsPausing(project.products, config, kind, pause));
   // `ownedOnly` (drift): a provider that can list only its own objects may, when that is enough (read-live.ts).
   const scopes = new Map([...desired].map(([name, objects]): [string, TargetScope] => [name, { states: objects.map((object) => object.state), ...(options.ownedOnly ? { ownedOnlyFor: objects } : {}) }]));
   const early = options.observed ? await options.observed : undefined;

@@ -8,6 +8,7 @@ import { locateKeyOf } from '../model/positions.ts';
 import { checkBindingKeys } from './binding-keys.ts';
 import { checkOpenapiPaths, refusedKey } from './openapi-path.ts';
 import { checkDuplicateNames, checkUnknownTargets } from './rules.ts';
+import { runSteps, type Steps } from '../model/steps.ts';
 
 /**
  * Everything that needs more than one file: the cross-file rules, then each target's provider
@@ -20,6 +21,11 @@ import { checkDuplicateNames, checkUnknownTargets } from './rules.ts';
  * provider, which would read the file.
  */
 export function checkProjectRules(config: Config, products: ProductSet, kinds: (kind: string) => ProviderKind | undefined): Diagnostic[] {
+  return runSteps(projectRuleSteps(config, products, kinds));
+}
+
+/** checkProjectRules in steps (steps.ts): it yields after each product and each target's whole-set rules. */
+export function* projectRuleSteps(config: Config, products: ProductSet, kinds: (kind: string) => ProviderKind | undefined): Steps<Diagnostic[]> {
   const openapi = checkOpenapiPaths(products.products);
   const diagnostics: Diagnostic[] = [
     ...checkDuplicateNames(products.products),
@@ -57,10 +63,12 @@ export function checkProjectRules(config: Config, products: ProductSet, kinds: (
       }
       diagnostics.push(...checked.diagnostics);
     }
+    yield;
   }
   for (const target of config.targets) {
     const found = kindOf.get(target.name)?.validateProject?.(bound.get(target.name) ?? [], target) ?? [];
     diagnostics.push(...found.map((d) => withDefaults(d, { source: target.source, target: target.name })));
+    yield;
   }
   return diagnostics;
 }

@@ -7,7 +7,8 @@ import type { ProviderKind } from '../providers/provider.ts';
 import { checkConfig, type CheckedConfig } from './config.ts';
 import { capPerFile, sortDiagnostics } from './diagnostic-order.ts';
 import { checkProductDocuments, type CheckedProducts } from './product-documents.ts';
-import { checkProjectRules, checkSoundBindings } from './project-rules.ts';
+import { checkSoundBindings, projectRuleSteps } from './project-rules.ts';
+import { runSteps, runStepsPausing, type Steps } from '../model/steps.ts';
 import { checkPolicies } from './policies/check-policies.ts';
 import { readPolicySettings } from './policies/policy-config.ts';
 import { checkDuplicateNames, checkUnknownTargets } from './rules.ts';
@@ -53,16 +54,21 @@ export async function validateProjectPausing(
     documents.refused.push(...checked.refused);
     await pause();
   }
-  return finishValidation(loaded, kinds, config, documents);
+  return runStepsPausing(finishSteps(loaded, kinds, config, documents), pause);
 }
 
 function finishValidation(loaded: LoadedProject, kinds: (kind: string) => ProviderKind | undefined, config: CheckedConfig, documents: CheckedProducts): ValidatedProject {
+  return runSteps(finishSteps(loaded, kinds, config, documents));
+}
+
+/** The rules across files and the policies, in steps (steps.ts): what read while loading runs between answers. */
+function* finishSteps(loaded: LoadedProject, kinds: (kind: string) => ProviderKind | undefined, config: CheckedConfig, documents: CheckedProducts): Steps<ValidatedProject> {
   const products: ProductSet = { products: documents.products };
   const diagnostics = [...loaded.diagnostics, ...config.diagnostics, ...documents.diagnostics];
   const policies = readPolicySettings(loaded.config.document, loaded.policies);
   diagnostics.push(...policies.diagnostics);
   if (config.config) {
-    diagnostics.push(...checkProjectRules(config.config, products, kinds));
+    diagnostics.push(...(yield* projectRuleSteps(config.config, products, kinds)));
     // Refused by the schema, still bound to a target that does not exist: said now, not after the fix.
     const refused = documents.refused.map((product) => product.source);
     diagnostics.push(...checkUnknownTargets(refused, config.config));
