@@ -68,7 +68,8 @@ export interface ApigeeState extends ApiOperationsState, PortalFields {
 export const RESERVED_ATTRIBUTES: readonly string[] = [...OWNERSHIP_ATTRIBUTES, ...OPTIONAL_MARKER_ATTRIBUTES, ACCESS_ATTRIBUTE, PORTAL_SITE_ATTRIBUTE];
 const INTERNAL = 'internal';
 
-const stringList = (value: unknown): string[] => (Array.isArray(value) ? sortedUnique(value.map(String)) : []);
+/** A list of strings, distinct and sorted; most lists on both sides are strings already. */
+const stringList = (value: unknown): string[] => (!Array.isArray(value) ? [] : sortedUnique(value.every((item) => typeof item === 'string') ? (value as string[]) : value.map(String)));
 
 /**
  * The plan whose Apigee product is the product itself: named `<name>` (not `<name>-default`) and
