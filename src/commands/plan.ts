@@ -16,7 +16,7 @@ import { loadWhileObserving, openRunTargets } from './read-while-loading.ts';
  * (about 25 ms of every plan's start, on the critical path of a sequential pager).
  */
 const planning = async () => {
-  const [make, text, json, markdown, annotations, comments] = await Promise.all([
+  const [{ makePlan }, { renderPlanText }, { renderPlanJson }, { renderPlanMarkdown }, { printAnnotations }, { postPlanComment, toStderr }] = await Promise.all([
     import('./make-plan.ts'),
     import('../render/plan-text.ts'),
     import('../render/plan-json.ts'),
@@ -24,7 +24,7 @@ const planning = async () => {
     import('../github/annotations.ts'),
     import('./github.ts'),
   ]);
-  return { ...make, ...text, ...json, ...markdown, ...annotations, ...comments };
+  return { makePlan, renderPlanText, renderPlanJson, renderPlanMarkdown, printAnnotations, postPlanComment, toStderr };
 };
 
 export interface PlanOptions extends ProjectOptions {

@@ -18,7 +18,7 @@ export interface PathStep<N> {
  * one step: a path leads to its node, or to the nearest ancestor that exists; an empty value is
  * pointed at by its key. Every locator answers this way, whichever parser built the tree.
  */
-/** What turns an offset into a 1-based line and column: the `yaml` library's LineCounter, or fast-locator.ts's LineStarts. */
+/** What turns an offset into a 1-based line and column: the `yaml` library's LineCounter, or fast-locator.ts's table of line starts. */
 export interface LinePositions {
   linePos(offset: number): { line: number; col: number };
 }

@@ -203,8 +203,11 @@ function liveStatus(attributes: Record<string, string>): ProductStatus {
   return (attributes[ACCESS_ATTRIBUTE] ?? 'public').trim().toLowerCase() === INTERNAL ? 'draft' : 'published';
 }
 
-/** `catalogItem`: the product's catalog item on an integrated portal, when observe read one (catalog.ts). */
-export function liveState(product: ApigeeProduct, catalogItem?: { site: string; item: ApigeeApiDoc }, all: Record<string, string> = attributeMap(product)): ApigeeState {
+/**
+ * `all`: attributeMap(product), read once by toLiveObject. `catalogItem`: the product's catalog
+ * item on an integrated portal, when observe read one (catalog.ts).
+ */
+function liveState(product: ApigeeProduct, all: Record<string, string>, catalogItem?: { site: string; item: ApigeeApiDoc }): ApigeeState {
   const { [ACCESS_ATTRIBUTE]: access, [PORTAL_SITE_ATTRIBUTE]: _portalSite, ...attributes } = withoutOwnership(all);
   const state: ApigeeState = {
     displayName: product.displayName || product.name,
@@ -246,7 +249,7 @@ export function toLiveObject(product: ApigeeProduct, owner?: string, catalogItem
     ...(marked ? { product: attributes[NAME_ATTRIBUTE] || product.name } : {}),
     ...(isMarkedProtected(attributes) ? { protected: true } : {}),
     status: liveStatus(attributes),
-    state: liveState(product, catalogItem, attributes) as unknown as ObjectState,
+    state: liveState(product, attributes, catalogItem) as unknown as ObjectState,
     ...(lastApplied ? { lastApplied } : {}),
     ref: { name: product.name },
     ...createdAtOf(product.createdAt),
