@@ -31,16 +31,22 @@ export function resolveEffective(source: ProductSource, target: string): Effecti
   // Resolved once per product and target: validation (the provider rules, the policies) and the
   // desired objects all ask, and a copy per ask was garbage of every product's size. A source is
   // not changed once loaded, nor is what is resolved from it.
-  let byTarget = resolved.get(source);
-  if (!byTarget) resolved.set(source, (byTarget = new Map()));
-  const known = byTarget.get(target);
-  if (known) return known;
+  // Nearly every product binds one target: its effective form is kept as is, a Map only for more.
+  const known = resolved.get(source);
+  if (known instanceof Map) {
+    const found = known.get(target);
+    if (found) return found;
+  } else if (known?.target === target) {
+    return known;
+  }
   const effective = resolve(source, target);
-  byTarget.set(target, effective);
+  if (known === undefined) resolved.set(source, effective);
+  else if (known instanceof Map) known.set(target, effective);
+  else resolved.set(source, new Map([[known.target, known], [target, effective]]));
   return effective;
 }
 
-const resolved = new WeakMap<ProductSource, Map<string, EffectiveProduct>>();
+const resolved = new WeakMap<ProductSource, EffectiveProduct | Map<string, EffectiveProduct>>();
 
 function resolve(source: ProductSource, target: string): EffectiveProduct {
   const spec = source.spec;
@@ -58,7 +64,8 @@ function resolve(source: ProductSource, target: string): EffectiveProduct {
     status: override('status', spec.status) ?? PRODUCT_DEFAULTS.status,
     visibility: override('visibility', spec.visibility) ?? PRODUCT_DEFAULTS.visibility,
     access: override('access', spec.access) ?? PRODUCT_DEFAULTS.access,
-    labels: { ...(spec.labels ?? {}), ...((block['labels'] as Record<string, string> | undefined) ?? {}) },
+    // Shared with the spec when the binding adds none: neither is changed once loaded.
+    labels: block['labels'] === undefined ? (spec.labels ?? {}) : { ...(spec.labels ?? {}), ...(block['labels'] as Record<string, string>) },
     auth: override('auth', spec.auth) ?? [],
     plans: override('plans', spec.plans) ?? [],
     protected: spec.protected ?? false,

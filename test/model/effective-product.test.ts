@@ -79,4 +79,22 @@ test('an empty override (auth: []) is an override, not an absence', () => {
   assert.equal(effective.auth, []);
 });
 
+test('resolved once per product and target: the same object each time, for one target or several, in any order', () => {
+  const product = source({ name: 'p', labels: { team: 'a' }, targets: { one: { status: 'published' }, two: { labels: { env: 'x' } } } });
+  const one = resolveEffective(product, 'one');
+  assert.is(resolveEffective(product, 'one'), one);
+  const two = resolveEffective(product, 'two');
+  assert.is.not(two, one);
+  assert.is(resolveEffective(product, 'one'), one);
+  assert.is(resolveEffective(product, 'two'), two);
+  assert.is(one.status, 'published');
+  assert.is(two.status, 'draft');
+  assert.equal(one.labels, { team: 'a' });
+  assert.equal(two.labels, { team: 'a', env: 'x' });
+  assert.equal(product.spec.labels, { team: 'a' }, 'the spec is not changed by a merge');
+  const unbound = resolveEffective(product, 'three');
+  assert.is(unbound.target, 'three');
+  assert.is(resolveEffective(product, 'one'), one);
+});
+
 test.run();

@@ -30,6 +30,18 @@ test('duplicate names: one diagnostic at each definition, each naming the other'
   );
 });
 
+test('duplicate names: in the order the names first appear, every copy, however the copies interleave', () => {
+  const diagnostics = checkDuplicateNames(
+    ['b', 'a', 'c', 'a', 'b', 'a'].map((name, i) => source(`products/${i}.yaml`, { name, targets: {} })),
+  );
+  assert.equal(diagnostics.map((d) => `${d.product} ${d.source?.file}`), [
+    'b products/0.yaml', 'b products/4.yaml',
+    'a products/1.yaml', 'a products/3.yaml', 'a products/5.yaml',
+  ]);
+  assert.is(diagnostics[2]?.message, 'product "a" is also defined at products/3.yaml:2:3, products/5.yaml:2:3');
+  assert.equal(checkDuplicateNames([source('products/x.yaml', { name: 'x', targets: {} })]), []);
+});
+
 test('unknown target: listed known targets, and a suggestion when close', () => {
   const [near, far] = checkUnknownTargets([source('p.yaml', { name: 'p', targets: { 'api7-prd': {}, staging: {}, 'api7-prod': {} } })], config);
   assert.is(near?.fix, 'did you mean "api7-prod"? (known targets: api7-prod, sandbox-api7)');

@@ -30,15 +30,19 @@ export function checkPolicies(
   const targetNames = new Set(config.targets.map((target) => target.name));
   const providerOf = new Map(config.targets.map((target) => [target.name, kinds(target.provider)]));
   const context: PolicyContext = { authProtects: (product) => providerOf.get(product.target)?.authProtects?.(product) ?? true };
-  const bound = new Map(products.map((product) => [product, boundTargets(product, targetNames)]));
-  for (const setting of settings) {
-    const options = checkOptions(setting, targetNames, diagnostics);
-    const exempt = checkExemptions(setting, known, diagnostics);
-    if (!options) continue;
-    const rule = POLICY_CATALOGUE[setting.id];
-    const needed = new Set<string>();
-    for (const product of products) {
-      const findings = rule.check(product, bound.get(product) ?? [], options, context);
+  // Each setting's problems stay together, in setting order; the products are walked once, so
+  // that a product's bound targets are worked out once for every rule, not kept for all products.
+  const checks = settings.map((setting) => {
+    const own: Diagnostic[] = [];
+    const options = checkOptions(setting, targetNames, own);
+    const exempt = checkExemptions(setting, known, own);
+    return { setting, own, options, exempt, rule: POLICY_CATALOGUE[setting.id], needed: new Set<string>() };
+  });
+  const active = checks.filter((check) => check.options !== undefined);
+  for (const product of products) {
+    const bound = active.length > 0 ? boundTargets(product, targetNames) : [];
+    for (const { setting, own, options, exempt, rule, needed } of active) {
+      const findings = rule.check(product, bound, options!, context);
       if (findings.length === 0) continue;
       if (exempt.has(product.spec.name)) {
         needed.add(product.spec.name);
@@ -54,9 +58,13 @@ export function checkPolicies(
           product: product.spec.name,
         };
         if (finding.targets.length === 1) diagnostic.target = finding.targets[0]!;
-        diagnostics.push(diagnostic);
+        own.push(diagnostic);
       }
     }
+  }
+  for (const { setting, own, options, exempt, needed } of checks) {
+    diagnostics.push(...own);
+    if (!options) continue;
     for (const [name, exemption] of exempt) {
       if (needed.has(name) || !products.some((product) => product.spec.name === name)) continue;
       diagnostics.push({
