@@ -13,8 +13,14 @@ export interface DescribedObjects {
  * are read (a plan's cost follows its changes, not the portal's size), and each distinct text once.
  */
 export async function describeChangedApis(desired: readonly DesiredObject[], live: readonly LiveObject[]): Promise<DescribedObjects> {
+  // Only the keys of desired objects that carry a document are looked up: a list per live object
+  // was one array per product of the portal.
+  const documented = new Set<string>();
+  for (const object of desired) if (object.attachments?.[OPENAPI_ATTACHMENT] !== undefined) documented.add(object.key);
   const liveByKey = new Map<string, LiveObject[]>();
-  for (const object of live) liveByKey.get(object.key)?.push(object) ?? liveByKey.set(object.key, [object]);
+  for (const object of live) {
+    if (documented.has(object.key)) liveByKey.get(object.key)?.push(object) ?? liveByKey.set(object.key, [object]);
+  }
   const texts = new Map<string, Promise<ApiDescription>>();
   const describe = (text: string): Promise<ApiDescription> => {
     let description = texts.get(text);
