@@ -3,6 +3,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseYamlFile } from '../../src/load/parse-yaml.ts';
 
+/** The two figures a script (its lines) prints, run by V8 in a process of its own with gc() (a flag not for the test workers). */
+function measuredInOwnProcess(lines: readonly string[]): [number, number] {
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', lines.join('\n')], { encoding: 'utf8' });
+  return JSON.parse(out) as [number, number];
+}
+
 // A plain file's text is kept as js-yaml holds it (src/load/yaml-values.ts `keepText`): the same text.
 test('the text kept of a plain file is the file, with or without a final newline, with CRLF, and empty documents too', () => {
   for (const text of ['name: a\ntargets: {t: {}}\n', 'name: a\ntargets: {t: {}}', 'name: a\r\ntargets: {t: {}}\r\n', '# only a comment\n', '~\n']) {
@@ -31,9 +37,8 @@ test('one copy of each file stays in memory: the kept text is the copy the value
     '  return held.length === count ? Math.round(copies * 10) / 10 : NaN;',
     '};',
     'console.log(JSON.stringify([measure((parsed) => parsed.text), measure((_, text) => text)]));',
-  ].join('\n');
-  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
-  const [kept, originals] = JSON.parse(out) as [number, number];
+  ];
+  const [kept, originals] = measuredInOwnProcess(script);
   assert.ok(originals - kept > 0.8, `the kept texts save ${Math.round((originals - kept) * 10) / 10} of a copy (${kept} copies against ${originals}); without the fix they save none`);
 });
 
@@ -50,9 +55,8 @@ test('a short plain value repeated across files is held once (yaml-values.ts), a
     "  return held.every((value) => value.status === 'published' && value.tier === 'gold') ? Math.round(perDocument) : NaN;",
     '};',
     "console.log(JSON.stringify([measure(''), measure('\"')]));",
-  ].join('\n');
-  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
-  const [plain, quoted] = JSON.parse(out) as [number, number];
+  ];
+  const [plain, quoted] = measuredInOwnProcess(script);
   assert.ok(quoted - plain >= 4 * 16, `plain values save ${quoted - plain} bytes a document (${plain} against ${quoted}); four copies of 16 bytes or more each are expected`);
 });
 
