@@ -30,8 +30,8 @@ export const PRODUCT_DEFAULTS = {
 export function resolveEffective(source: ProductSource, target: string): EffectiveProduct {
   // Resolved once per product and target: validation (the provider rules, the policies) and the
   // desired objects all ask, and a copy per ask was garbage of every product's size. A source is
-  // not changed once loaded, nor is what is resolved from it.
-  // Nearly every product binds one target: its effective form is kept as is, a Map only for more.
+  // not changed once loaded, nor is what is resolved from it. Nearly every product binds one
+  // target: its effective form is kept as is, a Map only for more.
   const known = resolved.get(source);
   if (known instanceof Map) {
     const found = known.get(target);

@@ -20,20 +20,18 @@ const MAX_LISTED = 5;
 /** `product/duplicate-name`: two documents define the same product; both are reported. */
 export function checkDuplicateNames(products: readonly ProductSource[]): Diagnostic[] {
   // A list only for a repeated name: one per product was 100,000 arrays kept through validation.
-  const first = new Map<string, ProductSource>();
-  const repeated = new Map<string, ProductSource[]>();
+  // Replacing a key's value keeps its place, so names stay in the order they first appear.
+  const byName = new Map<string, ProductSource | ProductSource[]>();
   for (const product of products) {
     const name = product.spec.name;
-    const seen = first.get(name);
-    if (seen === undefined) first.set(name, product);
-    else if (repeated.has(name)) repeated.get(name)!.push(product);
-    else repeated.set(name, [seen, product]);
+    const seen = byName.get(name);
+    if (seen === undefined) byName.set(name, product);
+    else if (Array.isArray(seen)) seen.push(product);
+    else byName.set(name, [seen, product]);
   }
   const diagnostics: Diagnostic[] = [];
-  if (repeated.size === 0) return diagnostics;
-  for (const name of first.keys()) {
-    const sources = repeated.get(name);
-    if (!sources) continue;
+  for (const [name, sources] of byName) {
+    if (!Array.isArray(sources)) continue;
     for (const source of sources) {
       // Five places are enough to find them all; 5,000 copies must not make 5,000 lines of 5,000 places.
       const others = sources.filter((s) => s !== source);
