@@ -31,6 +31,12 @@ export interface PlanFigures {
   case: PlanCase;
   /** A build's label, or `baseline` (bench/entries/baseline-plan.ts, this checkout's build). */
   reader: string;
+  /**
+   * A build with the document cache (src/load/document-cache.ts) is measured twice: `cold`, its
+   * cache removed before each run (a fresh checkout), and `warm`, right after a cold run (an
+   * unchanged checkout planned again). Absent for a build without it and for the baseline.
+   */
+  cache?: 'cold' | 'warm';
   runs: number;
   wall: Spread;
   cpu?: Spread;

@@ -5,7 +5,9 @@
  * alternately within each run so that the machine's load falls on all alike. Each plan is checked:
  * exactly the expected changes, no write to the portal.
  */
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { MIN_CACHED_FILES } from '../src/load/document-cache.ts';
 import type { BenchOptions } from './options.ts';
 import { LARGE_N } from './options.ts';
 import type { Build, PlanCase, PlanFigures, StartFigures } from './figures.ts';
@@ -49,6 +51,8 @@ interface Reader {
   /** Start-up of the process: the `--version` median of the build it runs from. */
   startMs: number;
   runs: number;
+  /** How the run meets the document cache (figures.ts); `cold` removes it first. */
+  cache?: 'cold' | 'warm';
 }
 
 interface Samples {
@@ -61,13 +65,18 @@ interface Samples {
 function readersAt(n: number, builds: readonly Build[], start: readonly StartFigures[], options: BenchOptions): Reader[] {
   const large = n >= LARGE_N;
   const runs = large ? options.largeRuns : options.runs;
-  const readers: Reader[] = builds.map((build, i) => ({
-    label: build.label,
-    script: cliOf(build.dir),
-    args: (cwd, productsDir) => ['plan', '--chdir', cwd, '--products', productsDir],
-    startMs: start[i]?.version.median ?? 0,
-    runs,
-  }));
+  const readers: Reader[] = builds.flatMap((build, i) => {
+    const reader: Reader = {
+      label: build.label,
+      script: cliOf(build.dir),
+      args: (cwd, productsDir) => ['plan', '--chdir', cwd, '--products', productsDir],
+      startMs: start[i]?.version.median ?? 0,
+      runs,
+    };
+    // Warm right after cold, in every run: the cold run leaves the cache the warm one reads.
+    const cached = n >= MIN_CACHED_FILES && existsSync(join(build.dir, 'dist', 'src', 'load', 'document-cache.js'));
+    return cached ? [{ ...reader, cache: 'cold' as const }, { ...reader, cache: 'warm' as const }] : [reader];
+  });
   if (options.baselines && !large && options.baselineSizes.includes(n)) {
     readers.push({
       label: 'baseline',
@@ -103,7 +112,8 @@ export async function planPart(provider: string, n: number, builds: readonly Bui
       for (let run = 0; run < most; run++) {
         for (const [i, reader] of readers.entries()) {
           if (run >= reader.runs) continue;
-          options.log(`  plan ${provider} ${n} ${planCase}: ${reader.label}, run ${run + 1} of ${reader.runs}`);
+          options.log(`  plan ${provider} ${n} ${planCase}: ${reader.label}${reader.cache ? ` (${reader.cache} cache)` : ''}, run ${run + 1} of ${reader.runs}`);
+          if (reader.cache === 'cold') rmSync(join(project.cwd, '.apiproducts', 'cache'), { recursive: true, force: true });
           portal.reset(options.latencyMs > 0 ? { latencyMs: options.latencyMs } : {});
           answered.length = 0;
           const result = await runNode(reader.script, reader.args(project.cwd, productsDir), env);
@@ -138,6 +148,7 @@ function summarise(provider: string, n: number, planCase: PlanCase, reader: Read
     n,
     case: planCase,
     reader: reader.label,
+    ...(reader.cache ? { cache: reader.cache } : {}),
     runs: sample.runs.length,
     wall,
     ...(cpu ? { cpu } : {}),

@@ -9,14 +9,20 @@
  * this process spent per answer while the CLI ran, which is the emulator's (the bench does nothing
  * else meanwhile but wait for the child): on a shared machine it says what the emulator cost
  * apart from how long the machine let it wait. `--answers` lists every answer of the first run,
- * from the spawn; `--cpu-prof DIR` writes a V8 CPU profile of the first build's first run there.
+ * from the spawn; `--cpu-prof DIR` writes a V8 CPU profile of the first build's run `--profile-run K`
+ * there (default 1: the first, which reads no document cache; a later run finds the first one's).
  *
- *   npm run build && node --import tsx bench/profile-plan.ts --provider apigee --n 10000 --runs 7 [--compare DIR]... [--answers] [--cpu-prof DIR]
+ *   npm run build && node --import tsx bench/profile-plan.ts --provider apigee --n 10000 --runs 7 [--compare DIR]... [--answers] [--cpu-prof DIR [--profile-run K]] [--cache warm|cold|off]...
  *
+ * `--cache`: how each build's runs meet the document cache (src/load/document-cache.ts), one row
+ * per build and mode, alternately: `warm` (default) as the runs before left it, `cold` removed
+ * before each run, `off` with `--no-cache` (for a build that has the flag).
  * `--compare DIR`: another directory holding a built apiproducts (`dist/src/cli.js`, its
  * `node_modules` and `schemas`).
  */
+import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../src/commands/tool-info.ts';
@@ -35,11 +41,14 @@ const { values } = parseArgs({
     compare: { type: 'string', multiple: true, default: [] },
     answers: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    'profile-run': { type: 'string', default: '1' },
+    cache: { type: 'string', multiple: true, default: ['warm'] },
   },
 });
 const provider = values.provider as ProviderName;
 const latencyMs = Number(values.latency);
-const builds = [packageRoot, ...(values.compare ?? [])];
+const modes = values.cache as ('warm' | 'cold' | 'off')[];
+const builds = [packageRoot, ...(values.compare ?? [])].flatMap((root) => modes.map((cache) => ({ root, cache })));
 const env = Object.fromEntries(BENCH_PROFILES.map((p) => [p.tokenEnv, p.token]));
 
 interface Timeline {
@@ -73,11 +82,13 @@ try {
         return push(...items);
       };
       const started = performance.now();
-      const first = run === 0 && index === 0;
-      const profileDir = first ? values['cpu-prof'] : undefined;
+      const profiled = run === Number(values['profile-run']) - 1 && index === 0;
+      const profileDir = profiled ? values['cpu-prof'] : undefined;
       const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
       const emulatorCpuBefore = process.cpuUsage();
-      const { wallMs: wall, cpuMs: cpu } = await runNode(cliOf(build), ['plan', '--chdir', project.cwd], env, profiling);
+      if (build.cache === 'cold') rmSync(join(project.cwd, '.apiproducts', 'cache'), { recursive: true, force: true });
+      const args = ['plan', '--chdir', project.cwd, ...(build.cache === 'off' ? ['--no-cache'] : [])];
+      const { wallMs: wall, cpuMs: cpu } = await runNode(cliOf(build.root), args, env, profiling);
       const emulatorCpu = process.cpuUsage(emulatorCpuBefore);
       log.push = push;
       const pages = answered.filter((_, i) => endpointOf(log[i]!.method, log[i]!.path) === productList);
@@ -89,7 +100,7 @@ try {
         pageGaps: pages.slice(1).map((at, i) => at - pages[i]!),
         emulatorCpuPerAnswer: (emulatorCpu.user + emulatorCpu.system) / 1000 / answered.length,
       });
-      if (first && values.answers) {
+      if (run === 0 && index === 0 && values.answers) {
         log.forEach((request, i) => console.log(`  ${Math.round(answered[i]! - started)} ms ${request.method} ${request.path.slice(0, 60)}`));
       }
     }
@@ -108,5 +119,5 @@ for (const [index, build] of builds.entries()) {
   const column = (of: (t: Timeline) => number): string => show(spread(runs.map(of)));
   const gaps = show(spread(runs.flatMap((t) => t.pageGaps)));
   const emulatorCpu = show(spread(runs.map((t) => t.emulatorCpuPerAnswer)), 1);
-  console.log(`| ${build} | ${column((t) => t.wall)} | ${column((t) => t.cpu)} | ${column((t) => t.first)} | ${column((t) => t.last)} | ${column((t) => t.wall - t.last)} | ${column((t) => t.last - t.first)} | ${gaps} | ${emulatorCpu} |`);
+  console.log(`| ${build.root}${modes.length > 1 ? ` (cache ${build.cache})` : ''} | ${column((t) => t.wall)} | ${column((t) => t.cpu)} | ${column((t) => t.first)} | ${column((t) => t.last)} | ${column((t) => t.wall - t.last)} | ${column((t) => t.last - t.first)} | ${gaps} | ${emulatorCpu} |`);
 }

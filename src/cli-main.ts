@@ -48,6 +48,7 @@ const OPTIONS = {
   'destructive-environment': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   'no-color': { type: 'boolean' },
+  'no-cache': { type: 'boolean' },
   version: { type: 'boolean' },
   // sandbox serve: fault injection (src/sandbox/faults.ts), one string flag each, named once in fault-flags.ts
   ...(Object.fromEntries(FAULT_FLAGS.map((name) => [name, { type: 'string' }])) as Record<(typeof FAULT_FLAGS)[number], { type: 'string' }>),
@@ -65,7 +66,7 @@ export const ACCEPTS: Record<string, string[]> = {
   import: ['product', 'out', 'adopt-from'],
   sandbox: [...FAULT_FLAGS],
 };
-export const COMMON = ['config', 'products', 'target', 'chdir', 'help', 'no-color'];
+export const COMMON = ['config', 'products', 'target', 'chdir', 'help', 'no-color', 'no-cache'];
 /** What a run takes from its process; the CLI passes the real one, tests their own. */
 export interface RunContext {
   /** The directory relative paths (`--chdir`, `--config`, …) are resolved against. */
@@ -111,6 +112,7 @@ async function main(argv: string[], given: Io, context: RunContext, state: RunSt
     config: values.config,
     products: values.products,
     targets: values.target ?? [],
+    ...(values['no-cache'] ? { noCache: true } : {}),
     ...(command !== 'import' && values.product ? { only: values.product } : {}),
   };
   if (values.product && values.prune && command !== 'import') {

@@ -19,6 +19,8 @@ export interface ProjectOptions {
   targets: string[];
   /** `--product` on plan, apply and drift: narrow the run to these Git products; empty or absent = all. */
   only?: string[];
+  /** `--no-cache`: parse and check every product file, and leave the document cache alone. */
+  noCache?: boolean;
 }
 
 /** A loaded project with no errors, narrowed to the targets the run is about. */
@@ -39,7 +41,7 @@ export interface ValidProject {
 
 /** Loads, then validates everything; any error becomes one UserError listing all of them. */
 export function loadValidProject(options: ProjectOptions): ValidProject {
-  const loaded = loadProject({ cwd: options.cwd, configPath: options.config, productsDir: options.products });
+  const loaded = loadProject({ cwd: options.cwd, configPath: options.config, productsDir: options.products, cache: !options.noCache });
   return acceptProject(options, loaded, validateProject(loaded, getProviderKind, options.cwd));
 }
 
@@ -50,7 +52,7 @@ export function loadValidProject(options: ProjectOptions): ValidProject {
  */
 export async function loadValidProjectPausing(options: ProjectOptions, config?: ReadConfigResult, now?: () => number): Promise<ValidProject> {
   const pause = timeSlices(now);
-  const loaded = await loadProjectPausing({ cwd: options.cwd, configPath: options.config, productsDir: options.products, ...(config ? { config } : {}) }, pause);
+  const loaded = await loadProjectPausing({ cwd: options.cwd, configPath: options.config, productsDir: options.products, cache: !options.noCache, ...(config ? { config } : {}) }, pause);
   return acceptProject(options, loaded, await validateProjectPausing(loaded, getProviderKind, options.cwd, pause));
 }
 
@@ -81,6 +83,8 @@ const SLICE_MS = 1;
 
 /** The validated project narrowed to the run, or the UserError listing every problem. */
 function acceptProject(options: ProjectOptions, loaded: LoadedProject, validated: ValidatedProject): ValidProject {
+  // Whatever else the project holds: a document whose own checks passed is as good next time.
+  loaded.cache?.save(validated.passed);
   if (!validated.config || hasErrors(validated.diagnostics)) {
     const count = validated.diagnostics.filter((d) => d.severity === 'error').length;
     throw new UserError(`validation failed with ${count} error${count === 1 ? '' : 's'}`, validated.diagnostics);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { displayPath, readConfig, type ReadConfigResult } from './read-config.ts';
+import type { DocumentCache } from './document-cache.ts';
 import { readPolicies, type LoadedPolicyFile } from './read-policies.ts';
 import { readProducts, readProductsPausing, type LoadedProductFile, type ProjectFile, type ReadProductsResult } from './read-products.ts';
 
@@ -12,6 +13,8 @@ export interface LoadProjectOptions {
   productsDir?: string;
   /** apiproducts.yaml as already read (readConfig of configPath), when the caller needed it first. */
   config?: ReadConfigResult;
+  /** Read product files through the project's document cache (document-cache.ts); default true. */
+  cache?: boolean;
 }
 
 /**
@@ -29,18 +32,20 @@ export interface LoadedProject {
   files: ProjectFile[];
   /** Problems of reading and parsing (validation adds its own, then sorts them all). */
   diagnostics: Diagnostic[];
+  /** The document cache the product files were read through, to save what passed its checks. */
+  cache?: DocumentCache;
 }
 
 /** Reads the whole project; never throws for user errors. Validation (src/validate/) comes next. */
 export function loadProject(options: LoadProjectOptions): LoadedProject {
   const config = options.config ?? readConfig(options.configPath ?? 'apiproducts.yaml', options.cwd);
-  return assemble(options, config, readProducts(options.productsDir ?? 'products', options.cwd));
+  return assemble(options, config, readProducts(options.productsDir ?? 'products', options.cwd, { cache: options.cache !== false }));
 }
 
 /** loadProject, giving the event loop a turn whenever `pause` says so (readProductsPausing). */
 export async function loadProjectPausing(options: LoadProjectOptions, pause: () => Promise<void> | undefined): Promise<LoadedProject> {
   const config = options.config ?? readConfig(options.configPath ?? 'apiproducts.yaml', options.cwd);
-  return assemble(options, config, await readProductsPausing(options.productsDir ?? 'products', options.cwd, pause));
+  return assemble(options, config, await readProductsPausing(options.productsDir ?? 'products', options.cwd, pause, { cache: options.cache !== false }));
 }
 
 function assemble(options: LoadProjectOptions, config: ReadConfigResult, productsRead: ReadProductsResult): LoadedProject {
@@ -50,5 +55,5 @@ function assemble(options: LoadProjectOptions, config: ReadConfigResult, product
   if (config.content !== undefined) files.push({ path: configPath, content: config.content });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const diagnostics = [...config.diagnostics, ...policiesRead.diagnostics, ...productsRead.diagnostics];
-  return { config, products: productsRead.products, policies: policiesRead.policies, files, diagnostics };
+  return { config, products: productsRead.products, policies: policiesRead.policies, files, diagnostics, ...(productsRead.cache ? { cache: productsRead.cache } : {}) };
 }

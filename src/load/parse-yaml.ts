@@ -11,6 +11,11 @@ export interface ParsedDocument {
   locator: DocumentLocator;
   /** 0-based index of the document in its file (`---` separated). */
   index: number;
+  /**
+   * A plain file's one document, under its key in the document cache (document-cache.ts);
+   * `checked`: it comes from the cache, so its own checks passed on this very text before.
+   */
+  cached?: { key: string; checked: boolean };
 }
 
 export interface ParsedFile {
@@ -34,8 +39,11 @@ export interface ParsedFile {
 export function parseYamlFile(content: string, file: string): ParsedFile {
   const plain = readPlainYaml(content);
   if (!plain) return parseCheckedYaml(content, file);
-  const { value } = plain;
-  const text = plain.text ?? content;
+  return parsedPlainFile(plain.value, plain.text ?? content, file);
+}
+
+/** A plain file (plain-yaml.ts) from its value and its text as kept, parsed now or cached. */
+export function parsedPlainFile(value: unknown, text: string, file: string): ParsedFile {
   // `null`, `~` or nothing but comments: no document, as the check sees it.
   if (value === null) return { documents: [], apiDescription: false, diagnostics: [], text };
   return { documents: [{ value, locator: createFastLocator(text, file), index: 0 }], apiDescription: isApiDescription(value), diagnostics: [], text };

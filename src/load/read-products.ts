@@ -3,7 +3,8 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
 import type { ReferencedFile } from '../model/referenced-file.ts';
 import { RealPaths, realTarget } from './openapi-path.ts';
-import { parseYamlFile, type ParsedDocument } from './parse-yaml.ts';
+import { MIN_CACHED_FILES, openDocumentCache, type DocumentCache } from './document-cache.ts';
+import { parsedPlainFile, parseYamlFile, type ParsedDocument, type ParsedFile } from './parse-yaml.ts';
 import { displayPath } from './read-config.ts';
 import { readReferencedFiles } from './referenced-files.ts';
 import { readTextFile } from './read-text.ts';
@@ -33,6 +34,13 @@ export interface ReadProductsResult {
   files: ProjectFile[];
   /** Problems of reading and parsing: the file, its text, its YAML. */
   diagnostics: Diagnostic[];
+  /** The document cache the files were read through, to save what passed its checks. */
+  cache?: DocumentCache;
+}
+
+export interface ReadProductsOptions {
+  /** Read through the project's document cache (document-cache.ts); default true. */
+  cache?: boolean;
 }
 
 /**
@@ -60,8 +68,8 @@ const TOO_LARGE_FIX = 'split it: one product per file (a product file is a few K
  * file that is a symbolic link to a file outside both is not read, and `openapi:` paths may not
  * leave them either.
  */
-export function readProducts(dir: string, cwd: string): ReadProductsResult {
-  const reader = productsReader(dir, cwd);
+export function readProducts(dir: string, cwd: string, options: ReadProductsOptions = {}): ReadProductsResult {
+  const reader = productsReader(dir, cwd, options);
   for (const entry of reader.entries) reader.read(entry);
   return reader.finish();
 }
@@ -71,8 +79,8 @@ export function readProducts(dir: string, cwd: string): ReadProductsResult {
  * requests already sent (the live state of the targets, read while the project loads) are
  * answered and followed up meanwhile. Same result as readProducts.
  */
-export async function readProductsPausing(dir: string, cwd: string, pause: () => Promise<void> | undefined): Promise<ReadProductsResult> {
-  const reader = productsReader(dir, cwd);
+export async function readProductsPausing(dir: string, cwd: string, pause: () => Promise<void> | undefined, options: ReadProductsOptions = {}): Promise<ReadProductsResult> {
+  const reader = productsReader(dir, cwd, options);
   for (const entry of reader.entries) {
     reader.read(entry);
     await pause();
@@ -81,7 +89,7 @@ export async function readProductsPausing(dir: string, cwd: string, pause: () =>
 }
 
 /** The files to read, how to read one, and what is known once all are read: readProducts in steps. */
-function productsReader(dir: string, cwd: string): { entries: readonly ListedFile[]; read: (entry: ListedFile) => void; finish: () => ReadProductsResult } {
+function productsReader(dir: string, cwd: string, options: ReadProductsOptions): { entries: readonly ListedFile[]; read: (entry: ListedFile) => void; finish: () => ReadProductsResult } {
   const root = isAbsolute(dir) ? dir : resolve(cwd, dir);
   const shownRoot = displayPath(root, cwd);
   const diagnostics: Diagnostic[] = [];
@@ -100,6 +108,7 @@ function productsReader(dir: string, cwd: string): { entries: readonly ListedFil
     return { entries: [], read: () => undefined, finish: () => ({ products, files, diagnostics }) };
   }
   const listed = listFiles(root);
+  const cache = options.cache !== false && listed.filter((entry) => entry.kind === 'product').length >= MIN_CACHED_FILES ? openDocumentCache(cwd) : undefined;
   // Files that are not products: each must be referenced by one (known once every product is read).
   const described: { entry: ListedFile; file: string; at: SourcePosition; strayKey: boolean }[] = [];
   const refuse = (file: string, rule: string, message: string, fix: string, at?: SourcePosition) =>
@@ -126,7 +135,7 @@ function productsReader(dir: string, cwd: string): { entries: readonly ListedFil
     diagnostics.push(...text.diagnostics);
     const content = text.content;
     if (content === undefined) return;
-    const parsed = parseYamlFile(content, file);
+    const parsed = cache ? parseThroughCache(content, file, cache) : parseYamlFile(content, file);
     if (parsed.apiDescription) {
       const key = /^(openapi|swagger)[ \t]*:/m.exec(content);
       const at = key ? positionIn(content, key.index, file) : { file, line: 1, column: 1 };
@@ -146,7 +155,7 @@ function productsReader(dir: string, cwd: string): { entries: readonly ListedFil
     }
     const product: LoadedProductFile = { file, absolutePath: entry.path, documents: parsed.documents };
     for (const document of parsed.documents) {
-      const referenced = readReferencedFiles(document.value, product, projectRoots, specs, realPaths);
+      const referenced = readReferencedFiles(document.value, product, projectRoots, specs, realPaths, cache);
       if (referenced) product.referenced = { ...product.referenced, ...referenced };
     }
     products.push(product);
@@ -173,9 +182,23 @@ function productsReader(dir: string, cwd: string): { entries: readonly ListedFil
         refuse(file, 'products/unreferenced-spec', 'this OpenAPI document is referenced by no product (targets.<target>.openapi); it was not read', 'reference it from a product, or move it out of products/', at);
       }
     }
-    return { products, files, diagnostics };
+    return { products, files, diagnostics, ...(cache ? { cache } : {}) };
   };
   return { entries: listed, read, finish };
+}
+
+/** A file whose text is in the cache comes from it; a plain one-document file gets the key to be cached under. */
+function parseThroughCache(content: string, file: string, cache: DocumentCache): ParsedFile {
+  const { key, value } = cache.lookup(content, 'product');
+  if (value !== undefined) {
+    const parsed = parsedPlainFile(value, content, file);
+    parsed.documents[0]!.cached = { key, checked: true };
+    return parsed;
+  }
+  const parsed = parseYamlFile(content, file);
+  // The text kept is the plain path's (parse-yaml.ts): a file the check did not need to explain.
+  if (parsed.text !== undefined && parsed.documents.length === 1 && !parsed.apiDescription) parsed.documents[0]!.cached = { key, checked: false };
+  return parsed;
 }
 
 /** A symbolic link (the file or a directory on its way) whose real location is outside every root. */

@@ -4,6 +4,7 @@ import { locateOpenapi, RealPaths } from './openapi-path.ts';
 import { compactIndexKeys } from './index-keys.ts';
 import { readBoundedFile } from './read-text.ts';
 import { parseYamlFile } from './parse-yaml.ts';
+import type { DocumentCache } from './document-cache.ts';
 
 /** OpenAPI documents of large APIs run to a few MiB; beyond this one is refused before it is read. */
 export const MAX_OPENAPI_BYTES = 16 * 1024 * 1024;
@@ -19,6 +20,7 @@ export function readReferencedFiles(
   roots: readonly string[],
   cache: Map<string, ReferencedFile>,
   realPaths = new RealPaths(),
+  documents?: DocumentCache,
 ): Record<string, ReferencedFile> | undefined {
   const targets = isRecord(value) && isRecord(value['targets']) ? Object.values(value['targets']) : [];
   let found: Record<string, ReferencedFile> | undefined;
@@ -33,7 +35,7 @@ export function readReferencedFiles(
     }
     let file = cache.get(location.absolute);
     if (!file) {
-      file = readOpenapiFile(location.absolute, path.join(path.dirname(product.file), openapi));
+      file = readOpenapiFile(location.absolute, path.join(path.dirname(product.file), openapi), documents);
       cache.set(location.absolute, file);
     }
     found[openapi] = file;
@@ -42,7 +44,7 @@ export function readReferencedFiles(
 }
 
 /** Reads and parses an OpenAPI document (JSON or YAML), or says why it cannot be used; never throws. */
-function readOpenapiFile(absolute: string, shown: string): ReferencedFile {
+function readOpenapiFile(absolute: string, shown: string, documents?: DocumentCache): ReferencedFile {
   let text: string;
   try {
     const read = readBoundedFile(absolute, MAX_OPENAPI_BYTES);
@@ -58,7 +60,7 @@ function readOpenapiFile(absolute: string, shown: string): ReferencedFile {
     if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 'missing', problem: `OpenAPI file ${shown} does not exist`, fix: 'fix the path: it is resolved relative to the product file' };
     return { status: 'unreadable', problem: `OpenAPI file ${shown} cannot be read (${code})`, fix: 'check the file permissions' };
   }
-  const parsed = parseOpenapiText(text, shown);
+  const parsed = documents && !looksLikeJson(text) ? parseThroughCache(text, shown, documents) : parseOpenapiText(text, shown);
   if ('reason' in parsed) return { status: 'invalid', problem: `OpenAPI file ${shown} is not valid YAML or JSON: ${parsed.reason}`, fix: 'fix the syntax of the file' };
   return { status: 'read', text, value: parsed.value };
 }
@@ -69,7 +71,7 @@ function readOpenapiFile(absolute: string, shown: string): ReferencedFile {
  * its line and column.
  */
 export function parseOpenapiText(text: string, shown: string): { value: unknown } | { reason: string } {
-  if (/^\s*[{[]/.test(text)) {
+  if (looksLikeJson(text)) {
     try {
       return { value: JSON.parse(text) as unknown };
     } catch {
@@ -83,6 +85,17 @@ export function parseOpenapiText(text: string, shown: string): { value: unknown 
   // Status codes as keys: the value is kept for the whole run (index-keys.ts).
   compactIndexKeys(value);
   return { value };
+}
+
+const looksLikeJson = (text: string): boolean => /^\s*[{[]/.test(text);
+
+/** A YAML document's value from the document cache, or parsed and remembered for the next run. */
+function parseThroughCache(text: string, shown: string, documents: DocumentCache): { value: unknown } | { reason: string } {
+  const { key, value } = documents.lookup(text, 'openapi');
+  if (value !== undefined) return { value };
+  const parsed = parseOpenapiText(text, shown);
+  if ('value' in parsed) documents.remember(key, parsed.value);
+  return parsed;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

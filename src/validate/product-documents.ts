@@ -1,6 +1,7 @@
 import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
 import type { ProductSource, ProductSpec } from '../model/product.ts';
 import { collectSecrets } from '../model/secrets.ts';
+import type { CachedDocument } from '../load/document-cache.ts';
 import type { LoadedProductFile } from '../load/read-products.ts';
 import { characterFinder } from './characters.ts';
 import { checkLabelKeys } from './label-keys.ts';
@@ -20,6 +21,8 @@ export interface CheckedProducts {
    * need only those run on them too, so that a file's first problem does not hide the others.
    */
   refused: RefusedProduct[];
+  /** Documents the cache can hold (ParsedDocument.cached) on which these checks found nothing: saved for the next run. */
+  passed: CachedDocument[];
 }
 
 export interface RefusedProduct {
@@ -35,16 +38,23 @@ export interface RefusedProduct {
 /**
  * Every loaded product document: secrets, schema, characters, numbers; then, on the schema-valid
  * ones, label keys. The schema-valid ones become products (look-alike labels are errors, so a
- * run stops before using them).
+ * run stops before using them). A document from the document cache passed all of them on the same
+ * text with the same code (load/document-cache.ts), so it becomes a product unchecked.
  */
 export function checkProductDocuments(files: readonly LoadedProductFile[]): CheckedProducts {
   const diagnostics: Diagnostic[] = [];
   const products: ProductSource[] = [];
   const secrets: string[] = [];
   const refused: RefusedProduct[] = [];
+  const passed: CachedDocument[] = [];
   for (const { file, absolutePath, documents, referenced } of files) {
     for (const document of documents) {
       const { locate, locateKey } = document.locator;
+      const source = { spec: document.value as ProductSpec, file, absolutePath, locate, locateKey, referenced } as ProductSource;
+      if (document.cached?.checked) {
+        products.push(source);
+        continue;
+      }
       // One walk for the secrets, characters and numbers. Secrets first and regardless of the
       // schema: a token must be reported even in a broken file.
       const [literals, characters, numbers] = findAll(document.value, [secretLiteralFinder(locate, locateKey), characterFinder(locate, locateKey), numberFinder(locate)]) as [Diagnostic[], Diagnostic[], Diagnostic[]];
@@ -57,18 +67,19 @@ export function checkProductDocuments(files: readonly LoadedProductFile[]): Chec
       const found = [...characters, ...numbers];
       diagnostics.push(...found.filter((d) => !schemaAt.has(positionKey(d.source))));
       diagnostics.push(...schema.diagnostics);
-      const source = { spec: document.value as ProductSpec, file, absolutePath, locate, locateKey, referenced } as ProductSource;
       if (!schema.valid) {
         if (!readableBindings(document.value)) continue;
         diagnostics.push(...checkLabelKeys(document.value as ProductSpec, locateKey));
         refused.push({ source, soundTargets: soundTargets(document.value as ProductSpec, schema.paths) });
         continue;
       }
-      diagnostics.push(...checkLabelKeys(document.value as ProductSpec, locateKey));
+      const labels = checkLabelKeys(document.value as ProductSpec, locateKey);
+      diagnostics.push(...labels);
       products.push(source);
+      if (document.cached && literals.length + found.length + schema.diagnostics.length + labels.length === 0) passed.push({ key: document.cached.key, value: document.value });
     }
   }
-  return { products, diagnostics, secrets, refused };
+  return { products, diagnostics, secrets, refused, passed };
 }
 
 const isMapping = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

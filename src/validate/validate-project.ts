@@ -2,6 +2,7 @@ import type { Diagnostic } from '../model/diagnostic.ts';
 import { sanitizeDiagnostic } from '../model/display.ts';
 import type { ProductSet } from '../model/product.ts';
 import type { Config } from '../model/target.ts';
+import type { CachedDocument } from '../load/document-cache.ts';
 import type { LoadedProject } from '../load/load-project.ts';
 import type { ProviderKind } from '../providers/provider.ts';
 import { checkConfig, type CheckedConfig } from './config.ts';
@@ -20,6 +21,8 @@ export interface ValidatedProject {
   products: ProductSet;
   /** Every problem of loading and validating, sorted by file, line, column (file-less ones first). */
   diagnostics: Diagnostic[];
+  /** Documents whose own checks found nothing, for the document cache (load/document-cache.ts). */
+  passed: CachedDocument[];
 }
 
 /**
@@ -45,13 +48,14 @@ export async function validateProjectPausing(
   pause: () => Promise<void> | undefined,
 ): Promise<ValidatedProject> {
   const config = checkConfig(loaded.config, cwd);
-  const documents: CheckedProducts = { products: [], diagnostics: [], secrets: [], refused: [] };
+  const documents: CheckedProducts = { products: [], diagnostics: [], secrets: [], refused: [], passed: [] };
   for (const file of loaded.products) {
     const checked = checkProductDocuments([file]);
     documents.products.push(...checked.products);
     documents.diagnostics.push(...checked.diagnostics);
     documents.secrets.push(...checked.secrets);
     documents.refused.push(...checked.refused);
+    documents.passed.push(...checked.passed);
     await pause();
   }
   return runStepsPausing(finishSteps(loaded, kinds, config, documents), pause);
@@ -79,7 +83,7 @@ function* finishSteps(loaded: LoadedProject, kinds: (kind: string) => ProviderKi
   else diagnostics.push(...checkDuplicateNames(products.products));
   const secrets = [...config.secrets, ...documents.secrets, ...policies.secrets].sort((a, b) => b.length - a.length);
   const sanitized = diagnostics.map((d) => sanitizeDiagnostic(d, secrets));
-  const project: ValidatedProject = { products, diagnostics: capPerFile(sortDiagnostics(sanitized)) };
+  const project: ValidatedProject = { products, diagnostics: capPerFile(sortDiagnostics(sanitized)), passed: documents.passed };
   if (config.config) project.config = config.config;
   return project;
 }

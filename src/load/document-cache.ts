@@ -1,0 +1,174 @@
+import { createHash, hash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Product documents already read and checked, by the exact text of their file: a no-change plan of
+ * an unchanged checkout reads each file, but parses and checks only what changed since the last
+ * run (as ESLint's and Prettier's caches do, by content, never by modification time). An entry
+ * is a plain file's one document (plain-yaml.ts) on which every check of its own found nothing
+ * (validate/product-documents.ts: secrets, characters, numbers, the schema, label keys), so it
+ * holds what the file itself holds in Git, never a finding. The rules across files (names, targets,
+ * providers, policies) run on every document every time.
+ *
+ * Entries are valid only for the code that made them: the key of every shard names the tool's
+ * version and a digest of its own modules and of js-yaml's, so an upgrade, a rebuild or a local
+ * change starts afresh. A shard that cannot be read or parsed is treated as empty; a shard is
+ * written to a temporary file and renamed, so a reader sees the old one or the new one; a cache that
+ * cannot be written is left alone. Nothing here ever changes what a run reports.
+ *
+ * Layout: `.apiproducts/cache/documents/<hex digit>.json`, 16 shards by the digest of the text, so
+ * that an edit rewrites a sixteenth of the cache and no read holds it all as one string (256 shards
+ * cost a cold run of 10,000 files about 25 ms more in renames alone).
+ */
+export interface DocumentCache {
+  /** The cached value of a file of this kind with this text (`value`), or only the key to remember it under. */
+  lookup(text: string, kind: CachedKind): { key: string; value?: unknown };
+  /** Keeps a value to be written with the next save (an OpenAPI document, which has no checks of its own). */
+  remember(key: string, value: unknown): void;
+  /** Writes what was remembered and the documents that passed their checks this run (never throws). */
+  save(passed: readonly CachedDocument[]): void;
+}
+
+/**
+ * `product`: a plain product file's document, cached once its own checks pass; `openapi`: the
+ * value of a YAML OpenAPI document a product refers to (a JSON one is read faster than its entry).
+ */
+export type CachedKind = 'product' | 'openapi';
+
+export interface CachedDocument {
+  key: string;
+  value: unknown;
+}
+
+/** Fewer product files than this are read faster than the cache's own shards and code digest. */
+export const MIN_CACHED_FILES = 200;
+
+/** The cache of the project in `cwd`; `identity` replaces the digest of the code (tests). */
+export function openDocumentCache(cwd: string, identity: string = codeIdentity()): DocumentCache {
+  const directory = join(cwd, '.apiproducts', 'cache', 'documents');
+  const shards = new Map<string, Map<string, unknown>>();
+  // Entries found this run, by shard: what a rewritten shard keeps besides the new ones.
+  const used = new Map<string, Map<string, unknown>>();
+  const shardOf = (key: string): Map<string, unknown> => {
+    const id = shardId(key);
+    let shard = shards.get(id);
+    if (!shard) shards.set(id, (shard = readShard(join(directory, `${id}.json`), identity)));
+    return shard;
+  };
+  const changed = new Set<string>();
+  const remember = (key: string, value: unknown): void => {
+    if (!survivesJson(value)) return;
+    usedShard(used, key).set(key, value);
+    changed.add(shardId(key));
+  };
+  return {
+    lookup: (text, kind) => {
+      const key = KIND_PREFIX[kind] + hash('sha256', text, 'hex');
+      const shard = shardOf(key);
+      const value = shard.get(key);
+      if (value === undefined) return { key };
+      // Taken out: a second file with the same text is read and checked itself, so no two products share one value.
+      shard.delete(key);
+      usedShard(used, key).set(key, value);
+      return { key, value };
+    },
+    remember,
+    save: (passed) => {
+      for (const { key, value } of passed) remember(key, value);
+      if (changed.size === 0) return;
+      try {
+        mkdirSync(directory, { recursive: true });
+        // Git ignores the cache even where .apiproducts/ is not in .gitignore.
+        writeFileSync(join(directory, '..', '.gitignore'), '*\n');
+        for (const id of changed) writeShard(join(directory, `${id}.json`), identity, used.get(id)!);
+      } catch {
+        // A read-only checkout, a full disk: the next run parses again, nothing else changes.
+      }
+    },
+  };
+}
+
+const KIND_PREFIX: Record<CachedKind, string> = { product: 'p', openapi: 'o' };
+
+/** The first hex digit of the digest, after the kind's letter. */
+function shardId(key: string): string {
+  return key.slice(1, 2);
+}
+
+function usedShard(used: Map<string, Map<string, unknown>>, key: string): Map<string, unknown> {
+  const id = shardId(key);
+  let shard = used.get(id);
+  if (!shard) used.set(id, (shard = new Map()));
+  return shard;
+}
+
+interface ShardFile {
+  identity: string;
+  entries: Record<string, unknown>;
+}
+
+function readShard(path: string, identity: string): Map<string, unknown> {
+  try {
+    const shard = JSON.parse(readFileSync(path, 'utf8')) as ShardFile;
+    if (shard.identity !== identity || typeof shard.entries !== 'object' || shard.entries === null) return new Map();
+    return new Map(Object.entries(shard.entries));
+  } catch {
+    return new Map(); // none yet, or not ours to read: parse the files
+  }
+}
+
+function writeShard(path: string, identity: string, entries: ReadonlyMap<string, unknown>): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, JSON.stringify({ identity, entries: Object.fromEntries(entries) } satisfies ShardFile));
+    renameSync(temporary, path);
+  } catch {
+    rmSync(temporary, { force: true });
+  }
+}
+
+/**
+ * JSON gives the same value back: YAML's `.nan`, `.inf` and `-0` would come back as null or 0, and
+ * an object reached twice (a YAML alias) as two copies (as many as the aliases expand to), so a
+ * value holding one is not cached. Strings, booleans, null, other numbers, lists and mappings (own
+ * keys, in their order) survive as they are.
+ */
+function survivesJson(value: unknown): boolean {
+  const seen = new Set<object>();
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'number') {
+      if (!Number.isFinite(item) || Object.is(item, -0)) return false;
+    } else if (typeof item === 'object' && item !== null) {
+      if (seen.has(item)) return false;
+      seen.add(item);
+      for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push(child);
+    }
+  }
+  return true;
+}
+
+/**
+ * The code an entry was made by: every module of apiproducts (compiled or, under tsx, its sources)
+ * and js-yaml's, hashed together. About 3 ms; read once per run that uses the cache.
+ */
+function codeIdentity(): string {
+  const here = fileURLToPath(import.meta.url);
+  const root = dirname(dirname(here)); // dist/src or src
+  const digest = createHash('sha256');
+  for (const file of modulesUnder(root, here.slice(here.lastIndexOf('.')))) digest.update(file.slice(root.length)).update('\0').update(readFileSync(file));
+  return digest.update(readFileSync(fileURLToPath(import.meta.resolve('js-yaml')))).digest('hex');
+}
+
+function modulesUnder(directory: string, extension: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) found.push(...modulesUnder(path, extension));
+    else if (entry.name.endsWith(extension)) found.push(path);
+  }
+  return found;
+}
