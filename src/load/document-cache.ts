@@ -1,5 +1,5 @@
 import { createHash, hash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,15 +18,16 @@ import { fileURLToPath } from 'node:url';
  * written to a temporary file and renamed, so a reader sees the old one or the new one; a cache that
  * cannot be written is left alone. Nothing here ever changes what a run reports.
  *
- * Layout: `.apiproducts/cache/documents/<hex digit>.json`, 16 shards by the digest of the text, so
- * that an edit rewrites a sixteenth of the cache and no read holds it all as one string (256 shards
- * cost a cold run of 10,000 files about 25 ms more in renames alone).
+ * Layout: `.apiproducts/cache/documents/<p|o><hex digit>.json`, 16 shards per kind (product,
+ * OpenAPI) by the digest of the text, so that an edit rewrites a sixteenth of the cache and no read
+ * holds it all as one string (256 shards cost a cold run of 10,000 files about 25 ms more in
+ * renames alone).
  */
 export interface DocumentCache {
   /** The cached value of a file of this kind with this text (`value`), or only the key to remember it under. */
   lookup(text: string, kind: CachedKind): { key: string; value?: unknown };
   /** Keeps a value to be written with the next save (an OpenAPI document, which has no checks of its own). */
-  remember(key: string, value: unknown): void;
+  remember(kind: CachedKind, key: string, value: unknown): void;
   /** Writes what was remembered and the documents that passed their checks this run (never throws). */
   save(passed: readonly CachedDocument[]): void;
 }
@@ -37,6 +38,7 @@ export interface DocumentCache {
  */
 export type CachedKind = 'product' | 'openapi';
 
+/** A product document that passed its checks, under its key (lookup). */
 export interface CachedDocument {
   key: string;
   value: unknown;
@@ -45,38 +47,44 @@ export interface CachedDocument {
 /** Fewer product files than this are read faster than the cache's own shards and code digest. */
 export const MIN_CACHED_FILES = 200;
 
-/** The cache of the project in `cwd`; `identity` replaces the digest of the code (tests). */
-export function openDocumentCache(cwd: string, identity: string = codeIdentity()): DocumentCache {
+/**
+ * The cache of the project in `cwd`; `identity` replaces the digest of the code (tests). None when
+ * the code cannot be read to digest it (an unusual install): the run reads every file, as without.
+ */
+export function openDocumentCache(cwd: string, identity = codeIdentity()): DocumentCache | undefined {
+  if (identity === undefined) return undefined;
   const directory = join(cwd, '.apiproducts', 'cache', 'documents');
   const shards = new Map<string, Map<string, unknown>>();
   // Entries found this run, by shard: what a rewritten shard keeps besides the new ones.
   const used = new Map<string, Map<string, unknown>>();
-  const shardOf = (key: string): Map<string, unknown> => {
-    const id = shardId(key);
+  const shardOf = (id: string): Map<string, unknown> => {
     let shard = shards.get(id);
     if (!shard) shards.set(id, (shard = readShard(join(directory, `${id}.json`), identity)));
     return shard;
   };
   const changed = new Set<string>();
-  const remember = (key: string, value: unknown): void => {
+  const remember = (kind: CachedKind, key: string, value: unknown): void => {
     if (!survivesJson(value)) return;
-    usedShard(used, key).set(key, value);
-    changed.add(shardId(key));
+    const id = shardId(kind, key);
+    usedShard(used, id).set(key, value);
+    changed.add(id);
   };
   return {
     lookup: (text, kind) => {
-      const key = KIND_PREFIX[kind] + hash('sha256', text, 'hex');
-      const shard = shardOf(key);
+      // The digest alone (one flat string; 100,000 keys are kept until the save): the kind is in the shard's name.
+      const key = hash('sha256', text, 'base64url');
+      const id = shardId(kind, key);
+      const shard = shardOf(id);
       const value = shard.get(key);
       if (value === undefined) return { key };
       // Taken out: a second file with the same text is read and checked itself, so no two products share one value.
       shard.delete(key);
-      usedShard(used, key).set(key, value);
+      usedShard(used, id).set(key, value);
       return { key, value };
     },
     remember,
     save: (passed) => {
-      for (const { key, value } of passed) remember(key, value);
+      for (const { key, value } of passed) remember('product', key, value);
       if (changed.size === 0) return;
       try {
         mkdirSync(directory, { recursive: true });
@@ -90,15 +98,18 @@ export function openDocumentCache(cwd: string, identity: string = codeIdentity()
   };
 }
 
-const KIND_PREFIX: Record<CachedKind, string> = { product: 'p', openapi: 'o' };
+const KIND_LETTER: Record<CachedKind, string> = { product: 'p', openapi: 'o' };
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-/** The first hex digit of the digest, after the kind's letter. */
-function shardId(key: string): string {
-  return key.slice(1, 2);
+/**
+ * The kind's letter and the first 4 bits of the digest as a hex digit (not the base64 character:
+ * file names that differ in case only are one file on macOS and Windows).
+ */
+function shardId(kind: CachedKind, key: string): string {
+  return KIND_LETTER[kind] + (BASE64URL.indexOf(key[0]!) >> 2).toString(16);
 }
 
-function usedShard(used: Map<string, Map<string, unknown>>, key: string): Map<string, unknown> {
-  const id = shardId(key);
+function usedShard(used: Map<string, Map<string, unknown>>, id: string): Map<string, unknown> {
   let shard = used.get(id);
   if (!shard) used.set(id, (shard = new Map()));
   return shard;
@@ -119,15 +130,37 @@ function readShard(path: string, identity: string): Map<string, unknown> {
   }
 }
 
+/**
+ * The shard as JSON, written a piece at a time: at 100,000 products one string of a shard (about
+ * 4 MB) and an object of its entries, made while the whole project is in memory, raised the peak
+ * RSS of a first run by about 250 MB.
+ */
 function writeShard(path: string, identity: string, entries: ReadonlyMap<string, unknown>): void {
   const temporary = `${path}.${process.pid}.tmp`;
+  let fd: number | undefined;
   try {
-    writeFileSync(temporary, JSON.stringify({ identity, entries: Object.fromEntries(entries) } satisfies ShardFile));
+    fd = openSync(temporary, 'w');
+    let pending = `{"identity":${JSON.stringify(identity)},"entries":{`;
+    let first = true;
+    for (const [key, value] of entries) {
+      pending += `${first ? '' : ','}${JSON.stringify(key)}:${JSON.stringify(value)}`;
+      first = false;
+      if (pending.length >= WRITE_CHUNK) {
+        writeSync(fd, pending);
+        pending = '';
+      }
+    }
+    writeSync(fd, pending + '}}');
+    closeSync(fd);
+    fd = undefined;
     renameSync(temporary, path);
   } catch {
+    if (fd !== undefined) closeSync(fd);
     rmSync(temporary, { force: true });
   }
 }
+
+const WRITE_CHUNK = 64 * 1024;
 
 /**
  * JSON gives the same value back: YAML's `.nan`, `.inf` and `-0` would come back as null or 0, and
@@ -155,12 +188,16 @@ function survivesJson(value: unknown): boolean {
  * The code an entry was made by: every module of apiproducts (compiled or, under tsx, its sources)
  * and js-yaml's, hashed together. About 3 ms; read once per run that uses the cache.
  */
-function codeIdentity(): string {
-  const here = fileURLToPath(import.meta.url);
-  const root = dirname(dirname(here)); // dist/src or src
-  const digest = createHash('sha256');
-  for (const file of modulesUnder(root, here.slice(here.lastIndexOf('.')))) digest.update(file.slice(root.length)).update('\0').update(readFileSync(file));
-  return digest.update(readFileSync(fileURLToPath(import.meta.resolve('js-yaml')))).digest('hex');
+function codeIdentity(): string | undefined {
+  try {
+    const here = fileURLToPath(import.meta.url);
+    const root = dirname(dirname(here)); // dist/src or src
+    const digest = createHash('sha256');
+    for (const file of modulesUnder(root, here.slice(here.lastIndexOf('.')))) digest.update(file.slice(root.length)).update('\0').update(readFileSync(file));
+    return digest.update(readFileSync(fileURLToPath(import.meta.resolve('js-yaml')))).digest('hex');
+  } catch {
+    return undefined;
+  }
 }
 
 function modulesUnder(directory: string, extension: string): string[] {

@@ -12,10 +12,11 @@ export interface ParsedDocument {
   /** 0-based index of the document in its file (`---` separated). */
   index: number;
   /**
-   * A plain file's one document, under its key in the document cache (document-cache.ts);
-   * `checked`: it comes from the cache, so its own checks passed on this very text before.
+   * From the document cache (document-cache.ts): its own checks passed on this very text before.
    */
-  cached?: { key: string; checked: boolean };
+  fromCache?: true;
+  /** A plain file's one document, not in the document cache: its key there, to be saved under once its checks pass. */
+  cacheKey?: string;
 }
 
 export interface ParsedFile {

@@ -192,12 +192,12 @@ function parseThroughCache(content: string, file: string, cache: DocumentCache):
   const { key, value } = cache.lookup(content, 'product');
   if (value !== undefined) {
     const parsed = parsedPlainFile(value, content, file);
-    parsed.documents[0]!.cached = { key, checked: true };
+    parsed.documents[0]!.fromCache = true;
     return parsed;
   }
   const parsed = parseYamlFile(content, file);
   // The text kept is the plain path's (parse-yaml.ts): a file the check did not need to explain.
-  if (parsed.text !== undefined && parsed.documents.length === 1 && !parsed.apiDescription) parsed.documents[0]!.cached = { key, checked: false };
+  if (parsed.text !== undefined && parsed.documents.length === 1 && !parsed.apiDescription) parsed.documents[0]!.cacheKey = key;
   return parsed;
 }
 

@@ -94,7 +94,7 @@ function parseThroughCache(text: string, shown: string, documents: DocumentCache
   const { key, value } = documents.lookup(text, 'openapi');
   if (value !== undefined) return { value };
   const parsed = parseOpenapiText(text, shown);
-  if ('value' in parsed) documents.remember(key, parsed.value);
+  if ('value' in parsed) documents.remember('openapi', key, parsed.value);
   return parsed;
 }
 

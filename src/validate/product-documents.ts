@@ -21,7 +21,7 @@ export interface CheckedProducts {
    * need only those run on them too, so that a file's first problem does not hide the others.
    */
   refused: RefusedProduct[];
-  /** Documents the cache can hold (ParsedDocument.cached) on which these checks found nothing: saved for the next run. */
+  /** Documents the cache can hold (ParsedDocument.cacheKey) on which these checks found nothing: saved for the next run. */
   passed: CachedDocument[];
 }
 
@@ -51,7 +51,7 @@ export function checkProductDocuments(files: readonly LoadedProductFile[]): Chec
     for (const document of documents) {
       const { locate, locateKey } = document.locator;
       const source = { spec: document.value as ProductSpec, file, absolutePath, locate, locateKey, referenced } as ProductSource;
-      if (document.cached?.checked) {
+      if (document.fromCache) {
         products.push(source);
         continue;
       }
@@ -76,7 +76,7 @@ export function checkProductDocuments(files: readonly LoadedProductFile[]): Chec
       const labels = checkLabelKeys(document.value as ProductSpec, locateKey);
       diagnostics.push(...labels);
       products.push(source);
-      if (document.cached && literals.length + found.length + schema.diagnostics.length + labels.length === 0) passed.push({ key: document.cached.key, value: document.value });
+      if (document.cacheKey !== undefined && literals.length + found.length + schema.diagnostics.length + labels.length === 0) passed.push({ key: document.cacheKey, value: document.value });
     }
   }
   return { products, diagnostics, secrets, refused, passed };

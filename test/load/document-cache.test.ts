@@ -29,8 +29,8 @@ function run(cwd: string, cache = true) {
   return {
     values: validated.products.products.map((source) => source.spec),
     diagnostics: validated.diagnostics.map((d) => formatDiagnostic(d)),
-    fromCache: documents.filter((d) => d.cached?.checked).length,
-    parsed: documents.filter((d) => !d.cached?.checked).length,
+    fromCache: documents.filter((d) => d.fromCache).length,
+    parsed: documents.filter((d) => !d.fromCache).length,
   };
 }
 
@@ -85,8 +85,8 @@ test('entries made by other code, or shards that do not parse, are ignored', () 
   const cwd = project();
   run(cwd);
   const text = product(1);
-  assert.ok(openDocumentCache(cwd).lookup(text, 'product').value !== undefined);
-  assert.is(openDocumentCache(cwd, 'another build').lookup(text, 'product').value, undefined);
+  assert.ok(openDocumentCache(cwd)!.lookup(text, 'product').value !== undefined);
+  assert.is(openDocumentCache(cwd, 'another build')!.lookup(text, 'product').value, undefined);
   for (const name of shards(cwd)) writeFileSync(join(cwd, '.apiproducts', 'cache', 'documents', name), '{"identity": ');
   const after = run(cwd);
   assert.is(after.fromCache, 0);
@@ -96,7 +96,7 @@ test('entries made by other code, or shards that do not parse, are ignored', () 
 
 test('values JSON cannot give back are not cached; keys such as __proto__ come back as own keys', () => {
   const cwd = project();
-  const cache = openDocumentCache(cwd, 'test');
+  const cache = openDocumentCache(cwd, 'test')!;
   // As js-yaml makes it: an own key, not the prototype.
   const odd = { ['__proto__']: 'own', list: [1, -2.5, 'x', null, true] };
   cache.save([
@@ -104,7 +104,7 @@ test('values JSON cannot give back are not cached; keys such as __proto__ come b
     { key: cache.lookup('minus zero', 'product').key, value: { weight: -0 } },
     { key: cache.lookup('odd', 'product').key, value: odd },
   ]);
-  const again = openDocumentCache(cwd, 'test');
+  const again = openDocumentCache(cwd, 'test')!;
   assert.is(again.lookup('nan', 'product').value, undefined);
   assert.is(again.lookup('minus zero', 'product').value, undefined);
   const back = again.lookup('odd', 'product').value as Record<string, unknown>;
@@ -117,7 +117,7 @@ test('values JSON cannot give back are not cached; keys such as __proto__ come b
 test('two files with the same text do not share one value', () => {
   const cwd = project();
   run(cwd);
-  const cache = openDocumentCache(cwd);
+  const cache = openDocumentCache(cwd)!;
   const first = cache.lookup(product(2), 'product').value;
   assert.ok(first !== undefined);
   assert.is(cache.lookup(product(2), 'product').value, undefined);
@@ -144,7 +144,7 @@ test('a YAML OpenAPI document a product refers to is read from the cache too', (
   const read = () => loadProject({ cwd }).products.find((file) => file.file === 'products/weather.yaml')!.referenced!['./specs/weather.yaml']!;
   const first = read();
   run(cwd);
-  assert.ok(openDocumentCache(cwd).lookup(spec, 'openapi').value !== undefined);
+  assert.ok(openDocumentCache(cwd)!.lookup(spec, 'openapi').value !== undefined);
   assert.equal(read(), first);
 });
 
@@ -152,7 +152,7 @@ test('the cache directory holds only its shards and .gitignore', () => {
   const cwd = project();
   run(cwd);
   assert.equal(readdirSync(join(cwd, '.apiproducts', 'cache')).sort(), ['.gitignore', 'documents']);
-  assert.ok(shards(cwd).every((name) => /^[0-9a-f]\.json$/.test(name)));
+  assert.ok(shards(cwd).every((name) => /^p[0-9a-f]\.json$/.test(name)), shards(cwd).join(' '));
 });
 
 test.run();
