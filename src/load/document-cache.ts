@@ -6,17 +6,18 @@ import { fileURLToPath } from 'node:url';
 /**
  * Product documents already read and checked, by the exact text of their file: a no-change plan of
  * an unchanged checkout reads each file, but parses and checks only what changed since the last
- * run (as ESLint's and Prettier's caches do, by content, never by modification time). An entry
- * is a plain file's one document (plain-yaml.ts) on which every check of its own found nothing
- * (validate/product-documents.ts: secrets, characters, numbers, the schema, label keys), so it
- * holds what the file itself holds in Git, never a finding. The rules across files (names, targets,
+ * run (as ESLint's and Prettier's caches do with their `content` strategy; never by modification
+ * time, which a checkout or a copy does not keep honest). An entry is a plain file's one document
+ * (plain-yaml.ts) on which every check of its own found nothing (validate/product-documents.ts:
+ * secrets, characters, numbers, the schema, label keys), so it holds what the file itself holds in
+ * Git, never a finding. The rules across files (names, targets,
  * providers, policies) run on every document every time.
  *
- * Entries are valid only for the code that made them: the key of every shard names the tool's
- * version and a digest of its own modules and of js-yaml's, so an upgrade, a rebuild or a local
- * change starts afresh. A shard that cannot be read or parsed is treated as empty; a shard is
- * written to a temporary file and renamed, so a reader sees the old one or the new one; a cache that
- * cannot be written is left alone. Nothing here ever changes what a run reports.
+ * Entries are valid only for the code that made them: every shard names a digest of apiproducts'
+ * own modules and of js-yaml's (codeIdentity), so an upgrade, a rebuild or a local change starts
+ * afresh. A shard that cannot be read or parsed is treated as empty; a shard is written to a
+ * temporary file and renamed, so a reader sees the old one or the new one; a cache that cannot be
+ * written is left alone. Nothing here ever changes what a run reports.
  *
  * Layout: `.apiproducts/cache/documents/<p|o><hex digit>.json`, 16 shards per kind (product,
  * OpenAPI) by the digest of the text, so that an edit rewrites a sixteenth of the cache and no read
