@@ -121,7 +121,8 @@ export function writeConfig(cwd: string, provider: ProviderName, url: string, se
 /** Loads a generated project through the real loader and validator; any error is a bug in the generator. */
 export function loadProject(cwd: string, productsDir: string): ValidProject {
   for (const profile of BENCH_PROFILES) process.env[profile.tokenEnv] = profile.token;
-  return loadValidProject({ cwd, products: productsDir, targets: [] });
+  // The bench's own read of the project leaves no document cache behind (the CLIs' runs have theirs).
+  return loadValidProject({ cwd, products: productsDir, targets: [], noCache: true });
 }
 
 export function desiredOf(project: ValidProject, provider: ProviderName): DesiredObject[] {

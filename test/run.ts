@@ -10,8 +10,8 @@
  * Usage: node --import tsx test/run.ts [pattern]   (pattern: a regular expression on the path)
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FileResult } from './run-worker.ts';
@@ -29,6 +29,12 @@ const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
 // Like `uvu --color` (its default): colour unless NO_COLOR or FORCE_COLOR=0 says otherwise.
 const colour = !('NO_COLOR' in process.env) && process.env.FORCE_COLOR !== '0';
 const paint = (code: string, text: string): string => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
+
+// The document cache (src/load/document-cache.ts) of every test, its workers and the CLIs they
+// spawn: in a directory of this run, removed at its end, never in the user's ~/.cache.
+const cacheRoot = mkdtempSync(join(tmpdir(), 'apiproducts-test-cache-'));
+process.env['APIPRODUCTS_CACHE_DIR'] = cacheRoot;
+process.once('exit', () => rmSync(cacheRoot, { recursive: true, force: true }));
 
 const started = process.hrtime.bigint();
 const totals = { total: 0, passed: 0, skipped: 0, failedFiles: [] as string[] };

@@ -5,7 +5,8 @@ const COMMON = `Common options:
   --chdir DIR          work in DIR instead of the current directory
   --no-color           no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them in CI logs)
   --no-cache           parse and check every product file; do not read or write the
-                       document cache (.apiproducts/cache/, used from 200 product files)
+                       document cache (~/.cache/apiproducts or APIPRODUCTS_CACHE_DIR,
+                       used from 200 product files)
   -h, --help           show help for the command`;
 
 /** Help text per command; `apiproducts <command> --help` prints it and exits 0. */

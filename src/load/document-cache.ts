@@ -1,6 +1,7 @@
 import { createHash, hash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -19,8 +20,11 @@ import { fileURLToPath } from 'node:url';
  * temporary file and renamed, so a reader sees the old one or the new one; a cache that cannot be
  * written is left alone. Nothing here ever changes what a run reports.
  *
- * Layout: `.apiproducts/cache/documents/<p|o><hex digit>.json`, 16 shards per kind (product,
- * OpenAPI) by the digest of the text, so that an edit rewrites a sixteenth of the cache and no read
+ * Where: outside the project (cacheDirectory), never in the checkout: a shard committed to the
+ * repository would otherwise give a plan, and an apply on merge, values that no product file holds.
+ *
+ * Layout: `<cacheDirectory>/<p|o><hex digit>.json`, 16 shards per kind (product, OpenAPI) by the
+ * digest of the text, so that an edit rewrites a sixteenth of the cache and no read
  * holds it all as one string (256 shards cost a cold run of 10,000 files about 25 ms more in
  * renames alone).
  */
@@ -49,12 +53,22 @@ export interface CachedDocument {
 export const MIN_CACHED_FILES = 200;
 
 /**
+ * The cache of the project in `cwd`: `$APIPRODUCTS_CACHE_DIR`, else `$XDG_CACHE_HOME/apiproducts`,
+ * else `~/.cache/apiproducts`, then a directory per project (a digest of its absolute path), so
+ * that one project's runs never drop another's entries.
+ */
+export function cacheDirectory(cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  const root = env['APIPRODUCTS_CACHE_DIR'] || join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'apiproducts');
+  return join(root, `documents-${hash('sha256', resolve(cwd), 'hex').slice(0, 16)}`);
+}
+
+/**
  * The cache of the project in `cwd`; `identity` replaces the digest of the code (tests). None when
  * the code cannot be read to digest it (an unusual install): the run reads every file, as without.
  */
 export function openDocumentCache(cwd: string, identity = codeIdentity()): DocumentCache | undefined {
   if (identity === undefined) return undefined;
-  const directory = join(cwd, '.apiproducts', 'cache', 'documents');
+  const directory = cacheDirectory(cwd);
   const shards = new Map<string, Map<string, unknown>>();
   // Entries found this run, by shard: what a rewritten shard keeps besides the new ones.
   const used = new Map<string, Map<string, unknown>>();
@@ -89,8 +103,6 @@ export function openDocumentCache(cwd: string, identity = codeIdentity()): Docum
       if (changed.size === 0) return;
       try {
         mkdirSync(directory, { recursive: true });
-        // Git ignores the cache even where .apiproducts/ is not in .gitignore.
-        writeFileSync(join(directory, '..', '.gitignore'), '*\n');
         for (const id of changed) writeShard(join(directory, `${id}.json`), identity, used.get(id)!);
       } catch {
         // A read-only checkout, a full disk: the next run parses again, nothing else changes.

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { MIN_CACHED_FILES, openDocumentCache } from '../../src/load/document-cache.ts';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { cacheDirectory, MIN_CACHED_FILES, openDocumentCache } from '../../src/load/document-cache.ts';
 import { loadProject } from '../../src/load/load-project.ts';
 import { formatDiagnostic } from '../../src/model/diagnostic.ts';
 import { getProviderKind } from '../../src/registry.ts';
@@ -34,7 +34,7 @@ function run(cwd: string, cache = true) {
   };
 }
 
-const shards = (cwd: string): string[] => readdirSync(join(cwd, '.apiproducts', 'cache', 'documents')).filter((name) => name.endsWith('.json'));
+const shards = (cwd: string): string[] => readdirSync(cacheDirectory(cwd)).filter((name) => name.endsWith('.json'));
 
 test('the second run of an unchanged project takes every document from the cache, with the same values', () => {
   const cwd = project();
@@ -42,8 +42,9 @@ test('the second run of an unchanged project takes every document from the cache
   assert.is(first.fromCache, 0);
   assert.equal(first.diagnostics, []);
   assert.ok(shards(cwd).length > 0 && shards(cwd).length <= 16);
-  // Git ignores the cache wherever it is.
-  assert.is(readFileSync(join(cwd, '.apiproducts', 'cache', '.gitignore'), 'utf8'), '*\n');
+  // Outside the checkout: nothing a commit could bring along.
+  assert.ok(!cacheDirectory(cwd).startsWith(cwd));
+  assert.not.ok(existsSync(join(cwd, '.apiproducts')));
   const second = run(cwd);
   assert.is(second.fromCache, MIN_CACHED_FILES);
   assert.is(second.parsed, 0);
@@ -71,7 +72,7 @@ test('a document with a finding of its own is never cached: every run reports it
   const second = run(cwd);
   assert.equal(second.diagnostics, first.diagnostics);
   assert.is(second.parsed, 2);
-  assert.not.match(shards(cwd).map((name) => readFileSync(join(cwd, '.apiproducts', 'cache', 'documents', name), 'utf8')).join(''), /ghp_|everyone/);
+  assert.not.match(shards(cwd).map((name) => readFileSync(join(cacheDirectory(cwd), name), 'utf8')).join(''), /ghp_|everyone/);
 });
 
 test('rules across files still run on cached documents: a duplicate name is reported on every run', () => {
@@ -87,7 +88,7 @@ test('entries made by other code, or shards that do not parse, are ignored', () 
   const text = product(1);
   assert.ok(openDocumentCache(cwd)!.lookup(text, 'product').value !== undefined);
   assert.is(openDocumentCache(cwd, 'another build')!.lookup(text, 'product').value, undefined);
-  for (const name of shards(cwd)) writeFileSync(join(cwd, '.apiproducts', 'cache', 'documents', name), '{"identity": ');
+  for (const name of shards(cwd)) writeFileSync(join(cacheDirectory(cwd), name), '{"identity": ');
   const after = run(cwd);
   assert.is(after.fromCache, 0);
   assert.equal(after.diagnostics, []);
@@ -126,11 +127,13 @@ test('two files with the same text do not share one value', () => {
 test('--no-cache and small projects neither read nor write a cache; a cache that cannot be written changes nothing', () => {
   const cwd = project();
   assert.is(run(cwd, false).fromCache, 0);
-  assert.not.ok(existsSync(join(cwd, '.apiproducts')));
+  assert.not.ok(existsSync(cacheDirectory(cwd)));
   const small = tempProject({ 'apiproducts.yaml': CONFIG, 'products/one.yaml': product(1) });
   run(small);
-  assert.not.ok(existsSync(join(small, '.apiproducts')));
-  const blocked = project({ '.apiproducts/cache': 'a file where the directory would be' });
+  assert.not.ok(existsSync(cacheDirectory(small)));
+  const blocked = project();
+  mkdirSync(dirname(cacheDirectory(blocked)), { recursive: true });
+  writeFileSync(cacheDirectory(blocked), 'a file where the directory would be');
   assert.equal(run(blocked).diagnostics, []);
   assert.equal(run(blocked).diagnostics, []);
 });
@@ -148,10 +151,13 @@ test('a YAML OpenAPI document a product refers to is read from the cache too', (
   assert.equal(read(), first);
 });
 
-test('the cache directory holds only its shards and .gitignore', () => {
+test('the cache directory holds only its shards, one directory per project, from APIPRODUCTS_CACHE_DIR or XDG_CACHE_HOME', () => {
   const cwd = project();
   run(cwd);
-  assert.equal(readdirSync(join(cwd, '.apiproducts', 'cache')).sort(), ['.gitignore', 'documents']);
+  assert.equal(readdirSync(cacheDirectory(cwd)).filter((name) => !name.endsWith('.json')), []);
+  assert.is.not(cacheDirectory(cwd), cacheDirectory(project()));
+  assert.is(dirname(cacheDirectory('/work/p', { APIPRODUCTS_CACHE_DIR: '/c' })), '/c');
+  assert.is(dirname(cacheDirectory('/work/p', { XDG_CACHE_HOME: '/x' })), '/x/apiproducts');
   assert.ok(shards(cwd).every((name) => /^p[0-9a-f]\.json$/.test(name)), shards(cwd).join(' '));
 });
 
