@@ -92,8 +92,8 @@ async function startProfile(): Promise<{ stop(dir: string): Promise<void> }> {
   };
 }
 
-/** `apiproducts plan` of the built CLI in this checkout, optionally under --cpu-prof and `--node-flags`. */
+/** `apiproducts plan` of the built CLI in this checkout, optionally under --cpu-prof and `--node-flags`; its document cache inside the generated project (removed with it), not in ~/.cache. */
 function runPlan(cwd: string, profileDir: string | undefined) {
   const profiling = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : []), ...values['node-flags']!.split(' ').filter(Boolean)];
-  return runNode(cliOf(packageRoot), ['plan', '--chdir', cwd], env, profiling);
+  return runNode(cliOf(packageRoot), ['plan', '--chdir', cwd], { ...env, APIPRODUCTS_CACHE_DIR: join(cwd, '.document-cache') }, profiling);
 }
