@@ -72,6 +72,8 @@ export interface GeneratedProject extends ProjectLayout {
   /** Products as live now (`products/`) and with the edits (`products-changed/`), relative to cwd. */
   productsDir: string;
   changedDir: string;
+  /** Where the CLIs' runs keep their document cache (APIPRODUCTS_CACHE_DIR): in the project, removed with it, never in ~/.cache. */
+  documentCache: string;
   remove(): void;
 }
 
@@ -100,7 +102,7 @@ export function writeProject(l: ProjectLayout, options: PortalSettings & { chang
     if (spec !== undefined) writeFileSync(join(cwd, 'specs', file), spec);
   }
   writeConfig(cwd, l.provider, 'http://127.0.0.1:9', options);
-  return { ...l, cwd, target, productsDir, changedDir, remove: () => rmSync(cwd, { recursive: true, force: true }) };
+  return { ...l, cwd, target, productsDir, changedDir, documentCache: join(cwd, '.document-cache'), remove: () => rmSync(cwd, { recursive: true, force: true }) };
 }
 
 /** apiproducts.yaml with one real (non-sandbox) target at `url`, credentials from the environment. */

@@ -102,9 +102,7 @@ export async function planPart(provider: string, n: number, builds: readonly Bui
     writeConfig(project.cwd, provider, portal.emulator.url, { flavour: 'x' }, options.applyConcurrency);
     portal.plant(desiredOf(loadProject(project.cwd, project.productsDir), provider));
     const answered = answerTimes(portal.emulator.requests);
-    // The document cache inside the generated project, so that cold runs can remove it and nothing stays behind.
-    const cacheDir = join(project.cwd, '.document-cache');
-    const env = { ...benchEnv(), APIPRODUCTS_CACHE_DIR: cacheDir };
+    const env = { ...benchEnv(), APIPRODUCTS_CACHE_DIR: project.documentCache };
     const cases: [PlanCase, string, number][] = [['no-change', project.productsDir, 0]];
     if (withChanges) cases.push(['changes', project.changedDir, l.changedObjects]);
     const readers = readersAt(n, builds, start, options);
@@ -115,7 +113,7 @@ export async function planPart(provider: string, n: number, builds: readonly Bui
         for (const [i, reader] of readers.entries()) {
           if (run >= reader.runs) continue;
           options.log(`  plan ${provider} ${n} ${planCase}: ${reader.label}${reader.cache ? ` (${reader.cache} cache)` : ''}, run ${run + 1} of ${reader.runs}`);
-          if (reader.cache === 'cold') rmSync(cacheDir, { recursive: true, force: true });
+          if (reader.cache === 'cold') rmSync(project.documentCache, { recursive: true, force: true });
           portal.reset(options.latencyMs > 0 ? { latencyMs: options.latencyMs } : {});
           answered.length = 0;
           const result = await runNode(reader.script, reader.args(project.cwd, productsDir), env);

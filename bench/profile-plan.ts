@@ -22,7 +22,6 @@
  */
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../src/commands/tool-info.ts';
@@ -68,8 +67,6 @@ const planLayout = layout(provider, Number(values.n), 0);
 const project = writeProject(planLayout, { flavour: 'x', changes: false });
 const portal = await startPortal(provider, planLayout, { flavour: 'x' });
 const timelines = builds.map((): Timeline[] => []);
-// The document cache inside the generated project: removed with it, and by cold runs.
-const cacheDir = join(project.cwd, '.document-cache');
 try {
   writeConfig(project.cwd, provider, portal.emulator.url, { flavour: 'x' });
   portal.plant(desiredOf(loadProject(project.cwd, project.productsDir), provider));
@@ -88,9 +85,9 @@ try {
       const profileDir = profiled ? values['cpu-prof'] : undefined;
       const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
       const emulatorCpuBefore = process.cpuUsage();
-      if (build.cache === 'cold') rmSync(cacheDir, { recursive: true, force: true });
+      if (build.cache === 'cold') rmSync(project.documentCache, { recursive: true, force: true });
       const args = ['plan', '--chdir', project.cwd, ...(build.cache === 'off' ? ['--no-cache'] : [])];
-      const { wallMs: wall, cpuMs: cpu } = await runNode(cliOf(build.root), args, { ...env, APIPRODUCTS_CACHE_DIR: cacheDir }, profiling);
+      const { wallMs: wall, cpuMs: cpu } = await runNode(cliOf(build.root), args, { ...env, APIPRODUCTS_CACHE_DIR: project.documentCache }, profiling);
       const emulatorCpu = process.cpuUsage(emulatorCpuBefore);
       log.push = push;
       const pages = answered.filter((_, i) => endpointOf(log[i]!.method, log[i]!.path) === productList);

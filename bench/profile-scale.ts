@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../src/commands/tool-info.ts';
-import { desiredOf, layout, loadProject, writeConfig, writeProject } from './generate.ts';
+import { desiredOf, layout, loadProject, writeConfig, writeProject, type GeneratedProject } from './generate.ts';
 import type { ProviderName } from './options.ts';
 import { countRequests, startPortal } from './portal.ts';
 import { cliOf, runNode } from './process-run.ts';
@@ -53,7 +53,7 @@ try {
     const profiling = run === 0 && values['emulator-prof'] !== undefined ? await startProfile() : undefined;
     const busyBefore = performance.eventLoopUtilization();
     const loadBefore = load();
-    const result = await runPlan(project.cwd, run === 0 ? values['cpu-prof'] : undefined);
+    const result = await runPlan(project, run === 0 ? values['cpu-prof'] : undefined);
     if (values['node-flags']) process.stdout.write(result.stdout);
     const busy = performance.eventLoopUtilization(busyBefore);
     if (profiling) await profiling.stop(values['emulator-prof']!);
@@ -92,8 +92,8 @@ async function startProfile(): Promise<{ stop(dir: string): Promise<void> }> {
   };
 }
 
-/** `apiproducts plan` of the built CLI in this checkout, optionally under --cpu-prof and `--node-flags`; its document cache inside the generated project (removed with it), not in ~/.cache. */
-function runPlan(cwd: string, profileDir: string | undefined) {
+/** `apiproducts plan` of the built CLI in this checkout, optionally under --cpu-prof and `--node-flags`. */
+function runPlan(project: GeneratedProject, profileDir: string | undefined) {
   const profiling = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : []), ...values['node-flags']!.split(' ').filter(Boolean)];
-  return runNode(cliOf(packageRoot), ['plan', '--chdir', cwd], { ...env, APIPRODUCTS_CACHE_DIR: join(cwd, '.document-cache') }, profiling);
+  return runNode(cliOf(packageRoot), ['plan', '--chdir', project.cwd], { ...env, APIPRODUCTS_CACHE_DIR: project.documentCache }, profiling);
 }
