@@ -17,6 +17,8 @@
  * `--cache`: how each build's runs meet the document cache (src/load/document-cache.ts), one row
  * per build and mode, alternately: `warm` (default) as the runs before left it, `cold` removed
  * before each run, `off` with `--no-cache` (for a build that has the flag).
+ * `--node-flags '…'` (repeatable): each build runs once per value, with these flags to its node
+ * (`--node-flags= --node-flags=--max-semi-space-size=32`: without and with).
  * `--compare DIR`: another directory holding a built apiproducts (`dist/src/cli.js`, its
  * `node_modules` and `schemas`).
  */
@@ -42,12 +44,16 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     'profile-run': { type: 'string', default: '1' },
     cache: { type: 'string', multiple: true, default: ['warm'] },
+    'node-flags': { type: 'string', multiple: true, default: [''] },
   },
 });
 const provider = values.provider as ProviderName;
 const latencyMs = Number(values.latency);
 const modes = values.cache as ('warm' | 'cold' | 'off')[];
-const builds = [packageRoot, ...(values.compare ?? [])].flatMap((root) => modes.map((cache) => ({ root, cache })));
+const flagSets = values['node-flags']!.map((flags) => flags.split(' ').filter(Boolean));
+const builds = [packageRoot, ...(values.compare ?? [])].flatMap((root) =>
+  modes.flatMap((cache) => flagSets.map((nodeFlags) => ({ root, cache, nodeFlags }))),
+);
 const env = Object.fromEntries(BENCH_PROFILES.map((p) => [p.tokenEnv, p.token]));
 
 interface Timeline {
@@ -83,7 +89,7 @@ try {
       const started = performance.now();
       const profiled = run === Number(values['profile-run']) - 1 && index === 0;
       const profileDir = profiled ? values['cpu-prof'] : undefined;
-      const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+      const profiling = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...build.nodeFlags];
       const emulatorCpuBefore = process.cpuUsage();
       if (build.cache === 'cold') rmSync(project.documentCache, { recursive: true, force: true });
       const args = ['plan', '--chdir', project.cwd, ...(build.cache === 'off' ? ['--no-cache'] : [])];
@@ -118,5 +124,5 @@ for (const [index, build] of builds.entries()) {
   const column = (of: (t: Timeline) => number): string => show(spread(runs.map(of)));
   const gaps = show(spread(runs.flatMap((t) => t.pageGaps)));
   const emulatorCpu = show(spread(runs.map((t) => t.emulatorCpuPerAnswer)), 1);
-  console.log(`| ${build.root}${modes.length > 1 ? ` (cache ${build.cache})` : ''} | ${column((t) => t.wall)} | ${column((t) => t.cpu)} | ${column((t) => t.first)} | ${column((t) => t.last)} | ${column((t) => t.wall - t.last)} | ${column((t) => t.last - t.first)} | ${gaps} | ${emulatorCpu} |`);
+  console.log(`| ${build.root}${modes.length > 1 ? ` (cache ${build.cache})` : ''}${build.nodeFlags.length > 0 ? ` (${build.nodeFlags.join(' ')})` : ''} | ${column((t) => t.wall)} | ${column((t) => t.cpu)} | ${column((t) => t.first)} | ${column((t) => t.last)} | ${column((t) => t.wall - t.last)} | ${column((t) => t.last - t.first)} | ${gaps} | ${emulatorCpu} |`);
 }
