@@ -37,6 +37,11 @@ export const cliOf = (build: string): string => join(build, 'dist', 'src', 'cli.
  * 2 (errors other than "changes pending") reject with the start of its stderr. `nodeFlags` go to
  * node itself (`--cpu-prof`, which NODE_OPTIONS does not allow; heap flags).
  */
+/** `--node-flags` as typed (`'--trace-gc --max-old-space-size=2048'`): the flags one by one. */
+export function nodeFlagsOf(text: string): string[] {
+  return text.split(' ').filter(Boolean);
+}
+
 export function runNode(script: string, args: readonly string[], env: Record<string, string>, nodeFlags: readonly string[] = []): Promise<ProcessRun> {
   const scratch = mkdtempSync(join(tmpdir(), 'apiproducts-bench-time-'));
   const timeFile = join(scratch, 'time');

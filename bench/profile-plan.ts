@@ -17,7 +17,7 @@
  * `--cache`: how each build's runs meet the document cache (src/load/document-cache.ts), one row
  * per build and mode, alternately: `warm` (default) as the runs before left it, `cold` removed
  * before each run, `off` with `--no-cache` (for a build that has the flag).
- * `--node-flags '…'` (repeatable): each build runs once per value, with these flags to its node
+ * `--node-flags=FLAGS` (repeatable): each build runs once per value, with these flags to its node
  * (`--node-flags= --node-flags=--max-semi-space-size=32`: without and with).
  * `--compare DIR`: another directory holding a built apiproducts (`dist/src/cli.js`, its
  * `node_modules` and `schemas`).
@@ -29,7 +29,7 @@ import { parseArgs } from 'node:util';
 import { packageRoot } from '../src/commands/tool-info.ts';
 import { desiredOf, layout, loadProject, writeConfig, writeProject } from './generate.ts';
 import { endpointOf, startPortal } from './portal.ts';
-import { cliOf, runNode, spread, type Spread } from './process-run.ts';
+import { cliOf, nodeFlagsOf, runNode, spread, type Spread } from './process-run.ts';
 import { BENCH_PROFILES, benchProfile } from './vendors/index.ts';
 import type { ProviderName } from './options.ts';
 
@@ -50,7 +50,7 @@ const { values } = parseArgs({
 const provider = values.provider as ProviderName;
 const latencyMs = Number(values.latency);
 const modes = values.cache as ('warm' | 'cold' | 'off')[];
-const flagSets = values['node-flags']!.map((flags) => flags.split(' ').filter(Boolean));
+const flagSets = values['node-flags']!.map(nodeFlagsOf);
 const builds = [packageRoot, ...(values.compare ?? [])].flatMap((root) =>
   modes.flatMap((cache) => flagSets.map((nodeFlags) => ({ root, cache, nodeFlags }))),
 );

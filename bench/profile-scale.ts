@@ -19,7 +19,7 @@ import { packageRoot } from '../src/commands/tool-info.ts';
 import { desiredOf, layout, loadProject, writeConfig, writeProject, type GeneratedProject } from './generate.ts';
 import type { ProviderName } from './options.ts';
 import { countRequests, startPortal } from './portal.ts';
-import { cliOf, runNode } from './process-run.ts';
+import { cliOf, nodeFlagsOf, runNode } from './process-run.ts';
 import { BENCH_PROFILES } from './vendors/index.ts';
 
 const { values } = parseArgs({
@@ -94,6 +94,6 @@ async function startProfile(): Promise<{ stop(dir: string): Promise<void> }> {
 
 /** `apiproducts plan` of the built CLI in this checkout, optionally under --cpu-prof and `--node-flags`. */
 function runPlan(project: GeneratedProject, profileDir: string | undefined) {
-  const profiling = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : []), ...values['node-flags']!.split(' ').filter(Boolean)];
+  const profiling = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : []), ...nodeFlagsOf(values['node-flags']!)];
   return runNode(cliOf(packageRoot), ['plan', '--chdir', project.cwd], { ...env, APIPRODUCTS_CACHE_DIR: project.documentCache }, profiling);
 }

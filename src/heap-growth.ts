@@ -2,7 +2,7 @@ import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 
 /**
- * Past this much live heap after a full collection, V8's old generation may grow by at most 2×
+ * Past this much heap in use just after a full collection, V8's old generation may grow by at most 2×
  * what survived it. V8 grows it by up to 4× (its factor depends on the measured GC speed), and a
  * run ends before the next collection: a no-change plan of 100,000 products peaked anywhere from
  * 790 MB to 1.09 GB of RSS with about 450 MB live; with a factor of 2 it kept to 750–940 MB with
