@@ -93,6 +93,12 @@ export interface Provider {
    */
   readAhead?(): void;
   /**
+   * The keys the plan compares (the desired objects'), told once they are known, while the
+   * observation may still be under way: a provider may read faster with them (Apigee asks for
+   * later list pages in parallel, product-pager.ts). It never changes what observe() returns.
+   */
+  expect?(keys: readonly string[]): void;
+  /**
    * Only the objects apiproducts owns, when the vendor can list those for less than everything
    * (a server-side filter, checked again by the provider). The core uses it only where no unowned
    * object matters (observe/read-live.ts: read-only drift, every desired key found among them).

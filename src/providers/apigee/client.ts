@@ -11,6 +11,7 @@ import { MAX_LIST_PAGES, shapeOf } from '../transport/paging.ts';
 import { ProviderError } from '../transport/provider-error.ts';
 import { createCatalogClient, type CatalogClient } from './catalog-client.ts';
 import { countProductApps } from './app-counts.ts';
+import { pageProducts, type ProductPager } from './product-pager.ts';
 import {
   FLAVOURS,
   PAGE_SIZE,
@@ -31,9 +32,10 @@ export interface ApigeeClient {
   /**
    * Every API product of the org, all pages; with `filter`, those the server says carry that
    * attribute value (`attributename`/`attributevalue`, reference §3), which callers check again.
-   * `onPage`: given each page's products not listed before, as the page arrives.
+   * `onPage`: given each page's products not listed before, as the page arrives. The pager's
+   * `expect` lets it ask for pages in parallel (product-pager.ts).
    */
-  listProducts(filter?: ApigeeAttribute, onPage?: (products: readonly ApigeeProduct[]) => void): Promise<ApigeeProduct[]>;
+  listProducts(filter?: ApigeeAttribute, onPage?: (products: readonly ApigeeProduct[]) => void): ProductPager;
   /** Names of the org's API proxies. */
   listProxies(): Promise<string[]>;
   listEnvironments(): Promise<string[]>;
@@ -150,48 +152,19 @@ export function createApigeeClient(target: TargetConfig, endpoint: Endpoint, opt
   return {
     traffic,
     catalog: createCatalogClient(http, orgPath),
-    async listProducts(filter, onPage) {
+    listProducts(filter, onPage) {
       const path = orgPath('/apiproducts');
       const what = `GET ${path}`;
-      const byName = new Map<string, ApigeeProduct>();
-      let startKey: string | undefined;
-      for (let pages = 1; ; pages++) {
+      const fetchPage = async (startKey: string | undefined): Promise<ApigeeProduct[]> => {
         const page = await http.request<unknown>('GET', path, {
           query: { expand: true, count: PAGE_SIZE, startKey, attributename: filter?.name, attributevalue: filter?.value },
         });
         if (Array.isArray(page)) {
           throw new ProviderError(`${what} answered a list of names although expand=true was asked; this server cannot be observed`);
         }
-        const items = productsOf(page, what);
-        // More than a page: the server ignores count, as Private Cloud orgs without CPS do, and
-        // answers the whole list unpaged (reference "Round 2", apigee-client-php listEntitiesWithoutCps).
-        if (items.length > PAGE_SIZE) {
-          if (pages > 1) throw new ProviderError(`${what} answered ${items.length} products to count=${PAGE_SIZE} after paging ${pages - 1} page(s); refusing a list that is neither paged nor whole`);
-          for (const item of items) if (!byName.has(item.name)) byName.set(item.name, item);
-          onPage?.([...byName.values()]);
-          break;
-        }
-        // Fewer than a page is the last page of a pager and the whole list of a server that does
-        // not page. Exactly PAGE_SIZE from a server that ignores startKey is ambiguous (the whole
-        // list, or the first page of a broken pager): refused below as a paging loop, never guessed.
-        // startKey is inclusive: a follow-up page repeats the last item of the one before.
-        const fresh = items.filter((item, index) => !(index === 0 && item.name === startKey) && !byName.has(item.name));
-        for (const item of fresh) byName.set(item.name, item);
-        onPage?.(fresh);
-        // A short page is the last.
-        if (items.length < PAGE_SIZE) break;
-        // A full page with nothing new: the server ignores startKey and would serve it forever.
-        if (fresh.length === 0) {
-          // Also what an Edge for Private Cloud org without CPS does with exactly PAGE_SIZE products
-          // (it ignores count and startKey, opdk.ts): the whole list and a pager stuck on its first page look alike.
-          throw new ProviderError(`${what} served the same products again after startKey=${startKey ?? ''} (a paging loop); refusing to loop (a Private Cloud org without paging that holds exactly ${PAGE_SIZE} products looks the same: add or remove one)`);
-        }
-        if (pages >= MAX_LIST_PAGES) {
-          throw new ProviderError(`${what} is still not done after ${pages} pages of ${PAGE_SIZE}; refusing to page further`);
-        }
-        startKey = items[items.length - 1]!.name;
-      }
-      return [...byName.values()];
+        return productsOf(page, what);
+      };
+      return pageProducts(fetchPage, { pageSize: PAGE_SIZE, maxPages: MAX_LIST_PAGES, what, ...(onPage ? { onPage } : {}) });
     },
     listProxies: async () => names(await http.request<ApigeeProxyList>('GET', orgPath('/apis')), `GET ${orgPath('/apis')}`),
     listEnvironments: async () => names(await http.request<ApigeeEnvironmentList>('GET', orgPath('/environments')), `GET ${orgPath('/environments')}`),

@@ -75,6 +75,8 @@ async function listDirectory(client: ApigeeClient): Promise<ApigeeDirectory> {
 interface Listing {
   products: Promise<ApigeeProduct[]>;
   pages: LivePages;
+  /** The names the plan looks for, so that the pager asks for later pages in parallel (product-pager.ts). */
+  expect(names: readonly string[]): void;
 }
 
 export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, options: ConnectOptions = {}): Provider & { readonly locks: LockStore } {
@@ -147,9 +149,13 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     });
   };
 
+  /** The last listing started: what expect() tells, whether readAhead() or observe() started it. */
+  let latestListing: Listing | undefined;
   const listAndMap = (): Listing => {
     const pages = createLivePages(target.owner);
-    return { products: client.listProducts(undefined, (products) => pages.add(products)), pages };
+    const pager = client.listProducts(undefined, (products) => pages.add(products));
+    latestListing = { products: pager.products, pages, expect: (names) => pager.expect(names) };
+    return latestListing;
   };
   /** The listing readAhead() started; taken by the next observe(), so a later one lists again. */
   let listedAhead: Listing | undefined;
@@ -170,6 +176,8 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
       listedAhead.products.catch(() => undefined);
     },
     locks: createApigeeLockStore(client, target.name),
+    // The desired keys are the Apigee product names (toDesiredObjects).
+    expect: (keys) => latestListing?.expect(keys),
 
     async observe(scope): Promise<LiveObject[]> {
       // The one place lock records are left out: plan, import, prune and apply all read observe(),
@@ -182,7 +190,7 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
       // `attributename`/`attributevalue` (reference §3; cloud.google.com …/organizations.apiproducts/list:
       // "Filter the list by passing an attributename and attibutevalue"), checked again here: a
       // server that ignores the filter answers every product, which isOwned narrows to ours.
-      const products = await client.listProducts({ name: OWNER_ATTRIBUTE, value: OWNER_VALUE });
+      const products = await client.listProducts({ name: OWNER_ATTRIBUTE, value: OWNER_VALUE }).products;
       return remember(products.filter((product) => ours(product) && !isLockRecord(product)), scope);
     },
 

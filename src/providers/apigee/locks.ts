@@ -115,7 +115,7 @@ export function createApigeeLockStore(client: ApigeeClient, targetName: string):
     async list() {
       // The server filter saves reading the whole org; checked again here, so a server that
       // ignores `attributename` (the reference does not say every one honours it) is still right.
-      const products = await client.listProducts({ name: LOCK_ATTRIBUTE, value: LOCK_VERSION });
+      const products = await client.listProducts({ name: LOCK_ATTRIBUTE, value: LOCK_VERSION }).products;
       return products.filter(isCurrentLock).map((product): StoredLock => {
         const ticket = ticketOf(product);
         return { ref: { name: product.name }, ...(ticket ? { ticket } : {}) };

@@ -27,7 +27,7 @@ export interface ApigeeEmulatorOptions extends EmulatorRunOptions {
    * Awaited before each request is answered. Tests hold a write here while another client runs,
    * to interleave the two deterministically (no timing).
    */
-  beforeAnswer?: (request: { method: string; path: string; body: string }) => void | Promise<void>;
+  beforeAnswer?: (request: { method: string; path: string; query: URLSearchParams; body: string }) => void | Promise<void>;
   /**
    * Store (and answer) a product created by POST without its attributes: no reference says Apigee
    * does this, so it is off by default; tests turn it on to show what apply does if a server did.
@@ -111,7 +111,7 @@ export async function startApigeeEmulator(options: ApigeeEmulatorOptions): Promi
     const record: RecordedRequest = { method: request.method ?? 'GET', path: url.pathname, status: 500, ...(url.search ? { query: url.search } : {}) };
     try {
       const body = await readBody(request);
-      await options.beforeAnswer?.({ method: record.method, path: url.pathname, body });
+      await options.beforeAnswer?.({ method: record.method, path: url.pathname, query: url.searchParams, body });
       await faults.serve(response, {
         method: record.method,
         path: url.pathname,
