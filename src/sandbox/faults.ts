@@ -20,8 +20,8 @@ interface Decision {
   slowMs: number;
 }
 
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function seeded(seed: number): () => number {
+/** mulberry32: small, fast, and the same sequence for the same seed everywhere (tests use it too). */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -37,7 +37,7 @@ const DEFAULT_SLOW_MS = 60_000;
 export class FaultInjector {
   readonly counters: FaultCounters = { requests: 0, rateLimited: 0, failed: 0, dropped: 0, slowed: 0, inFlight: 0, maxInFlight: 0 };
   private options: FaultOptions = {};
-  private random: () => number = seeded(1);
+  private random: () => number = seededRandom(1);
   private tokens = 0;
   private refilledAt = 0;
   private ruleHits: number[] = [];
@@ -56,7 +56,7 @@ export class FaultInjector {
   configure(options: FaultOptions): void {
     validateFaultOptions(options);
     this.options = options;
-    this.random = seeded(options.seed ?? 1);
+    this.random = seededRandom(options.seed ?? 1);
     this.tokens = this.burst();
     this.refilledAt = this.clock.now();
     this.ruleHits = (options.rules ?? []).map(() => 0);

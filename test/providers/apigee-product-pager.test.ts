@@ -9,20 +9,9 @@ import * as assert from 'uvu/assert';
 import { GUESSES_IN_FLIGHT, pageProducts, type ProductPager } from '../../src/providers/apigee/product-pager.ts';
 import { ProviderError } from '../../src/providers/transport/provider-error.ts';
 import type { ApigeeProduct } from '../../src/providers/apigee/wire.ts';
+import { seededRandom as random } from '../../src/sandbox/faults.ts';
 
 const WHAT = 'GET /v1/organizations/o/apiproducts';
-
-/** A small seeded generator (mulberry32): the same cases on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Server {
   /** The list in the server's order. */
