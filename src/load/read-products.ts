@@ -131,7 +131,7 @@ function productsReader(dir: string, cwd: string, options: ReadProductsOptions):
       refuse(file, 'products/link-outside-project', 'the file is a symbolic link to a file outside the project directory; it was not read', 'copy the product file into the project instead of linking to it');
       return;
     }
-    const text = readTextFile(entry.path, file, 'a product file', TOO_LARGE_FIX);
+    const text = readTextFile(entry.path, file, 'a product file', TOO_LARGE_FIX, { listedRegular: !entry.isLink });
     diagnostics.push(...text.diagnostics);
     const content = text.content;
     if (content === undefined) return;

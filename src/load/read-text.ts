@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { describeChar } from '../model/display.ts';
 
@@ -22,16 +22,18 @@ export interface TextFile {
  * Reads a file as UTF-8 text, refusing (with a positioned, one-line diagnostic, never a throw)
  * what is not: a file over `maxBytes`, an unreadable one, UTF-16/32, bytes that are not UTF-8
  * (Latin-1 is the usual culprit), binary content (a NUL byte), and raw control characters.
- * `what` names the file in messages: "a product file", "apiproducts.yaml".
+ * `what` names the file in messages: "a product file", "apiproducts.yaml". `listedRegular`: the
+ * directory listing said this entry is a regular file, not a link (readBoundedFile skips fstat).
  */
-export function readTextFile(absolute: string, shown: string, what: string, fix: string, maxBytes = MAX_FILE_BYTES): TextFile {
+export function readTextFile(absolute: string, shown: string, what: string, fix: string, options: { maxBytes?: number; listedRegular?: boolean } = {}): TextFile {
+  const maxBytes = options.maxBytes ?? MAX_FILE_BYTES;
   const at = (line = 1, column = 1) => ({ file: shown, line, column });
   const problem = (rule: string, message: string, fixText: string, source = at()): TextFile => ({
     diagnostics: [{ severity: 'error', rule, message, fix: fixText, source }],
   });
   let bytes: Buffer;
   try {
-    const read = readBoundedFile(absolute, maxBytes);
+    const read = options.listedRegular ? readListedFile(absolute, maxBytes) : readBoundedFile(absolute, maxBytes);
     if (!('bytes' in read)) {
       if (read.stats.isDirectory()) return problem('file/unreadable', `the file cannot be read (EISDIR: ${READ_ERRORS['EISDIR']})`, 'check the file permissions, or remove the file');
       if (!read.stats.isFile()) return problem('file/unreadable', 'the file cannot be read (it is not a regular file: a device, socket or pipe)', 'point at a regular file, or remove it');
@@ -87,6 +89,33 @@ export function readBoundedFile(absolute: string, maxBytes: number): { bytes: Bu
       filled += read;
     }
     return { bytes: filled === bytes.length ? bytes : bytes.subarray(0, filled) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Where readListedFile reads: one buffer for every file, grown to the largest limit asked for. */
+let scratch = Buffer.alloc(0);
+
+/**
+ * A file the directory listing said is a regular file (not a link), read without fstat: one read
+ * of up to `maxBytes + 1` into a shared buffer says both what it holds and whether it is too large
+ * (then fstat gives its size for the message). A third of a product file's system calls, about
+ * 35 ms of 10,000 files. The bytes are valid until the next call: the caller decodes them first.
+ * O_NONBLOCK: were the entry replaced by a pipe since the listing, the open does not wait for a writer.
+ */
+function readListedFile(absolute: string, maxBytes: number): { bytes: Buffer } | { stats: Stats } {
+  if (scratch.length < maxBytes + 1) scratch = Buffer.allocUnsafe(maxBytes + 1);
+  const fd = openSync(absolute, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    let filled = 0;
+    while (filled <= maxBytes) {
+      const read = readSync(fd, scratch, filled, maxBytes + 1 - filled, null);
+      if (read === 0) break;
+      filled += read;
+    }
+    if (filled > maxBytes) return { stats: fstatSync(fd) };
+    return { bytes: scratch.subarray(0, filled) };
   } finally {
     closeSync(fd);
   }
