@@ -16,6 +16,7 @@ import type { LiveObject } from '../../model/objects.ts';
 import { createApigeeClient, flavourOf, managementRoot, orgOf, type ApigeeClient } from './client.ts';
 import { isOwned, operationSettingsOf, toDesiredObjects, toLiveObject, type ApigeeState } from './mapping.ts';
 import { createLivePages, type LivePages } from './live-pages.ts';
+import type { ProductPager } from './product-pager.ts';
 import { mergeProductBody, toProductBody } from './request-body.ts';
 import { hasOperationConfigs } from './operations.ts';
 import { applyApiOperationGroups, boundByApiOperations } from './api-operations.ts';
@@ -75,8 +76,6 @@ async function listDirectory(client: ApigeeClient): Promise<ApigeeDirectory> {
 interface Listing {
   products: Promise<ApigeeProduct[]>;
   pages: LivePages;
-  /** The names the plan looks for, so that the pager asks for later pages in parallel (product-pager.ts). */
-  expect(names: readonly string[]): void;
 }
 
 export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, options: ConnectOptions = {}): Provider & { readonly locks: LockStore } {
@@ -149,13 +148,12 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     });
   };
 
-  /** The last listing started: what expect() tells, whether readAhead() or observe() started it. */
-  let latestListing: Listing | undefined;
+  /** The pager of the last listing started, whether readAhead() or observe() started it: what expect() tells. */
+  let latestPager: ProductPager | undefined;
   const listAndMap = (): Listing => {
     const pages = createLivePages(target.owner);
-    const pager = client.listProducts(undefined, (products) => pages.add(products));
-    latestListing = { products: pager.products, pages, expect: (names) => pager.expect(names) };
-    return latestListing;
+    latestPager = client.listProducts(undefined, (products) => pages.add(products));
+    return { products: latestPager.products, pages };
   };
   /** The listing readAhead() started; taken by the next observe(), so a later one lists again. */
   let listedAhead: Listing | undefined;
@@ -177,7 +175,7 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     },
     locks: createApigeeLockStore(client, target.name),
     // The desired keys are the Apigee product names (toDesiredObjects).
-    expect: (keys) => latestListing?.expect(keys),
+    expect: (keys) => latestPager?.expect(keys),
 
     async observe(scope): Promise<LiveObject[]> {
       // The one place lock records are left out: plan, import, prune and apply all read observe(),
