@@ -23,7 +23,7 @@ export interface TextFile {
  * what is not: a file over `maxBytes`, an unreadable one, UTF-16/32, bytes that are not UTF-8
  * (Latin-1 is the usual culprit), binary content (a NUL byte), and raw control characters.
  * `what` names the file in messages: "a product file", "apiproducts.yaml". `listedRegular`: the
- * directory listing said this entry is a regular file, not a link (readBoundedFile skips fstat).
+ * directory listing said this entry is a regular file, not a link (readListedFile: no fstat).
  */
 export function readTextFile(absolute: string, shown: string, what: string, fix: string, options: { maxBytes?: number; listedRegular?: boolean } = {}): TextFile {
   const maxBytes = options.maxBytes ?? MAX_FILE_BYTES;
@@ -100,8 +100,9 @@ let scratch = Buffer.alloc(0);
 /**
  * A file the directory listing said is a regular file (not a link), read without fstat: one read
  * of up to `maxBytes + 1` into a shared buffer says both what it holds and whether it is too large
- * (then fstat gives its size for the message). A third of a product file's system calls, about
- * 35 ms of 10,000 files. The bytes are valid until the next call: the caller decodes them first.
+ * (then fstat gives its size for the message): one system call fewer per product file (fstat's
+ * time in a `validate` profile of 10,000 files, 13 ms before, 3 ms after). The bytes are valid
+ * until the next call: the caller decodes them first.
  * O_NONBLOCK: were the entry replaced by a pipe since the listing, the open does not wait for a writer.
  */
 function readListedFile(absolute: string, maxBytes: number): { bytes: Buffer } | { stats: Stats } {
