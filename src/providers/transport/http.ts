@@ -7,12 +7,12 @@
  * Not `fetch`: Node's fetch cannot be given a private CA without importing undici, and node:https
  * takes `ca` directly (DESIGN §4: TLS verification on, `caFile` for private CAs).
  */
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { RetryPolicy } from './retry.ts';
 import type { Traffic } from './traffic.ts';
 import { SecretMasker } from '../../model/masker.ts';
 import { ProviderError } from './provider-error.ts';
 import { openRoute, ProxyFailure, proxyRefusal, type Env, type Route } from './proxy.ts';
+import { Abandoned, exchange, headerValue, type RawResponse } from './exchange.ts';
 import { sendWithRetry, type WriteSafety } from './uncertain-writes.ts';
 import { acceptedAuthorizations, resendAfterRefresh, type RenewAuthorization } from './resend-after-refresh.ts';
 
@@ -62,19 +62,6 @@ export interface HttpClient {
 
 /** Longest server message kept in an error: enough to read, short enough for a PR comment line. */
 const MAX_MESSAGE_CHARS = 300;
-
-interface RawResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-}
-
-/** Why a request was abandoned by us, not by the network. */
-class Abandoned extends Error {
-  constructor(readonly reason: 'timeout' | 'too-large') {
-    super(reason);
-  }
-}
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { baseUrl, headers, timeoutMs = DEFAULT_TIMEOUT_MS, describeError, maxBodyBytes = MAX_BODY_BYTES, retry, traffic } = options;
@@ -153,66 +140,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       return sendWithRetry(method, send, requestOptions, { policy: retry, sleep: options.sleep, onWait: (ms) => traffic?.noteRetry(ms) });
     },
   };
-}
-
-interface Exchange {
-  method: string;
-  headers: Record<string, string>;
-  payload: string | undefined;
-  timeoutMs: number;
-  maxBodyBytes: number;
-}
-
-/** One request and its whole body, abandoned past the timeout or the size cap. */
-function exchange(url: URL, route: Route, how: Exchange): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const finish = (error: unknown, value?: RawResponse): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (error) reject(error);
-      else resolve(value!);
-    };
-    const request = route.request(url, { method: how.method, headers: how.headers });
-    const timer = setTimeout(() => {
-      request.destroy(new Abandoned('timeout'));
-      finish(new Abandoned('timeout'));
-    }, how.timeoutMs);
-    request.on('error', (error) => finish(error));
-    request.on('response', (response: IncomingMessage) => {
-      const declared = Number(response.headers['content-length']);
-      if (Number.isFinite(declared) && declared > how.maxBodyBytes) {
-        request.destroy();
-        finish(new Abandoned('too-large'));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > how.maxBodyBytes) {
-          request.destroy();
-          finish(new Abandoned('too-large'));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      response.on('error', (error) => finish(error));
-      response.on('end', () => {
-        finish(undefined, { status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') });
-      });
-      // Closed before the end: the connection dropped mid-body.
-      response.on('close', () => {
-        if (!response.complete) finish(Object.assign(new Error('connection closed before the answer was complete'), { code: 'ECONNRESET' }));
-      });
-    });
-    request.end(how.payload);
-  });
-}
-
-function headerValue(value: string | string[] | undefined): string | null {
-  return value === undefined ? null : Array.isArray(value) ? (value[0] ?? null) : value;
 }
 
 function looksLikeHtml(response: RawResponse): boolean {
