@@ -12,7 +12,8 @@ import { judgeDuplicates } from './duplicates.ts';
 import { pruneEverything } from './prune-guard.ts';
 import { adoptsFromOwner, ownerCollision, ownershipField, protectedField, unownedCollision } from './ownership.ts';
 import { planApiOperations } from './api-operations.ts';
-import { narrowingReason } from './narrowing.ts';
+import { grantReasons } from './grant-reasons.ts';
+import type { GrantField } from '../model/grants.ts';
 import { keepIgnored } from './keep-ignored.ts';
 
 /** One target's desired and live objects, and the vendor rules the plan must respect there. */
@@ -35,8 +36,8 @@ export interface TargetObservation {
   owner?: string;
   /** Why a field change of an object that stays published is high risk (ProviderKind.fieldRisk). */
   fieldRisk?: (field: FieldChange) => string | undefined;
-  /** State fields whose elements are what the product grants: an update that removes one is high risk. */
-  grantFields?: readonly string[];
+  /** State fields whose elements are what the product grants: an update that narrows or widens them is high risk. */
+  grantFields?: readonly GrantField[];
 }
 
 export interface PlanInput {
@@ -203,8 +204,7 @@ function planExisting(observation: TargetObservation, wanted: DesiredObject, liv
     const { apiOperations, breaking } = planApiOperations(fields, desired, live, wasPublished && staysPublished);
     // Consumers lose something only while the object stays published; an unpublish already says so.
     const fieldReasons = wasPublished && staysPublished ? fields.flatMap((field) => observation.fieldRisk?.(field) ?? []) : [];
-    const narrowing = narrowingReason(fields, observation.grantFields ?? []);
-    const reasons = [cycleReason, breaking, narrowing, ...fieldReasons].filter((reason): reason is string => reason !== undefined);
+    const reasons = [cycleReason, breaking, ...grantReasons(fields, observation.grantFields ?? []), ...fieldReasons].filter((reason): reason is string => reason !== undefined);
     changes.push({
       ...identify(observation.name, desired.key, 'update'),
       ...common,

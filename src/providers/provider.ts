@@ -3,6 +3,7 @@ import type { LockTicket, StoredLock } from '../model/lock.ts';
 import type { DesiredObject, ImportedProduct, LiveObject } from '../model/objects.ts';
 import type { EffectiveProduct } from '../model/product.ts';
 import type { VendorSchema } from '../model/vendor-schema.ts';
+import type { GrantField } from '../model/grants.ts';
 import type { Change, FieldChange, Impact, ObjectState } from '../model/plan.ts';
 import type { Endpoint, TargetConfig, TargetIdentity } from '../model/target.ts';
 import type { ConnectOptions } from './transport/connect-options.ts';
@@ -61,9 +62,10 @@ export interface ProviderKind {
   fieldRisk?(field: FieldChange): string | undefined;
   /**
    * State fields whose elements are what a product grants its consumers (services, proxies,
-   * environments…): an update that removes one is high risk, and its consumers are counted.
+   * environments…), and what an empty one grants where that is everything: an update that removes
+   * an element, or empties such a list, is high risk, and its consumers are counted.
    */
-  readonly grantFields?: readonly string[];
+  readonly grantFields?: readonly GrantField[];
   /** `options` tune the transport (retries, waits, the gate): tests and benchmarks set them. */
   connect(target: TargetConfig, endpoint: Endpoint, options?: ConnectOptions): Provider;
 }

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Change, ChangeAction } from '../../src/model/plan.ts';
+import type { Change, ChangeAction, FieldChange } from '../../src/model/plan.ts';
 import { apigee } from '../../src/providers/apigee/index.ts';
 import { api7 } from '../../src/providers/api7/index.ts';
 import { DEFAULT_RETRY } from '../../src/providers/transport/retry.ts';
@@ -21,14 +21,14 @@ import { sandboxTarget, TOKEN as API7_TOKEN } from './api7-fixtures.ts';
 /** Tries without waiting between them: the test counts requests, not time. */
 const FAST = { retry: { ...DEFAULT_RETRY, baseDelayMs: 0, maxDelayMs: 0 } };
 
-function highRisk(target: string, key: string, action: ChangeAction, ref: Record<string, string>): Change {
+function highRisk(target: string, key: string, action: ChangeAction, ref: Record<string, string>, fields: FieldChange[] = []): Change {
   return {
     id: `${target}/${key}/${action}`,
     action,
     target,
     key,
     product: key,
-    fields: [],
+    fields,
     risk: 'high',
     reasons: [],
     dependsOn: [],
@@ -42,10 +42,10 @@ const counted = (impacts: Map<string, unknown>) => Object.fromEntries([...impact
 
 for (const flavour of FLAVOURS) {
   const connect = (emulator: ApigeeEmulator) => apigee.connect(apigeeTarget(flavour), { url: emulator.url, secret: APIGEE_TOKEN }, FAST);
-  const change = (key: string, action: ChangeAction) => highRisk('sandbox-apigee', key, action, { name: key });
+  const change = (key: string, action: ChangeAction, fields?: FieldChange[]) => highRisk('sandbox-apigee', key, action, { name: key }, fields);
   const countingPath = (key: string) => (flavour === 'x' ? `/v1/organizations/${ORG}/apps` : `/v1/organizations/${ORG}/apiproducts/${key}`);
 
-  test(`${flavour}: a delete breaks, an unpublish affects, a narrowing update narrows the developer apps holding the product`, async () => {
+  test(`${flavour}: a delete breaks, an unpublish affects, a narrowing update narrows, a widening one affects the developer apps holding the product`, async () => {
     await withEmulator(flavour, async (emulator) => {
       const impacts = await connect(emulator).countConsumers!([change('orders', 'delete'), change('legacy-billing-product', 'unpublish'), change('legacy-billing-product', 'update')]);
       assert.equal(counted(impacts), {
@@ -58,8 +58,11 @@ for (const flavour of FLAVOURS) {
         `GET ${countingPath('legacy-billing-product')} 200`,
         `GET ${countingPath('orders')} 200`,
       ]);
-      const narrowed = await connect(emulator).countConsumers!([change('orders', 'update')]);
+      const narrowed = await connect(emulator).countConsumers!([change('orders', 'update', [{ path: 'proxies', before: ['orders-v1', 'orders-v2'], after: ['orders-v2'] }])]);
       assert.equal(narrowed.get('sandbox-apigee/orders/update'), { consumers: 'developer apps', effect: 'narrows', count: 3 });
+      // No environments is every environment (seed 003): the apps keep what they reached, and more.
+      const widened = await connect(emulator).countConsumers!([change('orders', 'update', [{ path: 'environments', before: ['prod', 'test'], after: [] }])]);
+      assert.equal(widened.get('sandbox-apigee/orders/update'), { consumers: 'developer apps', effect: 'affects', count: 3 });
     });
   });
 

@@ -32,7 +32,7 @@ function planWithCounts(): Plan {
         lockedWhilePublished: ['auth'],
         unpublishConsequence: 'unpublishing cancels every subscription and removes the auth rules from the linked services',
         ignore: [],
-        grantFields: ['services'],
+        grantFields: [{ path: 'services' }],
       },
     ],
     prune: true,

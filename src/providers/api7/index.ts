@@ -72,7 +72,7 @@ export const api7: ProviderKind = {
   lockedWhilePublished: ['auth', ...AUTH_OPTION_FIELDS],
   unpublishConsequence: 'unpublishing cancels every subscription and removes the auth rules from the linked services',
   // A product grants its subscribers the linked services (reference §3): removing one narrows it.
-  grantFields: ['services'],
+  grantFields: [{ path: 'services' }],
   // External products support no credential auth (reference §3, WEB key-concepts): the API they
   // document is not behind the gateway, so `auth:` cannot protect it.
   authProtects: (product) => product.binding['type'] !== 'external',

@@ -29,6 +29,7 @@ import { createApigeeLockStore, isLockRecord } from './locks.ts';
 import { moveToSpace } from './spaces.ts';
 import { emptyCatalog, readCatalog, removeCatalogItem, syncCatalogItem } from './catalog.ts';
 import { portalRisk, portalSites } from './portal.ts';
+import { APIGEE_GRANTS, narrowsGrant } from './grants.ts';
 import { APIGEE_SCHEMA } from './schema.ts';
 import { validateApigeeBinding } from './validate-binding.ts';
 import { validateApigeeTarget } from './validate-target.ts';
@@ -50,8 +51,7 @@ export const apigee: ProviderKind = {
     'unpublishing sets the product\'s access attribute to internal (and unpublishes its catalog item on an integrated portal, where the binding has portal:): it disappears from every developer portal and developers can no longer add it to their apps, while apps that already hold keys for it keep calling its APIs',
   // A catalog item unpublished, deleted or moved while the product stays published (portal.ts).
   fieldRisk: portalRisk,
-  // An app key reaches the proxies, environments, resources and operations its product lists (reference §2, §7).
-  grantFields: ['proxies', 'environments', 'resources', 'operations', 'graphqlOperations', 'grpcOperations'],
+  grantFields: APIGEE_GRANTS,
   validateTarget: validateApigeeTarget,
   validateBinding: (product, target) => validateApigeeBinding(product, target.settings.flavour === 'edge' ? 'edge' : 'x', target.owner),
   validateProject: (products) => checkApigeeNameCollisions(products),
@@ -208,7 +208,8 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
         consumers: 'developer apps',
         // Deleting makes the apps' requests fail; unpublishing (access internal) leaves their keys
         // working (unpublishConsequence above); an update removing a grant narrows what they reach.
-        effectOf: (steps) => (steps.some((step) => step.action === 'delete') ? 'breaks' : steps.some((step) => step.action === 'unpublish') ? 'affects' : 'narrows'),
+        // Any other high-risk update (a widened grant, a catalog item moved) leaves what they reach in place.
+        effectOf: (steps) => (steps.some((step) => step.action === 'delete') ? 'breaks' : steps.some((step) => step.action === 'unpublish') ? 'affects' : steps.some(narrowsGrant) ? 'narrows' : 'affects'),
         read: (step) => client.countApps(step.ref?.name ?? step.key),
       }),
 
