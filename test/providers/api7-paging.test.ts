@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createApi7Client } from '../../src/providers/api7/client.ts';
 import type { Api7Product } from '../../src/providers/api7/wire.ts';
-import { expectPage, fetchAllPages, PageSizes, readFirstPage } from '../../src/providers/transport/paging.ts';
+import { expectPage, fetchAllPages, PageSizes, readFirstPage, type Page } from '../../src/providers/transport/paging.ts';
 import { ProviderError } from '../../src/providers/transport/provider-error.ts';
 import { startApi7Emulator, type Api7Emulator, type Api7EmulatorOptions } from '../../src/sandbox/api7/server.ts';
 import { portalId, seedApi7State } from '../../src/sandbox/api7/state.ts';
@@ -114,6 +114,62 @@ test('the same edit under the default order (updated_at desc) skips one product 
     assert.not.ok(ids.includes(EDITED), 'the edited product is skipped');
     assert.is(new Set(ids).size, 46, 'and another one is read twice');
   });
+});
+
+/** Another client deletes a product of page 1 once page 1 was answered, before the later pages, `times` reads in a row. */
+function deleteAfterFirstPage(emulator: () => Api7Emulator, times: number): NonNullable<Api7EmulatorOptions['beforeAnswer']> {
+  let pages = 0;
+  let deletes = 0;
+  let deleting: Promise<unknown> | undefined;
+  return async ({ method, path, query }) => {
+    if (method !== 'GET' || path !== '/api/api_products') return;
+    pages++;
+    if (query.get('page') === '2' && deletes < times) {
+      deletes++;
+      // Page 1 under the client's order (created_at asc): the seed's products first, then bulk-000.
+      const victim = `prod-bulk-${String(deletes - 1).padStart(3, '0')}`;
+      deleting = call(emulator(), 'DELETE', `/api/api_products/${victim}?portal_id=${PORTAL}`);
+    }
+    await deleting;
+  };
+}
+
+test('a product deleted elsewhere while the later pages are read: the list is read again, and no product is missing', async () => {
+  let emulator!: Api7Emulator;
+  await withEmulator(45, { maxPageSize: 20, beforeAnswer: deleteAfterFirstPage(() => emulator, 1) }, async (started) => {
+    emulator = started;
+    const client = createApi7Client(sandboxTarget(), { url: emulator.url, secret: TOKEN });
+    const ids = (await client.listProducts()).map((p) => p.id);
+    assert.is(emulator.state.products[PORTAL]!.length, 46, 'the delete happened');
+    assert.not.ok(ids.includes('prod-bulk-000'));
+    // Read once more from the start: every product that is there (one of them the first of page 2 before the delete).
+    assert.equal([...ids].sort(), allIds(emulator));
+    assert.equal(listRequests(emulator, '/api/api_products'), ['200', '200', '200', '200', '200', '200']);
+  });
+});
+
+test('a list that changes on every read is refused after 3 reads, never returned incomplete', async () => {
+  let emulator!: Api7Emulator;
+  await withEmulator(45, { maxPageSize: 20, beforeAnswer: deleteAfterFirstPage(() => emulator, Infinity) }, async (started) => {
+    emulator = started;
+    const client = createApi7Client(sandboxTarget(), { url: emulator.url, secret: TOKEN });
+    const error = await client.listProducts().then(() => undefined, (caught: unknown) => caught);
+    assert.instance(error, ProviderError);
+    assert.match((error as Error).message, /changed while it was read, 3 times in a row \(its total went 47 → 46 → 45 → 44\): refusing to plan from an incomplete list/);
+    assert.is(listRequests(emulator, '/api/api_products').length, 9);
+  });
+});
+
+test('an empty first page that claims items is read again, then refused; a list that is empty is empty', async () => {
+  let reads = 0;
+  const claimsFive = async (): Promise<Page<string>> => {
+    reads++;
+    return { list: [], total: 5 };
+  };
+  const error = await fetchAllPages(claimsFive, { pageSize: 20, what: 'GET /api/api_products' }).then(() => undefined, (caught: unknown) => caught);
+  assert.match((error as Error).message, 'GET /api/api_products changed while it was read, 3 times in a row (its total went 5 → 0)');
+  assert.is(reads, 3);
+  assert.equal(await fetchAllPages(async () => ({ list: [], total: 0 }), { pageSize: 20 }), []);
 });
 
 test('a server capping page_size at 100 is read whole, and the size it took is kept for the run', async () => {

@@ -101,23 +101,51 @@ export interface PagingOptions<T = unknown> {
 
 export const MAX_LIST_ITEMS = 200_000;
 export const MAX_LIST_PAGES = 2_000;
+/** Reads of a list that changed while it was paged, before giving up on it. */
+export const MAX_LIST_READS = 3;
 
 /**
  * Every item of a `{list,total}` endpoint in O(pages) requests: page 1 tells the total and the
  * page size the server really uses (it may cap `page_size` silently, or refuse it: `PageSizes`),
- * then the remaining pages
- * are fetched concurrently, bounded. A short or empty page means the end, whatever `total` said.
+ * then the remaining pages are fetched concurrently, bounded. A short or empty page means the end.
  * Bounded whatever the server says: a total above `maxItems`, more pages than `maxPages`, or a
  * full page with nothing new (the server ignores `page`) is an error, never an endless loop.
+ *
+ * Offset paging is not a snapshot: an item deleted from a page already read while later pages
+ * are read moves every later item one place forward, and the first item of the next page is
+ * never read (a product missing from a plan is planned as a create: a duplicate). So a page
+ * whose `total` is not the first page's, or an empty first page that claims items, means the
+ * list changed while it was read: it is read again from the start, up to MAX_LIST_READS times,
+ * and then refused rather than returned incomplete.
  */
 export async function fetchAllPages<T>(
   fetchPage: (page: number, pageSize: number) => Promise<Page<T>>,
-  { pageSize: sizes, concurrency = 4, maxItems = MAX_LIST_ITEMS, maxPages = MAX_LIST_PAGES, identify, what = 'the list' }: PagingOptions<T>,
+  options: PagingOptions<T>,
 ): Promise<T[]> {
-  const ladder = typeof sizes === 'number' ? new PageSizes([sizes]) : sizes;
+  const what = options.what ?? 'the list';
+  const ladder = typeof options.pageSize === 'number' ? new PageSizes([options.pageSize]) : options.pageSize;
+  const totals: number[] = [];
+  for (let read = 1; read <= MAX_LIST_READS; read++) {
+    const listed = await readAllPagesOnce(fetchPage, ladder, options, what);
+    if (listed.items) return listed.items;
+    totals.push(...listed.totals);
+  }
+  throw new ProviderError(
+    `${what} changed while it was read, ${MAX_LIST_READS} times in a row (its total went ${[...new Set(totals)].join(' → ')}): refusing to plan from an incomplete list; run again once the portal is quiet`,
+  );
+}
+
+/** One read of every page: the items, or the totals seen when the list changed meanwhile. */
+async function readAllPagesOnce<T>(
+  fetchPage: (page: number, pageSize: number) => Promise<Page<T>>,
+  ladder: PageSizes,
+  { concurrency = 4, maxItems = MAX_LIST_ITEMS, maxPages = MAX_LIST_PAGES, identify }: PagingOptions<T>,
+  what: string,
+): Promise<{ items?: T[]; totals: number[] }> {
   const { page: first, pageSize } = await readFirstPage(ladder, (size) => fetchPage(1, size));
   const served = first.list.length;
-  if (served === 0 || served >= first.total) return first.list;
+  if (served === 0) return first.total === 0 ? { items: [], totals: [0] } : { totals: [first.total, 0] };
+  if (served >= first.total) return { items: first.list, totals: [first.total] };
   if (first.total > maxItems) {
     throw new ProviderError(`${what} claims ${first.total} items, more than apiproducts reads from one list (${maxItems}); refusing to page through it`);
   }
@@ -127,12 +155,14 @@ export async function fetchAllPages<T>(
   }
   const seen = new Set(identify ? first.list.map(identify) : []);
   const pages: T[][] = [first.list];
+  const totals = [first.total];
   let endPage = lastPage;
   let nextPage = 2;
   const worker = async (): Promise<void> => {
     while (nextPage <= endPage) {
       const page = nextPage++;
-      const { list } = await fetchPage(page, pageSize);
+      const { list, total } = await fetchPage(page, pageSize);
+      if (total !== first.total) totals.push(total);
       if (identify && list.length >= served) {
         const ids = list.map(identify);
         if (ids.every((id) => seen.has(id))) {
@@ -145,5 +175,6 @@ export async function fetchAllPages<T>(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, lastPage - 1) }, worker));
-  return pages.slice(0, endPage).flatMap((list) => list ?? []);
+  if (totals.length > 1) return { totals };
+  return { items: pages.slice(0, endPage).flatMap((list) => list ?? []), totals };
 }
