@@ -15,7 +15,8 @@
  *   labels       Git `labels` + `team` as label `team`; the ownership labels are not state
  *   services     [{gatewayGroup, service, hosts}] by name, sorted; hosts [] = every host
  *                (gateway only)                          ← `linked_gateway_services`
- *   serverUrls   (external only) ← `server_urls`, in order (the first is the portal's default)
+ *   serverUrls   (external only) ← `server_urls`, in order (the first is the portal's default),
+ *                or the older single `server_url`
  *   openapi      (external only) `sha256:<hex>` of the spec text; the text itself travels in
  *                `attachments.openapi` and becomes `raw_openapi`
  * Server-filled and dashboard-only fields (id, timestamps, can_view_unsubscribed, raw_openapis,
@@ -231,7 +232,7 @@ export function liveState(product: Api7Product, directory: Api7Directory): Api7S
     labels: withoutOwnership(product.labels),
   } as const;
   if (product.type === 'external') {
-    return { type: 'external', ...common, serverUrls: product.server_urls ?? [], openapi: specDigest(liveOpenapiText(product)) };
+    return { type: 'external', ...common, serverUrls: liveServerUrls(product), openapi: specDigest(liveOpenapiText(product)) };
   }
   return {
     type: 'gateway',
@@ -241,6 +242,13 @@ export function liveState(product: Api7Product, directory: Api7Directory): Api7S
     ...liveAuthOptions(product.auth),
     services: liveLinks(product.linked_gateway_services, directory),
   };
+}
+
+/** Older versions keep a single `server_url`; 3.9 reads both spellings (reference §3, Round 2). */
+function liveServerUrls(product: Api7Product): string[] {
+  if (product.server_urls !== undefined) return product.server_urls;
+  const single = (product as { server_url?: unknown }).server_url;
+  return typeof single === 'string' && single !== '' ? [single] : [];
 }
 
 function liveOpenapiText(product: Api7Product): string {
