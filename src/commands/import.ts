@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Document, isScalar, visit } from 'yaml';
 import { ExitCode, UserError } from '../model/diagnostic.ts';
 import { escapeText } from '../model/display.ts';
+import { detectSecret } from '../model/secrets.ts';
 import type { ProductSpec } from '../model/product.ts';
 import type { TargetConfig } from '../model/target.ts';
 import { displayPath } from '../load/read-config.ts';
@@ -206,8 +207,11 @@ function importDocument(imported: ImportedProduct, owned: boolean, inGit: Readon
     return { kind: 'skipped', message: `already defined in ${definedIn}${binds ? '' : ` (without a binding for ${target.name}: add one there, with adopt: true for a product apiproducts did not create)`}` };
   }
   const leaked = credentialIn(imported, context.secrets);
+  if (leaked?.sent) {
+    return { kind: 'failed', message: `${leaked.where} holds a credential this run sent to ${target.name} (shown as ***); not written: remove it from the product in the portal, rotate the credential, then import again` };
+  }
   if (leaked) {
-    return { kind: 'failed', message: `${leaked} holds a credential this run sent to ${target.name} (shown as ***); not written: remove it from the product in the portal, rotate the credential, then import again` };
+    return { kind: 'failed', message: `${leaked.where} holds what looks like ${leaked.label}, which a product file must not carry (validate refuses it as secret/literal); not written: remove it from the product in the portal, rotate it if it is real, then import again` };
   }
   const productFile = join(outDir, `${name}.yaml`);
   if (existsSync(productFile)) return { kind: 'skipped', message: `${shown(productFile)} already exists (not overwritten)` };
@@ -237,22 +241,32 @@ function importDocument(imported: ImportedProduct, owned: boolean, inGit: Readon
  * Where a live product carries a credential (a token pasted into a description, say): masking it
  * would write `***` into Git as the desired value, and apply would then overwrite the portal with
  * it; writing it would commit the credential. Neither is right, so the product is not imported.
+ * `sent`: one this run sent to the target; otherwise what validate's secret/literal check would
+ * find in the product file (rules.ts, the same detector: the file would never pass validate). The
+ * spec files are checked for sent credentials only, as validate does not scan them.
  */
-function credentialIn(imported: ImportedProduct, secrets: SecretMasker): string | undefined {
-  const field = fieldWith(imported.spec, secrets, '');
-  if (field !== undefined) return `field ${field}`;
+function credentialIn(imported: ImportedProduct, secrets: SecretMasker): { where: string; sent: boolean; label?: string } | undefined {
+  const sent = (text: string): string | undefined => (secrets.finds(text) ? 'a credential' : undefined);
+  const field = fieldWith(imported.spec, sent, '');
+  if (field !== undefined) return { where: `field ${field.path}`, sent: true };
   const file = Object.entries(imported.files).find(([, content]) => secrets.finds(content))?.[0];
-  return file === undefined ? undefined : `the file ${file}`;
+  if (file !== undefined) return { where: `the file ${file}`, sent: true };
+  const looksLike = fieldWith(imported.spec, detectSecret, '');
+  return looksLike === undefined ? undefined : { where: `field ${looksLike.path}`, sent: false, label: looksLike.label };
 }
 
-/** The dotted path of the first key or string value under `value` that holds a credential. */
-function fieldWith(value: unknown, secrets: SecretMasker, path: string): string | undefined {
-  if (typeof value === 'string') return secrets.finds(value) ? path : undefined;
+/** The dotted path of the first key or string value under `value` that `holds` names (and what it holds). */
+function fieldWith(value: unknown, holds: (text: string) => string | undefined, path: string): { path: string; label: string } | undefined {
+  if (typeof value === 'string') {
+    const label = holds(value);
+    return label === undefined ? undefined : { path, label };
+  }
   if (value === null || typeof value !== 'object') return undefined;
   for (const [key, item] of Object.entries(value)) {
     const at = path === '' ? key : `${path}.${key}`;
-    if (secrets.finds(key)) return at;
-    const found = fieldWith(item, secrets, at);
+    const label = holds(key);
+    if (label !== undefined) return { path: at, label };
+    const found = fieldWith(item, holds, at);
     if (found !== undefined) return found;
   }
   return undefined;

@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import { tool } from '../../src/commands/tool-info.ts';
 import * as assert from 'uvu/assert';
-import type { Api7Emulator } from '../../src/sandbox/api7/server.ts';
+import { startApi7Emulator, type Api7Emulator } from '../../src/sandbox/api7/server.ts';
+import { portalId, seedApi7State } from '../../src/sandbox/api7/state.ts';
 import { copyExampleProject, writeProject } from '../helpers/project.ts';
 // In-process: what the CLI says is tested here; the process contract is in test/cli/cli.test.ts.
 import { runCliInProcess as runCli } from '../helpers/cli-in-process.ts';
-import { exampleAgainstEmulator, TARGET_ENV } from '../helpers/real-target.ts';
+import { exampleAgainstEmulator, TARGET_ENV, TOKEN } from '../helpers/real-target.ts';
 
 const SANDBOX_ONLY = 'targets:\n  sandbox-api7:\n    provider: api7\n    sandbox: true\n    portal: default\n';
 const HINT = 'Run apiproducts plan: imported products show no changes; unowned ones are adopted (marked as managed) on the next apply.';
@@ -132,6 +133,26 @@ test('a product whose file exists is skipped and the file left untouched; one de
   assert.is(again.code, 1);
   assert.match(again.stdout, 'skipped orders: already defined in products/orders.yaml');
   assert.not.ok(existsSync(join(cwd, 'elsewhere', 'orders.yaml')));
+});
+
+test('a live product holding what looks like a credential is not written: validate would refuse its file', async () => {
+  const emulator = await startApi7Emulator({ token: TOKEN, state: seedApi7State() });
+  running.push(emulator);
+  const [orders, legacy] = ['prod-orders', 'prod-legacy-billing'].map((id) => emulator.state.products[portalId('default')]!.find((p) => p.id === id)!);
+  const AWS_KEY = 'AKIAIOSFODNN7EXAMPLE';
+  const RANDOM = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+  orders!.desc = `Call it with the staging key ${AWS_KEY}`;
+  legacy!.labels = { ...legacy!.labels, apikey: RANDOM };
+  const { cwd } = freshProject(`targets:\n  api7-prod:\n    provider: api7\n    url: ${emulator.url}\n    portal: default\n    tokenEnv: API7_TOKEN\n`);
+  const result = await runCli(['import', '--target', 'api7-prod'], { cwd, env: TARGET_ENV });
+  assert.is(result.code, 1, result.stdout + result.stderr);
+  const said = result.stdout + result.stderr;
+  assert.match(said, /failed {2}orders: field description holds what looks like an AWS access key id[^\n]*, which a product file must not carry \(validate refuses it as secret\/literal\); not written/);
+  assert.match(said, /failed {2}legacy-billing: field labels\.apikey holds what looks like a high-entropy/);
+  assert.not.match(said, AWS_KEY);
+  assert.not.match(said, RANDOM);
+  assert.not.ok(existsSync(join(cwd, 'products', 'orders.yaml')));
+  assert.not.ok(existsSync(join(cwd, 'products', 'legacy-billing.yaml')));
 });
 
 test('--product selects by name (repeatable); --out writes elsewhere', async () => {
