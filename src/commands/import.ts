@@ -7,6 +7,7 @@ import { detectSecret } from '../model/secrets.ts';
 import type { ProductSpec } from '../model/product.ts';
 import type { TargetConfig } from '../model/target.ts';
 import { displayPath } from '../load/read-config.ts';
+import { describeReadError } from '../load/read-text.ts';
 import { observeTargets } from '../observe/read-live.ts';
 import { desiredObjects } from './desired-objects.ts';
 import type { ProviderKind } from '../providers/provider.ts';
@@ -57,6 +58,10 @@ export function renderProductYaml(spec: ProductSpec, schema = '../schemas/produc
 export async function runImport(options: ImportOptions, io: Io): Promise<number> {
   const productsDir = resolveIn(options.cwd, options.products ?? 'products');
   const outDir = options.out === undefined ? productsDir : resolveIn(options.cwd, options.out);
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
+    const named = `${options.out === undefined ? 'the products directory' : '--out'} ${displayPath(outDir, options.cwd)}`;
+    throw new UserError(`${named} is a file, not a directory; nothing was imported (import writes one file per product into a directory)`);
+  }
   // A fresh project may have only apiproducts.yaml: the products directory is where imports go.
   const createdProductsDir = !existsSync(productsDir);
   if (createdProductsDir) mkdirSync(productsDir, { recursive: true });
@@ -223,14 +228,24 @@ function importDocument(imported: ImportedProduct, owned: boolean, inGit: Readon
     }
   }
   const written: string[] = [];
+  const write = (path: string, content: string): string | undefined => {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, content, { flag: 'wx' });
+      return undefined;
+    } catch (error) {
+      // What was written before stays, and is named: the report says exactly what is on disk.
+      return `cannot write ${shown(path)} (${describeReadError(error)})${written.length > 0 ? `; already written: ${written.join(', ')}` : ''}`;
+    }
+  };
   for (const file of extra) {
     if (existsSync(file.path)) continue; // the same content is already there
-    mkdirSync(dirname(file.path), { recursive: true });
-    writeFileSync(file.path, file.content, { flag: 'wx' });
+    const failed = write(file.path, file.content);
+    if (failed) return { kind: 'failed', message: failed };
     written.push(shown(file.path));
   }
-  mkdirSync(dirname(productFile), { recursive: true });
-  writeFileSync(productFile, renderProductYaml(imported.spec, context.schema), { flag: 'wx' });
+  const failed = write(productFile, renderProductYaml(imported.spec, context.schema));
+  if (failed) return { kind: 'failed', message: failed };
   const from = imported.spec.targets[target.name]?.adoptFrom;
   const adopts = owned ? '' : typeof from === 'string' ? `; adoptFrom: taken over from ${describeOwner(from)} on the next apply` : '; adopt: true, not created by apiproducts';
   const also = written.length > 0 ? ` and ${written.join(', ')}` : '';

@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../model/diagnostic.ts';
 import type { Plan } from '../model/plan.ts';
 import type { TargetConfig } from '../model/target.ts';
@@ -9,6 +7,7 @@ import { readPullRequestContext, type PullRequestContext } from '../github/conte
 import type { Io, OutputFormat } from './io.ts';
 import type { ProjectOptions, ValidProject } from './project.ts';
 import { loadWhileObserving, openRunTargets } from './read-while-loading.ts';
+import { checkPlanOut, writePlanOut } from './plan-out.ts';
 
 /**
  * What this command needs once the targets' lists are requested: planning, rendering and the
@@ -44,8 +43,9 @@ export interface PlanOptions extends ProjectOptions {
 export async function runPlan(options: PlanOptions, io: Io): Promise<number> {
   // Before any network: a comment that cannot be posted is an error now, not after the plan.
   const github = options.githubComment ? readPullRequestContext(io.env) : undefined;
+  const out = options.out === undefined ? undefined : checkPlanOut(options.out, options);
   try {
-    return await plan(options, io, github);
+    return await plan(options, io, github, out);
   } catch (error) {
     if (github && error instanceof UserError) {
       const [{ GithubApiError }, { postFailureComment, toStderr }] = await Promise.all([import('../github/client.ts'), import('./github.ts')]);
@@ -55,7 +55,7 @@ export async function runPlan(options: PlanOptions, io: Io): Promise<number> {
   }
 }
 
-async function plan(options: PlanOptions, io: Io, github: PullRequestContext | undefined): Promise<number> {
+async function plan(options: PlanOptions, io: Io, github: PullRequestContext | undefined, out: string | undefined): Promise<number> {
   const pick = options.skipMissingCredentials ? (targets: TargetConfig[]) => targetsWithCredentials(targets, io.env, credentialVariables).targets : undefined;
   const { project: loaded, early } = await loadWhileObserving(options, io, 'apiproducts plan', pick ? { pick } : {});
   const project = narrowToCredentials(loaded, options, io);
@@ -75,7 +75,7 @@ async function plan(options: PlanOptions, io: Io, github: PullRequestContext | u
     // Masked before anything is rendered, so that the plan file's digest covers what it shows.
     const plan = io.secrets.maskDeep(await makePlan(project, open, { prune: options.prune || project.config.prune, ...(observed ? { observed } : {}) }));
     printAnnotations(plan.diagnostics, io.env, options.cwd, (text) => io.err(text));
-    if (options.out) writeFileSync(resolve(options.cwd, options.out), renderPlanJson(plan));
+    if (out) writePlanOut(out, options.cwd, renderPlanJson(plan));
     if (options.format === 'json') io.out(renderPlanJson(plan));
     else if (options.format === 'markdown') io.out(renderPlanMarkdown(plan));
     else {

@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
 import type { ReferencedFile } from '../model/referenced-file.ts';
@@ -7,7 +7,7 @@ import { MIN_CACHED_FILES, openDocumentCache, type DocumentCache } from './docum
 import { parsedPlainFile, parseYamlFile, type ParsedDocument, type ParsedFile } from './parse-yaml.ts';
 import { displayPath } from './read-config.ts';
 import { readReferencedFiles } from './referenced-files.ts';
-import { readTextFile } from './read-text.ts';
+import { describeReadError, readTextFile } from './read-text.ts';
 import { positionIn } from './yaml-check.ts';
 
 /** A file that went into the run, with its exact text: the config digest is computed from these. */
@@ -119,6 +119,10 @@ function productsReader(dir: string, cwd: string, options: ReadProductsOptions):
       refuse(file, 'products/link-to-directory', 'the directory is a symbolic link; links to directories under products/ are not followed, so nothing in it was read', 'move the directory into products/, or link each file instead');
       return;
     }
+    if (entry.kind === 'unreadable-directory') {
+      refuse(file, 'file/unreadable', `the directory cannot be read (${entry.reason}); nothing in it was read`, 'check its permissions: the user running apiproducts must be able to list and enter it');
+      return;
+    }
     if (entry.kind === 'special') {
       refuse(file, 'products/not-a-file', 'this is not a regular file (a device, socket or pipe); it was not read', 'remove it from products/');
       return;
@@ -161,7 +165,7 @@ function productsReader(dir: string, cwd: string, options: ReadProductsOptions):
     products.push(product);
   };
   const finish = (): ReadProductsResult => {
-    if (!listed.some((entry) => entry.kind === 'product')) {
+    if (!listed.some((entry) => entry.kind === 'product' || entry.kind === 'unreadable-directory')) {
       diagnostics.push({
         severity: 'warning',
         rule: 'products/none',
@@ -222,13 +226,22 @@ interface ListedFile {
    * What its name and type say it is; its text may still make a `product` an API description.
    * A `spec` or `other` file is fine when a product references it, an error when none does.
    */
-  kind: 'product' | 'spec' | 'other' | 'directory-link' | 'special';
+  kind: 'product' | 'spec' | 'other' | 'directory-link' | 'special' | 'unreadable-directory';
   isLink: boolean;
+  /** Why an unreadable directory could not be listed (`EACCES: permission denied`). */
+  reason?: string;
 }
 
 /** Every entry not starting with `.`, sorted by code point, not locale, so every machine reads files in the same order. */
 function listFiles(dir: string, inSpecs = false): ListedFile[] {
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let listed: Dirent[];
+  try {
+    listed = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    // Reported where it is (products/ itself or a directory in it), never thrown: the rest is still read.
+    return [{ path: dir, kind: 'unreadable-directory', isLink: false, reason: describeReadError(error) }];
+  }
+  const entries = listed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const found: ListedFile[] = [];
   for (const entry of entries) {
     if (entry.name.startsWith('.') || /\.md$/i.test(entry.name)) continue;

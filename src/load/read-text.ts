@@ -42,7 +42,7 @@ export function readTextFile(absolute: string, shown: string, what: string, fix:
     bytes = read.bytes;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    return problem('file/unreadable', `the file cannot be read (${code}${READ_ERRORS[code] ? `: ${READ_ERRORS[code]}` : ''})`,
+    return problem('file/unreadable', `the file cannot be read (${describeReadError(error)})`,
       code === 'ENOENT' ? 'it is a symbolic link to a missing file: restore that file, or remove the link' : 'check the file permissions, or remove the file');
   }
   const bom = byteOrderMark(bytes);
@@ -122,6 +122,12 @@ function readListedFile(absolute: string, maxBytes: number): { bytes: Buffer } |
   }
 }
 
+/** `EACCES: permission denied`: the code of a failed read and what it means, never the path or the stack. */
+export function describeReadError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'error';
+  return `${code}${READ_ERRORS[code] ? `: ${READ_ERRORS[code]}` : ''}`;
+}
+
 const READ_ERRORS: Record<string, string> = {
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',
@@ -129,6 +135,7 @@ const READ_ERRORS: Record<string, string> = {
   ENOENT: 'it does not exist',
   ELOOP: 'too many symbolic links',
   EIO: 'input/output error',
+  ENOTDIR: 'it is not a directory',
 };
 
 function formatSize(bytes: number): string {

@@ -46,12 +46,14 @@ export interface CliResult {
 }
 
 /** Runs the CLI without a terminal (as CI does) and collects everything it printed. */
-export function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string }): Promise<CliResult> {
+/** `as`: the user and group the CLI runs as (a test running as root drops to one that permissions apply to). */
+export function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string; as?: { uid: number; gid: number } }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       cwd: options.cwd,
       env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...options.as,
     });
     let stdout = '';
     let stderr = '';
