@@ -5,8 +5,8 @@
  *
  * A server can echo a credential back in another form than it was sent, so each value is added
  * with the forms it can come back in: as read from the environment (`"a7ee-xyz\n"`) and trimmed,
- * URL-encoded (either hex case), JSON-escaped (with and without `\/`) and base64. The HTTP header
- * value is added by its sender too (`Basic base64(user:password)`).
+ * URL-encoded (either hex case), JSON-escaped (with and without `\/`), HTML-escaped, base64 and
+ * base64url. The HTTP header value is added by its sender too (`Basic base64(user:password)`).
  *
  * Prefixes: a server (or a log line) may quote only part of a secret, and what gets cut is the
  * end (`invalid key a7ee-Xk3…`). Any text that repeats the first 8 or more characters of a
@@ -35,18 +35,33 @@ export interface MaskOptions {
  */
 export const SANDBOX_SECRET: MaskOptions = { fragments: false };
 
-/** Every form in which `value` may come back: raw and trimmed, URL-encoded, JSON-escaped, base64. */
+/**
+ * Every form in which `value` may come back: raw and trimmed, URL-encoded, JSON-escaped, HTML-escaped
+ * (an error page quoting it), base64 and base64url.
+ */
 export function credentialForms(value: string): string[] {
   const forms = new Set<string>();
   for (const form of new Set([value, value.trim()])) {
     if (form.length < SHORTEST) continue;
     const encoded = encodeURIComponent(form);
     const json = JSON.stringify(form).slice(1, -1);
-    for (const variant of [form, encoded, encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()), json, json.replaceAll('/', '\\/'), Buffer.from(form, 'utf8').toString('base64')]) {
+    const bytes = Buffer.from(form, 'utf8');
+    for (const variant of [form, encoded, encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()), json, json.replaceAll('/', '\\/'), ...htmlEscaped(form), bytes.toString('base64'), bytes.toString('base64url')]) {
       forms.add(variant);
     }
   }
   return [...forms];
+}
+
+/**
+ * `&`, `<`, `>`, `"` and `'` as the common escapers write them: named entities (`&quot;`), and the
+ * numeric quotes of Go's html.EscapeString (`&#34;`, `&#39;`) and Python's html.escape (`&#x27;`).
+ */
+function htmlEscaped(form: string): string[] {
+  if (!/[&<>"']/.test(form)) return [];
+  const escape = (quote: string, apostrophe: string): string =>
+    form.replace(/[&<>"']/g, (char) => (char === '&' ? '&amp;' : char === '<' ? '&lt;' : char === '>' ? '&gt;' : char === '"' ? quote : apostrophe));
+  return [escape('&quot;', '&#39;'), escape('&#34;', '&#39;'), escape('&quot;', '&#x27;')];
 }
 
 export class SecretMasker {

@@ -1,7 +1,7 @@
 /**
  * Every form of every credential (issue 16): credentials with special characters and a trailing
  * newline (`$(cat token)`) are sent trimmed; servers that echo them raw, trimmed, URL-encoded,
- * JSON-escaped, base64 (`user:password`, the token) and by their first characters, in error
+ * JSON-escaped, HTML-escaped, base64 and base64url (`user:password`, the token) and by their first characters, in error
  * bodies and inside live product fields, never get any of those forms into stdout, stderr, a plan
  * file or an imported file. Import refuses a product that carries one, naming the product and field.
  */
@@ -29,6 +29,8 @@ function formsOf(secret: string): Record<string, string> {
     'URL-encoded': encodeURIComponent(secret),
     'JSON-escaped': JSON.stringify(secret).slice(1, -1),
     base64: Buffer.from(secret).toString('base64'),
+    base64url: Buffer.from(secret).toString('base64url'),
+    'HTML-escaped': secret.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;'),
     'first 10 characters': secret.slice(0, 10),
   };
 }
