@@ -101,6 +101,20 @@ test('the apply-lock label and name prefix are reserved: such a product would be
   assert.is(named?.source?.line, 6);
 });
 
+test('a displayName over 100 characters and an empty label value are refused offline, as the Admin API would (reference Round 2)', () => {
+  const long = 'Ä'.repeat(101);
+  const [tooLong, ...others] = check(`name: x\ndisplayName: ${long}\n${GATEWAY}`);
+  assert.equal(others, []);
+  assert.is(tooLong?.rule, 'api7/name-too-long');
+  assert.match(tooLong!.message, 'displayName is 101 characters; API7 product names are at most 100');
+  assert.is(tooLong?.source?.line, 2);
+  assert.equal(check(`name: x\ndisplayName: ${'Ä'.repeat(100)}\n${GATEWAY}`), [], '100 characters (200 bytes) is fine');
+  const [empty] = check(`name: x\nlabels: {tier: ''}\n${GATEWAY}`);
+  assert.is(empty?.rule, 'api7/empty-label');
+  assert.match(empty!.message, 'label "tier" has an empty value; API7 refuses empty label values');
+  assert.is(empty?.source?.line, 2);
+});
+
 test('an external product refuses auth and plans and needs openapi and serverUrls', () => {
   const diagnostics = check(`name: x
 auth: [key-auth]

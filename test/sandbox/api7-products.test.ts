@@ -71,6 +71,9 @@ test('DELETE returns 200 {} and the product is gone', async () => {
 test('validation: name and type are required, enums are checked', async () => {
   await expect400(gatewayBody({ name: undefined }), 'name is required');
   await expect400(gatewayBody({ name: '  ' }), 'name is required');
+  // reference Round 2 [OAS]: name maxLength 100 (code points), label values non-empty.
+  await expect400(gatewayBody({ name: 'Ä'.repeat(101) }), 'name must be at most 100 characters');
+  await expect400(gatewayBody({ labels: { tier: '' } }), 'labels.tier must not be empty');
   await expect400(gatewayBody({ type: undefined }), /^type is required/);
   await expect400(gatewayBody({ type: 'proxy' }), /^type must be one of gateway, external/);
   await expect400(gatewayBody({ visibility: 'logged-in' }), /^visibility must be one of public, logged_in/);

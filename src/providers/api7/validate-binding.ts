@@ -11,6 +11,7 @@ import { APPLIED_LABEL, OWNER_NAME_LABEL, PROTECTED_LABEL } from './ownership.ts
 import { LOCK_LABEL, LOCK_NAME_PREFIX, NAME_LABEL, OWNER_LABEL } from './wire.ts';
 
 const VISIBILITIES = ['public', 'logged-in'];
+const MAX_NAME_LENGTH = 100;
 const MANAGED = 'apiproducts marks the products it manages with it';
 /** Labels Git may not write, and why (a Map: a label named `constructor` is not reserved). */
 const RESERVED_LABELS: ReadonlyMap<string, string> = new Map([
@@ -84,6 +85,20 @@ export function validateApi7Binding(product: EffectiveProduct): Diagnostic[] {
     if (reason !== undefined) {
       report('error', 'reserved-label', key in bindingLabels ? [...bindingPath('labels'), key] : ['labels', key],
         `label "${key}" is reserved: ${reason}`, `remove the label "${key}"`);
+    }
+  }
+  // The Admin API's product `name` has `maxLength: 100`, and label values must be non-empty
+  // (reference Round 2, [OAS]): refused here, not by the server halfway through an apply.
+  const nameLength = [...product.displayName].length;
+  if (nameLength > MAX_NAME_LENGTH) {
+    report('error', 'name-too-long', fieldPath(product, 'displayName'),
+      `displayName is ${nameLength} characters; API7 product names are at most ${MAX_NAME_LENGTH}`,
+      `shorten displayName to ${MAX_NAME_LENGTH} characters or fewer (in targets.${product.target} to keep the long one for other targets)`);
+  }
+  for (const [key, value] of Object.entries(product.labels)) {
+    if (value === '') {
+      report('error', 'empty-label', key in bindingLabels ? [...bindingPath('labels'), key] : ['labels', key],
+        `label "${key}" has an empty value; API7 refuses empty label values`, `give the label "${key}" a value, or remove it`);
     }
   }
   // Lock records are known by this name prefix (locks.ts) and kept out of every list: a product

@@ -69,6 +69,9 @@ function parseLabels(value: unknown): Record<string, string> | undefined {
   if (!isObject(value) || !Object.values(value).every((label) => typeof label === 'string')) {
     throw badRequest('labels must map label names to strings');
   }
+  // Label values must be non-empty (reference Round 2, [OAS]).
+  const empty = Object.entries(value).find(([, label]) => label === '');
+  if (empty) throw badRequest(`labels.${empty[0]} must not be empty`);
   return value as Record<string, string>;
 }
 
@@ -170,6 +173,8 @@ export function parseProductBody(body: Json): Api7ProductBody & Json {
   }
   const name = body.name;
   if (typeof name !== 'string' || name.trim() === '') throw badRequest('name is required');
+  // `name` has `maxLength: 100` (reference Round 2, [OAS]); JSON Schema counts code points.
+  if ([...name].length > 100) throw badRequest('name must be at most 100 characters');
   const type = oneOf(body, 'type', PRODUCT_TYPES);
   if (!type) throw badRequest('type is required (gateway or external)');
 
