@@ -49,7 +49,8 @@ export const CHANGES_PER_REQUEST_SLOT = 4;
 
 /**
  * Executes a plan's changes phase by phase, in plan order: within a phase, changes run concurrently
- * (bounded per target); a change whose dependency did not apply is skipped, never attempted. A
+ * (bounded per target), a change after the ones of its phase it depends on; a change whose
+ * dependency did not apply is skipped, never attempted. A
  * failed change never stops the others. The report records every change, so a partial apply says
  * exactly what was done, and per target the requests, retries and waits it cost.
  *
@@ -87,14 +88,30 @@ export async function applyPlan(plan: Plan, providers: ReadonlyMap<string, Apply
   const results = new Map<string, ChangeResult>();
   /** Target → the change whose failure halted its creates. */
   const halted = new Map<string, string>();
+  const byId = new Map(plan.changes.map((change) => [change.id, change]));
+  const started = new Map<string, Promise<void>>();
+  const waiting = new Set<string>();
+  // A dependency in the same phase (an API7 update that frees a service before another takes it)
+  // is waited for, outside the pool, so a dependent never holds a place its dependency needs. The
+  // planner makes no cycle; one in a plan file (`waiting`) leaves its dependent to be skipped.
   const run = (change: Change): Promise<void> => {
+    let running = started.get(change.id);
+    if (running) return running;
     const limit = limits.get(change.target) ?? pLimit(inProgress);
-    return limit(async () => {
-      const { result, haltsTarget } = await runChange(change, providers, results, options, halted.get(change.target));
-      results.set(change.id, result);
-      if (haltsTarget && !halted.has(change.target)) halted.set(change.target, change.id);
-      options.onResult?.(result, change);
-    });
+    waiting.add(change.id);
+    const samePhase = change.dependsOn.map((id) => byId.get(id)).filter((dependency) => dependency?.action === change.action && !waiting.has(dependency.id));
+    const dependencies = samePhase.map((dependency) => run(dependency!));
+    waiting.delete(change.id);
+    running = Promise.all(dependencies).then(() =>
+      limit(async () => {
+        const { result, haltsTarget } = await runChange(change, providers, results, options, halted.get(change.target));
+        results.set(change.id, result);
+        if (haltsTarget && !halted.has(change.target)) halted.set(change.target, change.id);
+        options.onResult?.(result, change);
+      }),
+    );
+    started.set(change.id, running);
+    return running;
   };
   for (const phase of groupIntoPhases(plan.changes)) {
     if (phase[0]!.action !== 'create') {

@@ -1,5 +1,5 @@
 import { hasErrors, UserError } from '../model/diagnostic.ts';
-import type { FieldChange, Plan } from '../model/plan.ts';
+import type { Change, FieldChange, Plan } from '../model/plan.ts';
 import type { DesiredObject, LiveObject } from '../model/objects.ts';
 import { desiredObjectsPausing } from './desired-objects.ts';
 import { describeChangedApis } from './describe-apis.ts';
@@ -62,6 +62,7 @@ export async function makePlan(
       ...(config.owner !== undefined ? { owner: config.owner } : {}),
       ...(kind.fieldRisk ? { fieldRisk: (field: FieldChange) => kind.fieldRisk!(field) } : {}),
       grantFields: kind.grantFields ?? [],
+      ...(kind.sequenceChanges ? { sequence: (changes: readonly Change[]) => kind.sequenceChanges!(changes) } : {}),
     })),
     prune: options.prune,
     tool,

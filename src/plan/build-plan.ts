@@ -38,6 +38,8 @@ export interface TargetObservation {
   fieldRisk?: (field: FieldChange) => string | undefined;
   /** State fields whose elements are what the product grants: an update that narrows or widens them is high risk. */
   grantFields?: readonly GrantField[];
+  /** Which of this target's changes must wait for which others of the same phase (ProviderKind.sequenceChanges). */
+  sequence?: (changes: readonly Change[]) => ReadonlyMap<string, readonly string[]>;
 }
 
 export interface PlanInput {
@@ -122,6 +124,12 @@ export function buildPlan(input: PlanInput): Plan {
     // By id last: the deletes of an orphan and of its duplicate copies share their key.
     (a, b) => PHASE[a.action] - PHASE[b.action] || compare(a.target, b.target) || compare(a.key, b.key) || compare(a.id, b.id),
   );
+  for (const observation of input.targets) {
+    const extra = observation.sequence?.(changes.filter((change) => change.target === observation.name));
+    for (const change of extra ? changes : []) {
+      for (const id of extra!.get(change.id) ?? []) if (!change.dependsOn.includes(id)) change.dependsOn.push(id);
+    }
+  }
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     tool: input.tool,

@@ -66,6 +66,11 @@ export interface ProviderKind {
    * an element, or empties such a list, is high risk, and its consumers are counted.
    */
   readonly grantFields?: readonly GrantField[];
+  /**
+   * Dependencies between changes of one phase that the vendor needs (API7: the update that frees
+   * a gateway service before the one that takes it): change id → ids it must run after. Pure; no cycles.
+   */
+  sequenceChanges?(changes: readonly Change[]): ReadonlyMap<string, readonly string[]>;
   /** `options` tune the transport (retries, waits, the gate): tests and benchmarks set them. */
   connect(target: TargetConfig, endpoint: Endpoint, options?: ConnectOptions): Provider;
 }

@@ -59,6 +59,29 @@ test('a failed step skips the steps that depend on it, and says which one blocke
   ]);
 });
 
+test('a change waits for a dependency of its own phase, even one after it in plan order and with one change at a time', async () => {
+  const plan = planFor(
+    [desired('a', 'published', { description: 'new a' }), desired('b', 'published', { description: 'new b' }), desired('c', 'published', { description: 'new c' })],
+    [live('a', 'published'), live('b', 'published'), live('c', 'published')],
+  );
+  const [a, b, c] = plan.changes;
+  assert.equal([a!.id, b!.id, c!.id], ['sandbox-api7/a/update', 'sandbox-api7/b/update', 'sandbox-api7/c/update']);
+  a!.dependsOn.push(c!.id); // a waits for c (an API7 update freeing a service a takes)
+  const { provider, calls } = recordingProvider();
+  const report = await applyPlan(plan, new Map([['sandbox-api7', provider]]), { concurrency: 1, dryRun: false, allowDestructive: false });
+  assert.ok(calls.indexOf(c!.id) < calls.indexOf(a!.id), calls.join(', '));
+  assert.equal(report.results.map((r) => r.outcome), ['applied', 'applied', 'applied']);
+  // A failed dependency of the same phase skips its dependent, as one of an earlier phase does.
+  const failing = recordingProvider({ [c!.id]: [new ProviderError('c: HTTP 400 from PUT: bad', 400)] });
+  const failed = await applyPlan(plan, new Map([['sandbox-api7', failing.provider]]), { concurrency: 2, dryRun: false, allowDestructive: false });
+  assert.equal(failed.results.map((r) => [r.changeId, r.outcome]), [[a!.id, 'skipped'], [b!.id, 'applied'], [c!.id, 'failed']]);
+  assert.not.ok(failing.calls.includes(a!.id));
+  // A cycle in a plan file never hangs: neither of its changes can go first, so both are skipped.
+  c!.dependsOn.push(a!.id);
+  const cycle = await applyPlan(plan, new Map([['sandbox-api7', recordingProvider().provider]]), { concurrency: 1, dryRun: false, allowDestructive: false });
+  assert.equal(cycle.results.map((r) => [r.changeId, r.outcome]), [[a!.id, 'skipped'], [b!.id, 'applied'], [c!.id, 'skipped']]);
+});
+
 test('high-risk changes are skipped without --allow-destructive and protected ones even with it', async () => {
   // p's protection is on the portal already (its marker), so unpublishing it is the only change.
   const plan = planFor([desired('p', 'draft', {}, true), desired('q', 'draft')], [{ ...live('p', 'published'), protected: true }, live('q', 'published')]);

@@ -19,6 +19,7 @@ import { createDirectory, toDesiredObject, toLiveObject, type Api7Directory } fr
 import { toProductBody } from './request-body.ts';
 import { importApi7Object } from './import-product.ts';
 import { checkLinks } from './preflight.ts';
+import { linkOrder } from './link-order.ts';
 import { createApi7LockStore } from './locks.ts';
 import { API7_SCHEMA } from './schema.ts';
 import { openapiDisplayPath, readOpenapiText, validateApi7Binding } from './validate-binding.ts';
@@ -73,6 +74,8 @@ export const api7: ProviderKind = {
   unpublishConsequence: 'unpublishing cancels every subscription and removes the auth rules from the linked services',
   // A product grants its subscribers the linked services (reference §3): removing one narrows it.
   grantFields: [{ path: 'services' }],
+  // A service belongs to one product (reference §3): the update freeing it runs first.
+  sequenceChanges: (changes) => linkOrder(changes).after,
   // External products support no credential auth (reference §3, WEB key-concepts): the API they
   // document is not behind the gateway, so `auth:` cannot protect it.
   authProtects: (product) => product.binding['type'] !== 'external',

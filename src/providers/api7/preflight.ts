@@ -7,6 +7,7 @@ import type { Change } from '../../model/plan.ts';
 import { findGroup, findService, OAUTH_PREFIX, type Api7Directory, type Api7State } from './mapping.ts';
 import type { Api7Product } from './wire.ts';
 import { listNames } from '../list-names.ts';
+import { linkOrder } from './link-order.ts';
 
 const serviceKey = (groupId: string, serviceId: string): string => `${groupId}/${serviceId}`;
 
@@ -83,12 +84,24 @@ export function checkLinks(changes: readonly Change[], products: readonly Api7Pr
       }
     }
   }
+  for (const [freer, taker] of linkOrder(changes).swaps) {
+    diagnostics.push({
+      severity: 'error',
+      rule: 'api7/service-swap',
+      message: `${taker.product} and ${freer.product} each take a gateway service the other frees; a service belongs to one API product only, so no order of the two updates works in one apply`,
+      fix: `move the services in two applies: first remove the service from one product (apply), then link it to the other`,
+      ...(taker.source ? { source: taker.source } : {}),
+      target,
+      product: taker.product,
+    });
+  }
   return diagnostics;
 }
 
 /**
  * Whether this plan removes a live product's link to a service (by `<group id>/<service id>`):
- * the product is deleted, or rewritten without the link. The plan orders removals first.
+ * the product is deleted, or rewritten without the link. Deletes run first; an update freeing a
+ * link runs before the update taking it (link-order.ts), and a swap is reported below.
  */
 function linkReleases(changes: readonly Change[], directory: Api7Directory): (productId: string, key: string) => boolean {
   const deleted = new Set<string>();
