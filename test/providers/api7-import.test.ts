@@ -164,7 +164,7 @@ test('awkward text survives the YAML round trip: multi-line, trailing spaces, qu
       subscription_auto_approval: true,
       auth: { 'basic-auth': {}, 'key-auth': {} },
       linked_gateway_services: [
-        { gateway_group_id: 'gg-staging', service_id: 'svc-staging-orders', linked_hosts: ['orders.staging.example.com'] },
+        { gateway_group_id: 'gg-staging', service_id: 'svc-orders', linked_hosts: ['orders.staging.example.com'] },
         { gateway_group_id: 'gg-production', service_id: 'svc-orders' },
       ],
     },

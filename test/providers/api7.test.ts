@@ -236,6 +236,21 @@ test('preflight: a product keeps its own service; two products in one plan canno
   });
 });
 
+test('preflight: one service template linked from two gateway groups of one product is refused (reference Round 2)', async () => {
+  await withEmulator(async (emulator) => {
+    const provider = connect(emulator);
+    await provider.observe();
+    const loyalty = desiredOf('loyalty');
+    const both = { ...loyalty, state: { ...loyalty.state, services: [{ gatewayGroup: 'production', service: 'payments', hosts: [] }, { gatewayGroup: 'staging', service: 'payments', hosts: [] }] } };
+    const diagnostics = await provider.preflight([changeFor('create', both)]);
+    assert.equal(rules(diagnostics), ['api7/service-template-twice']);
+    assert.match(diagnostics[0]!.message, 'loyalty: service "payments" is linked from gateway groups "production" and "staging"');
+    // One group each, in two products: fine.
+    const staging = { ...loyalty, state: { ...loyalty.state, services: [{ gatewayGroup: 'staging', service: 'payments', hosts: [] }] } };
+    assert.equal(await provider.preflight([changeFor('create', staging)]), []);
+  });
+});
+
 test('preflight: a service freed by a delete in the same plan may be taken', async () => {
   const state = seedApi7State();
   const orders = state.products['portal-default']![0]!;

@@ -114,7 +114,12 @@ test('the seed has a dashboard logo and a key-auth with a custom header', async 
 test('validation: linked gateway groups and services must exist', async () => {
   const link = (gateway_group_id: string, service_id: string) => gatewayBody({ linked_gateway_services: [{ gateway_group_id, service_id }] });
   await expect400(link('gg-nowhere', 'svc-payments'), 'gateway group gg-nowhere not found');
-  await expect400(link('gg-staging', 'svc-payments'), 'service svc-payments not found in gateway group gg-staging');
+  await expect400(link('gg-staging', 'svc-identity'), 'service svc-identity not found in gateway group gg-staging');
+});
+
+test('validation: services of one template (one service_id) cannot be linked from two gateway groups of one product', async () => {
+  const both = gatewayBody({ linked_gateway_services: [{ gateway_group_id: 'gg-production', service_id: 'svc-payments' }, { gateway_group_id: 'gg-staging', service_id: 'svc-payments' }] });
+  await expect400(both, 'service svc-payments is linked from two gateway groups; services of one template cannot be in one api product');
 });
 
 test('validation: linked_hosts must be hosts of the service', async () => {
@@ -144,7 +149,7 @@ test('one product per service: a second link is refused, the owner may keep it',
   const orders = [{ gateway_group_id: 'gg-production', service_id: 'svc-orders' }];
   const second = await call(emulator, 'POST', PRODUCTS, { body: gatewayBody({ linked_gateway_services: orders }) });
   assert.equal(second, { status: 400, body: { error_msg: 'service svc-orders is already linked to api product Orders API' } });
-  const staging = [{ gateway_group_id: 'gg-staging', service_id: 'svc-staging-orders' }];
+  const staging = [{ gateway_group_id: 'gg-staging', service_id: 'svc-orders' }];
   assert.is((await call(emulator, 'POST', PRODUCTS, { body: gatewayBody({ linked_gateway_services: staging }) })).status, 200);
   const keep = { name: 'Orders API', type: 'gateway', status: 'published', auth: { 'basic-auth': {} }, linked_gateway_services: orders };
   assert.is((await call(emulator, 'PUT', product('prod-orders'), { body: keep })).status, 200);

@@ -43,6 +43,8 @@ export function checkLinks(changes: readonly Change[], products: readonly Api7Pr
       });
     };
 
+    // The template a link's service was published from: its id, the same in every group (reference Round 2).
+    const templates = new Map<string, string>();
     for (const link of state.services) {
       const group = findGroup(directory, link.gatewayGroup);
       if (!group) {
@@ -62,6 +64,12 @@ export function checkLinks(changes: readonly Change[], products: readonly Api7Pr
         report('unknown-host', `host "${host}" is not a host of service "${link.service}" in gateway group "${link.gatewayGroup}" (its hosts: ${listNames([...hosts])})`,
           'use one of the service\'s hosts, or leave hosts out to link every host');
       }
+      const sameTemplate = templates.get(service.id);
+      if (sameTemplate !== undefined && sameTemplate !== link.gatewayGroup) {
+        report('service-template-twice', `service "${link.service}" is linked from gateway groups "${sameTemplate}" and "${link.gatewayGroup}"; both are published from one service template, and API7 puts a template's services in one product from one gateway group only`,
+          'link the service from one gateway group, and make another product for the other group');
+      }
+      templates.set(service.id, link.gatewayGroup);
       const key = serviceKey(group.id, service.id);
       const holder = holders.get(key);
       if (holder && holder.id !== change.ref?.id && !releases(holder.id, key)) {

@@ -54,6 +54,10 @@ function checkReferences(state: Api7State, body: Api7ProductBody, selfId?: strin
     );
     if (owner) throw badRequest(`service ${serviceId} is already linked to api product ${owner.name}`);
   }
+  // "Services from one template in two gateway groups cannot be in one product" (reference Round 2).
+  const links = body.linked_gateway_services ?? [];
+  const twice = links.find((link, index) => links.some((other, at) => at !== index && other.service_id === link.service_id && other.gateway_group_id !== link.gateway_group_id));
+  if (twice) throw badRequest(`service ${twice.service_id} is linked from two gateway groups; services of one template cannot be in one api product`);
   const dcrProviderId = body.auth?.dcr?.dcr_provider_id;
   if (dcrProviderId !== undefined && !state.dcrProviders.some((provider) => provider.id === dcrProviderId)) {
     throw badRequest(`dcr provider ${dcrProviderId} not found`);

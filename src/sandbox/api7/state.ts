@@ -123,9 +123,11 @@ export function seedApi7State(portalName = 'default'): Api7State {
         service('svc-loyalty', 'loyalty', 'Loyalty points', ['loyalty.example.com'], 5),
         service('svc-billing', 'billing', 'Invoices and statements', ['billing.example.com'], 6),
       ],
+      // Published from the same templates as production's: `service_id` is the template's id, the
+      // same in every gateway group (reference Round 2, 3.8.x key-concepts/api-products.md).
       'gg-staging': [
-        service('svc-staging-payments', 'payments', 'Card payments and refunds', ['pay.staging.example.com'], 7),
-        service('svc-staging-orders', 'orders', 'Customer orders', ['orders.staging.example.com'], 8),
+        service('svc-payments', 'payments', 'Card payments and refunds', ['pay.staging.example.com'], 7),
+        service('svc-orders', 'orders', 'Customer orders', ['orders.staging.example.com'], 8),
       ],
     },
     dcrProviders: [{ id: 'dcr-corp-idp', name: 'corp-idp' }],
