@@ -3,6 +3,7 @@ import { acquireLock, DEFAULT_LEASE_MS, realLockClock, type HeldLock, type LockC
 import { ExitCode, UserError } from '../model/diagnostic.ts';
 import type { StoredLock } from '../model/lock.ts';
 import type { TargetSession } from './session.ts';
+import { ProviderError } from '../providers/transport/provider-error.ts';
 
 export interface LockOptions {
   /** How long to wait for another run's lock (`--lock-timeout`); 0 fails at once. */
@@ -36,17 +37,20 @@ export async function lockTargets(sessions: readonly TargetSession[], options: L
   const clock = interruptible(options.clock ?? realLockClock, options.signal);
   const held: HeldLock[] = [];
   const ordered = [...sessions].sort((a, b) => a.config.name.localeCompare(b.config.name));
+  let target = '';
   try {
     for (const session of ordered) {
       throwIfInterrupted(options.signal);
-      const target = session.config.name;
+      target = session.config.name;
       const onWait = options.onWait && ((holders: readonly StoredLock[]) => options.onWait!(target, holders));
       held.push(await acquireLock(target, session.provider.locks, { holder, leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS, timeoutMs: options.timeoutMs, clock, ...(onWait ? { onWait } : {}) }));
       throwIfInterrupted(options.signal);
     }
   } catch (error) {
-    await Promise.all(held.map((lock) => lock.release()));
-    throw error;
+    const unreleased = (await Promise.all(held.map((lock) => lock.release()))).filter((problem) => problem !== undefined);
+    if (!(error instanceof ProviderError)) throw error;
+    // The target and what was (not) done, like every other failure of an apply: the products are untouched.
+    throw new UserError(`target ${target}: could not take its apply lock (${error.message}); no product was changed${unreleased.length ? `; ${unreleased.join('; ')}` : ''}`);
   }
   const byTarget = new Map(held.map((lock) => [lock.target, lock]));
   return {

@@ -199,6 +199,20 @@ test('SIGINT lets the change in flight finish, skips the rest, reports both, rel
   assert.is(api7Owned(emulator).get('p-001'), 1);
 });
 
+test('a lock that cannot be taken names the target and says no product was changed; its own record is removed', async () => {
+  const emulator = await startApi7();
+  running.push(emulator);
+  const project = writeLoadProject([{ name: 'prod', provider: 'api7', url: emulator.url }], 2);
+  // The list that checks for other holders fails (not retried: a 400), after the lock record was created.
+  emulator.faults.configure({ rules: [{ method: 'GET', path: '/api/api_products', fault: 'fail', status: 400, times: Infinity }] });
+  const before = JSON.stringify(emulator.state.products[API7_PORTAL] ?? []);
+  const result = await apply(project.cwd);
+  assert.is(result.code, 1, result.stdout + result.stderr);
+  assert.match(result.stderr, /target prod: could not take its apply lock \(HTTP 400 from GET \/api\/api_products: [^\n]*\); no product was changed/);
+  assert.equal(lockRecords(emulator), [], 'the record made before the failure is removed');
+  assert.is(JSON.stringify(emulator.state.products[API7_PORTAL] ?? []), before);
+});
+
 test('plan and drift take no lock: they run while an apply holds it', async () => {
   const { emulator, release, isHolding } = await emulatorHoldingFirstCreate();
   const project = writeLoadProject([{ name: 'prod', provider: 'api7', url: emulator.url }], 2);
