@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExitCode, formatDiagnostic, UserError } from './model/diagnostic.ts';
@@ -105,6 +106,10 @@ async function main(argv: string[], given: Io, context: RunContext, state: RunSt
   if (stray.length) {
     const hint = stray.length === 1 ? didYouMean(stray[0]!, [...COMMON, ...accepted]) : '';
     throw new UserError(`${command} does not take --${stray.join(', --')}${hint}; see \`apiproducts ${command} --help\``);
+  }
+  // init makes the directory it writes into; every other command reads a project that must be there.
+  if (values.chdir !== undefined && command !== 'init' && !isDirectory(resolve(context.cwd, values.chdir))) {
+    throw new UserError(`--chdir ${escapeText(values.chdir)}: no such directory`);
   }
   const project: ProjectOptions = {
     cwd: resolve(context.cwd, values.chdir ?? '.'),
@@ -274,5 +279,13 @@ export async function runCli(argv: string[], console: ConsoleIo, context: RunCon
     }
     io.err('Internal error (please report it with the output below):\n' + (error instanceof Error ? error.stack : String(error)) + '\n');
     return ExitCode.error;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }

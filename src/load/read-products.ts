@@ -99,10 +99,11 @@ function productsReader(dir: string, cwd: string, options: ReadProductsOptions):
   const projectRoots = [resolve(cwd), root];
   const realPaths = new RealPaths();
   if (!isDirectory(root)) {
+    const isFile = existsAt(root);
     diagnostics.push({
       severity: 'error',
       rule: 'products/missing',
-      message: `products directory ${shownRoot}/ not found`,
+      message: isFile ? `the products directory ${shownRoot} is a file, not a directory` : `products directory ${shownRoot}/ not found`,
       fix: 'run in the directory that holds products/, or point at it with --products DIR',
     });
     return { entries: [], read: () => undefined, finish: () => ({ products, files, diagnostics }) };
@@ -262,6 +263,15 @@ function listFiles(dir: string, inSpecs = false): ListedFile[] {
     }
   }
   return found;
+}
+
+/** Something is there (a file, say), though perhaps not a directory. */
+function existsAt(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 function isDirectory(path: string): boolean {

@@ -107,4 +107,17 @@ test('import --out naming a file, or into a directory that cannot be written: a 
   assert.match(locked.stderr, /failed {2}legacy-billing: cannot write locked\/legacy-billing\.yaml \(EACCES: permission denied\)/);
 });
 
+test('--chdir to a directory that is not there, --products naming a file: said as such', async () => {
+  const cwd = copyExampleProject();
+  const chdir = await runCli(['validate', '--chdir', 'nowhere'], { cwd });
+  assertClean(chdir);
+  assert.match(chdir.stderr, '--chdir nowhere: no such directory');
+  const products = await runCli(['validate', '--products', 'apiproducts.yaml'], { cwd });
+  assertClean(products);
+  assert.match(products.stdout + products.stderr, 'error [products/missing] the products directory apiproducts.yaml is a file, not a directory');
+  // init makes the directory it is pointed at.
+  const init = await runCli(['init', '--chdir', 'fresh'], { cwd });
+  assert.is(init.code, 0, init.stderr);
+});
+
 test.run();
