@@ -38,8 +38,9 @@ export interface GithubApplyOptions extends Omit<ApplyCommandOptions, 'planFile'
 
 /**
  * `apiproducts github apply`: on merge, apply the plan reviewed on the pull request, not a new one.
- * The merged pull request's head commit names the plan run; its artifact is checked (digest, the
- * configuration's digest, the same targets, nothing moved on them since). When it is missing or
+ * The merged pull request's head commit names the plan run (a successful one, of this repository);
+ * its artifact is checked (digest, the configuration's digest, the same targets, nothing moved on
+ * them since, and the same writes as a plan of the merged files made now). When it is missing or
  * stale the merge is re-planned, and applied only if the re-plan makes exactly the reviewed writes
  * (or none). High-risk changes wait for the label or `--allow-destructive` (given by a job behind
  * a protected environment): exit 2, nothing applied. Every outcome is one comment on the PR.
@@ -83,14 +84,24 @@ async function decide(downloaded: ReviewedPlanFile, project: ValidProject, optio
   } else why = downloaded.why;
   const open = await openTargets(project.targets, options.cwd, io, 'apiproducts github apply');
   try {
-    if (reviewed && !why) {
-      const live = await observeTargets(open.providers);
-      const stale = findStaleObjects(reviewed.changes, new Map([...live].map(([name, target]) => [name, target.live])));
-      if (stale.length === 0) return { kind: 'applying', plan: reviewed };
-      why = `${stale.length} object${stale.length === 1 ? '' : 's'} changed on the targets since the plan was made (${stale[0]!.target}: ${stale[0]!.key} ${stale[0]!.what})`;
+    const live = await observeTargets(open.providers);
+    const trusted = !why ? reviewed : undefined;
+    if (trusted) {
+      const stale = findStaleObjects(trusted.changes, new Map([...live].map(([name, target]) => [name, target.live])));
+      if (stale.length > 0) why = `${stale.length} object${stale.length === 1 ? '' : 's'} changed on the targets since the plan was made (${stale[0]!.target}: ${stale[0]!.key} ${stale[0]!.what})`;
     }
-    io.err(`Re-planning: ${why}\n`);
-    const fresh = io.secrets.maskDeep(await makePlan(project, open, { prune: options.prune || project.config.prune }));
+    if (why) io.err(`Re-planning: ${why}\n`);
+    // Also when the reviewed plan is current: it is applied only if it is what these files plan
+    // against these targets now, so a plan file that no run of this code would make (one crafted
+    // and uploaded by a workflow edited on the branch) never applies. From the same reads, except
+    // for targets whose reads depend on the desired states, which makePlan reads itself.
+    const scoped = new Set([...open.providers].filter(([, provider]) => provider.readsByScope).map(([name]) => name));
+    const observed = Promise.resolve(new Map([...live].filter(([name]) => !scoped.has(name))));
+    const fresh = io.secrets.maskDeep(await makePlan(project, open, { prune: options.prune || project.config.prune, observed }));
+    if (trusted && !why) {
+      if (sameEffects(trusted, fresh)) return { kind: 'applying', plan: trusted };
+      return { kind: 'refused', why: 'the reviewed plan is not what the merged files plan against the targets now, with nothing changed on them (it was not made by this version of apiproducts from these files)', fresh };
+    }
     if (reviewed ? sameEffects(reviewed, fresh) : fresh.changes.length === 0) {
       return fresh.changes.length ? { kind: 'applying', plan: fresh, replannedBecause: why! } : { kind: 'nothing', why: why! };
     }

@@ -12,8 +12,8 @@ export type ReviewedPlanFile =
   | { found: false; why: string };
 
 /**
- * The newest completed `pull_request` run for the head commit that kept an artifact named
- * `artifactName`, unpacked. The run's `head_sha` is the commit the plan was made for, set by
+ * The newest successful `pull_request` run of this repository for the head commit that kept an
+ * artifact named `artifactName`, unpacked. The run's `head_sha` is the commit the plan was made for, set by
  * GitHub, not by the plan. Calls, all readable with `permissions: actions: read`:
  * - GET /repos/{owner}/{repo}/actions/runs?head_sha&event&status, 100 a page
  *   (https://docs.github.com/en/rest/actions/workflow-runs#list-workflow-runs-for-a-repository);
@@ -29,8 +29,16 @@ export async function downloadReviewedPlan(octokit: Octokit, context: GithubCont
   const runs = await callGithub(`GET /repos/${context.owner}/${context.repo}/actions/runs?head_sha=${headSha}`, context, () =>
     octokit.paginate(octokit.rest.actions.listWorkflowRunsForRepo, { ...where, head_sha: headSha, event: 'pull_request', status: 'completed', per_page: 100 }),
   );
-  // Newest first by id (ids only grow), whatever order the list came in.
-  const candidates = runs.filter((run) => run.head_sha === headSha).sort((a, b) => b.id - a.id);
+  // Newest first by id (ids only grow), whatever order the list came in. Only a run that succeeded
+  // showed its plan: `plan --github-comment` fails when the comment is not posted, and the
+  // workflow may still upload the file it wrote before. Only a run of this repository's own code:
+  // a fork's pull_request run runs the fork's workflow file, which can upload any plan it likes.
+  // (`conclusion`, `head_repository.full_name` of a workflow run: same page as above.)
+  const fullName = `${context.owner}/${context.repo}`.toLowerCase();
+  const ofCommit = runs.filter((run) => run.head_sha === headSha);
+  const candidates = ofCommit
+    .filter((run) => run.conclusion === 'success' && run.head_repository?.full_name?.toLowerCase() === fullName)
+    .sort((a, b) => b.id - a.id);
   let expired = 0;
   for (const run of candidates) {
     const artifacts = await callGithub(`GET /repos/${context.owner}/${context.repo}/actions/runs/${run.id}/artifacts`, context, () =>
@@ -59,11 +67,14 @@ export async function downloadReviewedPlan(octokit: Octokit, context: GithubCont
   }
   const short = headSha.slice(0, 7);
   if (expired) return { found: false, why: `the artifact ${artifactName} of commit ${short} has expired (retention days of the plan workflow)` };
+  const unsuccessful = ofCommit.length - candidates.length;
   return {
     found: false,
     why: candidates.length
-      ? `no completed plan run of commit ${short} kept an artifact named ${artifactName}`
-      : `no completed pull_request workflow run of commit ${short} was found (was the plan workflow run, and has it finished?)`,
+      ? `no successful plan run of commit ${short} kept an artifact named ${artifactName}`
+      : unsuccessful
+        ? `no plan run of commit ${short} both succeeded and ran this repository's code (${unsuccessful} failed, was cancelled or came from a fork), so no plan was shown on the pull request as it is`
+        : `no completed pull_request workflow run of commit ${short} was found (was the plan workflow run, and has it finished?)`,
   };
 }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyMarker } from '../../src/github/apply-comment.ts';
+import { renderPlanJson } from '../../src/render/plan-json.ts';
 import { copyExampleProject as copyWithNarrowing } from '../helpers/project.ts';
 import { runCliInProcess as runCli } from '../helpers/cli-in-process.ts';
 import { FakeGithub } from './helpers/fake-github.ts';
@@ -235,7 +236,39 @@ test('a matrix: one plan artifact and one apply job per target, one apply commen
   assert.equal(comments, [applyMarker(['sandbox-api7']), applyMarker(['sandbox-apigee'])]);
   const wrongArtifact = await applyMerged(cwd, ['--target', 'sandbox-api7']);
   assert.is(wrongArtifact.code, 0, 'no artifact named apiproducts-plan: re-planned, and nothing is left to do');
-  assert.match(wrongArtifact.stderr, 'no completed plan run of commit 0123456 kept an artifact named apiproducts-plan');
+  assert.match(wrongArtifact.stderr, 'no successful plan run of commit 0123456 kept an artifact named apiproducts-plan');
+});
+
+test('a plan from a run that failed (its comment was never posted) or from a fork is not the reviewed plan: the merge is re-planned', async () => {
+  const cwd = copyExampleProject();
+  // The run planned, wrote plan.json, then failed to post its comment; upload-artifact kept the file.
+  await runCli(['plan', '--out', 'plan.json'], { cwd });
+  const failed = fake.actions.addRun({ head_sha: HEAD_SHA, conclusion: 'failure' });
+  fake.actions.addArtifact(failed.id, 'apiproducts-plan', writeZip({ 'plan.json': readFileSync(join(cwd, 'plan.json'), 'utf8') }));
+  const fork = fake.actions.addRun({ head_sha: HEAD_SHA, head_repository: { full_name: 'mallory/portal' } });
+  fake.actions.addArtifact(fork.id, 'apiproducts-plan', writeZip({ 'plan.json': readFileSync(join(cwd, 'plan.json'), 'utf8') }));
+  merge();
+  const applied = await applyMerged(cwd);
+  assert.is(applied.code, 3, applied.stderr);
+  assert.match(applied.stderr, "Re-planning: no plan run of commit 0123456 both succeeded and ran this repository's code (2 failed, was cancelled or came from a fork), so no plan was shown on the pull request as it is");
+  assert.equal(fake.actions.blobRequests, [], 'neither artifact was downloaded');
+  assert.match(await pending(cwd), 'Plan: 8 to create', 'nothing was applied');
+});
+
+test('a plan file no run of this code would make from these files is refused, though current and well-formed', async () => {
+  const cwd = copyExampleProject();
+  const text = await planPullRequest(cwd);
+  // A workflow edited on the branch uploads its own plan: the reviewed one without its creates.
+  const crafted = JSON.parse(text);
+  crafted.changes = crafted.changes.filter((change: { action: string }) => change.action !== 'create');
+  const newer = fake.actions.addRun({ head_sha: HEAD_SHA });
+  fake.actions.addArtifact(newer.id, 'apiproducts-plan', writeZip({ 'plan.json': renderPlanJson(crafted) }));
+  merge();
+  const applied = await applyMerged(cwd);
+  assert.is(applied.code, 3, applied.stderr);
+  assert.match(applied.stderr, 'Not applied: the reviewed plan is not what the merged files plan against the targets now');
+  assert.match(applyComment(), '**❌ Nothing was applied.** The reviewed plan is not what the merged files plan against the targets now');
+  assert.match(await pending(cwd), 'Plan: 8 to create, 2 to update', 'nothing was applied');
 });
 
 test('a push no pull request explains, and bad flags: clear errors, exit 1, no stack', async () => {

@@ -8,6 +8,8 @@ export interface FakeRun {
   event: string;
   status: 'completed' | 'in_progress';
   conclusion: string | null;
+  /** The repository whose code ran (a fork's for a fork's pull request); default: this one. */
+  head_repository?: { full_name: string };
 }
 export interface FakeArtifact {
   id: number;
@@ -100,14 +102,14 @@ export class FakeActions {
   }
 
   /** Answers `rest` (the path after /repos/owner/repo) when it is one of these endpoints. */
-  handle(rest: string, method: string, url: URL, send: Send, page: Page, htmlBase: string): boolean {
+  handle(rest: string, method: string, url: URL, send: Send, page: Page, htmlBase: string, fullName: string): boolean {
     if (method !== 'GET') return false;
     let match: RegExpMatchArray | null;
     if (rest === '/actions/runs') {
       const q = url.searchParams;
       const runs = this.runs.filter((r) => (!q.get('head_sha') || r.head_sha === q.get('head_sha')) && (!q.get('event') || r.event === q.get('event')) && (!q.get('status') || r.status === q.get('status')));
       // GitHub wraps the list: { total_count, workflow_runs }; Octokit's paginate unwraps it.
-      const items = runs.map((r) => ({ ...r, html_url: `${htmlBase}/actions/runs/${r.id}` }));
+      const items = runs.map((r) => ({ head_repository: { full_name: fullName }, ...r, html_url: `${htmlBase}/actions/runs/${r.id}` }));
       page(url, items, (status, data, headers) => send(status, { total_count: runs.length, workflow_runs: data }, headers));
       return true;
     }

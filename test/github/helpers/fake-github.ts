@@ -142,7 +142,7 @@ export class FakeGithub {
         return send(201, this.commentJson(this.addComment(issue, body.body, this.me)));
       }
     }
-    if (this.actions.handle(rest, req.method ?? '', url, send, (u, items, s) => this.page(u, items, s), `https://github.example/${this.owner}/${this.repo}`)) return;
+    if (this.actions.handle(rest, req.method ?? '', url, send, (u, items, s) => this.page(u, items, s), `https://github.example/${this.owner}/${this.repo}`, `${this.owner}/${this.repo}`)) return;
     if ((match = rest.match(/^\/issues\/comments\/(\d+)$/)) && req.method === 'DELETE') {
       const index = this.comments.findIndex((c) => c.id === Number(match![1]));
       if (index < 0) return send(404, { message: 'Not Found' });
