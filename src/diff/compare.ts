@@ -11,9 +11,17 @@ export function compareStates(before: ObjectState, after: ObjectState): FieldCha
   // The common case of a plan, an unchanged object, without building a patch.
   if (identical(before, after)) return [];
   const operations = jsonPatch.compare(before, after);
-  const paths = new Set<string>();
-  for (const operation of operations) paths.add(collapseToField(operation.path, before, after));
-  return [...paths].sort().map((path) => fieldChange(path, before, after)).filter((change) => !sameValue(change));
+  // By their segments, never by the dotted path: a key may hold a dot (a label `cost.center`),
+  // and `labels.cost.center` split again would look for `labels → cost → center`.
+  const fields = new Map<string, string[]>();
+  for (const operation of operations) {
+    const segments = collapseToField(operation.path, before, after);
+    fields.set(JSON.stringify(segments), segments);
+  }
+  return [...fields.values()]
+    .map((segments) => fieldChange(segments, before, after))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .filter((change) => !sameValue(change));
 }
 
 /** Every field of a state as additions: what a create shows. */
@@ -46,7 +54,7 @@ function identical(a: unknown, b: unknown): boolean {
   return true;
 }
 
-function collapseToField(pointer: string, before: ObjectState, after: ObjectState): string {
+function collapseToField(pointer: string, before: ObjectState, after: ObjectState): string[] {
   const segments = pointer.split('/').slice(1).map(unescapePointer);
   const kept: string[] = [];
   let left: unknown = before;
@@ -57,21 +65,21 @@ function collapseToField(pointer: string, before: ObjectState, after: ObjectStat
     right = child(right, segment);
     if (Array.isArray(left) || Array.isArray(right) || !isPlainObject(left) || !isPlainObject(right)) break;
   }
-  return kept.join('.');
+  return kept;
 }
 
-function fieldChange(path: string, before: ObjectState, after: ObjectState): FieldChange {
-  const change: FieldChange = { path };
-  const from = valueAt(before, path);
-  const to = valueAt(after, path);
+function fieldChange(segments: readonly string[], before: ObjectState, after: ObjectState): FieldChange {
+  const change: FieldChange = { path: segments.join('.') };
+  const from = valueAt(before, segments);
+  const to = valueAt(after, segments);
   if (from !== undefined) change.before = from;
   if (to !== undefined) change.after = to;
   return change;
 }
 
-function valueAt(state: ObjectState, path: string): unknown {
+function valueAt(state: ObjectState, segments: readonly string[]): unknown {
   let node: unknown = state;
-  for (const segment of path.split('.')) node = child(node, segment);
+  for (const segment of segments) node = child(node, segment);
   return node;
 }
 

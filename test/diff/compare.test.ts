@@ -29,4 +29,12 @@ test('absent, undefined, empty string, list and map all mean not set; a number i
   assert.equal(compareStates({ value: [] }, { value: {} }), []);
 });
 
+test('a key holding a dot is one field: a label cost.center added, changed or removed is shown with its values', () => {
+  assert.equal(compareStates({ labels: { team: 'x' } }, { labels: { team: 'x', 'cost.center': 'eng' } }), [{ path: 'labels.cost.center', after: 'eng' }]);
+  assert.equal(compareStates({ labels: { 'cost.center': 'eng' } }, { labels: { 'cost.center': 'ops' } }), [{ path: 'labels.cost.center', before: 'eng', after: 'ops' }]);
+  assert.equal(compareStates({ labels: { 'cost.center': 'eng' } }, { labels: {} }), [{ path: 'labels.cost.center', before: 'eng' }]);
+  // Not confused with a nested object of the same dotted path.
+  assert.equal(compareStates({ labels: { cost: { center: 'eng' } } }, { labels: { cost: { center: 'eng' }, 'cost.center': 'eng' } }), [{ path: 'labels.cost.center', after: 'eng' }]);
+});
+
 test.run();

@@ -129,6 +129,18 @@ test('ignoring nested fields leaves the desired object as Git made it', () => {
   assert.equal(plan.changes[0]?.after?.state.labels, { team: 'x' });
 });
 
+test('an ignored label whose key holds a dot is that label, kept at its live value; nothing is made on the way', () => {
+  const plan = planFor(
+    [desired('a', 'published', { description: 'git', labels: { team: 'x', 'cost.center': 'git' } })],
+    [live('a', 'published', { description: 'live', labels: { team: 'x', 'cost.center': 'finance' } })],
+    false,
+    ['labels.cost.center', 'labels.nothing.here'],
+  );
+  const [update] = plan.changes;
+  assert.equal(update?.fields.map((f) => f.path), ['description']);
+  assert.equal(update?.after?.state.labels, { team: 'x', 'cost.center': 'finance' });
+});
+
 test('an ignored field absent on the live object is left absent', () => {
   const plan = planFor([desired('a', 'published', { description: 'git', visibility: 'logged-in' })], [live('a', 'published', { description: undefined })], false, ['description']);
   assert.not.ok('description' in (plan.changes[0]?.after?.state ?? {}));
