@@ -1,11 +1,10 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
-import type { Change, ChangeAction, DuplicateOf, FieldChange, ObjectAfter, Plan, PlanTarget, Precondition } from '../model/plan.ts';
+import type { Change, ChangeAction, DuplicateOf, FieldChange, Plan, PlanTarget } from '../model/plan.ts';
 import { PLAN_FORMAT_VERSION } from '../model/plan.ts';
 import type { ProductStatus } from '../model/product.ts';
 import type { TargetIdentity } from '../model/target.ts';
 import type { DesiredObject, LiveObject } from '../model/objects.ts';
 import { refLabel } from '../model/objects.ts';
-import { objectFingerprint } from '../model/fingerprint.ts';
 import { compareStates, describeState } from '../diff/compare.ts';
 import { matchObjects } from '../diff/match.ts';
 import { judgeDuplicates } from './duplicates.ts';
@@ -15,6 +14,7 @@ import { planApiOperations } from './api-operations.ts';
 import { grantReasons } from './grant-reasons.ts';
 import type { GrantField } from '../model/grants.ts';
 import { keepIgnored } from './keep-ignored.ts';
+import { identify, planDelete, presentAs, withAttachments } from './change-parts.ts';
 
 /** One target's desired and live objects, and the vendor rules the plan must respect there. */
 export interface TargetObservation {
@@ -81,12 +81,12 @@ export function buildPlan(input: PlanInput): Plan {
           changes.push(planCreate(observation.name, pair.desired));
           break;
         case 'existing':
-          changes.push(...planExisting(observation, pair.desired, pair.live));
+          changes.push(...planExisting(observation, pair.desired, pair.live, diagnostics));
           break;
         case 'collision':
           // Another owner's object is taken only when Git names that owner; `adopt: true` is for unmarked ones.
           if (pair.live.managedBy !== undefined ? adoptsFromOwner(pair.desired, pair.live) : pair.desired.adopt) {
-            changes.push(...planExisting(observation, pair.desired, pair.live));
+            changes.push(...planExisting(observation, pair.desired, pair.live, diagnostics));
             break;
           }
           if (pair.live.managedBy !== undefined) {
@@ -160,7 +160,7 @@ function planCreate(target: string, desired: DesiredObject): Change {
  * Updates, publishes and unpublishes for an object we own. A change to a field the vendor locks
  * while published becomes unpublish → update → publish, each high risk, in one visible sequence.
  */
-function planExisting(observation: TargetObservation, wanted: DesiredObject, live: LiveObject): Change[] {
+function planExisting(observation: TargetObservation, wanted: DesiredObject, live: LiveObject, diagnostics: Diagnostic[]): Change[] {
   const ignore = wanted.ignore ? [...observation.ignore, ...wanted.ignore] : observation.ignore;
   const desired = { ...wanted, state: keepIgnored(wanted.state, live.state, ignore) };
   const eitherDraft = live.status === 'draft' || desired.status === 'draft';
@@ -191,6 +191,20 @@ function planExisting(observation: TargetObservation, wanted: DesiredObject, liv
   const cycleReason = mustCycle
     ? `${lockedFields.map((f) => f.path).join(', ')} cannot change while published, so the product is unpublished, updated and published again; ${observation.unpublishConsequence}`
     : undefined;
+  if (unprotects && wasPublished && (!staysPublished || mustCycle)) {
+    // The unpublish is refused while the portal's marker still protects the product (apply-plan.ts),
+    // so as planned this never converged: protection comes off first, alone; the next plan has the rest.
+    diagnostics.push({
+      severity: 'warning',
+      rule: 'plan/unprotect-first',
+      message: `${desired.product}: this plan only removes its protection; the ${mustCycle ? 'unpublish → update → publish' : 'unpublish'} it also needs is refused while the product is protected on the portal: apply, then plan again`,
+      target: observation.name,
+      product: desired.product,
+      source: common.source,
+    });
+    const marker = fields.filter((field) => field === unprotects || field.path === 'ownership');
+    return [{ ...identify(observation.name, desired.key, 'update'), ...common, fields: marker, risk: 'low', reasons: [], dependsOn: [], after: withAttachments({ status: live.status, state: live.state }, live) }];
+  }
   const changes: Change[] = [];
   const last = (): string[] => (changes.length ? [changes[changes.length - 1]!.id] : []);
 
@@ -238,52 +252,8 @@ function planExisting(observation: TargetObservation, wanted: DesiredObject, liv
   return changes;
 }
 
-/**
- * The delete of an orphan, or with `duplicate` of one newer copy of an object that stays: its id
- * then names the copy, and it is not protected, because the product itself is kept.
- */
-function planDelete(target: string, live: LiveObject, duplicate?: DuplicateOf, desired?: DesiredObject): Change {
-  const fields: FieldChange[] = [{ path: 'status', before: live.status }];
-  const name = live.product ?? live.key;
-  const { id, ...identity } = identify(target, live.key, 'delete');
-  return {
-    id: duplicate ? `${id}@${refLabel(live.ref)}` : id,
-    ...identity,
-    product: name,
-    fields: fields.concat(describeState(live.state).map((f) => ({ path: f.path, before: f.after }))),
-    risk: 'high',
-    reasons: [deleteReason(name, duplicate)],
-    dependsOn: [],
-    precondition: presentAs(live),
-    ref: live.ref,
-    ...(duplicate ? { duplicate } : {}),
-    ...(desired ? { source: desired.locate() } : {}),
-    // The live marker, not Git: the file may be gone. A duplicate copy's delete keeps the product.
-    protected: !duplicate && live.protected === true,
-  };
-}
-
 function countManagedByOther(target: PlanTarget, owner: string): void {
   target.managedByOthers = { ...target.managedByOthers, [owner]: (target.managedByOthers?.[owner] ?? 0) + 1 };
-}
-
-function deleteReason(name: string, duplicate: DuplicateOf | undefined): string {
-  if (!duplicate) return 'the product is owned by apiproducts but no longer in Git, and pruning is on';
-  if (duplicate.order === 'created') return `a newer copy of ${name}, identical to the oldest, ${duplicate.kept}, which is kept; pruning is on`;
-  return `a copy of ${name} identical to ${duplicate.kept}, which is kept because no creation time tells them apart and its id is the lowest; pruning is on`;
-}
-
-function presentAs(live: LiveObject): Extract<Precondition, { kind: 'present' }> {
-  const observed = { status: live.status, state: live.state };
-  return { kind: 'present', fingerprint: objectFingerprint(observed), observed };
-}
-
-function identify(target: string, key: string, action: ChangeAction) {
-  return { id: `${target}/${key}/${action}`, action, target, key };
-}
-
-function withAttachments(after: ObjectAfter, from: DesiredObject | LiveObject): ObjectAfter {
-  return from.attachments ? { ...after, attachments: from.attachments } : after;
 }
 
 function compare(a: string, b: string): number {

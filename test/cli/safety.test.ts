@@ -101,18 +101,16 @@ test('a protected product is never unpublished, even with --allow-destructive', 
   assert.is(apply.code, 4);
   assert.match(apply.stdout, 'skipped     unpublish api7-prod/payments: the product is protected');
   assert.is(product('Payments API').status, 'published');
-  // The protection is on the portal: lifting it in the same change as the unpublish is still refused.
+  // The protection is on the portal: lifted in the same commit as the unpublish, it comes off
+  // first, alone (the unpublish would be refused while it is on); the next apply unpublishes.
   edit('products/payments.yaml', 'protected: true', 'protected: false');
-  const both = await cli('apply', '--auto-approve', '--allow-destructive');
-  assert.is(both.code, 4, both.stdout);
-  assert.is(product('Payments API').status, 'published');
-  // A change that only lifts it applies; then the unpublish does.
-  edit('products/payments.yaml', 'status: draft', 'status: published');
-  const lifted = await cli('apply', '--auto-approve');
+  const lifted = await cli('apply', '--auto-approve', '--allow-destructive');
   assert.is(lifted.code, 0, lifted.stdout);
+  assert.match(lifted.stdout + lifted.stderr, 'warning [plan/unprotect-first] payments: this plan only removes its protection');
   assert.match(lifted.stdout, 'protected : true → false');
+  assert.not.match(lifted.stdout, 'unpublish api7-prod/payments');
+  assert.is(product('Payments API').status, 'published');
   assert.is(product('Payments API').labels?.['apiproducts-protected'], undefined);
-  edit('products/payments.yaml', 'status: published', 'status: draft');
   assert.is((await cli('apply', '--auto-approve', '--allow-destructive')).code, 0);
   assert.is(product('Payments API').status, 'draft');
 });

@@ -75,8 +75,12 @@ test('the live marker protects a product whose file is gone, and one that Git no
   const orphan = planFor([desired('orders', 'published')], [live('orders', 'published'), { ...live('retired', 'published'), protected: true }], true);
   assert.equal(orphan.changes.map((c) => [c.id, c.protected]), [['sandbox-api7/retired/delete', true]]);
   assert.match(renderPlanText(orphan, plainStyle), '! sandbox-api7/retired: delete (protected: refused until a change setting `protected: false` has been applied)');
+  // Unprotected and unpublished in one commit: the unpublish would be refused, so protection comes off alone first.
   const unpublish = planFor([desired('orders', 'draft')], [{ ...live('orders', 'published'), protected: true }]);
-  assert.equal(unpublish.changes.map((c) => [c.action, c.protected]), [['unpublish', true], ['update', false]]);
+  assert.equal(unpublish.changes.map((c) => [c.action, c.protected, c.fields.map((f) => f.path), c.after?.status]), [['update', false, ['protected'], 'published']]);
+  assert.equal(unpublish.diagnostics.map((d) => d.rule), ['plan/unprotect-first']);
+  const next = planFor([desired('orders', 'draft')], [live('orders', 'published')]);
+  assert.equal(next.changes.map((c) => c.action), ['unpublish']);
 });
 
 test('protectedOnPortal names the removals whose live object is marked protected now, whatever the plan says', () => {
