@@ -91,7 +91,9 @@ export function openDocumentCache(cwd: string, identity = codeIdentity()): Docum
       const id = shardId(kind, key);
       const shard = shardOf(id);
       const value = shard.get(key);
-      if (value === undefined) return { key };
+      // Every entry is a mapping (a product document, an OpenAPI document); anything else in a shard
+      // that still parses (edited, or written by something else) is a miss, never a value.
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return { key };
       // Taken out: a second file with the same text is read and checked itself, so no two products share one value.
       shard.delete(key);
       usedShard(used, id).set(key, value);

@@ -5,6 +5,7 @@ import { compactIndexKeys } from './index-keys.ts';
 import { readBoundedFile } from './read-text.ts';
 import { parseYamlFile } from './parse-yaml.ts';
 import type { DocumentCache } from './document-cache.ts';
+import { detectSecret } from '../model/secrets.ts';
 
 /** OpenAPI documents of large APIs run to a few MiB; beyond this one is refused before it is read. */
 export const MAX_OPENAPI_BYTES = 16 * 1024 * 1024;
@@ -94,7 +95,9 @@ function parseThroughCache(text: string, shown: string, documents: DocumentCache
   const { key, value } = documents.lookup(text, 'openapi');
   if (value !== undefined) return { value };
   const parsed = parseOpenapiText(text, shown);
-  if ('value' in parsed) documents.remember('openapi', key, parsed.value);
+  // Never a credential in the cache (document-cache.ts), though nothing checks an OpenAPI document
+  // for one: a document with anything the secret check would find is parsed on every run instead.
+  if ('value' in parsed && detectSecret(text) === undefined) documents.remember('openapi', key, parsed.value);
   return parsed;
 }
 

@@ -151,6 +151,34 @@ test('a YAML OpenAPI document a product refers to is read from the cache too', (
   assert.equal(read(), first);
 });
 
+test('an OpenAPI document holding what looks like a credential is never copied into the cache', () => {
+  const TOKEN = 'ghp_Z9y8X7w6Z9y8X7w6Z9y8X7w6Z9y8X7w6Z9y8X7w6cd34';
+  const spec = `openapi: 3.0.3\ninfo: {title: Weather, version: "1"}\nx-example-token: ${TOKEN}\npaths: {}\n`;
+  const cwd = project({
+    'products/weather.yaml': 'name: weather\ntargets:\n  sandbox-api7: {type: external, openapi: ./specs/weather.yaml}\n',
+    'products/specs/weather.yaml': spec,
+  });
+  run(cwd);
+  run(cwd);
+  assert.is(openDocumentCache(cwd)!.lookup(spec, 'openapi').value, undefined);
+  for (const name of shards(cwd)) assert.not.match(readFileSync(join(cacheDirectory(cwd), name), 'utf8'), 'ghp_Z9y8');
+});
+
+test('a shard entry that is not a mapping (an edited shard that still parses) is a miss, not a value', () => {
+  const cwd = project();
+  run(cwd);
+  for (const name of shards(cwd)) {
+    const path = join(cacheDirectory(cwd), name);
+    const shard = JSON.parse(readFileSync(path, 'utf8')) as { entries: Record<string, unknown> };
+    for (const [key, index] of Object.keys(shard.entries).map((key, i) => [key, i] as const)) shard.entries[key] = [null, 'x', 5, []][index % 4];
+    writeFileSync(path, JSON.stringify(shard));
+  }
+  const after = run(cwd);
+  assert.is(after.fromCache, 0);
+  assert.equal(after.diagnostics, []);
+  assert.is(after.values.length, MIN_CACHED_FILES);
+});
+
 test('the cache directory holds only its shards, one directory per project, from APIPRODUCTS_CACHE_DIR or XDG_CACHE_HOME', () => {
   const cwd = project();
   run(cwd);
