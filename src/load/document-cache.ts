@@ -200,8 +200,8 @@ function survivesJson(value: unknown): boolean {
 }
 
 /**
- * The code an entry was made by: every module of apiproducts (compiled or, under tsx, its sources)
- * and js-yaml's, hashed together. About 3 ms; read once per run that uses the cache.
+ * The code an entry was made by: every module of apiproducts (compiled or, under tsx, its sources),
+ * js-yaml's, ajv's version and Node's, hashed together. About 3 ms; read once per run that uses the cache.
  */
 function codeIdentity(): string | undefined {
   try {
@@ -209,7 +209,11 @@ function codeIdentity(): string | undefined {
     const root = dirname(dirname(here)); // dist/src or src
     const digest = createHash('sha256');
     for (const file of modulesUnder(root, here.slice(here.lastIndexOf('.')))) digest.update(file.slice(root.length)).update('\0').update(readFileSync(file));
-    return digest.update(readFileSync(fileURLToPath(import.meta.resolve('js-yaml')))).digest('hex');
+    digest.update(readFileSync(fileURLToPath(import.meta.resolve('js-yaml'))));
+    // What else a cached entry's checks ran on: the compiled schema's ajv runtime, and Node's own
+    // Unicode tables (NFKC and \p{…} in the character and label-key checks).
+    digest.update(readFileSync(join(dirname(fileURLToPath(import.meta.resolve('ajv'))), '..', 'package.json')));
+    return digest.update(`${process.versions.node}\0${process.versions.icu ?? ''}\0${process.versions.unicode ?? ''}`).digest('hex');
   } catch {
     return undefined;
   }
