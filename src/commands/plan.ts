@@ -1,4 +1,4 @@
-import { ExitCode, UserError } from '../model/diagnostic.ts';
+import { ExitCode, TARGET_SKIPPED, UserError } from '../model/diagnostic.ts';
 import type { Plan } from '../model/plan.ts';
 import type { TargetConfig } from '../model/target.ts';
 import { targetsWithCredentials } from '../github/available-targets.ts';
@@ -61,7 +61,7 @@ async function plan(options: PlanOptions, io: Io, github: PullRequestContext | u
   const project = narrowToCredentials(loaded, options, io);
   if (project.targets.length === 0) {
     await early?.open.close();
-    const reason = `No target has its credentials in this environment: ${project.warnings.filter((w) => w.rule === 'plan/target-skipped').map((w) => `${w.target} (${w.message.replace(/^not planned: /, '')})`).join(', ')}.`;
+    const reason = `No target has its credentials in this environment: ${project.warnings.filter((w) => w.rule === TARGET_SKIPPED).map((w) => `${w.target} (${w.message.replace(/^not planned: /, '')})`).join(', ')}.`;
     io.err(`Plan skipped. ${reason}\n`);
     if (github) {
       const { postSkippedComment, toStderr } = await import('./github.ts');
@@ -98,7 +98,7 @@ function narrowToCredentials(project: ValidProject, options: PlanOptions, io: Io
 
 /** How many targets the run was about before `--skip-missing-credentials` dropped some. */
 function loadedTargets(project: ValidProject): number {
-  return project.targets.length + project.warnings.filter((w) => w.rule === 'plan/target-skipped').length;
+  return project.targets.length + project.warnings.filter((w) => w.rule === TARGET_SKIPPED).length;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../model/diagnostic.ts';
+import { TARGET_SKIPPED, type Diagnostic } from '../model/diagnostic.ts';
 import type { TargetConfig } from '../model/target.ts';
 
 /** The environment variables a target names for its credentials (its provider knows which settings). */
@@ -30,7 +30,7 @@ export function targetsWithCredentials(
     }
     skipped.push({
       severity: 'warning',
-      rule: 'plan/target-skipped',
+      rule: TARGET_SKIPPED,
       target: target.name,
       message: `not planned: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set`,
       fix: `in a workflow, map the repository secret to it (env: ${missing[0]}: \${{ secrets.${missing[0]} }}); pull requests from forks get no secrets`,

@@ -59,11 +59,16 @@ export function buildPlanComment(plan: Plan, facts: CommentFacts): PlanComment {
   const note = `> [!NOTE]\n> The full plan (${fullMarkdown.length.toLocaleString('en-US')} characters) is longer than a pull-request comment can hold (${limit.toLocaleString('en-US')}). This comment keeps the summary and the high-risk changes; every change is ${where}.\n`;
   const head = `${marker}\n${TITLE}\n\n${sections.verdict}\n\n`;
   const tail = `\n${note}\n${footer}\n`;
-  const lines = [...sections.summary, ...sections.highRisk].map((line) => line + '\n');
-  const fitted = fitChunks(lines, limit - head.length - tail.length, characters, (omitted) =>
+  // The summary and the high-risk changes first, whatever else there is: a warning per product (a
+  // new policy rule) must not crowd them out. The diagnostics get what is left, above them.
+  const budget = limit - head.length - tail.length;
+  const essential = fitChunks([...sections.summary, ...sections.highRisk].map((line) => line + '\n'), budget, characters, (omitted) =>
     omitted ? `\n… ${omitted} more line${omitted === 1 ? '' : 's'} of the summary and high-risk changes are in the full plan.\n` : '',
   );
-  return { marker, body: head + fitted.text + tail, truncated: true, fullMarkdown };
+  const diagnostics = fitChunks(sections.diagnostics.map((line) => line + '\n'), budget - characters(essential.text), characters, (omitted) =>
+    omitted ? `- … ${omitted} more of the errors and warnings ${omitted === 1 ? 'is' : 'are'} in the full plan.\n\n` : '',
+  );
+  return { marker, body: head + diagnostics.text + essential.text + tail, truncated: true, fullMarkdown };
 }
 
 /** When planning failed: the errors, so the comment never shows an older plan as if it were current. */

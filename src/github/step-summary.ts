@@ -32,7 +32,7 @@ export function appendStepSummary(file: string, chunks: readonly string[], elsew
 /** The full plan as step-summary chunks: the head and risks in one, then each target heading and product block. */
 export function planSummaryChunks(plan: Plan, title: string): string[] {
   const sections = planMarkdownSections(plan);
-  const chunks = [[`## ${title}`, '', sections.verdict, '', ...sections.summary, ...sections.highRisk].join('\n') + '\n'];
+  const chunks = [[`## ${title}`, '', sections.verdict, '', ...sections.diagnostics, ...sections.summary, ...sections.highRisk].join('\n') + '\n'];
   for (const target of sections.targets) {
     chunks.push(target.heading.join('\n') + '\n');
     for (const block of target.blocks) chunks.push(block.join('\n') + '\n');

@@ -51,6 +51,14 @@ export class UserError extends Error {
   }
 }
 
+/** The warning of a target a plan left out because its credentials are not set (`--skip-missing-credentials`). */
+export const TARGET_SKIPPED = 'plan/target-skipped';
+
+/** The targets a plan's diagnostics say were not planned. */
+export function skippedTargets(diagnostics: readonly Diagnostic[]): string[] {
+  return diagnostics.filter((d) => d.rule === TARGET_SKIPPED && d.target !== undefined).map((d) => d.target!);
+}
+
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }

@@ -1,4 +1,5 @@
 import type { Change, ChangeAction, Plan } from '../model/plan.ts';
+import { skippedTargets } from '../model/diagnostic.ts';
 import { escapeMarkdown, markdownValue } from './markdown-escape.ts';
 import { describeOwner, refLabel } from '../model/objects.ts';
 import { describeImpact, impactOf } from '../model/impact.ts';
@@ -12,7 +13,9 @@ const VERB: Record<ChangeAction, string> = { create: 'create', update: 'update',
 export interface PlanMarkdownSections {
   /** The one-line verdict. */
   verdict: string;
-  /** Diagnostics (one list item each) and the summary table per target. */
+  /** Errors, then warnings, one list item each (and a blank line after them). */
+  diagnostics: string[];
+  /** The summary table per target. */
   summary: string[];
   /** The high-risk section, empty when there are none. */
   highRisk: string[];
@@ -27,25 +30,27 @@ export interface PlanMarkdownSections {
  */
 export function renderPlanMarkdown(plan: Plan): string {
   const sections = planMarkdownSections(plan);
-  const out = [sections.verdict, '', ...sections.summary, ...sections.highRisk];
+  const out = [sections.verdict, '', ...sections.diagnostics, ...sections.summary, ...sections.highRisk];
   for (const target of sections.targets) out.push(...target.heading, ...target.blocks.flat());
   return out.join('\n') + '\n';
 }
 
 export function planMarkdownSections(plan: Plan): PlanMarkdownSections {
-  const summary: string[] = [];
+  const diagnostics: string[] = [];
   const errors = plan.diagnostics.filter((d) => d.severity === 'error');
   const warnings = plan.diagnostics.filter((d) => d.severity === 'warning');
   for (const d of [...errors, ...warnings]) {
     const where = d.source ? `${d.source.file}:${d.source.line}:${d.source.column} ` : d.target ? `target ${d.target}: ` : '';
-    summary.push(`- ${d.severity === 'error' ? '❌' : '⚠️'} ${escapeMarkdown(`${where}[${d.rule}] ${d.message}`)}${d.fix ? ` (fix: ${escapeMarkdown(d.fix)})` : ''}`);
+    diagnostics.push(`- ${d.severity === 'error' ? '❌' : '⚠️'} ${escapeMarkdown(`${where}[${d.rule}] ${d.message}`)}${d.fix ? ` (fix: ${escapeMarkdown(d.fix)})` : ''}`);
   }
-  if (plan.diagnostics.length) summary.push('');
+  if (plan.diagnostics.length) diagnostics.push('');
+  const summary: string[] = [];
   summary.push('| target | ' + ACTIONS.join(' | ') + ' | unmanaged | orphaned |', '|---|' + ACTIONS.map(() => '---:').join('|') + '|---:|---:|');
   for (const target of plan.targets) {
     const counts = summarise(plan.changes.filter((c) => c.target === target.name));
     summary.push(`| ${escapeMarkdown(target.name)} | ${ACTIONS.map((a) => counts[a]).join(' | ')} | ${target.unmanaged} | ${target.orphaned.length} |`);
   }
+  for (const name of skippedTargets(plan.diagnostics)) summary.push(`| ${escapeMarkdown(name)} (not planned) | ${[...ACTIONS, 'unmanaged', 'orphaned'].map(() => '–').join(' | ')} |`);
   summary.push('');
   // Another configuration's products on a shared portal (owner:), by owner: only when there are some.
   const others = plan.targets.flatMap((target) => Object.entries(target.managedByOthers ?? {}).map(([owner, count]) => ({ target: target.name, owner, count })));
@@ -73,14 +78,17 @@ export function planMarkdownSections(plan: Plan): PlanMarkdownSections {
     const heading = [`### ${escapeMarkdown(target.name)} (${escapeMarkdown(describeTarget(target))})`, ''];
     targets.push({ heading, blocks: [...groupByCopy(changes).values()].map(productBlock) });
   }
-  return { verdict: verdict(plan), summary, highRisk, targets };
+  return { verdict: verdict(plan), diagnostics, summary, highRisk, targets };
 }
 
 export function verdict(plan: Plan): string {
   if (plan.diagnostics.some((d) => d.severity === 'error')) return '**❌ The plan cannot be applied: fix the errors below.**';
-  if (plan.changes.length === 0) return '**✅ No changes.** Live products match Git.';
+  // A target left out for want of its credentials is neither in step nor planned: said in the verdict, not only below.
+  const skipped = skippedTargets(plan.diagnostics);
+  const notPlanned = skipped.length ? ` ⚠️ Not planned: ${skipped.map(escapeMarkdown).join(', ')} (credentials not set), so this says nothing about ${skipped.length === 1 ? 'it' : 'them'}.` : '';
+  if (plan.changes.length === 0) return skipped.length ? `**✅ No changes on the targets planned.**${notPlanned}` : '**✅ No changes.** Live products match Git.';
   const risky = plan.changes.filter((c) => c.risk === 'high').length;
-  return `**${summaryLine(plan.changes)}**${risky ? ` ⚠️ ${risky} high-risk.` : ''}`;
+  return `**${summaryLine(plan.changes)}**${risky ? ` ⚠️ ${risky} high-risk.` : ''}${notPlanned}`;
 }
 
 function productBlock(steps: readonly Change[]): string[] {

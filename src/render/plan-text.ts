@@ -1,5 +1,5 @@
 import type { Change, ChangeAction, Plan, PlanTarget } from '../model/plan.ts';
-import { formatDiagnostic } from '../model/diagnostic.ts';
+import { formatDiagnostic, skippedTargets } from '../model/diagnostic.ts';
 import { describeOwner, refLabel } from '../model/objects.ts';
 import { escapeText, formatValue } from '../model/display.ts';
 import type { Style } from './style.ts';
@@ -37,7 +37,8 @@ export function renderPlanText(plan: Plan, style: Style): string {
   for (const diagnostic of plan.diagnostics) out.push(formatDiagnostic(diagnostic));
   if (plan.diagnostics.length) out.push('');
   if (plan.changes.length === 0) {
-    out.push(style.green('No changes.') + ' Live products match Git.');
+    const skipped = skippedTargets(plan.diagnostics);
+    out.push(skipped.length ? `${style.green('No changes')} on the targets planned; not planned: ${skipped.map((name) => escapeText(name)).join(', ')} (credentials not set).` : `${style.green('No changes.')} Live products match Git.`);
     for (const target of plan.targets) out.push(...targetFootnotes(target, style));
     return out.join('\n') + '\n';
   }

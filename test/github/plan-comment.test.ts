@@ -6,6 +6,8 @@ import { desired, PLAN_CASES, planFor } from '../fixtures/plan-cases.ts';
 import { assertGolden } from '../helpers/golden.ts';
 import { bigPlan } from './helpers/big-plan.ts';
 import { RUN_URL } from './helpers/github-env.ts';
+import { renderPlanText } from '../../src/render/plan-text.ts';
+import { plainStyle } from '../../src/render/style.ts';
 
 const TOOL = { name: 'apiproducts', version: '0.0.0-test' };
 const FACTS = { tool: TOOL, runUrl: RUN_URL, headSha: '0123456789abcdef0123456789abcdef01234567', planFile: 'plan.json' };
@@ -54,6 +56,32 @@ test('an oversized plan keeps verdict, summary and high-risk changes under 65,53
   assert.match(comment.body, `[summary of the workflow run](${RUN_URL})`);
   assert.match(comment.body, 'in the plan file <code>plan.json</code>, uploaded as the run');
   assert.not.match(comment.body, '<details>', 'no product blocks in the shortened comment');
+});
+
+test('a warning per product does not crowd the summary and high-risk changes out of a shortened comment', () => {
+  const plan = bigPlan(300, 3, 400);
+  for (let i = 0; i < 700; i++) {
+    plan.diagnostics.push({ severity: 'warning', rule: 'policy/description-length', message: `description of product-${String(i).padStart(5, '0')} is longer than recommended for portal cards`, source: { file: `products/product-${i}.yaml`, line: 4, column: 3 } });
+  }
+  const comment = buildPlanComment(plan, FACTS);
+  assert.ok(comment.truncated);
+  assert.ok(comment.body.length <= COMMENT_LIMIT, `body is ${comment.body.length}`);
+  assert.match(comment.body, '| sandbox-api7 | 300 | 0 | 0 | 3 | 0 |');
+  for (let i = 0; i < 3; i++) assert.match(comment.body, `<code>sandbox-api7/retiring-0000${i}</code>`);
+  assert.match(comment.body, 'products/product-0.yaml:4:3 \\[policy/description-length\\]', 'the first warnings are shown');
+  assert.match(comment.body, /- … \d+ more of the errors and warnings are in the full plan\./);
+  // Shown in the order of the full plan: the warnings above the table.
+  assert.ok(comment.body.indexOf('policy/description-length') < comment.body.indexOf('| target | create'));
+});
+
+test('a target left out for want of its credentials is in the verdict and the table, never "Live products match Git"', () => {
+  const plan = PLAN_CASES['no-changes']!();
+  plan.diagnostics.push({ severity: 'warning', rule: 'plan/target-skipped', target: 'api7-prod', message: 'not planned: API7_TOKEN is not set' });
+  const body = buildPlanComment(plan, FACTS).body;
+  assert.match(body, '**✅ No changes on the targets planned.** ⚠️ Not planned: api7-prod (credentials not set), so this says nothing about it.');
+  assert.not.match(body, 'Live products match Git');
+  assert.match(body, '| api7-prod (not planned) | – | – | – | – | – | – | – |');
+  assert.match(renderPlanText(plan, plainStyle), 'No changes on the targets planned; not planned: api7-prod (credentials not set).');
 });
 
 test('when even the high-risk list outgrows a comment it is cut at a line, with a count of what is left out', () => {
