@@ -26,10 +26,16 @@ for (const file of files) {
   test(`${file}: valid (@action-validator/core), least privilege, no credentials kept, no expression in a script`, () => {
     const text = readFileSync(join(TEMPLATES, file), 'utf8');
     assert.equal(validateWorkflow(text).errors, []);
-    const workflow = parse(text) as { permissions: unknown; jobs: Record<string, { permissions: unknown; steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] }> };
+    const workflow = parse(text) as { permissions: unknown; jobs: Record<string, { permissions: unknown; env?: unknown; steps: { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> }[] }> };
     assert.equal(workflow.permissions, {});
     for (const [name, job] of Object.entries(workflow.jobs)) {
       assert.equal(job.permissions, PERMISSIONS[file]![name]);
+      // Credentials only where apiproducts runs: `npm ci` runs the dependencies' install scripts.
+      assert.is(job.env, undefined, `${name}: no job-level env`);
+      for (const step of job.steps) {
+        const secrets = Object.values(step.env ?? {}).some((value) => /secrets\.|github\.token/.test(value));
+        assert.is(secrets, /npx apiproducts /.test(step.run ?? ''), `${name}: ${step.run ?? step.uses}`);
+      }
       for (const step of job.steps) {
         if (step.uses?.startsWith('actions/checkout')) assert.is(step.with?.['persist-credentials'], false);
         if (step.run) assert.not.match(step.run, '${{');
