@@ -1,4 +1,5 @@
-import { ExitCode } from '../model/diagnostic.ts';
+import { ExitCode, UserError } from '../model/diagnostic.ts';
+import { NARROWED_ISSUES } from '../plan/drift.ts';
 import { readGithubContext } from '../github/context.ts';
 import type { Io, OutputFormat } from './io.ts';
 import type { ProjectOptions, ValidProject } from './project.ts';
@@ -24,6 +25,7 @@ function withoutEmbeddedSandboxes(project: ValidProject, io: Io): ValidProject {
 export async function runDrift(options: DriftOptions, io: Io): Promise<number> {
   // Before any network: an issue that cannot be written is an error now, not after reading every target.
   const github = options.githubIssue ? readGithubContext(io.env) : undefined;
+  if (github && options.only?.length) throw new UserError(NARROWED_ISSUES);
   // A provider that can list only its own objects is read once the products are known (owned-only reads).
   const loaded = await loadWhileObserving(options, io, 'apiproducts drift', { later: (provider) => provider.observeOwned !== undefined });
   const project = github ? withoutEmbeddedSandboxes(loaded.project, io) : loaded.project;
@@ -46,7 +48,7 @@ export async function runDrift(options: DriftOptions, io: Io): Promise<number> {
     // unowned objects matter only as collisions.
     const plan = await makePlan(project, open, { prune: false, preflight: false, ownedOnly: true, ...(observed ? { observed } : {}) });
     // Masked before rendering: Markdown escapes a token's `_`, and the escaped form would slip past a mask of the text.
-    const report = io.secrets.maskDeep(buildDriftReport(plan));
+    const report = io.secrets.maskDeep(buildDriftReport(plan, project.only));
     if (options.format === 'json') io.out(renderDriftJson(report));
     else if (options.format === 'markdown') io.out(renderDriftMarkdown(report));
     else io.out(renderDriftText(report, io.style));

@@ -17,6 +17,7 @@ import type { Io } from './io.ts';
 import type { SecretMasker } from '../model/masker.ts';
 import type { ProjectOptions } from './project.ts';
 import { tool } from './tool-info.ts';
+import { NARROWED_ISSUES } from '../plan/drift.ts';
 
 const userAgent = `${tool.name}/${tool.version}`;
 
@@ -64,6 +65,7 @@ export async function runGithub(subcommand: string | undefined, options: GithubO
     if (options.plan || options.skipped || options.pr) throw new UserError('github drift-issue takes --report FILE only');
     const context = readGithubContext(io.env);
     const report = parseDriftReport(readText(options.report, options.cwd, 'drift report'), options.report);
+    if (report.products?.length) throw new UserError(`${options.report} covers only --product ${report.products.join(', ')}: ${NARROWED_ISSUES}`);
     await postDriftIssues(report, context, { say: io.out, secrets: io.secrets });
     return ExitCode.ok;
   }

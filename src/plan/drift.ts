@@ -31,12 +31,20 @@ export interface DriftReport {
   createdAt: string;
   targets: PlanTarget[];
   items: DriftItem[];
+  /** `--product`: the Git products the report was narrowed to; absent, every product of each target. */
+  products?: string[];
 }
+
+/**
+ * A drift issue describes every product of its target: one filed from part of them would close it
+ * (nothing of the part drifts) or rewrite it without the rest, while the rest still drifts.
+ */
+export const NARROWED_ISSUES = 'drift issues describe every product of a target, so they are not filed from a report narrowed by --product (it would close or rewrite them while the other products still drift): run drift --github-issue without --product';
 
 const ORDER: Record<DriftKind, number> = { 'changed-outside-git': 0, 'not-yet-applied': 1, missing: 2, orphaned: 3 };
 
 /** Pure: the plan's changes regrouped per object, with live and desired values per field. */
-export function buildDriftReport(plan: Plan): DriftReport {
+export function buildDriftReport(plan: Plan, only?: ReadonlySet<string>): DriftReport {
   const byObject = new Map<string, Change[]>();
   for (const change of plan.changes) {
     const id = `${change.target}/${change.key}`;
@@ -54,7 +62,7 @@ export function buildDriftReport(plan: Plan): DriftReport {
     for (const key of target.orphaned) items.push({ target: target.name, key, product: key, kind: 'orphaned', fields: [] });
   }
   items.sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || a.target.localeCompare(b.target) || a.key.localeCompare(b.key));
-  return { formatVersion: DRIFT_FORMAT_VERSION, createdAt: plan.createdAt, targets: plan.targets, items };
+  return { formatVersion: DRIFT_FORMAT_VERSION, createdAt: plan.createdAt, targets: plan.targets, items, ...(only ? { products: [...only].sort() } : {}) };
 }
 
 /** An unpublish → update → publish cycle nets out to its real differences: status only if it ends elsewhere. */

@@ -228,6 +228,7 @@ export function outputSchemas(): Record<string, JsonSchema> {
     createdAt: ISO_TIME,
     targets: { type: 'array', items: ref('target') },
     items: { type: 'array', items: ref('item') },
+    products: { type: 'array', items: { type: 'string' }, description: '`--product`: the Git products the report was narrowed to; absent, every product of each target. `github drift-issue` refuses such a report.' },
   });
   return {
     'plan.schema.json': file('plan.schema.json', 'apiproducts plan file', planFile, fileDefs),

@@ -120,6 +120,24 @@ test('github drift-issue --report opens and closes issues from a drift report (h
   assert.match(notAReport.stderr, 'apiproducts.yaml is not a drift report');
 });
 
+test('a drift report narrowed by --product never files, closes or rewrites an issue: the other products may still drift', async () => {
+  const cwd = copyExampleProject();
+  const env = githubEnv(fake, { pr: null });
+  const narrowed = await runCli(['drift', '--product', 'payments', '--github-issue'], { cwd, env });
+  assert.is(narrowed.code, 1);
+  assert.match(narrowed.stderr, 'drift issues describe every product of a target, so they are not filed from a report narrowed by --product');
+  assert.equal(fake.requests, [], 'refused before any GitHub call');
+  const json = await runCli(['drift', '--product', 'payments', '--format', 'json'], { cwd });
+  assert.equal(JSON.parse(json.stdout).products, ['payments'], 'the report says it is narrowed');
+  writeFileSync(join(cwd, 'drift.json'), json.stdout);
+  const fromFile = await runCli(['github', 'drift-issue', '--report', 'drift.json'], { cwd, env });
+  assert.is(fromFile.code, 1);
+  assert.match(fromFile.stderr, 'drift.json covers only --product payments: drift issues describe every product of a target');
+  assert.equal(fake.issues, []);
+  // Without --product the report says nothing of products: every product is in it.
+  assert.not.ok('products' in JSON.parse((await runCli(['drift', '--format', 'json'], { cwd })).stdout));
+});
+
 test('issues: write missing is a clear one-line 403', async () => {
   fake.failWith = { status: 403, message: 'Resource not accessible by integration' };
   try {
