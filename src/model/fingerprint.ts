@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { withoutPaths } from './field-paths.ts';
 
 /** JSON with object keys sorted at every depth, so equal values always serialise identically. */
 export function canonicalJson(value: unknown): string {
@@ -28,4 +29,14 @@ export function fingerprint(value: unknown): string {
  */
 export function objectFingerprint(object: { status: unknown; state: unknown }): string {
   return fingerprint({ status: object.status, state: object.state });
+}
+
+/**
+ * What the last-applied marker records, and what a plan compares it with: the object without the
+ * fields its target leaves to the portal (`ignore:`), which may change there at will and are no
+ * change made outside Git. With nothing ignored, the object's own fingerprint.
+ */
+export function appliedFingerprint(object: { status: unknown; state: unknown }, ignored: readonly string[] = []): string {
+  if (ignored.length === 0 || object.state === null || typeof object.state !== 'object') return objectFingerprint(object);
+  return objectFingerprint({ status: object.status, state: withoutPaths(object.state as Record<string, unknown>, ignored) });
 }

@@ -38,6 +38,8 @@ export interface ObjectAfter {
   state: ObjectState;
   /** Content the provider writes but the plan compares by digest only (e.g. an OpenAPI document). */
   attachments?: Record<string, string>;
+  /** The fields the target leaves to the portal (`ignore:`): left out of the last-applied marker (appliedFingerprint). */
+  ignored?: string[];
 }
 
 /**

@@ -15,6 +15,7 @@ import { grantReasons } from './grant-reasons.ts';
 import type { GrantField } from '../model/grants.ts';
 import { keepIgnored } from './keep-ignored.ts';
 import { identify, planDelete, presentAs, withAttachments } from './change-parts.ts';
+import { appliedFingerprint } from '../model/fingerprint.ts';
 
 /** One target's desired and live objects, and the vendor rules the plan must respect there. */
 export interface TargetObservation {
@@ -78,7 +79,7 @@ export function buildPlan(input: PlanInput): Plan {
     for (const pair of matchObjects(observation.desired, observation.live)) {
       switch (pair.kind) {
         case 'create':
-          changes.push(planCreate(observation.name, pair.desired));
+          changes.push(planCreate(observation.name, pair.desired, observation.ignore));
           break;
         case 'existing':
           changes.push(...planExisting(observation, pair.desired, pair.live, diagnostics));
@@ -141,7 +142,8 @@ export function buildPlan(input: PlanInput): Plan {
   };
 }
 
-function planCreate(target: string, desired: DesiredObject): Change {
+function planCreate(target: string, desired: DesiredObject, targetIgnore: readonly string[]): Change {
+  const ignore = [...targetIgnore, ...(desired.ignore ?? [])];
   return {
     ...identify(target, desired.key, 'create'),
     product: desired.product,
@@ -150,7 +152,7 @@ function planCreate(target: string, desired: DesiredObject): Change {
     reasons: [],
     dependsOn: [],
     precondition: { kind: 'absent' },
-    after: withAttachments({ status: desired.status, state: desired.state }, desired),
+    after: { ...withAttachments({ status: desired.status, state: desired.state }, desired), ...(ignore.length ? { ignored: ignore } : {}) },
     source: desired.locate(),
     protected: desired.protected,
   };
@@ -161,6 +163,14 @@ function planCreate(target: string, desired: DesiredObject): Change {
  * while published becomes unpublish → update → publish, each high risk, in one visible sequence.
  */
 function planExisting(observation: TargetObservation, wanted: DesiredObject, live: LiveObject, diagnostics: Diagnostic[]): Change[] {
+  const changes = planSteps(observation, wanted, live, diagnostics);
+  const ignore = wanted.ignore ? [...observation.ignore, ...wanted.ignore] : observation.ignore;
+  // What each step writes into the marker leaves the ignored fields out (appliedFingerprint).
+  if (ignore.length) for (const change of changes) if (change.after) change.after = { ...change.after, ignored: [...ignore] };
+  return changes;
+}
+
+function planSteps(observation: TargetObservation, wanted: DesiredObject, live: LiveObject, diagnostics: Diagnostic[]): Change[] {
   const ignore = wanted.ignore ? [...observation.ignore, ...wanted.ignore] : observation.ignore;
   const desired = { ...wanted, state: keepIgnored(wanted.state, live.state, ignore) };
   const eitherDraft = live.status === 'draft' || desired.status === 'draft';
@@ -186,7 +196,8 @@ function planExisting(observation: TargetObservation, wanted: DesiredObject, liv
     protected: desired.protected,
     ...(adopts ? { adopts: true } : {}),
     ...(adopts && live.managedBy !== undefined ? { adoptsFrom: live.managedBy } : {}),
-    ...(live.lastApplied && live.lastApplied !== precondition.fingerprint ? { changedOutsideGit: true } : {}),
+    // The marker leaves the ignored fields out: an edit of one on the portal is no change outside Git.
+    ...(live.lastApplied && live.lastApplied !== appliedFingerprint(live, ignore) ? { changedOutsideGit: true } : {}),
   };
   const cycleReason = mustCycle
     ? `${lockedFields.map((f) => f.path).join(', ')} cannot change while published, so the product is unpublished, updated and published again; ${observation.unpublishConsequence}`

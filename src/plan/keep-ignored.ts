@@ -1,4 +1,5 @@
 import type { ObjectState } from '../model/plan.ts';
+import { pathSegments } from '../model/field-paths.ts';
 
 /**
  * The desired state with every ignored field set to its live value (absent when absent live), so
@@ -10,7 +11,7 @@ export function keepIgnored(desired: ObjectState, live: ObjectState, ignore: rea
   if (ignore.length === 0) return desired;
   const result: ObjectState = { ...desired };
   for (const path of ignore) {
-    const segments = segmentsOf(path, result, live);
+    const segments = pathSegments(path, [result, live]);
     const field = segments.pop()!;
     const kept = walk(live, segments)?.[field];
     if (kept === undefined) {
@@ -25,30 +26,6 @@ export function keepIgnored(desired: ObjectState, live: ObjectState, ignore: rea
   return result;
 }
 
-/**
- * The keys an ignore path names, read against the states: a key may hold a dot (a label
- * `cost.center`), so at each level the longest run of the path's parts that is a key of either
- * state is taken (`labels.cost.center` is `labels → cost.center` where that label exists, else
- * `labels → cost → center`).
- */
-function segmentsOf(path: string, ...states: ObjectState[]): string[] {
-  const parts = path.split('.');
-  const segments: string[] = [];
-  let nodes: unknown[] = states;
-  for (let at = 0; at < parts.length; ) {
-    let length = parts.length - at;
-    while (length > 1 && !nodes.some((node) => isRecord(node) && Object.hasOwn(node, parts.slice(at, at + length).join('.')))) length--;
-    const key = parts.slice(at, at + length).join('.');
-    segments.push(key);
-    nodes = nodes.map((node) => (isRecord(node) ? node[key] : undefined));
-    at += length;
-  }
-  return segments;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** The object at `segments` under `state` (created where absent), each object on the way a copy owned by `state`. */
 function copyPath(state: ObjectState, segments: readonly string[]): Record<string, unknown> | undefined {

@@ -9,7 +9,7 @@
  * Only the hex digest is stored: values stay short and colon-free.
  */
 import type { ObjectAfter } from '../model/plan.ts';
-import { objectFingerprint } from '../model/fingerprint.ts';
+import { appliedFingerprint } from '../model/fingerprint.ts';
 import { PLAIN_MARKER, type MarkerOptions } from '../model/objects.ts';
 
 export const MARKER_KEYS = {
@@ -32,7 +32,7 @@ const DIGEST_PREFIX = 'sha256:';
 
 /** The marker of a product written by apiproducts, including what it wrote. */
 export function markerEntries(productName: string, after: ObjectAfter, marker: MarkerOptions = PLAIN_MARKER): Record<string, string> {
-  const digest = objectFingerprint(after);
+  const digest = appliedFingerprint(after, after.ignored);
   return {
     [MARKER_KEYS.owner]: OWNER_VALUE,
     [MARKER_KEYS.name]: productName,

@@ -138,6 +138,7 @@ const PLAN_DEFS: Record<string, JsonSchema> = {
     status: ref('status'),
     state: ref('state'),
     attachments: { ...STRING_MAP, description: 'Content compared by digest only (e.g. an OpenAPI document).' },
+    ignored: { type: 'array', items: { type: 'string' }, description: "The target's `ignore:` fields: kept at their live value, and left out of the last-applied marker." },
   }),
   status: { enum: ['draft', 'published'] },
   state: { type: 'object', description: "The provider's normalised form of the object; its keys are the provider's." },

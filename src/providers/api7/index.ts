@@ -3,7 +3,7 @@
  * connected Provider (observe, preflight, apply) over the Admin API.
  */
 import pLimit from 'p-limit';
-import { objectFingerprint } from '../../model/fingerprint.ts';
+import { appliedFingerprint } from '../../model/fingerprint.ts';
 import { UserError, type Diagnostic } from '../../model/diagnostic.ts';
 import type { Change } from '../../model/plan.ts';
 import type { TargetConfig } from '../../model/target.ts';
@@ -155,7 +155,7 @@ export function createApi7Provider(target: TargetConfig, endpoint: Endpoint, opt
   const alreadyCreated = async (change: Change): Promise<boolean> => {
     const mine = (await client.listProducts()).filter((product) => isOwned(product, target.owner) && product.labels?.[NAME_LABEL] === change.key);
     if (mine.length === 0) return false;
-    const expected = objectFingerprint(change.after!);
+    const expected = appliedFingerprint(change.after!, change.after!.ignored);
     if (mine.some((product) => lastAppliedOf(product) === expected)) return true;
     throw new ProviderError(`a product for ${change.key} appeared on the target while this apply ran (not written by it); run plan again`);
   };

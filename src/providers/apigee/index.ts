@@ -3,7 +3,7 @@
  * connected Provider (observe, preflight, apply) over the management API.
  */
 import { checkApigeeNameCollisions } from './name-collisions.ts';
-import { objectFingerprint } from '../../model/fingerprint.ts';
+import { appliedFingerprint } from '../../model/fingerprint.ts';
 import type { Change } from '../../model/plan.ts';
 import type { TargetConfig } from '../../model/target.ts';
 import type { ConnectOptions } from '../transport/connect-options.ts';
@@ -99,7 +99,7 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     const found = await client.getProduct(name);
     if (!found) return false;
     const attributes = Object.fromEntries((found.attributes ?? []).map((a) => [a.name, a.value]));
-    const expected = objectFingerprint(change.after!);
+    const expected = appliedFingerprint(change.after!, change.after!.ignored);
     if (isOwnedBy(attributes, target.owner) && lastAppliedOf(attributes) === expected) return true;
     throw new ProviderError(`a product named ${name} appeared on the target while this apply ran (not written by it); run plan again`);
   };
