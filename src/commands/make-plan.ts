@@ -38,7 +38,7 @@ export async function makePlan(
   const desired = new Map<string, DesiredObject[]>();
   for (const { config, kind } of open.sessions) desired.set(config.name, await desiredObjectsPausing(project.products, config, kind, pause));
   // `ownedOnly` (drift): a provider that can list only its own objects may, when that is enough (read-live.ts).
-  const scopes = new Map([...desired].map(([name, objects]): [string, TargetScope] => [name, { states: objects.map((object) => object.state), ...(options.ownedOnly ? { ownedOnlyFor: objects } : {}) }]));
+  const scopes = new Map([...desired].map(([name, objects]): [string, TargetScope] => [name, { objects, ...(options.ownedOnly ? { ownedOnlyFor: objects } : {}) }]));
   // Told before the observation is awaited: a sequential pager still under way may speed up.
   for (const { config, provider } of open.sessions) provider.expect?.(desired.get(config.name)!.map((object) => object.key));
   const early = options.observed ? await options.observed : undefined;

@@ -49,11 +49,11 @@ export function readSavedPlan(file: string, cwd: string, project: ValidProject):
  */
 export async function refuseStalePlan(plan: Plan, open: OpenTargets): Promise<Set<string>> {
   // The states the plan was made against and leads to: what they refer to is read again too.
-  const states = (target: string) => plan.changes.filter((change) => change.target === target).flatMap((change) => [
-    ...(change.after ? [change.after.state] : []),
-    ...(change.precondition.kind === 'present' ? [change.precondition.observed.state] : []),
+  const objects = (target: string) => plan.changes.filter((change) => change.target === target).flatMap((change) => [
+    ...(change.after ? [{ key: change.key, state: change.after.state }] : []),
+    ...(change.precondition.kind === 'present' ? [{ key: change.key, state: change.precondition.observed.state }] : []),
   ]);
-  const live = await observeTargets(open.providers, new Map([...open.providers.keys()].map((name) => [name, { states: states(name) }])));
+  const live = await observeTargets(open.providers, new Map([...open.providers.keys()].map((name) => [name, { objects: objects(name) }])));
   const liveByTarget = new Map([...live].map(([name, target]) => [name, target.live]));
   const stale = findStaleObjects(plan.changes, liveByTarget);
   if (stale.length === 0) return protectedOnPortal(plan.changes, liveByTarget);

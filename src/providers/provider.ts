@@ -78,10 +78,11 @@ export interface ProviderKind {
 /** What a run will compare the observation with; everything optional (observe() alone reads everything). */
 export interface ObserveScope {
   /**
-   * The states the run compares live objects with (Git's desired objects, or a saved plan's): a
-   * provider reads what they refer to beyond its objects (Apigee: the portal sites of catalog items).
+   * The objects the run compares live objects with, by key (Git's desired objects, or a saved
+   * plan's): a provider reads what they refer to beyond its objects (Apigee: the portal sites of
+   * catalog items), and knows which object refers to it.
    */
-  states?: readonly ObjectState[];
+  objects?: readonly { key: string; state: ObjectState }[];
 }
 
 /** A connected target. Every method costs list calls, never one request per product. */

@@ -142,6 +142,31 @@ test('import writes portal: for a managed product with its catalog item, only wh
   assert.is((await cli('plan', '--detailed-exitcode')).code, 0, 'imported as it is');
 });
 
+test('a catalog item made by hand for a product Git lists on no portal is left alone, also once the portal is read for another product', async () => {
+  const emulator = await emulatorFor('x');
+  const site = emulator.state.sites![SITE]!;
+  site.apidocs.push({ siteId: SITE, id: '7', title: 'Legacy Billing', description: 'hand-made', published: true, anonAllowed: false, apiProductName: 'legacy-billing-product', requireCallbackUrl: false, categoryIds: ['c1'], modified: 1 } as never);
+  site.nextId = 8;
+  const { cwd, cli } = projectFor(emulator.url, 'x', {});
+  assert.is((await cli('import')).code, 0);
+  assert.not.match(readFileSync(join(cwd, 'products', 'legacy-billing-product.yaml'), 'utf8'), 'portal:');
+  // Another product lists itself on the same portal: the portal is read, the hand-made item is not legacy's state.
+  writeFileSync(join(cwd, 'products', 'pay.yaml'), productFile('pay', PORTAL));
+  const plan = await cli('plan', '--format', 'json');
+  assert.is(plan.code, 0, plan.stderr);
+  const legacy = changesOf(plan.stdout).filter((change) => change.key === 'legacy-billing-product');
+  assert.ok(legacy.every((change) => change.fields.every((field) => !field.path.startsWith('portal'))), plan.stdout);
+  assert.is((await cli('apply', '--auto-approve', '--allow-destructive')).code, 0);
+  assert.equal(items(emulator).map((item) => [item.id, item.apiProductName]).sort(), [['7', 'legacy-billing-product'], ['8', 'pay']]);
+  assert.is((await cli('plan', '--detailed-exitcode')).code, 0);
+  // Listed on that portal in Git, the product takes the hand-made item over: updated, not duplicated.
+  const file = join(cwd, 'products', 'legacy-billing-product.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/(\n  apigee-prod:\n)/, `$1${PORTAL}`));
+  assert.is((await cli('apply', '--auto-approve', '--allow-destructive')).code, 0);
+  assert.equal(items(emulator).filter((item) => item.apiProductName === 'legacy-billing-product').map((item) => item.id), ['7']);
+  assert.is((await cli('plan', '--detailed-exitcode')).code, 0);
+});
+
 test('Edge: portal in a binding is a validation error at its line', async () => {
   const emulator = await emulatorFor('edge');
   const { cli } = projectFor(emulator.url, 'edge', { 'products/payments.yaml': productFile('payments', PORTAL) });

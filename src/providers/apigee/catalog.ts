@@ -52,8 +52,12 @@ const differs = (item: ApigeeApiDoc, fields: ApiDocFields): boolean =>
   (item.anonAllowed === true) !== fields.anonAllowed ||
   (fields.specId !== undefined && item.specId !== fields.specId);
 
-/** Makes the catalog item of product `key` what `after` says (nothing to do costs no request). */
-export async function syncCatalogItem(client: CatalogClient, index: CatalogIndex, key: string, after: ObjectAfter): Promise<void> {
+/**
+ * Makes the catalog item of product `key` what `after` says (nothing to do costs no request).
+ * `recorded`: the portal where apiproducts wrote the product's item before (portal.ts
+ * recordedSite); an item elsewhere was made by someone else and is never removed here.
+ */
+export async function syncCatalogItem(client: CatalogClient, index: CatalogIndex, key: string, after: ObjectAfter, recorded?: string): Promise<void> {
   const wanted = wantedFields(key, after);
   // A portal not read at observe (a change made without one) is read before anything is written there.
   if (wanted) await readCatalog(client, [wanted.site], index);
@@ -79,8 +83,8 @@ export async function syncCatalogItem(client: CatalogClient, index: CatalogIndex
       await readCatalog(client, [site], index);
     }
   }
-  // The item left behind in another portal (the binding moved it, or dropped portal:).
-  if (current) {
+  // The item left behind in another portal (the binding moved it, or dropped portal:), if it is ours.
+  if (current && current.site === recorded) {
     await client.remove(current.site, current.item.id);
     if (!wanted) index.byProduct.delete(key);
   }

@@ -28,7 +28,7 @@ import { importApigeeObjects } from './import-product.ts';
 import { createApigeeLockStore, isLockRecord } from './locks.ts';
 import { moveToSpace } from './spaces.ts';
 import { emptyCatalog, readCatalog, removeCatalogItem, syncCatalogItem } from './catalog.ts';
-import { portalRisk, portalSites } from './portal.ts';
+import { claimsItem, portalRisk, portalSites, recordedSite, wantedSites } from './portal.ts';
 import { APIGEE_GRANTS, narrowsGrant } from './grants.ts';
 import { APIGEE_SCHEMA } from './schema.ts';
 import { validateApigeeBinding } from './validate-binding.ts';
@@ -141,10 +141,12 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     observed.clear();
     for (const product of products) observed.set(product.name, product);
     catalog = emptyCatalog();
-    await readCatalog(client.catalog, portalSites(scope.states ?? [], products, (product) => pages.liveOf(product).owned), catalog);
+    const objects = scope.objects ?? [];
+    await readCatalog(client.catalog, portalSites(objects.map((object) => object.state), products, (product) => pages.liveOf(product).owned), catalog);
+    const wanted = wantedSites(objects);
     return products.map((product) => {
       const item = catalog.byProduct.get(product.name);
-      return item ? toLiveObject(product, target.owner, item) : pages.liveOf(product);
+      return item && claimsItem(product, item.site, wanted.get(product.name)) ? toLiveObject(product, target.owner, item) : pages.liveOf(product);
     });
   };
 
@@ -242,7 +244,7 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
           await client.replaceProduct(name, merged);
           // What the server holds now, for a later change of the same product in this run.
           observed.set(name, { ...merged, name } as ApigeeProduct);
-          await syncCatalogItem(client.catalog, catalog, name, change.after);
+          await syncCatalogItem(client.catalog, catalog, name, change.after, recordedSite(live));
           return;
         }
         let confirmed = false;

@@ -111,10 +111,35 @@ export function portalSites(states: readonly ObjectState[], products: readonly A
   }
   for (const product of products) {
     if (!owned(product)) continue;
-    const recorded = (product.attributes ?? []).find((attribute) => attribute.name === PORTAL_SITE_ATTRIBUTE)?.value;
+    const recorded = recordedSite(product);
     if (recorded) sites.add(recorded);
   }
   return [...sites].sort();
+}
+
+/** The portal where apiproducts wrote the product's catalog item (its `apiproducts-portal-site`), if any. */
+export function recordedSite(product: ApigeeProduct | undefined): string | undefined {
+  return (product?.attributes ?? []).find((attribute) => attribute.name === PORTAL_SITE_ATTRIBUTE)?.value || undefined;
+}
+
+/**
+ * Whether a catalog item read on `site` is the product's as far as the plan goes: apiproducts wrote
+ * it there (the recorded site), or Git wants the product's item there (then one made by hand is
+ * taken over, never duplicated). An item someone made for a product Git does not list on any
+ * portal is left alone: not part of its state, never updated or deleted.
+ */
+export function claimsItem(product: ApigeeProduct, site: string, wanted: ReadonlySet<string> | undefined): boolean {
+  return recordedSite(product) === site || wanted?.has(site) === true;
+}
+
+/** The portal sites each compared object names, by key. */
+export function wantedSites(objects: readonly { key: string; state: ObjectState }[]): Map<string, Set<string>> {
+  const sites = new Map<string, Set<string>>();
+  for (const { key, state } of objects) {
+    const site = (state as PortalFields).portal?.site;
+    if (typeof site === 'string') sites.get(key)?.add(site) ?? sites.set(key, new Set([site]));
+  }
+  return sites;
 }
 
 /**
