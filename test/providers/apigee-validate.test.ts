@@ -36,6 +36,22 @@ test('logged-in is refused with a fix, located where it is written', () => {
   assert.equal(check(`name: x\nvisibility: logged-in\n${BOUND}    visibility: unlisted\n`), []);
 });
 
+test('a catalog item title or description that its defaults make too long is refused offline (the ApiDoc limits: 255, 10,000)', () => {
+  const long = 'P'.repeat(250);
+  const portal = `    portal:\n      site: acme-portal\n`;
+  const check = (yaml: string) => apigee.validateBinding(productFromText(yaml), apigeeTarget('x'));
+  // 250 characters fit; with " (premium)" per plan they do not.
+  assert.equal(check(`name: x\ndisplayName: ${long}\n${BOUND}${portal}`), []);
+  const [title, ...others] = check(`name: x\ndisplayName: ${long}\nplans: [{name: premium, limits: {perDay: 5}}]\n${BOUND}${portal}`);
+  assert.equal(others, []);
+  assert.is(title?.rule, 'apigee/portal-title');
+  assert.match(title!.message, 'the catalog item of x-premium would be titled with 260 characters; an integrated portal\'s catalog item title holds at most 255');
+  assert.is(title?.source?.line, 8);
+  assert.equal(check(`name: x\ndisplayName: ${long}\nplans: [{name: premium, limits: {perDay: 5}}]\n${BOUND}${portal}      title: Premium\n`), [], 'an explicit title is its own');
+  const [description] = check(`name: x\ndescription: ${'d'.repeat(10_001)}\n${BOUND}${portal}`);
+  assert.is(description?.rule, 'apigee/portal-description');
+});
+
 test('API7 keys are refused in an Apigee binding', () => {
   const diagnostics = check(`name: x\n${BOUND}    type: gateway\n    services: [{gatewayGroup: a, service: b}]\n    openapi: ./a.yaml\n    serverUrls: [https://a]\n`);
   assert.equal(rules(diagnostics), ['error apigee/api7-only', 'error apigee/api7-only', 'error apigee/api7-only', 'error apigee/api7-only']);

@@ -162,5 +162,23 @@ function checkAttributes(product: EffectiveProduct, report: Report, owner: strin
         `${objectKey(product.name, plan)} would carry ${count} attributes; Apigee allows at most ${MAX_ATTRIBUTES} (labels, team, the plan's other limits, access and ${marker} ownership attributes)`,
         `remove ${count - MAX_ATTRIBUTES} label(s), or limits that only become attributes`);
     }
+    // The catalog item's title and description default to the product's (per plan: `<displayName> (<plan>)`):
+    // the ApiDoc's limits (title at most 255 characters, description 10,000) bind the defaults too.
+    const portal = state.portal;
+    const portalAt = ['targets', product.target, 'portal'];
+    if (portal && portal.title.length > MAX_PORTAL_TITLE) {
+      report('error', 'portal-title', portalAt,
+        `the catalog item of ${objectKey(product.name, plan)} would be titled with ${portal.title.length} characters; an integrated portal's catalog item title holds at most ${MAX_PORTAL_TITLE}`,
+        'write a shorter portal.title (it defaults to the displayName, with " (<plan>)" per plan)');
+    }
+    if (portal && portal.description.length > MAX_PORTAL_DESCRIPTION) {
+      report('error', 'portal-description', portalAt,
+        `the catalog item of ${objectKey(product.name, plan)} would have a description of ${portal.description.length} characters; at most ${MAX_PORTAL_DESCRIPTION.toLocaleString('en-US')}`,
+        'write a shorter portal.description (it defaults to the product\'s description)');
+    }
   }
 }
+
+/** ApiDoc: `title` at most 255 characters, `description` at most 10,000 (cloud.google.com …/rest/v1/organizations.sites.apidocs, as src/sandbox/apigee/apidocs.ts). */
+const MAX_PORTAL_TITLE = 255;
+const MAX_PORTAL_DESCRIPTION = 10_000;
