@@ -50,6 +50,26 @@ test('import writes graphqlOperations and grpcOperations; adopted, the groups ar
   assert.match((await cli('plan')).stdout, 'No changes.');
 });
 
+test('two gRPC configs of one service and methods, each with its own quota: both kept by an unrelated update and by a new entry', async () => {
+  const { emulator, file, cli } = await xProject();
+  const twice = { operationConfigs: [
+    { apiSource: 'loyalty-grpc', service: 'loyalty.v1.Points', methods: ['Get'], quota: { limit: '7', interval: '1', timeUnit: 'minute' } },
+    { apiSource: 'loyalty-grpc', service: 'loyalty.v1.Points', methods: ['Get'], quota: { limit: '9', interval: '1', timeUnit: 'hour' }, attributes: [{ name: 'second', value: 'yes' }] },
+  ] };
+  emulator.state.products[NAME]!.grpcOperationGroup = structuredClone(twice);
+  assert.is((await cli('apply', '--auto-approve')).code, 0);
+  assert.equal(emulator.state.products[NAME]!.grpcOperationGroup, twice, 'the adoption kept both');
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/^description: .*$/m, 'description: Edited in Git.'));
+  assert.is((await cli('apply', '--auto-approve')).code, 0);
+  assert.equal(emulator.state.products[NAME]!.grpcOperationGroup, twice, 'an unrelated update kept both');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('        methods: [Get]\n', '        methods: [Get]\n      - apiSource: loyalty-grpc\n        service: loyalty.v1.Tiers\n'));
+  assert.is((await cli('apply', '--auto-approve')).code, 0);
+  const configs = (emulator.state.products[NAME]!.grpcOperationGroup as typeof twice).operationConfigs;
+  assert.equal(configs.slice(0, 2), twice.operationConfigs, 'a new entry kept both');
+  assert.equal(configs.slice(2).map((config) => config.service), ['loyalty.v1.Tiers']);
+  assert.match((await cli('plan')).stdout, 'No changes.');
+});
+
 test('a GraphQL operation added in Git joins its config (quota kept); an out-of-band change of a written group is drift', async () => {
   const { emulator, file, cli } = await xProject();
   writeFileSync(file, readFileSync(file, 'utf8').replace('        operation: points\n', '        operation: points\n      - {apiSource: loyalty-graph, operationTypes: [MUTATION], operation: redeem}\n'));

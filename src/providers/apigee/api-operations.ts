@@ -122,15 +122,23 @@ function mergeGraphql(live: unknown, desired: readonly GraphqlOperation[]): Json
   return group;
 }
 
-/** The gRPC group to send: each kept config as read, a new one per new entry. */
+/**
+ * The gRPC group to send: the live one as read when nothing changed; else every live config of a
+ * wanted entry as read (two configs of one service and methods may carry their own quota and
+ * attributes: both are kept), and a new one per new entry.
+ */
 function mergeGrpc(live: unknown, desired: readonly GrpcOperation[]): Json | undefined {
   const wanted = new Map(desired.map((o) => [grpcKey(o), o]));
+  const liveKeys = [...new Set(liveGrpc(live).map(grpcKey))];
+  if (liveKeys.join('\n') === [...wanted.keys()].sort(compare).join('\n') && configsOf(live).length > 0) return structuredClone(live as Json);
   if (wanted.size === 0) return undefined;
   const group: Json = isObject(live) ? structuredClone(live) : { operationConfigType: 'proxy' };
   const placed = new Set<string>();
   const configs = configsOf(group).filter((config) => {
     const key = grpcKey(grpcOf(config));
-    return wanted.has(key) && !placed.has(key) && (placed.add(key), true);
+    if (!wanted.has(key)) return false;
+    placed.add(key);
+    return true;
   });
   for (const [key, o] of wanted) if (!placed.has(key)) configs.push({ apiSource: o.apiSource, service: o.service, ...(o.methods.length > 0 ? { methods: [...o.methods] } : {}) });
   group.operationConfigs = configs;
