@@ -44,6 +44,17 @@ test('import of loyalty-console writes quotaCounterScope; after adoption the pla
   assert.match((await cli('plan')).stdout, 'No changes.');
 });
 
+test('a live QUOTA_COUNTER_SCOPE_UNSPECIFIED is no scope: import writes none, validate passes, the plan is the adoption only, apply keeps it', async () => {
+  const { emulator, cwd, cli } = await xProject();
+  emulator.state.products[NAME]!.quotaCounterScope = 'QUOTA_COUNTER_SCOPE_UNSPECIFIED';
+  assert.is((await cli('import')).code, 0);
+  assert.not.match(readFileSync(join(cwd, 'products', `${NAME}.yaml`), 'utf8'), 'quotaCounterScope');
+  assert.is((await cli('validate')).code, 0);
+  assert.equal(changesOf((await cli('plan', '--format', 'json')).stdout).filter(([key]) => key === NAME), [[NAME, ['ownership']]]);
+  assert.is((await cli('apply', '--auto-approve')).code, 0);
+  assert.is(emulator.state.products[NAME]!.quotaCounterScope, 'QUOTA_COUNTER_SCOPE_UNSPECIFIED');
+});
+
 test('quotaCounterScope written in Git is compared and written; left out, the live value is kept and not compared', async () => {
   const { emulator, cwd, cli } = await xProject();
   assert.is((await cli('import')).code, 0);

@@ -227,7 +227,8 @@ function liveState(product: ApigeeProduct, all: Record<string, string>, catalogI
   if (operations.length > 0) state.operations = operations;
   for (const { operation, settings } of liveOperationSettings(product.operationGroup).values()) Object.assign(state, settingsFields(operation, settings));
   Object.assign(state, liveApiOperations(product));
-  if (typeof product.quotaCounterScope === 'string' && product.quotaCounterScope !== '') state.quotaCounterScope = product.quotaCounterScope;
+  // QUOTA_COUNTER_SCOPE_UNSPECIFIED is the enum's "not set" (reference §2): no scope, as absent is.
+  if (typeof product.quotaCounterScope === 'string' && product.quotaCounterScope !== '' && product.quotaCounterScope !== 'QUOTA_COUNTER_SCOPE_UNSPECIFIED') state.quotaCounterScope = product.quotaCounterScope;
   if (typeof product.space === 'string' && product.space !== '') state.space = product.space;
   Object.assign(state, livePortal(catalogItem, state.visibility !== undefined));
   return state;
