@@ -486,6 +486,14 @@ test('what validate would reject is imported as read, with a warning: a resource
   assert.equal(rules.sort(), ['apigee/attribute-count', 'apigee/resource-path']);
 });
 
+test('the attribute count of an import counts the marker the configuration writes: owner and protection included', () => {
+  const attributes = Array.from({ length: 14 }, (_, i) => ({ name: `label-${String(i).padStart(2, '0')}`, value: String(i) }));
+  const live = liveOf(handMade({ name: 'crowded', proxies: ['p'], attributes }));
+  assert.equal(one(live).warnings, [], '14 + access + 3 marker attributes = 18');
+  const owned = importApigeeObject(live, { ...target, owner: 'team-a' });
+  assert.equal(owned.warnings, ['it would carry 19 attributes with access and the 4 ownership attributes apiproducts adds; Apigee allows 18, so validate rejects it until 1 label(s) are removed']);
+});
+
 test('renderProductYaml: plans in the Apigee binding, plain lists on one line', () => {
   const text = renderProductYaml(one(liveOf(seeded('legacy-billing-product'))).spec);
   assert.ok(text.startsWith('# yaml-language-server: $schema=../schemas/product.schema.json\nname: legacy-billing-product\ndisplayName: Legacy Billing\n'), text);

@@ -34,7 +34,8 @@ import { DEFAULT_PLAN, operationSettingsOf, type ApigeeState } from './mapping.t
 import { settingsEntry } from './operation-settings.ts';
 import { apiOperationEntries } from './api-operations.ts';
 import { operationEntry } from './operations.ts';
-import { OWNERSHIP_ATTRIBUTES } from './ownership.ts';
+import { markerAttributeCount } from './ownership.ts';
+import { markerFor } from '../../model/objects.ts';
 import { BURST_ATTRIBUTE, limitAttribute, type QuotaState } from './plan-limits.ts';
 import { resourcePathProblem } from './validate-binding.ts';
 import { MAX_ATTRIBUTES, TEAM_ATTRIBUTE } from './wire.ts';
@@ -54,8 +55,6 @@ const RATES: readonly { limit: RateLimit; unit?: string }[] = [
 const SAME_WINDOW: Record<string, Record<number, string>> = { minute: { 60: 'hour', 1440: 'day' }, hour: { 24: 'day' } };
 /** The product and plan name pattern of schemas/product.schema.json. */
 const IDENTIFIER = /^[a-z0-9][a-z0-9._-]{0,62}$/;
-/** Attributes every object carries besides state: `access` and the ownership attributes. */
-const WRITTEN_ATTRIBUTES = 1 + OWNERSHIP_ATTRIBUTES.length;
 const IGNORE_HINT = "or add quota to the target's ignore list to leave the live quota as it is";
 
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
@@ -73,6 +72,8 @@ interface Reading {
   binding: Binding;
   plan?: PlanTier;
   warnings: string[];
+  /** The attributes its state writes (labels, team, limits, the portal's site): the marker and `access` come on top. */
+  attributes: number;
 }
 
 /** The live quota as one plan limit: exact, or the closest one with a warning saying what changes. */
@@ -180,11 +181,8 @@ function readAs(live: LiveObject, name: string, planName: string): Reading {
     const problem = resourcePathProblem(path);
     if (problem) warn(`resource path "${path}" is not one validate accepts (${problem}); write it as Apigee matches it, and the next plan shows resources changing`);
   }
-  const count = Object.keys(state.attributes).length - dropped + WRITTEN_ATTRIBUTES;
-  if (count > MAX_ATTRIBUTES) {
-    warn(`it would carry ${count} attributes with access and the ${OWNERSHIP_ATTRIBUTES.length} ownership attributes apiproducts adds; Apigee allows ${MAX_ATTRIBUTES}, so validate rejects it until ${count - MAX_ATTRIBUTES} label(s) are removed`);
-  }
-  return { live, spec, binding, ...(limits ? { plan: { name: planName, limits } } : {}), warnings };
+  const written = Object.keys(state.attributes).length - dropped + (state.portal ? 1 : 0);
+  return { live, spec, binding, ...(limits ? { plan: { name: planName, limits } } : {}), warnings, attributes: written };
 }
 
 /**
@@ -229,10 +227,16 @@ function documentOf(readings: readonly Reading[], target: TargetConfig): Importe
   const prefix = (reading: Reading): string => (readings.length > 1 ? `${reading.live.key}: ` : '');
   // Protection recorded on the portal comes back into Git: otherwise the first apply would lift it.
   const protection = readings.some((reading) => reading.live.protected) ? { protected: true } : {};
+  // What apply writes on top of the state, as validate counts it (validate-binding.ts checkAttributes).
+  const marker = markerAttributeCount(markerFor(target.owner, protection.protected === true));
+  const tooMany = (reading: Reading): string[] => {
+    const count = reading.attributes + 1 + marker;
+    return count > MAX_ATTRIBUTES ? [`it would carry ${count} attributes with access and the ${marker} ownership attributes apiproducts adds; Apigee allows ${MAX_ATTRIBUTES}, so validate rejects it until ${count - MAX_ATTRIBUTES} label(s) are removed`] : [];
+  };
   return {
     spec: { ...first.spec, ...protection, targets: { [target.name]: binding } },
     files: {},
-    warnings: readings.flatMap((reading) => reading.warnings.map((warning) => prefix(reading) + warning)),
+    warnings: readings.flatMap((reading) => [...reading.warnings, ...tooMany(reading)].map((warning) => prefix(reading) + warning)),
     keys: readings.map((reading) => reading.live.key).sort(compare),
   };
 }
