@@ -167,6 +167,21 @@ test('a catalog item made by hand for a product Git lists on no portal is left a
   assert.is((await cli('plan', '--detailed-exitcode')).code, 0);
 });
 
+test('a pruned product with two catalog items (one made by hand) has both removed before it is deleted', async () => {
+  const emulator = await emulatorFor('x');
+  const { cwd, cli } = projectFor(emulator.url, 'x', { 'products/payments.yaml': productFile('payments', PORTAL) });
+  assert.is((await cli('apply', '--auto-approve')).code, 0);
+  const site = emulator.state.sites![SITE]!;
+  site.apidocs.push({ siteId: SITE, id: String(site.nextId++), title: 'Payments (copy)', published: true, anonAllowed: false, apiProductName: 'payments', requireCallbackUrl: false, categoryIds: [], modified: 1 } as never);
+  assert.is(items(emulator).filter((item) => item.apiProductName === 'payments').length, 2);
+  rmSync(join(cwd, 'products', 'payments.yaml'));
+  writeFileSync(join(cwd, 'products', 'other.yaml'), productFile('other', ''));
+  const pruned = await cli('apply', '--auto-approve', '--allow-destructive', '--prune');
+  assert.is(pruned.code, 0, pruned.stdout + pruned.stderr);
+  assert.equal(items(emulator).filter((item) => item.apiProductName === 'payments'), []);
+  assert.not.ok(emulator.state.products['payments']);
+});
+
 test('Edge: portal in a binding is a validation error at its line', async () => {
   const emulator = await emulatorFor('edge');
   const { cli } = projectFor(emulator.url, 'edge', { 'products/payments.yaml': productFile('payments', PORTAL) });

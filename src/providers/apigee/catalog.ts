@@ -16,9 +16,11 @@ export interface CatalogIndex {
   sites: Set<string>;
   /** Each product's catalog item: the lowest id when a product has several. */
   byProduct: Map<string, { site: string; item: ApigeeApiDoc }>;
+  /** Every item of each product on the portals read, the one above included: all go before the product does. */
+  allByProduct: Map<string, { site: string; item: ApigeeApiDoc }[]>;
 }
 
-export const emptyCatalog = (): CatalogIndex => ({ sites: new Set(), byProduct: new Map() });
+export const emptyCatalog = (): CatalogIndex => ({ sites: new Set(), byProduct: new Map(), allByProduct: new Map() });
 
 const byId = (a: ApigeeApiDoc, b: ApigeeApiDoc): number => Number(a.id) - Number(b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -29,8 +31,11 @@ export async function readCatalog(client: CatalogClient, sites: readonly string[
   for (const { site, items } of lists) {
     index.sites.add(site);
     for (const item of [...items].sort(byId)) {
-      if (typeof item.apiProductName !== 'string' || index.byProduct.has(item.apiProductName)) continue;
-      index.byProduct.set(item.apiProductName, { site, item });
+      if (typeof item.apiProductName !== 'string') continue;
+      const all = index.allByProduct.get(item.apiProductName);
+      if (all) all.push({ site, item });
+      else index.allByProduct.set(item.apiProductName, [{ site, item }]);
+      if (!index.byProduct.has(item.apiProductName)) index.byProduct.set(item.apiProductName, { site, item });
     }
   }
 }
@@ -87,13 +92,17 @@ export async function syncCatalogItem(client: CatalogClient, index: CatalogIndex
   if (current && current.site === recorded) {
     await client.remove(current.site, current.item.id);
     if (!wanted) index.byProduct.delete(key);
+    index.allByProduct.set(key, (index.allByProduct.get(key) ?? []).filter((entry) => entry.item.id !== current.item.id || entry.site !== current.site));
   }
 }
 
-/** Before a product is deleted: its catalog item would otherwise link to nothing. */
+/**
+ * Before a product is deleted: every catalog item of it on the portals read, which would otherwise
+ * link to nothing (the API refuses to delete a product an item links to, as the emulator does).
+ */
 export async function removeCatalogItem(client: CatalogClient, index: CatalogIndex, key: string): Promise<void> {
-  const current = index.byProduct.get(key);
-  if (!current) return;
-  await client.remove(current.site, current.item.id);
+  const items = index.allByProduct.get(key) ?? (index.byProduct.has(key) ? [index.byProduct.get(key)!] : []);
+  for (const { site, item } of items) await client.remove(site, item.id);
   index.byProduct.delete(key);
+  index.allByProduct.delete(key);
 }
