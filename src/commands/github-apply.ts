@@ -102,7 +102,8 @@ async function decide(downloaded: ReviewedPlanFile, project: ValidProject, optio
       if (sameEffects(trusted, fresh)) return { kind: 'applying', plan: trusted };
       return { kind: 'refused', why: 'the reviewed plan is not what the merged files plan against the targets now, with nothing changed on them (it was not made by this version of apiproducts from these files)', fresh };
     }
-    if (reviewed ? sameEffects(reviewed, fresh) : fresh.changes.length === 0) {
+    // Nothing left to do (the reviewed changes were applied another way): no write, so no refusal.
+    if (fresh.changes.length === 0 || (reviewed !== undefined && sameEffects(reviewed, fresh))) {
       return fresh.changes.length ? { kind: 'applying', plan: fresh, replannedBecause: why! } : { kind: 'nothing', why: why! };
     }
     return { kind: 'refused', why: why!, fresh };

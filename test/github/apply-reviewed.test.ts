@@ -147,6 +147,11 @@ test('live stale: a portal object moved after the review, so the re-plan differs
   assert.is(applied.code, 3, applied.stderr);
   assert.match(applied.stderr, /Re-planning: \d+ objects? changed on the targets since the plan was made/);
   assert.match(applyComment(), 'Nothing was applied');
+  // Everything the plan wanted applied another way since: the re-plan is empty, so nothing to apply, not a refusal.
+  assert.is((await runCli(['apply', '--auto-approve'], { cwd })).code, 0);
+  const done = await applyMerged(cwd);
+  assert.is(done.code, 0, done.stderr);
+  assert.match(applyComment(), '**✅ Nothing to apply.**');
 });
 
 test('missing artifact: re-planned; with changes it fails (exit 3), with none it passes', async () => {
