@@ -1,5 +1,5 @@
 import type { DriftReport } from '../plan/drift.ts';
-import { renderDriftMarkdown } from '../render/drift.ts';
+import { driftMarkdownSections, driftSummary, renderDriftMarkdown } from '../render/drift.ts';
 import { escapeMarkdown } from '../render/markdown-escape.ts';
 import { characters, COMMENT_LIMIT, fitChunks, markerName, runLink } from './fit.ts';
 
@@ -36,13 +36,25 @@ export function buildDriftIssueBody(report: DriftReport, target: string, facts: 
     footer(facts, report.createdAt, `this issue is updated by every drift run and closed when ${name} matches Git`),
     '',
   ].join('\n');
-  const lines = renderDriftMarkdown(driftForTarget(report, target))
-    .split('\n')
-    .map((line) => line + '\n');
-  const fitted = fitChunks(lines, limit - head.length - advice.length, characters, (n) =>
-    n ? `\n… ${n} more line${n === 1 ? '' : 's'} of the report did not fit in an issue: they are in the summary of the ${runLink(facts.runUrl) ?? 'workflow run'}.\n` : '',
-  );
-  return head + fitted.text + advice;
+  const mine = driftForTarget(report, target);
+  const whole = renderDriftMarkdown(mine) + '\n';
+  const budget = limit - head.length - advice.length;
+  if (characters(whole) <= budget) return head + whole + advice;
+  // Too long: every kind keeps its heading and a fair share of the room, in order, a section's
+  // unused share passing on to the next, so the missing and orphaned products (listed last) are
+  // never cut away whole by a long list of changed fields.
+  const where = `the summary of the ${runLink(facts.runUrl) ?? 'workflow run'}`;
+  const sections = driftMarkdownSections(mine);
+  let text = `**${driftSummary(mine)}**\n\n`;
+  sections.forEach((section, index) => {
+    const share = Math.floor((budget - characters(text)) / (sections.length - index));
+    const sectionHead = section.head.map((line) => line + '\n').join('');
+    const rows = fitChunks(section.rows.map((line) => line + '\n'), share - characters(sectionHead) - 1, characters, (n) =>
+      n ? `\n… ${n} more row${n === 1 ? '' : 's'} of this table did not fit in an issue: they are in ${where}.\n` : '',
+    );
+    text += sectionHead + rows.text + '\n';
+  });
+  return head + text + advice;
 }
 
 /** The comment left on the issue when the target has no drift any more, just before it is closed. */

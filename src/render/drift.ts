@@ -36,14 +36,17 @@ export function renderDriftText(report: DriftReport, style: Style): string {
 export function renderDriftMarkdown(report: DriftReport): string {
   if (report.items.length === 0) return '**No drift.** Every target matches Git.\n';
   const out = [`**${driftSummary(report)}**`, ''];
-  for (const kind of KINDS) {
-    const items = report.items.filter((item) => item.kind === kind);
-    if (items.length === 0) continue;
-    out.push(`### ${HEADING[kind]}`, '', '| target | product | field | live | Git |', '|---|---|---|---|---|');
-    for (const item of items) out.push(...markdownRows(item));
-    out.push('');
-  }
+  for (const section of driftMarkdownSections(report)) out.push(...section.head, ...section.rows, '');
   return out.join('\n');
+}
+
+/** One section per kind with drift: its heading and table head, then one row per field. */
+export function driftMarkdownSections(report: DriftReport): { head: string[]; rows: string[] }[] {
+  return KINDS.flatMap((kind) => {
+    const items = report.items.filter((item) => item.kind === kind);
+    if (items.length === 0) return [];
+    return [{ head: [`### ${HEADING[kind]}`, '', '| target | product | field | live | Git |', '|---|---|---|---|---|'], rows: items.flatMap(markdownRows) }];
+  });
 }
 
 function markdownRows(item: DriftItem): string[] {

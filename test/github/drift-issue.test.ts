@@ -48,8 +48,23 @@ test('the issue body for one target matches its golden file and escapes live val
 test('a huge drift report is cut at a table row to fit an issue', () => {
   const body = buildDriftIssueBody(report({ 'api7-prod': 2000 }), 'api7-prod', { tool: TOOL, runUrl: RUN_URL });
   assert.ok(body.length <= 65_536, String(body.length));
-  assert.match(body, /… \d+ more lines of the report did not fit in an issue/);
+  assert.match(body, /… \d+ more rows of this table did not fit in an issue/);
+  assert.match(body, '**Drift: 2000 changed outside Git, 0 not yet applied, 0 missing, 0 orphaned.**');
   assert.match(body, '**What to do.**');
+});
+
+test('cut to fit, every kind keeps its table and its first rows: missing and orphaned products are not crowded out', () => {
+  const long = report({ 'api7-prod': 3000 });
+  long.items.push(
+    ...Array.from({ length: 5 }, (_, i) => ({ target: 'api7-prod', key: `gone-${i}`, product: `gone-${i}`, kind: 'missing' as const, fields: [] })),
+    ...Array.from({ length: 3 }, (_, i) => ({ target: 'api7-prod', key: `old-${i}`, product: `old-${i}`, kind: 'orphaned' as const, fields: [] })),
+  );
+  const body = buildDriftIssueBody(long, 'api7-prod', { tool: TOOL, runUrl: RUN_URL });
+  assert.ok(body.length <= 65_536, String(body.length));
+  for (let i = 0; i < 5; i++) assert.match(body, `| api7-prod | gone-${i} |`);
+  for (let i = 0; i < 3; i++) assert.match(body, `| api7-prod | old-${i} |`);
+  assert.match(body, /… \d+ more rows of this table did not fit/);
+  assert.ok(body.indexOf('gone-0') > body.indexOf('product-0'), 'in the order of the report');
 });
 
 test('drift opens one issue per drifting target, updates it while drift lasts, closes it with a comment when gone', async () => {
