@@ -8,7 +8,8 @@ import type { Locate, ProductSpec } from '../model/product.ts';
  * (upper- then lower-casing, which also folds `ß` to `ss`), within the labels one target gets:
  * the product's own and its binding's, which are merged (the binding's winning on the same key).
  * `team:` and a label that folds to `team` are refused too: both would be the product's team, and
- * which one a portal shows would depend on the vendor. Reported at the later key.
+ * which one a portal shows would depend on the vendor. Reported at the later key. A blank key is
+ * refused too: no portal stores a label or attribute without a name.
  */
 export function checkLabelKeys(spec: ProductSpec, locateKey: Locate): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -27,7 +28,17 @@ export function checkLabelKeys(spec: ProductSpec, locateKey: Locate): Diagnostic
       const first = byFold.get(fold);
       if (first === undefined) byFold.set(fold, key);
       if (reported.has(at)) continue;
-      if (first !== undefined) {
+      if (key.trim() === '') {
+        // An Apigee attribute needs a name ("attributes[0].name is required"): refused before apply.
+        reported.add(at);
+        diagnostics.push({
+          severity: 'error',
+          rule: 'product/blank-label-key',
+          message: `a label key is ${key === '' ? 'empty' : 'only spaces'}`,
+          fix: 'name the label, or remove it',
+          source: locateKey(path),
+        });
+      } else if (first !== undefined) {
         reported.add(at);
         diagnostics.push({
           severity: 'error',

@@ -52,7 +52,8 @@ export const NEUTRAL_PRODUCT_SCHEMA: JsonSchema = {
     "displayName": {
       "type": "string",
       "minLength": 1,
-      "description": "Human-readable name shown on the portal; defaults to name."
+      "pattern": "\\S",
+      "description": "Human-readable name shown on the portal (not only spaces: the portals refuse a blank name); defaults to name."
     },
     "status": {
       "enum": ["draft", "published"],

@@ -194,7 +194,7 @@ const PATTERN_TEXT: Record<string, string> = {
   '^[a-z0-9][a-z0-9._-]{0,62}$': "must be 1-63 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit",
   '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$': "must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit",
   '^[A-Z_][A-Z0-9_]*$': 'must be the NAME of an environment variable (upper-case letters, digits and _), such as API7_TOKEN',
-  '\\S': 'must say why (it is blank)',
+  '\\S': 'is blank (only spaces): write something',
 };
 
 function patternText(pattern: string): string {

@@ -14,7 +14,7 @@ export const namePattern: PolicyRule = {
     if (!pattern || pattern.regex.test(product.spec.name)) return [];
     return [{
       message: `product name ${showValue(product.spec.name, { identity: true })} does not match the pattern ${showValue(pattern.source)}`,
-      fix: 'rename the product (a rename deletes it and creates it anew on every target), or exempt it with a reason',
+      fix: 'rename the product (a rename deletes it and creates it anew on every target)',
       source: locateKeyOf(product, ['name']),
       targets: [],
     }];

@@ -28,7 +28,7 @@ test('an exemption without a reason, with a blank one, or of an unknown product 
   const missing = 'policies:\n  require-team:\n    severity: error\n    exempt:\n      - product: orders\n';
   assert.equal(shown(validatePolicies(missing, products)), ['apiproducts.yaml:8:9 error [schema/required] policies.require-team.exempt[0] is missing required field "reason"']);
   const blank = `${missing}        reason: '  '\n`;
-  assert.equal(shown(validatePolicies(blank, products)), ['apiproducts.yaml:9:17 error [schema/pattern] policies.require-team.exempt[0].reason must say why (it is blank)']);
+  assert.equal(shown(validatePolicies(blank, products)), ['apiproducts.yaml:9:17 error [schema/pattern] policies.require-team.exempt[0].reason is blank (only spaces): write something']);
   const unknown = 'policies:\n  require-team:\n    severity: error\n    exempt:\n      - {product: order, reason: legacy}\n';
   const [diagnostic, ...rest] = validatePolicies(unknown, products);
   assert.equal(rest, []);
