@@ -182,6 +182,19 @@ test('a pruned product with two catalog items (one made by hand) has both remove
   assert.not.ok(emulator.state.products['payments']);
 });
 
+test('a change whose catalog write fails says which of its writes were done: the product is live, its item is not', async () => {
+  const emulator = await emulatorFor('x');
+  const { cli } = projectFor(emulator.url, 'x', { 'products/payments.yaml': productFile('payments', PORTAL) });
+  emulator.faults.configure({ rules: [{ method: 'POST', path: `/v1/organizations/${ORG}/sites/${SITE}/apidocs`, fault: 'fail', status: 400, times: Infinity }] });
+  const apply = await cli('apply', '--auto-approve');
+  assert.is(apply.code, 4, apply.stdout + apply.stderr);
+  assert.match(apply.stdout + apply.stderr, /FAILED +create apigee-prod\/payments[^\n]*HTTP 400[^\n]*; already done: the product created \(the next plan shows what is left\)/);
+  assert.ok(emulator.state.products['payments'], 'the product is live');
+  emulator.faults.configure({ rules: [] });
+  const next = changesOf((await cli('plan', '--format', 'json')).stdout).filter((change) => change.key === 'payments');
+  assert.equal(next.map((change) => [change.action, change.fields.map((field) => field.path).sort()]), [['update', ['portal', 'portalPublished']]]);
+});
+
 test('Edge: portal in a binding is a validation error at its line', async () => {
   const emulator = await emulatorFor('edge');
   const { cli } = projectFor(emulator.url, 'edge', { 'products/payments.yaml': productFile('payments', PORTAL) });

@@ -62,9 +62,15 @@ export const apigee: ProviderKind = {
 };
 
 /** One line naming the Apigee product, keeping status and retry hints for the executor. */
-function aboutProduct(change: Change, error: unknown): unknown {
+/**
+ * The change's error, named by its product and saying which of its writes were done before it: a
+ * change is several writes (the space move, the product, its catalog item), and a report that said
+ * only "failed" would hide a product that is live.
+ */
+function aboutProduct(change: Change, error: unknown, done: readonly string[] = []): unknown {
   if (!(error instanceof ProviderError)) return error;
-  return new ProviderError(`${change.key}: ${error.message}`, error.status, error.retryable, error.retryAfterSeconds, error.haltsTarget);
+  const already = done.length ? `; already done: ${done.join(', ')} (the next plan shows what is left)` : '';
+  return new ProviderError(`${change.key}: ${error.message}${already}`, error.status, error.retryable, error.retryAfterSeconds, error.haltsTarget);
 }
 
 async function listDirectory(client: ApigeeClient): Promise<ApigeeDirectory> {
@@ -218,9 +224,12 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
     async apply(change) {
       // The key is the Apigee name; `ref.name` (what observe saw) is preferred when the plan has it.
       const name = change.ref?.name ?? change.key;
+      const done: string[] = [];
       const attempted = await tallyTries(async () => {
         if (change.action === 'delete') {
+          const listed = catalog.allByProduct.has(name) || catalog.byProduct.has(name);
           await removeCatalogItem(client.catalog, catalog, name);
+          if (listed) done.push('its catalog items removed');
           await client.deleteProduct(name);
           return;
         }
@@ -241,7 +250,9 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
           }
           // Only once nothing above refused the change: a move is a write too.
           await moveToSpace(client, live, state.space);
+          if (state.space !== undefined && state.space !== live.space) done.push(`moved to space ${state.space}`);
           await client.replaceProduct(name, merged);
+          done.push('the product written');
           // What the server holds now, for a later change of the same product in this run.
           observed.set(name, { ...merged, name } as ApigeeProduct);
           await syncCatalogItem(client.catalog, catalog, name, change.after, recordedSite(live));
@@ -252,10 +263,11 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
           confirmed = await alreadyCreated(change, name);
           return confirmed;
         });
+        done.push('the product created');
         await verifyOwnership(name, created, confirmed);
         await syncCatalogItem(client.catalog, catalog, name, change.after);
       });
-      return attempted.error === undefined ? attempted : { ...attempted, error: aboutProduct(change, attempted.error) };
+      return attempted.error === undefined ? attempted : { ...attempted, error: aboutProduct(change, attempted.error, [...new Set(done)]) };
     },
   };
   return provider;
