@@ -1,7 +1,7 @@
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExitCode, formatDiagnostic, UserError } from './model/diagnostic.ts';
+import { statOf } from './load/read-text.ts';
 import { escapeText, guardOutput } from './model/display.ts';
 import { printAnnotations } from './github/annotations.ts';
 import { HELP } from './commands/help.ts';
@@ -108,7 +108,7 @@ async function main(argv: string[], given: Io, context: RunContext, state: RunSt
     throw new UserError(`${command} does not take --${stray.join(', --')}${hint}; see \`apiproducts ${command} --help\``);
   }
   // init makes the directory it writes into; every other command reads a project that must be there.
-  if (values.chdir !== undefined && command !== 'init' && !isDirectory(resolve(context.cwd, values.chdir))) {
+  if (values.chdir !== undefined && command !== 'init' && !statOf(resolve(context.cwd, values.chdir))?.isDirectory()) {
     throw new UserError(`--chdir ${escapeText(values.chdir)}: no such directory`);
   }
   const project: ProjectOptions = {
@@ -279,13 +279,5 @@ export async function runCli(argv: string[], console: ConsoleIo, context: RunCon
     }
     io.err('Internal error (please report it with the output below):\n' + (error instanceof Error ? error.stack : String(error)) + '\n');
     return ExitCode.error;
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }

@@ -1,8 +1,9 @@
 import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { UserError } from '../model/diagnostic.ts';
 import { displayPath } from '../load/read-config.ts';
 import { describeReadError } from '../load/read-text.ts';
+import { isInside } from '../load/openapi-path.ts';
 import type { ProjectOptions } from './project.ts';
 
 /** How every plan file begins (render/plan-json.ts): enough to tell one from any other file. */
@@ -22,7 +23,7 @@ export function checkPlanOut(out: string, options: ProjectOptions): string {
   };
   const elsewhere = 'write the plan file outside the project\'s inputs, e.g. --out plan.json';
   if (path === resolve(options.cwd, options.config ?? 'apiproducts.yaml')) refuse('that is the targets file', elsewhere);
-  if (inside(path, resolve(options.cwd, options.products ?? 'products'))) refuse('that is inside the products directory, where it would be read as a product', elsewhere);
+  if (isInside(path, resolve(options.cwd, options.products ?? 'products'))) refuse('that is inside the products directory, where it would be read as a product', elsewhere);
   let stats;
   try {
     stats = statSync(path, { throwIfNoEntry: false });
@@ -59,9 +60,4 @@ function isPlanFile(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-function inside(path: string, dir: string): boolean {
-  const rel = relative(dir, path);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }

@@ -31,11 +31,11 @@ export function locateOpenapi(productFile: string, openapi: string, roots: reado
     return { problem: `openapi path ${shown()} is absolute; it must be relative to the product file and stay inside the project`, fix: FIX };
   }
   const absolute = path.resolve(path.dirname(productFile), openapi);
-  if (!roots.some((root) => inside(absolute, root))) {
+  if (!roots.some((root) => isInside(absolute, root))) {
     return { problem: `openapi path ${shown()} leads outside the project directory`, fix: FIX };
   }
   const real = realTarget(absolute, realPaths);
-  if (real !== undefined && !roots.some((root) => inside(real, realPaths.of(root)))) {
+  if (real !== undefined && !roots.some((root) => isInside(real, realPaths.of(root)))) {
     return {
       problem: `openapi path ${shown()} is a symbolic link to a file outside the project directory`,
       fix: 'copy the OpenAPI file into the project instead of linking to it',
@@ -44,7 +44,8 @@ export function locateOpenapi(productFile: string, openapi: string, roots: reado
   return { absolute };
 }
 
-function inside(file: string, root: string): boolean {
+/** Whether `file` is `root` or somewhere under it (both absolute). */
+export function isInside(file: string, root: string): boolean {
   const relative = path.relative(root, file);
   return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }

@@ -1,13 +1,13 @@
-import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { lstatSync, readdirSync, type Dirent } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Diagnostic, SourcePosition } from '../model/diagnostic.ts';
 import type { ReferencedFile } from '../model/referenced-file.ts';
-import { RealPaths, realTarget } from './openapi-path.ts';
+import { isInside, RealPaths, realTarget } from './openapi-path.ts';
 import { MIN_CACHED_FILES, openDocumentCache, type DocumentCache } from './document-cache.ts';
 import { parsedPlainFile, parseYamlFile, type ParsedDocument, type ParsedFile } from './parse-yaml.ts';
 import { displayPath } from './read-config.ts';
 import { readReferencedFiles } from './referenced-files.ts';
-import { describeReadError, readTextFile } from './read-text.ts';
+import { describeReadError, readTextFile, statOf } from './read-text.ts';
 import { positionIn } from './yaml-check.ts';
 
 /** A file that went into the run, with its exact text: the config digest is computed from these. */
@@ -98,8 +98,9 @@ function productsReader(dir: string, cwd: string, options: ReadProductsOptions):
   const specs = new Map<string, ReferencedFile>();
   const projectRoots = [resolve(cwd), root];
   const realPaths = new RealPaths();
-  if (!isDirectory(root)) {
-    const isFile = existsAt(root);
+  const rootStats = statOf(root);
+  if (!rootStats?.isDirectory()) {
+    const isFile = rootStats !== undefined;
     diagnostics.push({
       severity: 'error',
       rule: 'products/missing',
@@ -212,10 +213,7 @@ function linksOutside(file: string, roots: readonly string[], realPaths: RealPat
     if (!lstatSync(file).isSymbolicLink()) return false;
     const real = realTarget(file, realPaths);
     if (real === undefined) return false;
-    return !roots.some((root) => {
-      const rel = relative(realPaths.of(root), real);
-      return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-    });
+    return !roots.some((root) => isInside(real, realPaths.of(root)));
   } catch {
     return false; // gone since it was listed: reading it reports the problem
   }
@@ -250,7 +248,7 @@ function listFiles(dir: string, inSpecs = false): ListedFile[] {
     const isLink = entry.isSymbolicLink();
     if (entry.isDirectory()) {
       found.push(...listFiles(path, inSpecs || entry.name === SPECS_DIRECTORY));
-    } else if (isLink && isDirectory(path)) {
+    } else if (isLink && statOf(path)?.isDirectory()) {
       found.push({ path, kind: 'directory-link', isLink });
     } else if (!entry.isFile() && !isLink) {
       found.push({ path, kind: 'special', isLink });
@@ -263,21 +261,4 @@ function listFiles(dir: string, inSpecs = false): ListedFile[] {
     }
   }
   return found;
-}
-
-/** Something is there (a file, say), though perhaps not a directory. */
-function existsAt(path: string): boolean {
-  try {
-    return statSync(path, { throwIfNoEntry: false }) !== undefined;
-  } catch {
-    return false;
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false; // a dangling link
-  }
 }

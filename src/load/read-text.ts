@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { describeChar } from '../model/display.ts';
 
@@ -119,6 +119,15 @@ function readListedFile(absolute: string, maxBytes: number): { bytes: Buffer } |
     return { bytes: scratch.subarray(0, filled) };
   } finally {
     closeSync(fd);
+  }
+}
+
+/** What is at `path` (links followed), or undefined when nothing is or it cannot be looked at. Never throws. */
+export function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
   }
 }
 
