@@ -1,4 +1,4 @@
-import { ExitCode, TARGET_SKIPPED, UserError } from '../model/diagnostic.ts';
+import { ExitCode, skippedTargets, TARGET_SKIPPED, UserError } from '../model/diagnostic.ts';
 import type { Plan } from '../model/plan.ts';
 import type { TargetConfig } from '../model/target.ts';
 import { targetsWithCredentials } from '../github/available-targets.ts';
@@ -98,7 +98,7 @@ function narrowToCredentials(project: ValidProject, options: PlanOptions, io: Io
 
 /** How many targets the run was about before `--skip-missing-credentials` dropped some. */
 function loadedTargets(project: ValidProject): number {
-  return project.targets.length + project.warnings.filter((w) => w.rule === TARGET_SKIPPED).length;
+  return project.targets.length + skippedTargets(project.warnings).length;
 }
 
 /**

@@ -37,11 +37,12 @@ export async function lockTargets(sessions: readonly TargetSession[], options: L
   const clock = interruptible(options.clock ?? realLockClock, options.signal);
   const held: HeldLock[] = [];
   const ordered = [...sessions].sort((a, b) => a.config.name.localeCompare(b.config.name));
-  let target = '';
+  let failedOn = '';
   try {
     for (const session of ordered) {
       throwIfInterrupted(options.signal);
-      target = session.config.name;
+      const target = session.config.name;
+      failedOn = target;
       const onWait = options.onWait && ((holders: readonly StoredLock[]) => options.onWait!(target, holders));
       held.push(await acquireLock(target, session.provider.locks, { holder, leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS, timeoutMs: options.timeoutMs, clock, ...(onWait ? { onWait } : {}) }));
       throwIfInterrupted(options.signal);
@@ -50,7 +51,7 @@ export async function lockTargets(sessions: readonly TargetSession[], options: L
     const unreleased = (await Promise.all(held.map((lock) => lock.release()))).filter((problem) => problem !== undefined);
     if (!(error instanceof ProviderError)) throw error;
     // The target and what was (not) done, like every other failure of an apply: the products are untouched.
-    throw new UserError(`target ${target}: could not take its apply lock (${error.message}); no product was changed${unreleased.length ? `; ${unreleased.join('; ')}` : ''}`);
+    throw new UserError(`target ${failedOn}: could not take its apply lock (${error.message}); no product was changed${unreleased.length ? `; ${unreleased.join('; ')}` : ''}`);
   }
   const byTarget = new Map(held.map((lock) => [lock.target, lock]));
   return {

@@ -6,9 +6,9 @@ import { formatValue } from './display.ts';
 export interface GrantField {
   path: string;
   /**
-   * What an empty list grants on this vendor, when that is everything rather than nothing (Apigee:
-   * a product without environments is available in every environment). Absent: an empty list
-   * grants nothing.
+   * What an empty list grants on this vendor, when that is everything rather than nothing (say, a
+   * product that lists no environments is available in every one). Absent: an empty list grants
+   * nothing.
    */
   emptyGrants?: string;
 }

@@ -79,7 +79,7 @@ export function buildPlan(input: PlanInput): Plan {
     for (const pair of matchObjects(observation.desired, observation.live)) {
       switch (pair.kind) {
         case 'create':
-          changes.push(planCreate(observation.name, pair.desired, observation.ignore));
+          changes.push(planCreate(observation, pair.desired));
           break;
         case 'existing':
           changes.push(...planExisting(observation, pair.desired, pair.live, diagnostics));
@@ -142,17 +142,22 @@ export function buildPlan(input: PlanInput): Plan {
   };
 }
 
-function planCreate(target: string, desired: DesiredObject, targetIgnore: readonly string[]): Change {
-  const ignore = [...targetIgnore, ...(desired.ignore ?? [])];
+/** The fields kept at their live value for one object: its target's `ignore:` and what its provider leaves to live. */
+function ignoredFor(observation: TargetObservation, desired: DesiredObject): readonly string[] {
+  return desired.ignore ? [...observation.ignore, ...desired.ignore] : observation.ignore;
+}
+
+function planCreate(observation: TargetObservation, desired: DesiredObject): Change {
+  const ignore = ignoredFor(observation, desired);
   return {
-    ...identify(target, desired.key, 'create'),
+    ...identify(observation.name, desired.key, 'create'),
     product: desired.product,
     fields: [{ path: 'status', after: desired.status }, ...describeState(desired.state)],
     risk: 'low',
     reasons: [],
     dependsOn: [],
     precondition: { kind: 'absent' },
-    after: { ...withAttachments({ status: desired.status, state: desired.state }, desired), ...(ignore.length ? { ignored: ignore } : {}) },
+    after: { ...withAttachments({ status: desired.status, state: desired.state }, desired), ...(ignore.length ? { ignored: [...ignore] } : {}) },
     source: desired.locate(),
     protected: desired.protected,
   };
@@ -163,15 +168,14 @@ function planCreate(target: string, desired: DesiredObject, targetIgnore: readon
  * while published becomes unpublish → update → publish, each high risk, in one visible sequence.
  */
 function planExisting(observation: TargetObservation, wanted: DesiredObject, live: LiveObject, diagnostics: Diagnostic[]): Change[] {
-  const changes = planSteps(observation, wanted, live, diagnostics);
-  const ignore = wanted.ignore ? [...observation.ignore, ...wanted.ignore] : observation.ignore;
+  const ignore = ignoredFor(observation, wanted);
+  const changes = planSteps(observation, wanted, live, ignore, diagnostics);
   // What each step writes into the marker leaves the ignored fields out (appliedFingerprint).
   if (ignore.length) for (const change of changes) if (change.after) change.after = { ...change.after, ignored: [...ignore] };
   return changes;
 }
 
-function planSteps(observation: TargetObservation, wanted: DesiredObject, live: LiveObject, diagnostics: Diagnostic[]): Change[] {
-  const ignore = wanted.ignore ? [...observation.ignore, ...wanted.ignore] : observation.ignore;
+function planSteps(observation: TargetObservation, wanted: DesiredObject, live: LiveObject, ignore: readonly string[], diagnostics: Diagnostic[]): Change[] {
   const desired = { ...wanted, state: keepIgnored(wanted.state, live.state, ignore) };
   const eitherDraft = live.status === 'draft' || desired.status === 'draft';
   const fields = compareStates(live.state, desired.state).filter(

@@ -4,7 +4,7 @@ import { refLabel } from '../model/objects.ts';
 import { objectFingerprint } from '../model/fingerprint.ts';
 import { describeState } from '../diff/compare.ts';
 
-/** The parts every planned change is made of: its id, its precondition, its after state; and a delete whole. */
+// The parts every planned change is made of (its id, its precondition, its after state), and a delete whole.
 
 /**
  * The delete of an orphan, or with `duplicate` of one newer copy of an object that stays: its id

@@ -3,10 +3,10 @@ import { grantChanges, type GrantField } from '../model/grants.ts';
 
 /**
  * Why an update changes what the product grants, one reason per direction, none when it does not:
- * a grant field (`ProviderKind.grantFields`: API7 services; Apigee proxies, environments,
- * resources, operations) that loses an element narrows it; one emptied where an empty list grants
- * everything (Apigee's environments, proxies, resources) widens it. Both make the update high risk:
- * consumers lose access, or every app key reaches more than was reviewed before.
+ * a grant field (`ProviderKind.grantFields`: linked services, proxies, environments…) that loses
+ * an element narrows it; one emptied where an empty list grants everything (GrantField.emptyGrants)
+ * widens it. Both make the update high risk: consumers lose access, or every app key reaches more
+ * than was reviewed before.
  */
 export function grantReasons(fields: readonly FieldChange[], grantFields: readonly GrantField[]): string[] {
   const { narrowed, widened } = grantChanges(fields, grantFields);

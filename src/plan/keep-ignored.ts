@@ -26,7 +26,6 @@ export function keepIgnored(desired: ObjectState, live: ObjectState, ignore: rea
   return result;
 }
 
-
 /** The object at `segments` under `state` (created where absent), each object on the way a copy owned by `state`. */
 function copyPath(state: ObjectState, segments: readonly string[]): Record<string, unknown> | undefined {
   let node: Record<string, unknown> = state;
