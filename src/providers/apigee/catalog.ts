@@ -30,6 +30,8 @@ export async function readCatalog(client: CatalogClient, sites: readonly string[
   const lists = await Promise.all(fresh.map(async (site) => ({ site, items: await client.list(site) })));
   for (const { site, items } of lists) {
     index.sites.add(site);
+    // A portal read again (to find an item just created) replaces what was read of it before.
+    for (const [product, entries] of index.allByProduct) index.allByProduct.set(product, entries.filter((entry) => entry.site !== site));
     for (const item of [...items].sort(byId)) {
       if (typeof item.apiProductName !== 'string') continue;
       const all = index.allByProduct.get(item.apiProductName);
@@ -79,8 +81,10 @@ export async function syncCatalogItem(client: CatalogClient, index: CatalogIndex
     // After a lost answer: the lost try made it if the portal now lists an item for the product.
     const confirm = async (): Promise<boolean> => (await client.list(site)).some((item) => item.apiProductName === key);
     const created = await client.create(site, wanted.fields, confirm);
-    if (created) index.byProduct.set(key, { site, item: created });
-    else {
+    if (created) {
+      index.byProduct.set(key, { site, item: created });
+      index.allByProduct.set(key, [...(index.allByProduct.get(key) ?? []), { site, item: created }]);
+    } else {
       // No item in the answer (or confirmed after a lost one): read the portal again for its id,
       // so that a later change of this run updates it rather than making another.
       index.sites.delete(site);
@@ -101,8 +105,7 @@ export async function syncCatalogItem(client: CatalogClient, index: CatalogIndex
  * link to nothing (the API refuses to delete a product an item links to, as the emulator does).
  */
 export async function removeCatalogItem(client: CatalogClient, index: CatalogIndex, key: string): Promise<void> {
-  const items = index.allByProduct.get(key) ?? (index.byProduct.has(key) ? [index.byProduct.get(key)!] : []);
-  for (const { site, item } of items) await client.remove(site, item.id);
+  for (const { site, item } of index.allByProduct.get(key) ?? []) await client.remove(site, item.id);
   index.byProduct.delete(key);
   index.allByProduct.delete(key);
 }

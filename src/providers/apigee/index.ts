@@ -227,7 +227,7 @@ export function createApigeeProvider(target: TargetConfig, endpoint: Endpoint, o
       const done: string[] = [];
       const attempted = await tallyTries(async () => {
         if (change.action === 'delete') {
-          const listed = catalog.allByProduct.has(name) || catalog.byProduct.has(name);
+          const listed = (catalog.allByProduct.get(name) ?? []).length > 0;
           await removeCatalogItem(client.catalog, catalog, name);
           if (listed) done.push('its catalog items removed');
           await client.deleteProduct(name);
